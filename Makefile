@@ -1,0 +1,53 @@
+# Casebridge: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/casebridge
+DEMO_SIZE ?= borough
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test setup assets lint typecheck test-sqlite test-postgres bench clean
+
+$(BIN)/casebridge: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+node_modules/govuk-frontend/package.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(BIN)/casebridge
+
+assets: setup node_modules/govuk-frontend/package.json
+	$(BIN)/casebridge collectstatic --noinput --verbosity 0
+
+demo: assets
+	$(BIN)/casebridge migrate --verbosity 0
+	$(BIN)/casebridge sync-definitions
+	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty
+	$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/casebridge makemigrations --check --dry-run --verbosity 0
+
+typecheck: setup
+	$(BIN)/mypy
+
+test-sqlite: setup
+	$(BIN)/pytest -q
+
+test-postgres: setup
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -q
+
+test: assets lint typecheck test-sqlite test-postgres
+
+bench: setup
+	$(BIN)/python bench/web_latency.py
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,67 @@
+"""Loading the permission rules from their YAML file."""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from casebridge.access.models import PermissionRule
+from casebridge.agencies.models import Agency, Role
+from casebridge.pathways.models import Pathway
+
+PERMISSIONS_FILE = Path(__file__).parent / "definitions" / "permissions.yaml"
+RULE_KEYS = {"role", "agency_kind", "resource", "action", "pathway", "scope"}
+
+
+def read_permissions(path: Path = PERMISSIONS_FILE) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text())
+    errors = []
+    role_codes = {role["code"] for role in data.get("roles", [])}
+    for number, rule in enumerate(data.get("rules", []), start=1):
+        unknown = set(rule) - RULE_KEYS
+        if unknown:
+            errors.append(f"rule {number}: unknown keys {sorted(unknown)}")
+        if rule.get("role") not in role_codes:
+            errors.append(f"rule {number}: role {rule.get('role')!r} is not declared")
+        for key, choices in (
+            ("resource", PermissionRule.Resource.values),
+            ("action", PermissionRule.Action.values),
+            ("scope", PermissionRule.Scope.values),
+        ):
+            if rule.get(key) not in choices:
+                errors.append(f"rule {number}: {key} must be one of {choices}")
+        if rule.get("agency_kind", "") not in ["", *Agency.Kind.values]:
+            errors.append(f"rule {number}: agency_kind must be one of {Agency.Kind.values}")
+    if errors:
+        raise ValidationError(f"{path.name}: " + "; ".join(errors))
+    return data
+
+
+@transaction.atomic
+def load_permissions(path: Path = PERMISSIONS_FILE) -> int:
+    """Replace the roles' rules with those in the file. Returns the number of rules."""
+    data = read_permissions(path)
+    roles = {}
+    for role in data["roles"]:
+        roles[role["code"]], _ = Role.objects.update_or_create(
+            code=role["code"],
+            defaults={"name": role["name"], "description": role.get("description", "")},
+        )
+    PermissionRule.objects.all().delete()
+    for number, rule in enumerate(data["rules"], start=1):
+        pathway = None
+        if rule.get("pathway"):
+            pathway = Pathway.objects.filter(code=rule["pathway"]).first()
+            if pathway is None:
+                raise ValidationError(f"rule {number}: pathway {rule['pathway']!r} is not loaded")
+        PermissionRule.objects.create(
+            role=roles[rule["role"]],
+            agency_kind=rule.get("agency_kind", ""),
+            resource=rule["resource"],
+            action=rule["action"],
+            pathway=pathway,
+            scope=rule["scope"],
+        )
+    return len(data["rules"])

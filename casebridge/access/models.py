@@ -1,0 +1,108 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from casebridge.agencies.models import Agency, Role
+from casebridge.pathways.models import Case, Pathway
+from casebridge.people.models import Person
+
+
+class PermissionRule(models.Model):
+    """One grant: a role (optionally only in one kind of agency) may do an action to a resource.
+
+    Nothing is allowed unless a rule grants it. Rules are loaded from
+    ``access/definitions/permissions.yaml`` by ``casebridge sync-definitions``.
+    """
+
+    class Resource(models.TextChoices):
+        PERSON = "person", "Person record"
+        CASE = "case", "Case"
+        CONFIDENTIAL_ADDRESS = "confidential_address", "Confidential address"
+        BREAK_GLASS = "break_glass", "Break-glass access"
+        AUDIT = "audit", "Audit log"
+
+    class Action(models.TextChoices):
+        VIEW = "view", "View"
+        CREATE = "create", "Create"
+        CHANGE = "change", "Change"
+        USE = "use", "Use"
+
+    class Scope(models.TextChoices):
+        OWN = "own", "Records they own"
+        TEAM = "team", "Their team's records"
+        AGENCY = "agency", "Their agency's records (owned or referred)"
+        ALL = "all", "All records"
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="rules")
+    agency_kind = models.CharField(
+        max_length=20, choices=Agency.Kind.choices, blank=True, help_text="Blank: any agency."
+    )
+    resource = models.CharField(max_length=24, choices=Resource.choices)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    pathway = models.ForeignKey(
+        Pathway, on_delete=models.CASCADE, null=True, blank=True, help_text="Blank: any pathway."
+    )
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "agency_kind", "resource", "action", "pathway", "scope"],
+                name="permissionrule_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" in {self.agency_kind}" if self.agency_kind else ""
+        pathway = f" ({self.pathway.code})" if self.pathway_id else ""
+        return f"{self.role.code}{where}: {self.action} {self.resource}{pathway}, {self.scope}"
+
+
+class Entitlement(models.Model):
+    """An explicit grant to one user of one restricted thing: a sealed case or a person's
+    confidential addresses."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entitlements"
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="entitlements"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="entitlements"
+    )
+    reason = models.TextField()
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=True, person__isnull=False)
+                | Q(case__isnull=False, person__isnull=True),
+                name="entitlement_one_target",
+            ),
+        ]
+
+
+class BreakGlass(models.Model):
+    """Emergency access to a person's restricted records, given with a written reason and
+    flagged for review by information governance."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_uses"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="break_glass_uses")
+    reason = models.TextField()
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "person", "expires_at"], name="breakglass_active")]

@@ -1,0 +1,178 @@
+"""The one authorisation function of Casebridge.
+
+Every read and write of a person, case, confidential address or audit entry asks this module.
+Permissions are data (``PermissionRule`` rows); this module is the engine that applies them:
+
+* ``permitted`` answers "may this user do this kind of thing at all?" (function level);
+* ``visible`` narrows a queryset to the rows the user may act on (object level, in the query);
+* ``authorize`` checks one object with the same query, so a list and a page never disagree.
+
+Nothing is allowed unless a rule grants it, and superusers get no bypass.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from casebridge.access.models import BreakGlass, Entitlement, PermissionRule
+from casebridge.accounts.models import User
+from casebridge.audit.models import AuditEvent
+from casebridge.pathways.models import Case, CasePerson, Pathway
+from casebridge.people.models import Address, Person
+
+Resource = PermissionRule.Resource
+Action = PermissionRule.Action
+Scope = PermissionRule.Scope
+# Q() means "no condition" and vanishes when OR-ed, so "all rows" needs a real condition.
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q(pk__isnull=False)
+M = TypeVar("M", bound=Model)
+
+
+class AccessDenied(Exception):
+    """The user may not do this. Views show it as 404 for records, so ids can't be probed."""
+
+
+def rules_for(user: User) -> list[PermissionRule]:
+    """The rules that apply to this user's role and agency, cached on the user for the request."""
+    cached: list[PermissionRule] | None = getattr(user, "_casebridge_rules", None)
+    if cached is not None:
+        return cached
+    rules: list[PermissionRule] = []
+    if user.is_authenticated and user.is_active and user.role_id and user.agency_id:
+        rules = list(
+            PermissionRule.objects.filter(role_id=user.role_id)
+            .filter(Q(agency_kind="") | Q(agency_kind=user.agency.kind))
+            .select_related("pathway")
+        )
+    user._casebridge_rules = rules  # type: ignore[union-attr]
+    return rules
+
+
+def _matching(user: User, resource: str, action: str) -> list[PermissionRule]:
+    return [r for r in rules_for(user) if r.resource == resource and r.action == action]
+
+
+def permitted(*, user: User, action: str, resource: str, pathway: Pathway | None = None) -> bool:
+    """Function-level check: does any rule let this user do ``action`` to ``resource``?"""
+    return any(
+        rule.pathway_id is None or (pathway is not None and rule.pathway_id == pathway.pk)
+        for rule in _matching(user, resource, action)
+    )
+
+
+# --- object level: each resource's scopes, expressed as query conditions -------------------
+
+
+def _case_scope(user: User, scope: str) -> Q:
+    if scope == Scope.ALL:
+        return EVERYTHING
+    if scope == Scope.AGENCY:
+        return Q(owner_agency_id=user.agency_id) | Q(referring_agency_id=user.agency_id)
+    if scope == Scope.TEAM:
+        return Q(owner_team_id=user.team_id) if user.team_id else NOTHING
+    if scope == Scope.OWN:
+        return Q(owner_user_id=user.pk) | Q(referred_by_id=user.pk)
+    return NOTHING
+
+
+def _active_break_glass(user: User, person_ref: str) -> Exists:
+    return Exists(
+        BreakGlass.objects.filter(
+            user_id=user.pk, person_id=OuterRef(person_ref), expires_at__gt=timezone.now()
+        )
+    )
+
+
+def _case_condition(user: User, action: str) -> Q:
+    granted = NOTHING
+    for rule in _matching(user, Resource.CASE, action):
+        condition = _case_scope(user, rule.scope)
+        if rule.pathway_id:
+            condition &= Q(pathway_id=rule.pathway_id)
+        granted |= condition
+    if granted == NOTHING:
+        return NOTHING
+    # A sealed case is only for those explicitly entitled, or who broke the glass with a reason.
+    unsealed = (
+        Q(is_restricted=False)
+        | Exists(Entitlement.objects.filter(user_id=user.pk, case_id=OuterRef("pk")))
+        | _active_break_glass(user, "subject_id")
+    )
+    return granted & unsealed
+
+
+def _person_condition(user: User, action: str) -> Q:
+    granted = NOTHING
+    for rule in _matching(user, Resource.PERSON, action):
+        if rule.scope == Scope.ALL:
+            granted |= EVERYTHING
+        elif rule.scope in (Scope.AGENCY, Scope.TEAM, Scope.OWN):
+            granted |= Q(recorded_by_agency_id=user.agency_id)
+    if action == Action.VIEW:
+        # Whoever may see a case may see the people in it.
+        case_condition = _case_condition(user, Action.VIEW)
+        if case_condition != NOTHING:
+            cases = Case.objects.filter(case_condition)
+            granted |= Exists(cases.filter(subject_id=OuterRef("pk"))) | Exists(
+                CasePerson.objects.filter(person_id=OuterRef("pk"), case__in=cases)
+            )
+    return granted
+
+
+def _address_condition(user: User, action: str) -> Q:
+    entitled = NOTHING
+    for rule in _matching(user, Resource.CONFIDENTIAL_ADDRESS, action):
+        if rule.scope == Scope.ALL:
+            entitled |= EVERYTHING
+        else:
+            entitled |= Q(person__recorded_by_agency_id=user.agency_id)
+    entitled |= Exists(
+        Entitlement.objects.filter(user_id=user.pk, person_id=OuterRef("person_id"))
+    ) | _active_break_glass(user, "person_id")
+    return Q(is_confidential=False) | entitled
+
+
+def _audit_condition(user: User, action: str) -> Q:
+    granted = NOTHING
+    for rule in _matching(user, Resource.AUDIT, action):
+        if rule.scope == Scope.ALL:
+            granted |= EVERYTHING
+        elif user.agency_id:
+            granted |= Q(actor_agency=user.agency.code)
+    return granted
+
+
+CONDITIONS: dict[type[Model], Callable[[User, str], Q]] = {
+    Case: _case_condition,
+    Person: _person_condition,
+    Address: _address_condition,
+    AuditEvent: _audit_condition,
+}
+
+
+def visible(*, user: User, action: str, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Narrow ``queryset`` to the rows ``user`` may ``action``, inside the database query."""
+    if not user.is_authenticated:
+        return queryset.none()
+    condition = CONDITIONS[queryset.model](user, action)
+    if condition == NOTHING:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def authorize(*, user: User, action: str, obj: Model) -> None:
+    """Raise ``AccessDenied`` unless ``user`` may ``action`` this one object."""
+    queryset = type(obj)._default_manager.filter(pk=obj.pk)
+    if not visible(user=user, action=action, queryset=queryset).exists():
+        raise AccessDenied(f"{action} {type(obj).__name__} {obj.pk}")
+
+
+def require_permission(
+    *, user: User, action: str, resource: str, pathway: Pathway | None = None
+) -> None:
+    """Raise ``AccessDenied`` unless a rule lets ``user`` do ``action`` to ``resource``."""
+    if not permitted(user=user, action=action, resource=resource, pathway=pathway):
+        raise AccessDenied(f"{action} {resource}")

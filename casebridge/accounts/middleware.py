@@ -1,0 +1,51 @@
+"""Session rules: an inactivity timeout, and no page without a second factor."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+LAST_SEEN_KEY = "casebridge_last_seen"
+
+# Paths a signed-in user may reach before completing two-factor sign-in.
+TWO_FACTOR_EXEMPT_PREFIXES = ("/sign-in", "/sign-out", "/static/")
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session idle for longer than SESSION_IDLE_SECONDS (ASVS 7.3.1)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(LAST_SEEN_KEY, now)
+            if now - last_seen > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+                return redirect(f"{reverse('accounts:login')}?timed_out=1")
+            # Writing on every request would re-save the session each time; once a minute will do.
+            if now - last_seen >= 60 or LAST_SEEN_KEY not in request.session:
+                request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class RequireTwoFactorMiddleware:
+    """A password alone opens nothing: every page needs a verified one-time code (ASVS 6.3.3)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES)
+        ):
+            return redirect("accounts:two_factor")
+        return self.get_response(request)

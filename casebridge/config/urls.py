@@ -1,0 +1,9 @@
+from django.urls import path
+from django_otp.admin import OTPAdminSite
+from django.contrib import admin
+
+admin.site.__class__ = OTPAdminSite
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

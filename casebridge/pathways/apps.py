@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PathwaysConfig(AppConfig):
+    name = "casebridge.pathways"
+    label = "pathways"
+
+    def ready(self) -> None:
+        from casebridge.pathways import checks  # noqa: F401  (registers the definition check)

@@ -1,0 +1,65 @@
+"""Pathway definitions: YAML files validated by a JSON schema and a few cross-checks."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from casebridge.pathways.models import Pathway
+
+DEFINITIONS_DIR = Path(__file__).parent / "definitions"
+SCHEMA = json.loads((DEFINITIONS_DIR / "schema.json").read_text())
+
+
+def validate_definition(definition: dict[str, Any], *, source: str) -> None:
+    try:
+        jsonschema.validate(definition, SCHEMA)
+    except jsonschema.ValidationError as error:
+        path = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        raise ValidationError(f"{source}: {path}: {error.message}") from error
+    states = [state["code"] for state in definition["states"]]
+    problems = []
+    if len(set(states)) != len(states):
+        problems.append("state codes repeat")
+    if definition["initial_state"] not in states:
+        problems.append(f"initial_state {definition['initial_state']!r} is not a state")
+    codes = set()
+    for transition in definition["transitions"]:
+        for end in ("from", "to"):
+            if transition[end] not in states:
+                problems.append(f"transition {transition['code']!r}: {end} is not a state")
+        if (transition["code"], transition["from"]) in codes:
+            problems.append(f"transition {transition['code']!r} repeats from one state")
+        codes.add((transition["code"], transition["from"]))
+    if problems:
+        raise ValidationError(f"{source}: " + "; ".join(problems))
+
+
+def read_definitions(directory: Path = DEFINITIONS_DIR) -> list[dict[str, Any]]:
+    definitions = []
+    for path in sorted(directory.glob("*.yaml")):
+        definition = yaml.safe_load(path.read_text())
+        validate_definition(definition, source=path.name)
+        definitions.append(definition)
+    return definitions
+
+
+@transaction.atomic
+def load_pathways(directory: Path = DEFINITIONS_DIR) -> list[Pathway]:
+    """Create or update each pathway from its file (existing cases keep their states)."""
+    return [
+        Pathway.objects.update_or_create(
+            code=definition["code"],
+            defaults={
+                "name": definition["name"],
+                "reference_prefix": definition["reference_prefix"],
+                "version": definition["version"],
+                "definition": definition,
+            },
+        )[0]
+        for definition in read_definitions(directory)
+    ]

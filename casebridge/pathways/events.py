@@ -1,0 +1,41 @@
+"""The case timeline, written explicitly by the services (no signals)."""
+
+from django.utils import timezone
+
+from casebridge.accounts.models import User
+from casebridge.pathways.models import Case, CaseEvent
+
+
+def case_referred(*, case: Case, actor: User) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        occurred_at=case.referred_at,
+        kind=CaseEvent.Kind.REFERRED,
+        actor=actor,
+        to_state=case.state,
+        text=f"Referred by {case.referring_agency.name}",
+    )
+
+
+def case_transitioned(
+    *, case: Case, actor: User, from_state: str, label: str, reason: str
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        occurred_at=timezone.now(),
+        kind=CaseEvent.Kind.TRANSITION,
+        actor=actor,
+        from_state=from_state,
+        to_state=case.state,
+        text=f"{label}. {reason}".strip() if reason else label,
+    )
+
+
+def case_person_added(*, case: Case, actor: User, role_label: str) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        occurred_at=timezone.now(),
+        kind=CaseEvent.Kind.PERSON_ADDED,
+        actor=actor,
+        text=f"{role_label} added",
+    )

@@ -1,0 +1,58 @@
+"""Reading cases, narrowed to what the user may see inside the query."""
+
+from django.db.models import Q, QuerySet
+
+from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
+from casebridge.accounts.models import User
+from casebridge.pathways.models import Case, CaseEvent, CasePerson, Pathway
+
+
+def case_get(*, user: User, case_id: object, action: str = Action.VIEW) -> Case:
+    """The case, if the user may ``action`` it; ``AccessDenied`` otherwise (shown as 404)."""
+    cases = visible(user=user, action=action, queryset=Case.objects.all())
+    case = (
+        cases.select_related(
+            "pathway", "subject", "owner_agency", "owner_team", "owner_user", "referring_agency"
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise AccessDenied(f"{action} case {case_id}")
+    return case
+
+
+def case_list(*, user: User, pathway: Pathway | None = None, open_only: bool = False) -> QuerySet[Case]:
+    cases = visible(user=user, action=Action.VIEW, queryset=Case.objects.all())
+    if pathway is not None:
+        cases = cases.filter(pathway=pathway)
+    if open_only:
+        cases = cases.exclude(_terminal_states())
+    return cases.select_related("pathway", "subject", "owner_agency").prefetch_related(
+        "subject__names"
+    ).order_by("-referred_at")
+
+
+def _terminal_states() -> Q:
+    condition = Q(pk__in=[])
+    for pathway in Pathway.objects.all():
+        terminal = [s["code"] for s in pathway.definition["states"] if s.get("terminal")]
+        condition |= Q(pathway=pathway, state__in=terminal)
+    return condition
+
+
+def case_people(*, case: Case) -> QuerySet[CasePerson]:
+    """The other people in a case; whoever may see the case may see them."""
+    return case.people.select_related("person").prefetch_related("person__names")
+
+
+def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
+    return case.timeline.select_related("actor")
+
+
+def pathways_open_to(*, user: User) -> list[Pathway]:
+    return [
+        p
+        for p in Pathway.objects.filter(is_active=True)
+        if permitted(user=user, action=Action.CREATE, resource=Resource.CASE, pathway=p)
+    ]

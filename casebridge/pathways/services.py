@@ -1,0 +1,137 @@
+"""Referrals and case transitions: one engine for every pathway definition."""
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from casebridge.access.policy import (
+    AccessDenied,
+    Action,
+    Resource,
+    authorize,
+    require_permission,
+)
+from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency
+from casebridge.audit.services import audit_record
+from casebridge.core.errors import ApplicationError
+from casebridge.pathways import events
+from casebridge.pathways.models import Case, CasePerson, Pathway
+from casebridge.people.models import Person
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def _new_reference(pathway: Pathway) -> str:
+    while True:
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        reference = f"{pathway.reference_prefix}-{code}"
+        if not Case.objects.filter(reference=reference).exists():
+            return reference
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    actor: User,
+    pathway: Pathway,
+    subject: Person,
+    referral_reason: str,
+    consent: str,
+    lawful_basis: str,
+    other_people: Sequence[tuple[Person, str]] = (),
+    owner_agency: Agency | None = None,
+    referred_at: datetime | None = None,
+) -> Case:
+    """Refer ``subject`` into ``pathway``. The case starts in the pathway's initial state."""
+    require_permission(user=actor, action=Action.CREATE, resource=Resource.CASE, pathway=pathway)
+    authorize(user=actor, action=Action.VIEW, obj=subject)
+    if not pathway.is_active:
+        raise ApplicationError(f"{pathway.name} is not taking referrals.")
+    if consent != Case.Consent.GIVEN and lawful_basis == Case.LawfulBasis.CONSENT:
+        raise ApplicationError(
+            "Consent cannot be the lawful basis when the person has not given consent.",
+            field="lawful_basis",
+        )
+    agency = actor.agency
+    if agency is None:
+        raise AccessDenied("a user with no agency cannot refer")
+    case = Case.objects.create(
+        reference=_new_reference(pathway),
+        pathway=pathway,
+        subject=subject,
+        state=pathway.initial_state,
+        owner_agency=owner_agency or agency,
+        owner_team=actor.team,
+        owner_user=actor,
+        referring_agency=agency,
+        referred_by=actor,
+        referred_at=referred_at or timezone.now(),
+        referral_reason=referral_reason,
+        consent=consent,
+        lawful_basis=lawful_basis,
+    )
+    events.case_referred(case=case, actor=actor)
+    for person, role in other_people:
+        authorize(user=actor, action=Action.VIEW, obj=person)
+        CasePerson.objects.create(case=case, person=person, role=role)
+        events.case_person_added(case=case, actor=actor, role_label=CasePerson.Role(role).label)
+    audit_record(
+        actor=actor,
+        action="create",
+        object_type="case",
+        object_id=case.pk,
+        summary=f"Referred {case.reference} into {pathway.name}",
+        changes={
+            "state": [None, case.state],
+            "consent": [None, consent],
+            "lawful_basis": [None, lawful_basis],
+            "other_people": len(other_people),
+        },
+    )
+    return case
+
+
+def available_transitions(*, user: User, case: Case) -> list[dict[str, Any]]:
+    """The transitions this user may take from the case's current state."""
+    role = user.role.code if user.role_id and user.role else None
+    return [t for t in case.pathway.transitions_from(case.state) if role in t["roles"]]
+
+
+@transaction.atomic
+def case_transition(*, actor: User, case: Case, transition: str, reason: str = "") -> Case:
+    """Move a case along one of its pathway's transitions."""
+    # Lock the row so two people acting at once cannot both move it from the same state.
+    case = Case.objects.select_for_update().select_related("pathway").get(pk=case.pk)
+    authorize(user=actor, action=Action.CHANGE, obj=case)
+    allowed = {t["code"]: t for t in available_transitions(user=actor, case=case)}
+    chosen = allowed.get(transition)
+    if chosen is None:
+        raise ApplicationError(
+            f"This case is {case.state_label.lower()}; that action is not available to you now."
+        )
+    reason = reason.strip()
+    if chosen.get("requires_reason") and not reason:
+        raise ApplicationError("Give a reason.", field="reason")
+    previous = case.state
+    case.state = chosen["to"]
+    if case.is_closed:
+        case.closed_reason = reason
+    case.save(update_fields=["state", "closed_reason", "updated_at"])
+    events.case_transitioned(
+        case=case, actor=actor, from_state=previous, label=chosen["label"], reason=reason
+    )
+    audit_record(
+        actor=actor,
+        action="change",
+        object_type="case",
+        object_id=case.pk,
+        summary=f"{chosen['label']}: {case.reference}",
+        changes={"state": [previous, case.state]},
+        reason=reason,
+    )
+    return case

@@ -1,0 +1,170 @@
+import uuid
+
+from django.db import models
+
+from casebridge.agencies.models import Agency
+
+
+class Person(models.Model):
+    """Someone a partner agency works with: victim, perpetrator, child, offender."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        NOT_KNOWN = "not_known", "Not known"
+
+    class Ethnicity(models.TextChoices):
+        # ONS 2021 census high-level groups.
+        ASIAN = "asian", "Asian or Asian British"
+        BLACK = "black", "Black, Black British, Caribbean or African"
+        MIXED = "mixed", "Mixed or multiple ethnic groups"
+        WHITE = "white", "White"
+        OTHER = "other", "Other ethnic group"
+        NOT_RECORDED = "not_recorded", "Not recorded"
+
+    class YesNoUnknown(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        NOT_KNOWN = "not_known", "Not known"
+
+    class SexualOrientation(models.TextChoices):
+        HETEROSEXUAL = "heterosexual", "Heterosexual or straight"
+        GAY_LESBIAN = "gay_lesbian", "Gay or lesbian"
+        BISEXUAL = "bisexual", "Bisexual"
+        OTHER = "other", "Other sexual orientation"
+        NOT_RECORDED = "not_recorded", "Not recorded"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=12, choices=Sex.choices, default=Sex.NOT_KNOWN)
+    gender_identity = models.CharField(max_length=60, blank=True)
+    ethnicity = models.CharField(
+        max_length=12, choices=Ethnicity.choices, default=Ethnicity.NOT_RECORDED
+    )
+    disability = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.NOT_KNOWN
+    )
+    sexual_orientation = models.CharField(
+        max_length=14, choices=SexualOrientation.choices, default=SexualOrientation.NOT_RECORDED
+    )
+    recorded_by_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="recorded_people"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        name = self.primary_name
+        return name.full_name if name else str(self.id)
+
+    @property
+    def primary_name(self) -> "PersonName | None":
+        names = list(self.names.all())
+        return next((n for n in names if n.kind == PersonName.Kind.PRIMARY), None) or (
+            names[0] if names else None
+        )
+
+
+class PersonName(models.Model):
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", "Name"
+        ALIAS = "alias", "Alias"
+        PREVIOUS = "previous", "Previous name"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRIMARY)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    # Lower-case ASCII letters only, so a prefix search is an index range scan on any database.
+    given_name_key = models.CharField(max_length=100, editable=False)
+    family_name_key = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["family_name_key", "given_name_key"], name="personname_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Address(models.Model):
+    """An address a person lived at. A confidential one (refuge, safe house) is a restricted field."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
+    line_1 = models.CharField(max_length=200)
+    line_2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=10)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    is_confidential = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.line_1, self.line_2, self.town, self.postcode) if part)
+
+
+class Identifier(models.Model):
+    class Scheme(models.TextChoices):
+        NHS = "nhs", "NHS number"
+        PNC = "pnc", "Police National Computer ID"
+        POLICE_LOCAL = "police_local", "Local police reference"
+        PROBATION = "probation", "Probation case reference (CRN)"
+        COUNCIL = "council", "Council case reference"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=20, choices=Scheme.choices)
+    value = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()}: {self.value}"
+
+
+class Relationship(models.Model):
+    """A directed relationship: ``person`` is the ``kind`` of ``related_person``."""
+
+    class Kind(models.TextChoices):
+        PARTNER = "partner", "Partner"
+        EX_PARTNER = "ex_partner", "Ex-partner"
+        PARENT = "parent", "Parent"
+        HOUSEHOLD_MEMBER = "household_member", "Household member"
+        SIBLING = "sibling", "Sibling"
+        ASSOCIATE = "associate", "Associate"
+
+    # How the relationship reads from the other end ("parent" of X means X is their "child").
+    INVERSE_LABELS = {Kind.PARENT: "Child"}
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
+    related_person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="relationships_to"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("related_person")),
+                name="relationship_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} is {self.get_kind_display().lower()} of {self.related_person}"

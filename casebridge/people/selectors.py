@@ -1,0 +1,105 @@
+"""Reading people records, narrowed to what the user may see inside the query."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from casebridge.access.policy import Action, AccessDenied, visible
+from casebridge.accounts.models import User
+from casebridge.pathways.models import Case
+from casebridge.people.models import Address, Person, PersonName, Relationship
+from casebridge.people.names import name_key
+
+SEARCH_LIMIT = 50
+
+
+def _prefix_range(field: str, prefix: str) -> dict[str, str]:
+    # A range rather than LIKE 'x%', so the plain B-tree index serves it on every database.
+    return {f"{field}__gte": prefix, f"{field}__lt": prefix + "\x7f"}
+
+
+def person_search(
+    *,
+    user: User,
+    family_name: str,
+    given_name: str = "",
+    date_of_birth: date | None = None,
+    limit: int = SEARCH_LIMIT,
+) -> list[Person]:
+    """People the user may see whose (any) family name starts with ``family_name``."""
+    family_key = name_key(family_name)
+    if not family_key:
+        return []
+    names = PersonName.objects.filter(**_prefix_range("family_name_key", family_key))
+    given_key = name_key(given_name)
+    if given_key:
+        names = names.filter(**_prefix_range("given_name_key", given_key))
+    people = Person.objects.filter(pk__in=names.values("person_id"))
+    if date_of_birth:
+        people = people.filter(date_of_birth=date_of_birth)
+    people = visible(user=user, action=Action.VIEW, queryset=people)
+    return list(
+        people.prefetch_related("names").order_by("date_of_birth", "pk")[:limit]
+    )
+
+
+def person_get(*, user: User, person_id: object) -> Person:
+    """The person, if the user may see them; ``AccessDenied`` otherwise (shown as 404)."""
+    people = visible(user=user, action=Action.VIEW, queryset=Person.objects.all())
+    person = people.prefetch_related("names", "identifiers").filter(pk=person_id).first()
+    if person is None:
+        raise AccessDenied(f"view person {person_id}")
+    return person
+
+
+def person_addresses(*, user: User, person: Person) -> QuerySet[Address]:
+    """The person's addresses, leaving out confidential ones the user is not entitled to."""
+    return visible(user=user, action=Action.VIEW, queryset=person.addresses.all())
+
+
+def person_has_hidden_addresses(*, user: User, person: Person) -> bool:
+    return person.addresses.count() > person_addresses(user=user, person=person).count()
+
+
+@dataclass(frozen=True)
+class RelatedPerson:
+    label: str
+    person: Person
+    valid_from: date | None
+    valid_to: date | None
+
+
+def person_relationships(*, user: User, person: Person) -> list[RelatedPerson]:
+    """Relationships to people the user may also see; the others are left out entirely."""
+    visible_people = visible(user=user, action=Action.VIEW, queryset=Person.objects.all())
+    named = visible_people.prefetch_related(Prefetch("names", queryset=PersonName.objects.all()))
+    outgoing = Relationship.objects.filter(
+        person=person, related_person__in=visible_people
+    ).prefetch_related(Prefetch("related_person", queryset=named))
+    incoming = Relationship.objects.filter(
+        related_person=person, person__in=visible_people
+    ).prefetch_related(Prefetch("person", queryset=named))
+    # "A is parent of B": on A's page B shows as their child; on B's page A as their parent.
+    related = [
+        RelatedPerson(
+            Relationship.INVERSE_LABELS.get(r.kind, r.get_kind_display()),
+            r.related_person,
+            r.valid_from,
+            r.valid_to,
+        )
+        for r in outgoing
+    ]
+    related += [
+        RelatedPerson(r.get_kind_display(), r.person, r.valid_from, r.valid_to) for r in incoming
+    ]
+    return related
+
+
+def person_cases(*, user: User, person: Person) -> QuerySet[Case]:
+    cases = Case.objects.filter(subject=person) | Case.objects.filter(people__person=person)
+    return (
+        visible(user=user, action=Action.VIEW, queryset=cases.distinct())
+        .select_related("pathway", "owner_agency")
+        .order_by("-referred_at")
+    )

@@ -1,0 +1,26 @@
+import pytest
+from django.test import Client
+
+from casebridge.access.definitions import load_permissions
+from casebridge.pathways.definitions import load_pathways
+from tests.factories import sign_in
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the shipped pathway and permission definitions."""
+    with django_db_blocker.unblock():
+        load_pathways()
+        load_permissions()
+
+
+@pytest.fixture
+def signed_in_client():
+    """A test client signed in (password and one-time code) as the given user."""
+
+    def make(user) -> Client:
+        client = Client()
+        sign_in(client, user)
+        return client
+
+    return make

@@ -54,7 +54,7 @@ class PermissionRule(models.Model):
 
     def __str__(self) -> str:
         where = f" in {self.agency_kind}" if self.agency_kind else ""
-        pathway = f" ({self.pathway.code})" if self.pathway_id else ""
+        pathway = f" ({self.pathway.code})" if self.pathway else ""
         return f"{self.role.code}{where}: {self.action} {self.resource}{pathway}, {self.scope}"
 
 
@@ -86,6 +86,9 @@ class Entitlement(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} entitled to {'case' if self.case_id else 'person'} records"
+
 
 class BreakGlass(models.Model):
     """Emergency access to a person's restricted records, given with a written reason and
@@ -106,3 +109,6 @@ class BreakGlass(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "person", "expires_at"], name="breakglass_active")]
+
+    def __str__(self) -> str:
+        return f"Break-glass by {self.user} at {self.opened_at:%Y-%m-%d %H:%M}"

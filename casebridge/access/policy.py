@@ -41,13 +41,13 @@ def rules_for(user: User) -> list[PermissionRule]:
     if cached is not None:
         return cached
     rules: list[PermissionRule] = []
-    if user.is_authenticated and user.is_active and user.role_id and user.agency_id:
+    if user.is_authenticated and user.is_active and user.role_id and user.agency:
         rules = list(
             PermissionRule.objects.filter(role_id=user.role_id)
             .filter(Q(agency_kind="") | Q(agency_kind=user.agency.kind))
             .select_related("pathway")
         )
-    user._casebridge_rules = rules  # type: ignore[union-attr]
+    setattr(user, "_casebridge_rules", rules)  # noqa: B010  (a per-request cache on the user)
     return rules
 
 
@@ -140,7 +140,7 @@ def _audit_condition(user: User, action: str) -> Q:
     for rule in _matching(user, Resource.AUDIT, action):
         if rule.scope == Scope.ALL:
             granted |= EVERYTHING
-        elif user.agency_id:
+        elif user.agency:
             granted |= Q(actor_agency=user.agency.code)
     return granted
 

@@ -37,7 +37,7 @@ def audit_record(
         "occurred_at": timezone.now(),
         "actor_id": actor.pk if actor else None,
         "actor_username": actor.username if actor else actor_username,
-        "actor_agency": actor.agency.code if actor and actor.agency_id else "",
+        "actor_agency": actor.agency.code if actor and actor.agency else "",
         "ip_address": client_ip.get(),
         "action": action,
         "object_type": object_type,
@@ -63,5 +63,7 @@ def audit_record(
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """The fields whose value differs, as ``{field: [before, after]}``."""
     return {
-        name: [before.get(name), value] for name, value in after.items() if before.get(name) != value
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
     }

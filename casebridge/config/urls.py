@@ -1,6 +1,6 @@
+from django.contrib import admin
 from django.urls import path
 from django_otp.admin import OTPAdminSite
-from django.contrib import admin
 
 admin.site.__class__ = OTPAdminSite
 

@@ -11,7 +11,10 @@ def definitions_are_valid(app_configs: Any, **kwargs: Any) -> list[checks.CheckM
     from casebridge.pathways.definitions import read_definitions
 
     errors: list[checks.CheckMessage] = []
-    for reader, check_id in ((read_definitions, "casebridge.E001"), (read_permissions, "casebridge.E002")):
+    for reader, check_id in (
+        (read_definitions, "casebridge.E001"),
+        (read_permissions, "casebridge.E002"),
+    ):
         try:
             reader()
         except ValidationError as error:

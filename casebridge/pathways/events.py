@@ -1,5 +1,7 @@
 """The case timeline, written explicitly by the services (no signals)."""
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from casebridge.accounts.models import User
@@ -18,11 +20,11 @@ def case_referred(*, case: Case, actor: User) -> CaseEvent:
 
 
 def case_transitioned(
-    *, case: Case, actor: User, from_state: str, label: str, reason: str
+    *, case: Case, actor: User, from_state: str, label: str, reason: str, occurred_at: datetime
 ) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
-        occurred_at=timezone.now(),
+        occurred_at=occurred_at,
         kind=CaseEvent.Kind.TRANSITION,
         actor=actor,
         from_state=from_state,

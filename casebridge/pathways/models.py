@@ -127,6 +127,9 @@ class CasePerson(models.Model):
             models.UniqueConstraint(fields=["case", "person"], name="caseperson_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} in {self.case}"
+
 
 class CaseEvent(models.Model):
     """One line of a case's timeline, written explicitly by the services through events.py."""
@@ -149,3 +152,6 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.get_kind_display()} at {self.occurred_at:%Y-%m-%d}"

@@ -1,5 +1,7 @@
 """Reading cases, narrowed to what the user may see inside the query."""
 
+from uuid import UUID
+
 from django.db.models import Q, QuerySet
 
 from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
@@ -7,7 +9,7 @@ from casebridge.accounts.models import User
 from casebridge.pathways.models import Case, CaseEvent, CasePerson, Pathway
 
 
-def case_get(*, user: User, case_id: object, action: str = Action.VIEW) -> Case:
+def case_get(*, user: User, case_id: UUID | str, action: str = Action.VIEW) -> Case:
     """The case, if the user may ``action`` it; ``AccessDenied`` otherwise (shown as 404)."""
     cases = visible(user=user, action=action, queryset=Case.objects.all())
     case = (
@@ -22,15 +24,19 @@ def case_get(*, user: User, case_id: object, action: str = Action.VIEW) -> Case:
     return case
 
 
-def case_list(*, user: User, pathway: Pathway | None = None, open_only: bool = False) -> QuerySet[Case]:
+def case_list(
+    *, user: User, pathway: Pathway | None = None, open_only: bool = False
+) -> QuerySet[Case]:
     cases = visible(user=user, action=Action.VIEW, queryset=Case.objects.all())
     if pathway is not None:
         cases = cases.filter(pathway=pathway)
     if open_only:
         cases = cases.exclude(_terminal_states())
-    return cases.select_related("pathway", "subject", "owner_agency").prefetch_related(
-        "subject__names"
-    ).order_by("-referred_at")
+    return (
+        cases.select_related("pathway", "subject", "owner_agency")
+        .prefetch_related("subject__names")
+        .order_by("-referred_at")
+    )
 
 
 def _terminal_states() -> Q:

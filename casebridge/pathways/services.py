@@ -103,8 +103,14 @@ def available_transitions(*, user: User, case: Case) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def case_transition(*, actor: User, case: Case, transition: str, reason: str = "") -> Case:
-    """Move a case along one of its pathway's transitions."""
+def case_transition(
+    *, actor: User, case: Case, transition: str, reason: str = "", at: datetime | None = None
+) -> Case:
+    """Move a case along one of its pathway's transitions.
+
+    ``at`` back-dates the timeline entry (records entered after the event); the audit entry
+    always carries the real time of the write.
+    """
     # Lock the row so two people acting at once cannot both move it from the same state.
     case = Case.objects.select_for_update().select_related("pathway").get(pk=case.pk)
     authorize(user=actor, action=Action.CHANGE, obj=case)
@@ -123,7 +129,12 @@ def case_transition(*, actor: User, case: Case, transition: str, reason: str = "
         case.closed_reason = reason
     case.save(update_fields=["state", "closed_reason", "updated_at"])
     events.case_transitioned(
-        case=case, actor=actor, from_state=previous, label=chosen["label"], reason=reason
+        case=case,
+        actor=actor,
+        from_state=previous,
+        label=chosen["label"],
+        reason=reason,
+        occurred_at=at or timezone.now(),
     )
     audit_record(
         actor=actor,

@@ -96,7 +96,10 @@ class PersonName(models.Model):
 
 
 class Address(models.Model):
-    """An address a person lived at. A confidential one (refuge, safe house) is a restricted field."""
+    """An address a person lived at.
+
+    A confidential one (a refuge, a safe house) is a restricted field: only the entitled see it.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
     line_1 = models.CharField(max_length=200)
@@ -111,7 +114,9 @@ class Address(models.Model):
         ordering = ["-valid_from"]
 
     def __str__(self) -> str:
-        return ", ".join(part for part in (self.line_1, self.line_2, self.town, self.postcode) if part)
+        return ", ".join(
+            part for part in (self.line_1, self.line_2, self.town, self.postcode) if part
+        )
 
 
 class Identifier(models.Model):
@@ -147,7 +152,7 @@ class Relationship(models.Model):
         ASSOCIATE = "associate", "Associate"
 
     # How the relationship reads from the other end ("parent" of X means X is their "child").
-    INVERSE_LABELS = {Kind.PARENT: "Child"}
+    INVERSE_LABELS: dict[str, str] = {Kind.PARENT: "Child"}
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
     related_person = models.ForeignKey(

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
-from casebridge.access.policy import Action, AccessDenied, visible
+from casebridge.access.policy import AccessDenied, Action, visible
 from casebridge.accounts.models import User
 from casebridge.pathways.models import Case
 from casebridge.people.models import Address, Person, PersonName, Relationship
@@ -39,12 +40,10 @@ def person_search(
     if date_of_birth:
         people = people.filter(date_of_birth=date_of_birth)
     people = visible(user=user, action=Action.VIEW, queryset=people)
-    return list(
-        people.prefetch_related("names").order_by("date_of_birth", "pk")[:limit]
-    )
+    return list(people.prefetch_related("names").order_by("date_of_birth", "pk")[:limit])
 
 
-def person_get(*, user: User, person_id: object) -> Person:
+def person_get(*, user: User, person_id: UUID | str) -> Person:
     """The person, if the user may see them; ``AccessDenied`` otherwise (shown as 404)."""
     people = visible(user=user, action=Action.VIEW, queryset=Person.objects.all())
     person = people.prefetch_related("names", "identifiers").filter(pk=person_id).first()

@@ -58,7 +58,7 @@ def _build(details: PersonDetails, actor: User) -> tuple[Person, list[object]]:
         ethnicity=details.ethnicity,
         disability=details.disability,
         sexual_orientation=details.sexual_orientation,
-        recorded_by_agency_id=actor.agency_id,
+        recorded_by_agency=actor.agency,
     )
     children: list[object] = [
         _name(person, details.given_name, details.family_name, PersonName.Kind.PRIMARY)
@@ -95,7 +95,9 @@ def person_create(*, actor: User, details: PersonDetails) -> Person:
 
 
 @transaction.atomic
-def people_bulk_create(*, actor: User, people: Sequence[PersonDetails], source: str) -> list[Person]:
+def people_bulk_create(
+    *, actor: User, people: Sequence[PersonDetails], source: str
+) -> list[Person]:
     """Record many people in one transaction with one audit entry (imports, the demo borough)."""
     require_permission(user=actor, action=Action.CREATE, resource=Resource.PERSON)
     built = [_build(details, actor) for details in people]
@@ -129,7 +131,12 @@ def address_add(*, actor: User, person: Person, address: AddressDetails) -> Addr
 
 @transaction.atomic
 def relationship_add(
-    *, actor: User, person: Person, related_person: Person, kind: str, valid_from: date | None = None
+    *,
+    actor: User,
+    person: Person,
+    related_person: Person,
+    kind: str,
+    valid_from: date | None = None,
 ) -> Relationship:
     authorize(user=actor, action=Action.CHANGE, obj=person)
     authorize(user=actor, action=Action.VIEW, obj=related_person)

@@ -1,5 +1,5 @@
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
 from casebridge.audit.models import AuditEvent
 from casebridge.audit.services import audit_record

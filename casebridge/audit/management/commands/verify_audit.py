@@ -9,7 +9,9 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         report = verify_chain()
         if not report.intact:
-            where = f"entry {report.first_broken_sequence}" if report.first_broken_sequence else "chain"
+            where = (
+                f"entry {report.first_broken_sequence}" if report.first_broken_sequence else "chain"
+            )
             raise CommandError(
                 f"Audit chain broken at {where}: {report.problem} "
                 f"({report.entries_checked} entries checked)."

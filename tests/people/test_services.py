@@ -1,0 +1,127 @@
+from datetime import date
+
+import pytest
+
+from casebridge.access.policy import AccessDenied
+from casebridge.audit.models import AuditEvent
+from casebridge.people.models import Person, Relationship
+from casebridge.people.selectors import person_relationships, person_search
+from casebridge.people.services import (
+    AddressDetails,
+    PersonDetails,
+    address_add,
+    people_bulk_create,
+    person_create,
+    relationship_add,
+)
+from tests.factories import PersonFactory, UserFactory, role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_person_create_records_names_addresses_identifiers_and_an_audit_entry():
+    user = UserFactory()
+    person = person_create(
+        actor=user,
+        details=PersonDetails(
+            given_name="Siobhán",
+            family_name="O'Brien-Smith",
+            date_of_birth=date(1988, 2, 29),
+            aliases=[("Shiv", "Smith")],
+            addresses=[AddressDetails("1 High St", "Northbridge", "NB1 2AB", date(2021, 4, 1))],
+            identifiers=[("nhs", "9434765919")],
+        ),
+    )
+    assert person.recorded_by_agency == user.agency
+    assert person.names.count() == 2
+    assert person.addresses.get().postcode == "NB1 2AB"
+    assert person.identifiers.get().value == "9434765919"
+    assert AuditEvent.objects.filter(action="create", object_id=str(person.pk)).exists()
+
+
+def test_roles_without_a_rule_cannot_record_people():
+    with pytest.raises(AccessDenied):
+        person_create(
+            actor=UserFactory(role=role("manager")),
+            details=PersonDetails(given_name="A", family_name="B"),
+        )
+
+
+def test_bulk_create_writes_one_audit_entry_for_the_batch():
+    user = UserFactory()
+    before = AuditEvent.objects.count()
+    people = people_bulk_create(
+        actor=user,
+        people=[PersonDetails(given_name=f"P{n}", family_name="Bulk") for n in range(25)],
+        source="test extract",
+    )
+    assert len(people) == 25
+    assert Person.objects.filter(names__family_name="Bulk").count() == 25
+    assert AuditEvent.objects.count() == before + 1
+
+
+def test_confidential_address_is_not_written_into_the_audit_log():
+    user = UserFactory()
+    person = PersonFactory(recorded_by_agency=user.agency)
+    address_add(
+        actor=user,
+        person=person,
+        address=AddressDetails(
+            "CANARY Refuge", "Northbridge", "NB9 9ZZ", date(2022, 1, 1), is_confidential=True
+        ),
+    )
+    for event in AuditEvent.objects.all():
+        assert "CANARY" not in str(event.summary) + str(event.changes)
+        assert "NB9 9ZZ" not in str(event.summary) + str(event.changes)
+
+
+def test_search_matches_name_prefixes_whatever_the_punctuation_and_accents():
+    user = UserFactory()
+    person = PersonFactory(recorded_by_agency=user.agency, name=("Siobhán", "O'Brien-Smith"))
+    assert person_search(user=user, family_name="obrien") == [person]
+    assert person_search(user=user, family_name="O'BRIEN-S", given_name="siob") == [person]
+    assert person_search(user=user, family_name="Brien") == []
+
+
+def test_search_finds_aliases_and_filters_by_date_of_birth():
+    user = UserFactory()
+    person = PersonFactory(recorded_by_agency=user.agency, name=("Jo", "Bloggs"))
+    person.names.create(
+        kind="alias",
+        given_name="Joanne",
+        family_name="Smith",
+        given_name_key="joanne",
+        family_name_key="smith",
+    )
+    assert person_search(user=user, family_name="smith") == [person]
+    assert person_search(user=user, family_name="smith", date_of_birth=date(2000, 1, 1)) == []
+
+
+def test_search_returns_only_people_the_user_may_see():
+    PersonFactory(name=("Jo", "Hidden"))
+    assert person_search(user=UserFactory(), family_name="Hidden") == []
+
+
+def test_relationships_read_the_right_way_round_and_hide_people_the_viewer_cannot_see():
+    user = UserFactory()
+    mother = PersonFactory(recorded_by_agency=user.agency)
+    child = PersonFactory(recorded_by_agency=user.agency)
+    relationship_add(actor=user, person=mother, related_person=child, kind="parent")
+    Relationship.objects.create(person=mother, related_person=PersonFactory(), kind="ex_partner")
+    assert [(r.label, r.person) for r in person_relationships(user=user, person=mother)] == [
+        ("Child", child)
+    ]
+    assert [(r.label, r.person) for r in person_relationships(user=user, person=child)] == [
+        ("Parent", mother)
+    ]
+
+
+def test_cannot_relate_a_person_to_someone_the_user_cannot_see():
+    user = UserFactory()
+    with pytest.raises(AccessDenied):
+        relationship_add(
+            actor=user,
+            person=PersonFactory(recorded_by_agency=user.agency),
+            related_person=PersonFactory(),
+            kind="partner",
+        )

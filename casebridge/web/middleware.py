@@ -1,7 +1,13 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from casebridge.access.policy import AccessDenied
+from casebridge.audit.services import audit_record
+
+API_PREFIX = "/api/"
 
 
 class NoStoreMiddleware:
@@ -16,3 +22,37 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def not_found_response(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Not found"}, status=404)
+    return render(request, "404.html", status=404)
+
+
+class AccessDeniedMiddleware:
+    """The one place where ``AccessDenied`` becomes a 404 page, with an audit entry.
+
+    A 404 rather than a 403, so guessing ids tells nobody whether a record exists.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, AccessDenied):
+            return None
+        # Messages read "<action> <object type> <object id>", e.g. "view person 1b2c...".
+        parts = str(exception).split()
+        user = request.user if request.user.is_authenticated else None
+        audit_record(
+            actor=user,  # type: ignore[arg-type]
+            action="denied",
+            object_type=parts[1].lower()[:40] if len(parts) == 3 else "",
+            object_id=parts[2][:64] if len(parts) == 3 else "",
+            summary=f"Refused: {exception} ({request.method} {request.path})"[:300],
+        )
+        return not_found_response(request)

@@ -1,0 +1,44 @@
+"""Gatekeeping for views: signed in with a verified second factor, or nothing."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+
+View = Callable[..., HttpResponse]
+
+
+def _verified(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_authenticated and user.is_verified())  # type: ignore[union-attr]
+
+
+def signed_in(view: View) -> View:
+    """HTML views: sign in first (password, then one-time code)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not _verified(request):
+            return redirect("accounts:two_factor")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def api_view(view: View) -> View:
+    """JSON views: read-only, and a 401 (not a redirect to a page) without a verified session."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not _verified(request):
+            return JsonResponse({"detail": "Authentication required"}, status=401)
+        if request.method not in ("GET", "HEAD"):
+            return JsonResponse({"detail": "Method not allowed"}, status=405)
+        return view(request, *args, **kwargs)
+
+    return wrapper

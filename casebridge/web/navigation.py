@@ -1,0 +1,58 @@
+"""The header navigation: only the links the signed-in user's role permits."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from casebridge.access.policy import Action, Resource, permitted
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    namespace: str
+    url_name: str = ""
+
+
+def _items(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+
+    def may(action: str, resource: str) -> bool:
+        return permitted(user=user, action=action, resource=resource)  # type: ignore[arg-type]
+
+    items = [NavItem("Home", reverse("web:home"), "web", "home")]
+    if may(Action.VIEW, Resource.PERSON):
+        items.append(NavItem("Find a person", reverse("people:search"), "people", "search"))
+    if may(Action.CREATE, Resource.PERSON):
+        items.append(NavItem("Add a person", reverse("people:create"), "people", "create"))
+    if may(Action.VIEW, Resource.CASE):
+        items.append(NavItem("Cases", reverse("pathways:case_list"), "pathways"))
+    if may(Action.VIEW, Resource.AUDIT):
+        items.append(NavItem("Audit log", reverse("audit:search"), "audit", "search"))
+        items.append(
+            NavItem("Break-glass reviews", reverse("audit:break_glass"), "audit", "break_glass")
+        )
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: ``nav_items`` with the current one marked."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    if not request.user.is_verified():  # type: ignore[union-attr]
+        return {}
+    match = request.resolver_match
+    current_ns = match.namespace if match else ""
+    current_name = match.url_name if match else ""
+    items = [
+        {
+            "item": item,
+            "active": item.namespace == current_ns
+            and (not item.url_name or item.url_name == current_name),
+        }
+        for item in _items(request)
+    ]
+    return {"nav_items": items}

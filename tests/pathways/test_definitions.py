@@ -1,0 +1,33 @@
+import pytest
+import yaml
+from django.core.exceptions import ValidationError
+
+from casebridge.pathways.definitions import DEFINITIONS_DIR, read_definitions, validate_definition
+
+
+def shipped_marac():
+    return yaml.safe_load((DEFINITIONS_DIR / "da-marac.yaml").read_text())
+
+
+def test_shipped_definitions_are_valid():
+    assert "da-marac" in [d["code"] for d in read_definitions()]
+
+
+def test_a_transition_to_an_unknown_state_is_rejected_with_its_name():
+    definition = shipped_marac()
+    definition["transitions"][0]["to"] = "limbo"
+    with pytest.raises(ValidationError, match="transition 'accept': to is not a state"):
+        validate_definition(definition, source="da-marac.yaml")
+
+
+def test_a_missing_field_is_rejected_with_where_it_is():
+    definition = shipped_marac()
+    del definition["transitions"][1]["roles"]
+    with pytest.raises(ValidationError, match="transitions/1: 'roles' is a required property"):
+        validate_definition(definition, source="da-marac.yaml")
+
+
+def test_an_unknown_initial_state_is_rejected():
+    definition = shipped_marac() | {"initial_state": "nowhere"}
+    with pytest.raises(ValidationError, match="initial_state 'nowhere' is not a state"):
+        validate_definition(definition, source="da-marac.yaml")

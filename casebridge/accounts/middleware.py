@@ -5,14 +5,15 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 LAST_SEEN_KEY = "casebridge_last_seen"
 
 # Paths a signed-in user may reach before completing two-factor sign-in.
-TWO_FACTOR_EXEMPT_PREFIXES = ("/sign-in", "/sign-out", "/static/")
+# /assets/ is GOV.UK Frontend's fonts and images, which the two-factor page itself needs.
+TWO_FACTOR_EXEMPT_PREFIXES = ("/sign-in", "/sign-out", "/static/", "/assets/")
 
 
 class SessionTimeoutMiddleware:
@@ -27,6 +28,8 @@ class SessionTimeoutMiddleware:
             last_seen = request.session.get(LAST_SEEN_KEY, now)
             if now - last_seen > settings.SESSION_IDLE_SECONDS:
                 logout(request)
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "Authentication required"}, status=401)
                 return redirect(f"{reverse('accounts:login')}?timed_out=1")
             # Writing on every request would re-save the session each time; once a minute will do.
             if now - last_seen >= 60 or LAST_SEEN_KEY not in request.session:
@@ -47,5 +50,7 @@ class RequireTwoFactorMiddleware:
             and not user.is_verified()  # type: ignore[union-attr]
             and not request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES)
         ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Authentication required"}, status=401)
             return redirect("accounts:two_factor")
         return self.get_response(request)

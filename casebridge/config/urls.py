@@ -1,9 +1,20 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django_otp.admin import OTPAdminSite
+
+from casebridge.pathways import api as pathways_api
+from casebridge.people import api as people_api
 
 admin.site.__class__ = OTPAdminSite
 
+api_patterns = ([*people_api.urlpatterns, *pathways_api.urlpatterns], "api")
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("casebridge.accounts.urls")),
+    path("", include("casebridge.web.urls")),
+    path("", include("casebridge.people.urls")),
+    path("", include("casebridge.pathways.urls")),
+    path("", include("casebridge.audit.urls")),
+    path("api/v1/", include(api_patterns)),
 ]

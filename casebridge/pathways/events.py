@@ -33,10 +33,12 @@ def case_transitioned(
     )
 
 
-def case_person_added(*, case: Case, actor: User, role_label: str) -> CaseEvent:
+def case_person_added(
+    *, case: Case, actor: User, role_label: str, occurred_at: datetime | None = None
+) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
-        occurred_at=timezone.now(),
+        occurred_at=occurred_at or timezone.now(),
         kind=CaseEvent.Kind.PERSON_ADDED,
         actor=actor,
         text=f"{role_label} added",

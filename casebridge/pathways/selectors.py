@@ -1,5 +1,6 @@
 """Reading cases, narrowed to what the user may see inside the query."""
 
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -7,6 +8,7 @@ from django.db.models import Q, QuerySet
 from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
 from casebridge.accounts.models import User
 from casebridge.pathways.models import Case, CaseEvent, CasePerson, Pathway
+from casebridge.pathways.services import available_transitions
 
 
 def case_get(*, user: User, case_id: UUID | str, action: str = Action.VIEW) -> Case:
@@ -62,3 +64,24 @@ def pathways_open_to(*, user: User) -> list[Pathway]:
         for p in Pathway.objects.filter(is_active=True)
         if permitted(user=user, action=Action.CREATE, resource=Resource.CASE, pathway=p)
     ]
+
+
+def my_open_cases(*, user: User) -> QuerySet[Case]:
+    """Open cases the user may see and owns or referred: their home page worklist."""
+    return case_list(user=user, open_only=True).filter(Q(owner_user=user) | Q(referred_by=user))
+
+
+def transitions_for(*, user: User, case: Case) -> list[dict[str, Any]]:
+    """The transitions to offer on the case page: none unless the user may change this case."""
+    changeable = visible(user=user, action=Action.CHANGE, queryset=Case.objects.filter(pk=case.pk))
+    if not changeable.exists():
+        return []
+    return available_transitions(user=user, case=case)
+
+
+def may_view_cases(*, user: User) -> bool:
+    """Whether any rule lets the user see cases, in any pathway (for navigation links)."""
+    return permitted(user=user, action=Action.VIEW, resource=Resource.CASE) or any(
+        permitted(user=user, action=Action.VIEW, resource=Resource.CASE, pathway=p)
+        for p in Pathway.objects.filter(is_active=True)
+    )

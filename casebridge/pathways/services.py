@@ -79,7 +79,13 @@ def referral_create(
     for person, role in other_people:
         authorize(user=actor, action=Action.VIEW, obj=person)
         CasePerson.objects.create(case=case, person=person, role=role)
-        events.case_person_added(case=case, actor=actor, role_label=CasePerson.Role(role).label)
+        # Named in the referral, so on the timeline at the (possibly back-dated) referral time.
+        events.case_person_added(
+            case=case,
+            actor=actor,
+            role_label=CasePerson.Role(role).label,
+            occurred_at=case.referred_at,
+        )
     audit_record(
         actor=actor,
         action="create",

@@ -102,3 +102,15 @@ def person_cases(*, user: User, person: Person) -> QuerySet[Case]:
         .select_related("pathway", "owner_agency")
         .order_by("-referred_at")
     )
+
+
+def person_has_restricted_records(*, user: User, person: Person) -> bool:
+    """Whether some of this person's records are withheld from the user (a confidential address
+    or a sealed case). Says only that they exist: nothing about what or where they are."""
+    if person_has_hidden_addresses(user=user, person=person):
+        return True
+    sealed = (
+        Case.objects.filter(subject=person) | Case.objects.filter(people__person=person)
+    ).filter(is_restricted=True)
+    shown = visible(user=user, action=Action.VIEW, queryset=sealed)
+    return sealed.exclude(pk__in=shown.values("pk")).exists()

@@ -13,7 +13,11 @@ class DateInputWidget(forms.MultiWidget):
     """Day, month and year boxes, named ``<field>_day``, ``<field>_month``, ``<field>_year``."""
 
     def __init__(self) -> None:
-        widgets = {"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
+            "day": forms.TextInput,
+            "month": forms.TextInput,
+            "year": forms.TextInput,
+        }
         super().__init__(widgets)
 
     def decompress(self, value: date | None) -> list[Any]:

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from casebridge.access.policy import Action, Resource, permitted
+from casebridge.pathways.selectors import may_view_cases
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def _items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem("Find a person", reverse("people:search"), "people", "search"))
     if may(Action.CREATE, Resource.PERSON):
         items.append(NavItem("Add a person", reverse("people:create"), "people", "create"))
-    if may(Action.VIEW, Resource.CASE):
+    if may_view_cases(user=user):  # type: ignore[arg-type]
         items.append(NavItem("Cases", reverse("pathways:case_list"), "pathways"))
     if may(Action.VIEW, Resource.AUDIT):
         items.append(NavItem("Audit log", reverse("audit:search"), "audit", "search"))

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "casebridge.web.middleware.NoStoreMiddleware",
+    "casebridge.web.middleware.AccessDeniedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "casebridge.web.navigation.navigation",
             ],
         },
     },

@@ -1,0 +1,415 @@
+"""Web latency benchmark: person search and case pages with 500,000 people in PostgreSQL.
+
+Steps (each can be skipped): create the database ``casebridge_bench``, migrate it, load the
+``large`` demo borough, start gunicorn with the production settings on loopback, sign in real
+sessions (password, then a one-time code), then drive 20 concurrent clients and print latency
+percentiles, throughput and error rates. The server is stopped whatever happens.
+
+    .venv/bin/python bench/web_latency.py                 # everything (load takes minutes)
+    .venv/bin/python bench/web_latency.py --skip-load     # reuse the loaded database
+
+Production settings redirect plain HTTP to HTTPS and mark cookies Secure. The benchmark does
+not weaken them: like a TLS-terminating proxy, each request says ``X-Forwarded-Proto: https``
+(``SECURE_PROXY_SSL_HEADER``), and the client returns the Secure cookies over the loopback
+connection.
+"""
+
+import argparse
+import os
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
+DATABASE = "casebridge_bench"
+SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+BENCH_PASSWORD = "Bench-Otter-Granite-93"
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Gunicorn on two cores: three processes (one per core plus one to cover I/O waits), four
+# threads each so twelve requests can wait on PostgreSQL at once. More processes would only
+# fight PostgreSQL and the load generator for the same two cores.
+DEFAULT_WORKERS = 3
+DEFAULT_THREADS = 4
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- the database ----------------------------------------------------------------------------
+
+
+def recreate_database() -> None:
+    with psycopg.connect(SERVER_URL, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+
+
+def casebridge(*args: str, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "casebridge"), *args], env=env, check=True)
+    return time.perf_counter() - started
+
+
+def load(size: str, env: dict[str, str]) -> None:
+    log(f"migrate: {casebridge('migrate', '--verbosity', '0', env=env):.1f} s")
+    seconds = casebridge("demo-data", "--size", size, env=env)
+    log(f"demo-data --size {size}: {seconds:.1f} s")
+
+
+# --- users and test data, straight from the ORM ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BenchUser:
+    username: str
+    key: str  # hex TOTP secret
+    case_ids: list[str]
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def prepare_users(clients: int) -> tuple[list[BenchUser], int]:
+    """One user per client (a code can be used once), half MARAC coordinators, half police."""
+    from django.contrib.auth.hashers import make_password
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from casebridge.accounts.models import User
+    from casebridge.agencies.models import Agency, Role, Team
+    from casebridge.pathways.models import Case
+    from casebridge.people.models import Person
+
+    coordinator_cases = [
+        str(pk) for pk in Case.objects.filter(is_restricted=False).values_list("pk", flat=True)
+    ]
+    police = Agency.objects.get(code="nb-police")
+    police_cases = [
+        str(pk)
+        for pk in Case.objects.filter(is_restricted=False, referring_agency=police).values_list(
+            "pk", flat=True
+        )
+    ]
+    kinds = [
+        ("coordinator", "panel_coordinator", "nb-community-safety", coordinator_cases),
+        ("police", "practitioner", "nb-police", police_cases),
+    ]
+    password_hash = make_password(BENCH_PASSWORD)
+    users = []
+    for number in range(clients):
+        label, role, agency_code, case_ids = kinds[number % 2]
+        agency = Agency.objects.get(code=agency_code)
+        user, _ = User.objects.update_or_create(
+            username=f"bench-{label}-{number:02d}",
+            defaults={
+                "agency": agency,
+                "team": Team.objects.filter(agency=agency).first(),
+                "role": Role.objects.get(code=role),
+                "password": password_hash,
+                "is_active": True,
+            },
+        )
+        key = secrets.token_hex(20)
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, name="bench", key=key, confirmed=True)
+        users.append(BenchUser(user.username, key, case_ids))
+    return users, Person.objects.count()
+
+
+# --- the server ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(port: int, workers: int, threads: int, env: dict[str, str]) -> Iterator[str]:
+    server_env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "casebridge.config.settings.production",
+        "CASEBRIDGE_SECRET_KEY": secrets.token_urlsafe(48)[:64],
+        "CASEBRIDGE_DEBUG": "0",
+        "CASEBRIDGE_SECURE_COOKIES": "0",  # production settings keep cookies Secure regardless
+        "CASEBRIDGE_LOG_LEVEL": "WARNING",
+    }
+    log_path = ROOT / "var" / "bench-gunicorn.log"
+    log_path.parent.mkdir(exist_ok=True)
+    with log_path.open("w") as server_log:
+        process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "casebridge.config.wsgi",
+                f"--bind=127.0.0.1:{port}",
+                f"--workers={workers}",
+                f"--threads={threads}",
+                "--worker-class=gthread",
+                "--timeout=60",
+            ],
+            cwd=ROOT,
+            env=server_env,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(base, process, log_path)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until_up(base: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited; see {log_path}")
+        try:
+            if new_session(base).get(f"{base}/sign-in/", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer within a minute; see {log_path}")
+
+
+# --- signed-in clients -----------------------------------------------------------------------
+
+
+class LoopbackSession(requests.Session):
+    """A browser behind the TLS proxy: it sends the Secure cookies back over loopback HTTP.
+
+    (Requests copies the jar for each request, so a cookie policy would be lost; instead the
+    Secure flag is dropped from the client's copy of each cookie once received.)
+    """
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        response = super().send(request, **kwargs)
+        for cookie in self.cookies:
+            cookie.secure = False
+        return response
+
+
+def new_session(base: str) -> requests.Session:
+    session = LoopbackSession()
+    # What a TLS-terminating proxy adds; CSRF checks the Origin of HTTPS POSTs.
+    session.headers.update(
+        {"X-Forwarded-Proto": "https", "Origin": base.replace("http:", "https:")}
+    )
+    return session
+
+
+def csrf_token(response: requests.Response) -> str:
+    match = CSRF_FIELD.search(response.text)
+    if not match:
+        raise RuntimeError(f"no CSRF token on {response.url} ({response.status_code})")
+    return match.group(1)
+
+
+def post(
+    session: requests.Session, base: str, path: str, data: dict[str, str]
+) -> requests.Response:
+    url = f"{base}{path}"
+    token = csrf_token(session.get(url, timeout=30))
+    return session.post(
+        url,
+        data={**data, "csrfmiddlewaretoken": token},
+        headers={"Referer": url.replace("http:", "https:")},
+        timeout=30,
+        allow_redirects=False,
+    )
+
+
+def sign_in(base: str, user: BenchUser) -> requests.Session:
+    from django_otp.oath import totp
+
+    session = new_session(base)
+    response = post(
+        session, base, "/sign-in/", {"username": user.username, "password": BENCH_PASSWORD}
+    )
+    if response.status_code != 302 or "two-factor" not in response.headers.get("Location", ""):
+        raise RuntimeError(f"password step failed for {user.username}: {response.status_code}")
+    code = f"{totp(bytes.fromhex(user.key)):06d}"
+    response = post(session, base, "/sign-in/two-factor/", {"code": code})
+    if response.status_code != 302:
+        raise RuntimeError(f"one-time code refused for {user.username}: {response.status_code}")
+    if session.get(f"{base}/cases/", timeout=30, allow_redirects=False).status_code != 200:
+        raise RuntimeError(f"{user.username} is not signed in after two-factor")
+    return session
+
+
+# --- load ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, seconds: float, ok: bool) -> None:
+        with self.lock:
+            self.latencies.append(seconds)
+            self.errors += not ok
+
+
+Call = Callable[[requests.Session, random.Random], requests.Response]
+
+
+def drive(
+    sessions: list[requests.Session],
+    make_request: Callable[[int], Call],
+    *,
+    requests_total: int,
+    seconds: float,
+) -> tuple[Results, float]:
+    results = Results()
+    per_client = -(-requests_total // len(sessions))
+    deadline = time.monotonic() + seconds
+    start = threading.Barrier(len(sessions) + 1)
+
+    def client(number: int, session: requests.Session) -> None:
+        rng, call = random.Random(number), make_request(number)
+        for _ in range(3):  # warm-up: connections, caches
+            call(session, rng)
+        start.wait()
+        for _ in range(per_client):
+            if time.monotonic() > deadline:
+                break
+            began = time.perf_counter()
+            try:
+                ok = call(session, rng).status_code == 200
+            except requests.RequestException:
+                ok = False
+            results.add(time.perf_counter() - began, ok)
+
+    threads = [
+        threading.Thread(target=client, args=(n, s), daemon=True) for n, s in enumerate(sessions)
+    ]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - began
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def report(name: str, results: Results, wall: float) -> None:
+    values = results.latencies
+    if not values:
+        log(f"{name}: no requests completed")
+        return
+    ms = [v * 1000 for v in values]
+    log(
+        f"{name:<14} n={len(ms):>5}  p50 {percentile(ms, 0.5):6.1f} ms  "
+        f"p95 {percentile(ms, 0.95):6.1f} ms  p99 {percentile(ms, 0.99):6.1f} ms  "
+        f"mean {statistics.fmean(ms):6.1f} ms  {len(ms) / wall:6.1f} req/s  "
+        f"errors {results.errors / len(ms):.2%}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-create", action="store_true", help="keep the existing database")
+    parser.add_argument("--skip-load", action="store_true", help="no create, migrate or load")
+    parser.add_argument("--size", default="large", choices=["tiny", "borough", "large"])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=2000, help="per scenario")
+    parser.add_argument("--seconds", type=float, default=120, help="per scenario, at most")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    args = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "DJANGO_SETTINGS_MODULE": "casebridge.config.settings.local",
+    }
+    if not args.skip_load:
+        if not args.skip_create:
+            recreate_database()
+            log(f"created database {DATABASE}")
+        load(args.size, env)
+    setup_django(env)
+    users, people = prepare_users(args.clients)
+    from casebridge.demo.names import load_pools
+
+    pools = load_pools()
+    family_names = pools.all_family_names()
+    given_names = sorted({n for pool in pools.names.values() for n in (*pool.female, *pool.male)})
+
+    with gunicorn(free_port(), args.workers, args.threads, env) as base:
+        log(f"gunicorn at {base}: {args.workers} workers x {args.threads} threads")
+        sessions = [sign_in(base, user) for user in users]
+        log(f"signed in {len(sessions)} sessions ({len(users) // 2} coordinators, rest police)")
+
+        def search(number: int) -> Call:
+            def call(session: requests.Session, rng: random.Random) -> requests.Response:
+                data = {"family_name": rng.choice(family_names), "given_name": ""}
+                if rng.random() < 0.3:
+                    data["given_name"] = rng.choice(given_names)[:3]
+                return session.post(
+                    f"{base}/people/search/",
+                    data={**data, "csrfmiddlewaretoken": tokens[number]},
+                    headers={"Referer": f"{base}/people/search/".replace("http:", "https:")},
+                    timeout=30,
+                    allow_redirects=False,
+                )
+
+            return call
+
+        def case_page(number: int) -> Call:
+            case_ids = users[number].case_ids
+
+            def call(session: requests.Session, rng: random.Random) -> requests.Response:
+                return session.get(f"{base}/cases/{rng.choice(case_ids)}/", timeout=30)
+
+            return call
+
+        # Each session's form token, fetched once as a browser would from the search page.
+        tokens = [csrf_token(s.get(f"{base}/people/search/", timeout=30)) for s in sessions]
+        log(f"people in the database: {people:,}")
+        for name, maker in (("person search", search), ("case page", case_page)):
+            results, wall = drive(
+                sessions, maker, requests_total=args.requests, seconds=args.seconds
+            )
+            report(name, results, wall)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Writing the organisation: agencies, teams, roles' users and their second factors."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Permission
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency, Role, Team
+from casebridge.demo.organisation import (
+    AGENCIES,
+    DEMO_PASSWORD,
+    USERS,
+    generator_username,
+    totp_key,
+)
+
+# What the system administrator may manage in the admin site: no case or person records.
+SYSADMIN_MODELS = (("agencies", "agency"), ("agencies", "team"), ("accounts", "user"))
+DEVICE_NAME = "Demo authenticator app"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    agencies: dict[str, Agency]
+    users: dict[str, User]
+    generators: dict[str, User]
+
+
+def _sysadmin_permissions() -> list[Permission]:
+    return list(
+        Permission.objects.filter(
+            content_type__app_label__in=[app for app, _ in SYSADMIN_MODELS],
+            content_type__model__in=[model for _, model in SYSADMIN_MODELS],
+        )
+    )
+
+
+@transaction.atomic
+def create_organisation(seed: int) -> Organisation:
+    agencies: dict[str, Agency] = {}
+    teams: dict[tuple[str, str], Team] = {}
+    for spec in AGENCIES:
+        agency = Agency.objects.create(code=spec.code, name=spec.name, kind=spec.kind)
+        agencies[spec.code] = agency
+        for name in spec.teams:
+            teams[spec.code, name] = Team.objects.create(agency=agency, name=name)
+    roles = {role.code: role for role in Role.objects.all()}
+    users: dict[str, User] = {}
+    password_hash = ""
+    for spec in USERS:
+        user = User(
+            username=spec.username,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            email=f"{spec.username}@northbridge.example",
+            agency=agencies[spec.agency],
+            team=teams[spec.agency, spec.team],
+            role=roles[spec.role],
+            is_staff=spec.role == "sysadmin",
+        )
+        validate_password(DEMO_PASSWORD, user)
+        # Everyone shares the published demo password, so hash it once: a fresh salt per user
+        # would cost a second of PBKDF2 each and protect nothing.
+        if not password_hash:
+            user.set_password(DEMO_PASSWORD)
+            password_hash = user.password
+        user.password = password_hash
+        user.save()
+        TOTPDevice.objects.create(
+            user=user, name=DEVICE_NAME, key=totp_key(seed, spec.username), confirmed=True
+        )
+        if spec.role == "sysadmin":
+            user.user_permissions.set(_sysadmin_permissions())
+        users[spec.username] = user
+    generators = {}
+    for code, agency in agencies.items():
+        generator = User(
+            username=generator_username(code),
+            first_name="Demo data",
+            last_name="generator",
+            agency=agency,
+            role=roles["practitioner"],
+        )
+        generator.set_unusable_password()  # records people; can never sign in
+        generator.save()
+        generators[code] = generator
+    return Organisation(agencies, users, generators)

@@ -1,0 +1,128 @@
+"""Referral and case pages. Who may see or move a case is decided by the selectors/services."""
+
+from uuid import UUID
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casebridge.access.policy import AccessDenied
+from casebridge.audit.services import audit_record
+from casebridge.core.errors import ApplicationError
+from casebridge.pathways.forms import ReferralForm, TransitionForm
+from casebridge.pathways.models import Case
+from casebridge.pathways.selectors import (
+    case_get,
+    case_list,
+    case_people,
+    case_timeline,
+    pathways_open_to,
+    transitions_for,
+)
+from casebridge.pathways.services import case_transition, referral_create
+from casebridge.people.selectors import person_get
+from casebridge.web.decorators import current_user, signed_in
+from casebridge.web.forms import add_application_error
+
+PAGE_SIZE = 50
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def refer(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    person = person_get(user=user, person_id=person_id)
+    pathways = pathways_open_to(user=user)
+    if not pathways:
+        raise AccessDenied(f"refer person {person.pk}")
+    form = ReferralForm(request.POST or None, pathways=pathways)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = referral_create(
+                actor=user,
+                pathway=form.chosen_pathway(),
+                subject=person,
+                referral_reason=data["referral_reason"],
+                consent=data["consent"],
+                lawful_basis=data["lawful_basis"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return redirect("pathways:case_detail", case_id=case.pk)
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="person",
+        object_id=person.pk,
+        summary="Viewed person to refer them",
+    )
+    return render(request, "pathways/refer.html", {"form": form, "person": person})
+
+
+@signed_in
+def case_index(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    page = Paginator(case_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+    if page.object_list:
+        audit_record(
+            actor=user,
+            action="view",
+            object_type="case",
+            summary="Viewed case list",
+            changes={"cases": [str(case.pk) for case in page.object_list]},
+        )
+    return render(request, "pathways/case_list.html", {"page": page})
+
+
+def _render_case(
+    request: HttpRequest, case: Case, form: TransitionForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = current_user(request)
+    people = list(case_people(case=case))
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="case",
+        object_id=case.pk,
+        summary=f"Viewed case {case.reference}",
+        changes={"people": [str(case.subject_id), *(str(cp.person_id) for cp in people)]},
+    )
+    context = {
+        "case": case,
+        "people": people,
+        "timeline": list(case_timeline(case=case)),
+        "transitions": transitions_for(user=user, case=case),
+        "form": form,
+        "failed_transition": form.data.get("transition") if form is not None else None,
+    }
+    return render(request, "pathways/case_detail.html", context, status=status)
+
+
+@signed_in
+def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    return _render_case(request, case_get(user=current_user(request), case_id=case_id))
+
+
+@signed_in
+@require_POST
+def transition(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    case = case_get(user=user, case_id=case_id)
+    # Ids like "reason-decline", matching the textarea of the form that was sent.
+    form = TransitionForm(request.POST, auto_id=f"%s-{request.POST.get('transition', '')[:40]}")
+    if form.is_valid():
+        try:
+            case_transition(
+                actor=user,
+                case=case,
+                transition=form.cleaned_data["transition"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return redirect("pathways:case_detail", case_id=case.pk)
+    return _render_case(request, case_get(user=user, case_id=case_id), form, status=400)

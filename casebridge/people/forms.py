@@ -1,0 +1,105 @@
+from datetime import date
+
+from django import forms
+
+from casebridge.people.models import Person
+from casebridge.people.services import AddressDetails, PersonDetails
+from casebridge.web.forms import DateField
+
+
+class PersonSearchForm(forms.Form):
+    family_name = forms.CharField(
+        label="Family name",
+        max_length=100,
+        help_text="Also finds aliases and previous names. You can type just the start of it.",
+        error_messages={"required": "Enter the person's family name"},
+    )
+    given_name = forms.CharField(label="Given name", max_length=100, required=False)
+    date_of_birth = DateField(
+        label="Date of birth", required=False, help_text="For example, 27 3 1985"
+    )
+
+
+class PersonCreateForm(forms.Form):
+    given_name = forms.CharField(
+        label="Given name", max_length=100, error_messages={"required": "Enter a given name"}
+    )
+    family_name = forms.CharField(
+        label="Family name", max_length=100, error_messages={"required": "Enter a family name"}
+    )
+    date_of_birth = DateField(
+        label="Date of birth", required=False, help_text="For example, 27 3 1985"
+    )
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Person.Sex.choices,
+        initial=Person.Sex.NOT_KNOWN,
+        widget=forms.RadioSelect,
+    )
+    ethnicity = forms.ChoiceField(
+        label="Ethnic group",
+        choices=Person.Ethnicity.choices,
+        initial=Person.Ethnicity.NOT_RECORDED,
+    )
+    disability = forms.ChoiceField(
+        label="Disability",
+        choices=Person.YesNoUnknown.choices,
+        initial=Person.YesNoUnknown.NOT_KNOWN,
+        widget=forms.RadioSelect,
+    )
+    line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
+    line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
+    town = forms.CharField(label="Town or city", max_length=100, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    is_confidential = forms.BooleanField(
+        label="This address is confidential (for example a refuge)",
+        required=False,
+        help_text="Only people entitled to it will see it.",
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if any(data.get(f) for f in ("line_1", "line_2", "town", "postcode")):
+            for name, message in (
+                ("line_1", "Enter address line 1, or leave the whole address blank"),
+                ("town", "Enter the town or city, or leave the whole address blank"),
+                ("postcode", "Enter the postcode, or leave the whole address blank"),
+            ):
+                if not data.get(name):
+                    self.add_error(name, message)
+        return data
+
+    def details(self) -> PersonDetails:
+        data = self.cleaned_data
+        addresses: tuple[AddressDetails, ...] = ()
+        if data.get("line_1"):
+            addresses = (
+                AddressDetails(
+                    line_1=data["line_1"],
+                    line_2=data["line_2"],
+                    town=data["town"],
+                    postcode=data["postcode"].upper(),
+                    valid_from=date.today(),
+                    is_confidential=data["is_confidential"],
+                ),
+            )
+        return PersonDetails(
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+            sex=data["sex"],
+            ethnicity=data["ethnicity"],
+            disability=data["disability"],
+            addresses=addresses,
+        )
+
+
+class BreakGlassForm(forms.Form):
+    # The service enforces the minimum length, so the rule lives in one place.
+    reason = forms.CharField(
+        label="Why do you need to see this person's restricted records?",
+        help_text="Be specific: what is happening now, and why it cannot wait.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+    )

@@ -1,0 +1,132 @@
+"""People pages: search, record, view, and break the glass to see restricted records."""
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from casebridge.access.policy import Action, Resource, permitted, require_permission
+from casebridge.access.services import break_glass_open
+from casebridge.audit.services import audit_record
+from casebridge.core.errors import ApplicationError
+from casebridge.pathways.selectors import pathways_open_to
+from casebridge.people.forms import BreakGlassForm, PersonCreateForm, PersonSearchForm
+from casebridge.people.selectors import (
+    person_addresses,
+    person_cases,
+    person_get,
+    person_has_hidden_addresses,
+    person_has_restricted_records,
+    person_relationships,
+    person_search,
+)
+from casebridge.people.services import person_create
+from casebridge.web.decorators import current_user, signed_in
+from casebridge.web.forms import add_application_error
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """POST, so names and dates of birth never appear in URLs or logs (ASVS 14.2.1)."""
+    user = current_user(request)
+    require_permission(user=user, action=Action.VIEW, resource=Resource.PERSON)
+    form = PersonSearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        terms = form.cleaned_data
+        results = person_search(
+            user=user,
+            family_name=terms["family_name"],
+            given_name=terms["given_name"],
+            date_of_birth=terms["date_of_birth"],
+        )
+        audit_record(
+            actor=user,
+            action="search",
+            object_type="person",
+            summary=f"Searched people: {len(results)} found",
+            changes={
+                "family_name": terms["family_name"],
+                "given_name": terms["given_name"],
+                "date_of_birth": terms["date_of_birth"],
+                "results": [str(person.pk) for person in results],
+            },
+        )
+    can_create = permitted(user=user, action=Action.CREATE, resource=Resource.PERSON)
+    return render(
+        request,
+        "people/search.html",
+        {"form": form, "results": results, "can_create": can_create},
+    )
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    require_permission(user=user, action=Action.CREATE, resource=Resource.PERSON)
+    form = PersonCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_create(actor=user, details=form.details())
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/create.html", {"form": form})
+
+
+@signed_in
+def detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    person = person_get(user=user, person_id=person_id)
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="person",
+        object_id=person.pk,
+        summary="Viewed person record",
+    )
+    context = {
+        "person": person,
+        "names": list(person.names.all()),
+        "identifiers": list(person.identifiers.all()),
+        "addresses": list(person_addresses(user=user, person=person)),
+        "has_hidden_addresses": person_has_hidden_addresses(user=user, person=person),
+        "relationships": person_relationships(user=user, person=person),
+        "cases": list(person_cases(user=user, person=person)),
+        "can_refer": bool(pathways_open_to(user=user)),
+        "can_break_glass": permitted(
+            user=user,
+            action=Action.USE,
+            resource=Resource.BREAK_GLASS,
+        )
+        and person_has_restricted_records(user=user, person=person),
+    }
+    return render(request, "people/detail.html", context)
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def break_glass(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    person = person_get(user=user, person_id=person_id)
+    require_permission(user=user, action=Action.USE, resource=Resource.BREAK_GLASS)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            break_glass_open(actor=user, person=person, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return redirect("people:detail", person_id=person.pk)
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="person",
+        object_id=person.pk,
+        summary="Viewed break-glass page",
+    )
+    return render(request, "people/break_glass.html", {"form": form, "person": person})

@@ -1,0 +1,108 @@
+"""Who gets what from every URL. A new URL pattern fails here until someone decides its row."""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from casebridge.access.models import BreakGlass
+from tests.world import make_world
+
+# Not ours to decide here: Django admin has its own (OTP) site; assets are public files.
+EXCLUDED_NAMESPACES = {"admin"}
+EXCLUDED_NAMES = {"web:assets"}
+
+ROLES = [
+    "anonymous",
+    "practitioner_a",
+    "practitioner_b",
+    "panel_coordinator",
+    "auditor",
+    "manager",
+]
+
+
+def row(method: str, anonymous: int, a: int, b: int, coord: int, audit: int, mgr: int) -> tuple:
+    return method, dict(zip(ROLES, (anonymous, a, b, coord, audit, mgr), strict=True))
+
+
+# practitioner_a: agency A, owns the case. practitioner_b: agency B. The coordinator sees every
+# MARAC case. Auditors see only the audit log; managers see no records at all.
+EXPECTED = {
+    #                                method  anon  pracA pracB coord audit mgr
+    "accounts:login": row("GET", 200, 200, 200, 200, 200, 200),
+    "accounts:two_factor": row("GET", 302, 302, 302, 302, 302, 302),
+    "accounts:logout": row("POST", 302, 302, 302, 302, 302, 302),
+    "web:home": row("GET", 302, 200, 200, 200, 200, 200),
+    "people:search": row("GET", 302, 200, 200, 200, 404, 404),
+    "people:create": row("GET", 302, 200, 200, 200, 404, 404),
+    "people:detail": row("GET", 302, 200, 404, 200, 404, 404),
+    "people:break_glass": row("GET", 302, 404, 404, 200, 404, 404),
+    "pathways:refer": row("GET", 302, 200, 404, 200, 404, 404),
+    "pathways:case_list": row("GET", 302, 200, 200, 200, 200, 200),
+    "pathways:case_detail": row("GET", 302, 200, 404, 200, 404, 404),
+    # practitioner_a may change their own case but not accept it: the service refuses (400).
+    "pathways:transition": row("POST", 302, 400, 404, 302, 404, 404),
+    "audit:search": row("GET", 302, 404, 404, 404, 200, 404),
+    "audit:break_glass": row("GET", 302, 404, 404, 404, 200, 404),
+    "audit:break_glass_review": row("POST", 302, 404, 404, 404, 302, 404),
+    "api:person": row("GET", 401, 200, 404, 200, 404, 404),
+    "api:case": row("GET", 401, 200, 404, 200, 404, 404),
+}
+
+POST_DATA = {
+    "pathways:transition": {"transition": "accept"},
+    "audit:break_glass_review": {"note": "Justified: police call-out at the address."},
+}
+
+
+def _names(patterns: list, namespace: str = "") -> list[tuple[str, URLPattern]]:
+    found = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace not in EXCLUDED_NAMESPACES:
+                found += _names(entry.url_patterns, inner)
+        elif entry.name:
+            found.append((f"{namespace}{entry.name}", entry))
+    return found
+
+
+def project_url_names() -> list[str]:
+    names = sorted({name for name, _ in _names(get_resolver().url_patterns)})
+    return [name for name in names if name not in EXCLUDED_NAMES]
+
+
+def test_every_url_in_the_table_still_exists():
+    assert set(EXPECTED) <= set(project_url_names())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role_name", ROLES)
+@pytest.mark.parametrize("url_name", project_url_names())
+def test_authorisation_matrix(url_name, role_name, signed_in_client):
+    if url_name not in EXPECTED:
+        pytest.fail(f"{url_name} has no row in the authorisation matrix: decide who may use it")
+    method, statuses = EXPECTED[url_name]
+    world = make_world()
+    access = BreakGlass.objects.create(
+        user=world.coordinator,
+        person=world.person,
+        reason="Test access for the matrix, long enough",
+        opened_at=world.case.referred_at,
+        expires_at=world.case.referred_at,
+    )
+    kwargs = {
+        "person_id": world.person.pk,
+        "case_id": world.case.pk,
+        "access_id": access.pk,
+    }
+    pattern = dict(_names(get_resolver().url_patterns))[url_name]
+    url = reverse(
+        url_name, kwargs={k: v for k, v in kwargs.items() if k in pattern.pattern.converters}
+    )
+    client = Client() if role_name == "anonymous" else signed_in_client(world.users()[role_name])
+    if method == "POST":
+        response = client.post(url, POST_DATA.get(url_name, {}))
+    else:
+        response = client.get(url)
+    assert response.status_code == statuses[role_name], (url_name, role_name)

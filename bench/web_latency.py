@@ -290,6 +290,7 @@ def drive(
     *,
     requests_total: int,
     seconds: float,
+    think: float,
 ) -> tuple[Results, float]:
     results = Results()
     per_client = -(-requests_total // len(sessions))
@@ -310,6 +311,9 @@ def drive(
             except requests.RequestException:
                 ok = False
             results.add(time.perf_counter() - began, ok)
+            if think:
+                # A person reads the page before the next request; jitter avoids lock-step.
+                time.sleep(rng.uniform(0.5, 1.5) * think)
 
     threads = [
         threading.Thread(target=client, args=(n, s), daemon=True) for n, s in enumerate(sessions)
@@ -352,6 +356,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=120, help="per scenario, at most")
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs="+",
+        default=[0.0, 1.0],
+        help="mean seconds each client waits between requests; 0 is a closed loop (saturation)",
+    )
     args = parser.parse_args()
 
     env = {
@@ -403,11 +414,17 @@ def main() -> int:
         # Each session's form token, fetched once as a browser would from the search page.
         tokens = [csrf_token(s.get(f"{base}/people/search/", timeout=30)) for s in sessions]
         log(f"people in the database: {people:,}")
-        for name, maker in (("person search", search), ("case page", case_page)):
-            results, wall = drive(
-                sessions, maker, requests_total=args.requests, seconds=args.seconds
-            )
-            report(name, results, wall)
+        for think in args.think:
+            log(f"{args.clients} clients, think time {think:g} s")
+            for name, maker in (("person search", search), ("case page", case_page)):
+                results, wall = drive(
+                    sessions,
+                    maker,
+                    requests_total=args.requests,
+                    seconds=args.seconds,
+                    think=think,
+                )
+                report(name, results, wall)
     return 0
 
 

@@ -62,7 +62,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def sign_in(client: Client, user: User) -> None:
     """Put a fully signed-in session (password and verified second factor) on the client."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="casebridge.accounts.backends.AccountBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
     session.save()

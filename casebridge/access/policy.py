@@ -32,7 +32,17 @@ M = TypeVar("M", bound=Model)
 
 
 class AccessDenied(Exception):
-    """The user may not do this. Views show it as 404 for records, so ids can't be probed."""
+    """The user may not do this. Views show it as 404 for records, so ids can't be probed.
+
+    It names what was refused, so the refusal can be audited: ``action`` on ``object_type``
+    (a resource such as "person" or "case") and, for one record, its ``object_id``.
+    """
+
+    def __init__(self, action: str, object_type: str, object_id: object = "") -> None:
+        super().__init__(f"{action} {object_type} {object_id}".strip())
+        self.action = action
+        self.object_type = object_type
+        self.object_id = str(object_id)
 
 
 def rules_for(user: User) -> list[PermissionRule]:
@@ -61,6 +71,11 @@ def permitted(*, user: User, action: str, resource: str, pathway: Pathway | None
         rule.pathway_id is None or (pathway is not None and rule.pathway_id == pathway.pk)
         for rule in _matching(user, resource, action)
     )
+
+
+def permitted_in_any_pathway(*, user: User, action: str, resource: str) -> bool:
+    """Whether some rule, perhaps limited to one pathway, lets the user do this (navigation)."""
+    return bool(_matching(user, resource, action))
 
 
 # --- object level: each resource's scopes, expressed as query conditions -------------------
@@ -112,7 +127,8 @@ def _person_condition(user: User, action: str) -> Q:
         elif rule.scope in (Scope.AGENCY, Scope.TEAM, Scope.OWN):
             granted |= Q(recorded_by_agency_id=user.agency_id)
     if action == Action.VIEW:
-        # Whoever may see a case may see the people in it.
+        # Whoever may see a case may see the people in it. Correlated EXISTS, not IN: with IN
+        # inside an OR, PostgreSQL misjudges how many people pass and scans the whole table.
         case_condition = _case_condition(user, Action.VIEW)
         if case_condition != NOTHING:
             cases = Case.objects.filter(case_condition)
@@ -167,7 +183,7 @@ def authorize(*, user: User, action: str, obj: Model) -> None:
     """Raise ``AccessDenied`` unless ``user`` may ``action`` this one object."""
     queryset = type(obj)._default_manager.filter(pk=obj.pk)
     if not visible(user=user, action=action, queryset=queryset).exists():
-        raise AccessDenied(f"{action} {type(obj).__name__} {obj.pk}")
+        raise AccessDenied(action, type(obj).__name__.lower(), obj.pk)
 
 
 def require_permission(
@@ -175,4 +191,4 @@ def require_permission(
 ) -> None:
     """Raise ``AccessDenied`` unless a rule lets ``user`` do ``action`` to ``resource``."""
     if not permitted(user=user, action=action, resource=resource, pathway=pathway):
-        raise AccessDenied(f"{action} {resource}")
+        raise AccessDenied(action, resource)

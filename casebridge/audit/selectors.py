@@ -55,5 +55,5 @@ def break_glass_pending(*, user: User) -> QuerySet[BreakGlass]:
 def break_glass_get(*, user: User, access_id: int) -> BreakGlass:
     pending = break_glass_pending(user=user).filter(pk=access_id).first()
     if pending is None:
-        raise AccessDenied(f"review break_glass {access_id}")
+        raise AccessDenied("review", "break_glass", access_id)
     return pending

@@ -5,10 +5,16 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
-from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
+from casebridge.access.policy import (
+    AccessDenied,
+    Action,
+    Resource,
+    permitted,
+    permitted_in_any_pathway,
+    visible,
+)
 from casebridge.accounts.models import User
 from casebridge.pathways.models import Case, CaseEvent, CasePerson, Pathway
-from casebridge.pathways.services import available_transitions
 
 
 def case_get(*, user: User, case_id: UUID | str, action: str = Action.VIEW) -> Case:
@@ -18,11 +24,12 @@ def case_get(*, user: User, case_id: UUID | str, action: str = Action.VIEW) -> C
         cases.select_related(
             "pathway", "subject", "owner_agency", "owner_team", "owner_user", "referring_agency"
         )
+        .prefetch_related("subject__names")
         .filter(pk=case_id)
         .first()
     )
     if case is None:
-        raise AccessDenied(f"{action} case {case_id}")
+        raise AccessDenied(action, "case", case_id)
     return case
 
 
@@ -81,7 +88,10 @@ def transitions_for(*, user: User, case: Case) -> list[dict[str, Any]]:
 
 def may_view_cases(*, user: User) -> bool:
     """Whether any rule lets the user see cases, in any pathway (for navigation links)."""
-    return permitted(user=user, action=Action.VIEW, resource=Resource.CASE) or any(
-        permitted(user=user, action=Action.VIEW, resource=Resource.CASE, pathway=p)
-        for p in Pathway.objects.filter(is_active=True)
-    )
+    return permitted_in_any_pathway(user=user, action=Action.VIEW, resource=Resource.CASE)
+
+
+def available_transitions(*, user: User, case: Case) -> list[dict[str, Any]]:
+    """The transitions this user may take from the case's current state."""
+    role = user.role.code if user.role_id and user.role else None
+    return [t for t in case.pathway.transitions_from(case.state) if role in t["roles"]]

@@ -3,7 +3,6 @@
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +20,7 @@ from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways import events
 from casebridge.pathways.models import Case, CasePerson, Pathway
+from casebridge.pathways.selectors import available_transitions
 from casebridge.people.models import Person
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -59,7 +59,7 @@ def referral_create(
         )
     agency = actor.agency
     if agency is None:
-        raise AccessDenied("a user with no agency cannot refer")
+        raise AccessDenied(Action.CREATE, Resource.CASE)
     case = Case.objects.create(
         reference=_new_reference(pathway),
         pathway=pathway,
@@ -100,12 +100,6 @@ def referral_create(
         },
     )
     return case
-
-
-def available_transitions(*, user: User, case: Case) -> list[dict[str, Any]]:
-    """The transitions this user may take from the case's current state."""
-    role = user.role.code if user.role_id and user.role else None
-    return [t for t in case.pathway.transitions_from(case.state) if role in t["roles"]]
 
 
 @transaction.atomic

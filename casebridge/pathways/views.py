@@ -35,7 +35,7 @@ def refer(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = person_get(user=user, person_id=person_id)
     pathways = pathways_open_to(user=user)
     if not pathways:
-        raise AccessDenied(f"refer person {person.pk}")
+        raise AccessDenied("refer", "person", person.pk)
     form = ReferralForm(request.POST or None, pathways=pathways)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

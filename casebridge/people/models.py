@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils.functional import cached_property
 
 from casebridge.agencies.models import Agency
 
@@ -60,7 +61,7 @@ class Person(models.Model):
         name = self.primary_name
         return name.full_name if name else str(self.id)
 
-    @property
+    @cached_property
     def primary_name(self) -> "PersonName | None":
         names = list(self.names.all())
         return next((n for n in names if n.kind == PersonName.Kind.PRIMARY), None) or (

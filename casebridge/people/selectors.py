@@ -8,16 +8,30 @@ from django.db.models import Prefetch, QuerySet
 
 from casebridge.access.policy import AccessDenied, Action, visible
 from casebridge.accounts.models import User
+from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Case
 from casebridge.people.models import Address, Person, PersonName, Relationship
 from casebridge.people.names import name_key
 
 SEARCH_LIMIT = 50
+# More name matches than this and the search is too broad to be useful (or fast): the user is
+# asked to add a given name or a date of birth instead of being shown an arbitrary subset.
+MAX_NAME_MATCHES = 5000
 
 
 def _prefix_range(field: str, prefix: str) -> dict[str, str]:
     # A range rather than LIKE 'x%', so the plain B-tree index serves it on every database.
     return {f"{field}__gte": prefix, f"{field}__lt": prefix + "\x7f"}
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """One search result: enough to recognise the person, no more."""
+
+    id: UUID
+    name: str
+    other_names: list[str]
+    date_of_birth: date | None
 
 
 def person_search(
@@ -27,8 +41,12 @@ def person_search(
     given_name: str = "",
     date_of_birth: date | None = None,
     limit: int = SEARCH_LIMIT,
-) -> list[Person]:
-    """People the user may see whose (any) family name starts with ``family_name``."""
+) -> list[PersonMatch]:
+    """People the user may see whose (any) family name starts with ``family_name``.
+
+    Returns plain rows rather than model instances: a search page shows many people and
+    needs only their names and dates of birth.
+    """
     family_key = name_key(family_name)
     if not family_key:
         return []
@@ -36,11 +54,30 @@ def person_search(
     given_key = name_key(given_name)
     if given_key:
         names = names.filter(**_prefix_range("given_name_key", given_key))
+    if names[: MAX_NAME_MATCHES + 1].count() > MAX_NAME_MATCHES:
+        raise ApplicationError(
+            f"More than {MAX_NAME_MATCHES:,} names match. Add more of the family name, a given "
+            "name or a date of birth.",
+            field="family_name",
+        )
     people = Person.objects.filter(pk__in=names.values("person_id"))
     if date_of_birth:
         people = people.filter(date_of_birth=date_of_birth)
     people = visible(user=user, action=Action.VIEW, queryset=people)
-    return list(people.prefetch_related("names").order_by("date_of_birth", "pk")[:limit])
+    found = list(people.order_by("date_of_birth", "pk").values_list("pk", "date_of_birth")[:limit])
+    names_of: dict[UUID, list[tuple[str, str]]] = {pk: [] for pk, _ in found}
+    for person_id, kind, given, family in PersonName.objects.filter(
+        person_id__in=names_of
+    ).values_list("person_id", "kind", "given_name", "family_name"):
+        full = f"{given} {family}"
+        names_of[person_id].append((kind, full))
+    matches = []
+    for pk, born in found:
+        # The primary name first, then aliases and previous names.
+        ordered = sorted(names_of[pk], key=lambda n: n[0] != PersonName.Kind.PRIMARY)
+        labels = [full for _, full in ordered] or ["(no name)"]
+        matches.append(PersonMatch(pk, labels[0], labels[1:], born))
+    return matches
 
 
 def person_get(*, user: User, person_id: UUID | str) -> Person:
@@ -48,7 +85,7 @@ def person_get(*, user: User, person_id: UUID | str) -> Person:
     people = visible(user=user, action=Action.VIEW, queryset=Person.objects.all())
     person = people.prefetch_related("names", "identifiers").filter(pk=person_id).first()
     if person is None:
-        raise AccessDenied(f"view person {person_id}")
+        raise AccessDenied(Action.VIEW, "person", person_id)
     return person
 
 

@@ -36,24 +36,28 @@ def search(request: HttpRequest) -> HttpResponse:
     results = None
     if request.method == "POST" and form.is_valid():
         terms = form.cleaned_data
-        results = person_search(
-            user=user,
-            family_name=terms["family_name"],
-            given_name=terms["given_name"],
-            date_of_birth=terms["date_of_birth"],
-        )
-        audit_record(
-            actor=user,
-            action="search",
-            object_type="person",
-            summary=f"Searched people: {len(results)} found",
-            changes={
-                "family_name": terms["family_name"],
-                "given_name": terms["given_name"],
-                "date_of_birth": terms["date_of_birth"],
-                "results": [str(person.pk) for person in results],
-            },
-        )
+        try:
+            results = person_search(
+                user=user,
+                family_name=terms["family_name"],
+                given_name=terms["given_name"],
+                date_of_birth=terms["date_of_birth"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            audit_record(
+                actor=user,
+                action="search",
+                object_type="person",
+                summary=f"Searched people: {len(results)} found",
+                changes={
+                    "family_name": terms["family_name"],
+                    "given_name": terms["given_name"],
+                    "date_of_birth": terms["date_of_birth"],
+                    "results": [str(person.id) for person in results],
+                },
+            )
     can_create = permitted(user=user, action=Action.CREATE, resource=Resource.PERSON)
     return render(
         request,

@@ -45,14 +45,12 @@ class AccessDeniedMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, AccessDenied):
             return None
-        # Messages read "<action> <object type> <object id>", e.g. "view person 1b2c...".
-        parts = str(exception).split()
         user = request.user if request.user.is_authenticated else None
         audit_record(
             actor=user,  # type: ignore[arg-type]
             action="denied",
-            object_type=parts[1].lower()[:40] if len(parts) == 3 else "",
-            object_id=parts[2][:64] if len(parts) == 3 else "",
+            object_type=exception.object_type[:40],
+            object_id=exception.object_id[:64],
             summary=f"Refused: {exception} ({request.method} {request.path})"[:300],
         )
         return not_found_response(request)

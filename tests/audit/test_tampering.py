@@ -9,7 +9,7 @@ import random
 import pytest
 from django.db import connection
 
-from casebridge.audit.chain import entry_hash
+from casebridge.audit.chain import HASHED_FIELDS, entry_hash
 from casebridge.audit.models import AuditEvent
 from casebridge.audit.services import audit_record
 from casebridge.audit.verification import verify_chain
@@ -87,23 +87,7 @@ def insert(events, rng):
         object_id="forged",
         previous_hash=before.entry_hash,
     )
-    fields = {
-        f: getattr(forged, f)
-        for f in (
-            "occurred_at",
-            "actor_id",
-            "actor_username",
-            "actor_agency",
-            "ip_address",
-            "action",
-            "object_type",
-            "object_id",
-            "summary",
-            "changes",
-            "reason",
-            "flagged",
-        )
-    }
+    fields = {name: getattr(forged, name) for name in HASHED_FIELDS}
     forged.entry_hash = entry_hash(previous_hash=before.entry_hash, fields=fields)
     forged.save(force_insert=True)
     return events[position].sequence + 1

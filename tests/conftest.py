@@ -2,16 +2,18 @@ import pytest
 from django.test import Client
 
 from casebridge.access.definitions import load_permissions
+from casebridge.assessments.definitions import load_instruments
 from casebridge.pathways.definitions import load_pathways
 from tests.factories import sign_in
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database starts with the shipped pathway and permission definitions."""
+    """Every test database starts with the shipped definitions, as `sync-definitions` loads them."""
     with django_db_blocker.unblock():
         load_pathways()
         load_permissions()
+        load_instruments()
 
 
 @pytest.fixture

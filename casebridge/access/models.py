@@ -20,6 +20,7 @@ class PermissionRule(models.Model):
         CONFIDENTIAL_ADDRESS = "confidential_address", "Confidential address"
         BREAK_GLASS = "break_glass", "Break-glass access"
         AUDIT = "audit", "Audit log"
+        MEETING = "meeting", "Panel meeting"
 
     class Action(models.TextChoices):
         VIEW = "view", "View"
@@ -32,6 +33,7 @@ class PermissionRule(models.Model):
         TEAM = "team", "Their team's records"
         AGENCY = "agency", "Their agency's records (owned or referred)"
         ALL = "all", "All records"
+        ATTENDEE = "attendee", "Meetings their agency attends (and the cases on their agendas)"
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="rules")
     agency_kind = models.CharField(

@@ -1,7 +1,8 @@
 """The one authorisation function of Casebridge.
 
-Every read and write of a person, case, confidential address or audit entry asks this module.
-Permissions are data (``PermissionRule`` rows); this module is the engine that applies them:
+Every read and write of a person, case, confidential address, panel meeting or audit entry asks
+this module. Permissions are data (``PermissionRule`` rows); this module is the engine that
+applies them:
 
 * ``permitted`` answers "may this user do this kind of thing at all?" (function level);
 * ``visible`` narrows a queryset to the rows the user may act on (object level, in the query);
@@ -19,6 +20,7 @@ from django.utils import timezone
 from casebridge.access.models import BreakGlass, Entitlement, PermissionRule
 from casebridge.accounts.models import User
 from casebridge.audit.models import AuditEvent
+from casebridge.panels.models import AgendaItem, Meeting, MeetingAttendee
 from casebridge.pathways.models import Case, CasePerson, Pathway
 from casebridge.people.models import Address, Person
 
@@ -90,7 +92,22 @@ def _case_scope(user: User, scope: str) -> Q:
         return Q(owner_team_id=user.team_id) if user.team_id else NOTHING
     if scope == Scope.OWN:
         return Q(owner_user_id=user.pk) | Q(referred_by_id=user.pk)
+    if scope == Scope.ATTENDEE:
+        # On the agenda of a meeting the user's agency attends: a panel shares only its cases.
+        return Q(_attended_agenda(user.agency_id)) if user.agency_id else NOTHING
     return NOTHING
+
+
+def _attended_agenda(agency_id: int) -> Exists:
+    return Exists(
+        AgendaItem.objects.filter(case_id=OuterRef("pk")).filter(
+            Exists(
+                MeetingAttendee.objects.filter(
+                    meeting_id=OuterRef("meeting_id"), agency_id=agency_id
+                )
+            )
+        )
+    )
 
 
 def _active_break_glass(user: User, person_ref: str) -> Exists:
@@ -151,6 +168,34 @@ def _address_condition(user: User, action: str) -> Q:
     return Q(is_confidential=False) | entitled
 
 
+def _meeting_scope(user: User, scope: str) -> Q:
+    if scope == Scope.ALL:
+        return EVERYTHING
+    agency_id = user.agency_id
+    if not agency_id:
+        return NOTHING
+    attended = Q(
+        Exists(MeetingAttendee.objects.filter(meeting_id=OuterRef("pk"), agency_id=agency_id))
+    )
+    if scope == Scope.ATTENDEE:
+        return attended
+    if scope == Scope.AGENCY:
+        return attended | Q(chair__agency_id=user.agency_id)
+    if scope == Scope.OWN:
+        return Q(chair_id=user.pk)
+    return NOTHING
+
+
+def _meeting_condition(user: User, action: str) -> Q:
+    granted = NOTHING
+    for rule in _matching(user, Resource.MEETING, action):
+        condition = _meeting_scope(user, rule.scope)
+        if rule.pathway_id:
+            condition &= Q(pathway_id=rule.pathway_id)
+        granted |= condition
+    return granted
+
+
 def _audit_condition(user: User, action: str) -> Q:
     granted = NOTHING
     for rule in _matching(user, Resource.AUDIT, action):
@@ -166,6 +211,7 @@ CONDITIONS: dict[type[Model], Callable[[User, str], Q]] = {
     Person: _person_condition,
     Address: _address_condition,
     AuditEvent: _audit_condition,
+    Meeting: _meeting_condition,
 }
 
 

@@ -16,5 +16,7 @@ urlpatterns = [
     path("", include("casebridge.people.urls")),
     path("", include("casebridge.pathways.urls")),
     path("", include("casebridge.audit.urls")),
+    path("", include("casebridge.panels.urls")),
+    path("", include("casebridge.assessments.urls")),
     path("api/v1/", include(api_patterns)),
 ]

@@ -43,3 +43,16 @@ def case_person_added(
         actor=actor,
         text=f"{role_label} added",
     )
+
+
+def case_activity(
+    *, case: Case, actor: User, activity: str, text: str, occurred_at: datetime
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        occurred_at=occurred_at,
+        kind=CaseEvent.Kind.ACTIVITY,
+        actor=actor,
+        activity=activity,
+        text=text,
+    )

@@ -34,6 +34,15 @@ class Pathway(models.Model):
     def is_terminal(self, code: str) -> bool:
         return any(s["code"] == code and s.get("terminal") for s in self.definition["states"])
 
+    @property
+    def receiving_agency_kinds(self) -> list[str]:
+        return list(self.definition.get("receiving_agency_kinds", []))
+
+    def activity_label(self, code: str) -> str | None:
+        return next(
+            (a["label"] for a in self.definition.get("activities", []) if a["code"] == code), None
+        )
+
     def transitions_from(self, state: str) -> list[dict[str, Any]]:
         return [t for t in self.definition["transitions"] if t["from"] == state]
 
@@ -139,6 +148,7 @@ class CaseEvent(models.Model):
         TRANSITION = "transition", "Status changed"
         PERSON_ADDED = "person_added", "Person added"
         NOTE = "note", "Note"
+        ACTIVITY = "activity", "Casework"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
     occurred_at = models.DateTimeField()
@@ -148,6 +158,9 @@ class CaseEvent(models.Model):
     )
     from_state = models.CharField(max_length=40, blank=True)
     to_state = models.CharField(max_length=40, blank=True)
+    activity = models.CharField(
+        max_length=40, blank=True, help_text="For casework: which of the pathway's activities."
+    )
     text = models.TextField(blank=True)
 
     class Meta:
@@ -155,3 +168,92 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.get_kind_display()} at {self.occurred_at:%Y-%m-%d}"
+
+
+class ReferralCriterion(models.Model):
+    """A referral criterion the referral met, with the evidence found in the records."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(max_length=40)
+    label = models.CharField(max_length=200)
+    evidence = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "code"], name="referralcriterion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.code}"
+
+
+class MaracReferral(models.Model):
+    """What the national MARAC dataset asks of a referral, as it was when referred.
+
+    The victim's diversity details are copied at referral time, because the dataset reports
+    them as they were then, whatever the person record says later.
+    """
+
+    class Relationship(models.TextChoices):
+        PARTNER = "partner", "Current intimate partner"
+        EX_PARTNER = "ex_partner", "Former intimate partner"
+        FAMILY = "family", "Family member"
+        OTHER = "other", "Other"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="marac")
+    relationship = models.CharField(max_length=12, choices=Relationship.choices)
+    victim_aware = models.BooleanField(help_text="The victim knows about the referral.")
+    children_in_household = models.PositiveSmallIntegerField(default=0)
+    repeat_of = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="repeated_by"
+    )
+    victim_sex = models.CharField(max_length=12, choices=Person.Sex.choices)
+    victim_gender_identity = models.CharField(max_length=60, blank=True)
+    victim_ethnicity = models.CharField(max_length=12, choices=Person.Ethnicity.choices)
+    victim_disability = models.CharField(max_length=10, choices=Person.YesNoUnknown.choices)
+    victim_sexual_orientation = models.CharField(
+        max_length=14, choices=Person.SexualOrientation.choices
+    )
+    victim_age = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"MARAC referral {self.case}"
+
+    @property
+    def victim_is_lgbt(self) -> bool | None:
+        orientation = self.victim_sexual_orientation
+        if orientation == Person.SexualOrientation.NOT_RECORDED:
+            return None
+        return orientation != Person.SexualOrientation.HETEROSEXUAL or bool(
+            self.victim_gender_identity
+        )
+
+    @property
+    def victim_aged_16_or_17(self) -> bool:
+        return self.victim_age in (16, 17)
+
+
+class DisclosureRequest(models.Model):
+    """A Domestic Violence Disclosure Scheme (Clare's Law) request linked to a MARAC case."""
+
+    class Route(models.TextChoices):
+        RIGHT_TO_ASK = "right_to_ask", "Right to ask"
+        RIGHT_TO_KNOW = "right_to_know", "Right to know"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Awaiting decision"
+        DISCLOSED = "disclosed", "Disclosure made"
+        NOT_DISCLOSED = "not_disclosed", "No disclosure"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disclosure_requests")
+    route = models.CharField(max_length=14, choices=Route.choices)
+    requested_on = models.DateField()
+    decision = models.CharField(max_length=14, choices=Decision.choices, default=Decision.PENDING)
+    decided_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_route_display()} for {self.case}"

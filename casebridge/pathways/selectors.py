@@ -95,3 +95,14 @@ def available_transitions(*, user: User, case: Case) -> list[dict[str, Any]]:
     """The transitions this user may take from the case's current state."""
     role = user.role.code if user.role_id and user.role else None
     return [t for t in case.pathway.transitions_from(case.state) if role in t["roles"]]
+
+
+def caseload(*, user: User, pathway: Pathway) -> dict[str, list[Case]]:
+    """Open cases of a pathway the user may see, by the worker who holds them (an IDVA's
+    caseload); cases not yet allocated are listed under "Not allocated"."""
+    by_worker: dict[str, list[Case]] = {}
+    cases = case_list(user=user, pathway=pathway, open_only=True).select_related("owner_user")
+    for case in cases.order_by("owner_user__last_name", "referred_at"):
+        worker = case.owner_user.display_name if case.owner_user else "Not allocated"
+        by_worker.setdefault(worker, []).append(case)
+    return by_worker

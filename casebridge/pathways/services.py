@@ -19,7 +19,7 @@ from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways import events
-from casebridge.pathways.models import Case, CasePerson, Pathway
+from casebridge.pathways.models import Case, CaseEvent, CasePerson, Pathway
 from casebridge.pathways.selectors import available_transitions
 from casebridge.people.models import Person
 
@@ -60,14 +60,22 @@ def referral_create(
     agency = actor.agency
     if agency is None:
         raise AccessDenied(Action.CREATE, Resource.CASE)
+    receiving = pathway.receiving_agency_kinds
+    if receiving and (owner_agency is None or owner_agency.kind not in receiving):
+        raise ApplicationError(
+            f"Choose the service to refer to for {pathway.name}.", field="owner_agency"
+        )
+    owner = owner_agency or agency
+    # Referred to another agency's service: that service allocates its own team and worker.
+    own_case = owner.pk == agency.pk
     case = Case.objects.create(
         reference=_new_reference(pathway),
         pathway=pathway,
         subject=subject,
         state=pathway.initial_state,
-        owner_agency=owner_agency or agency,
-        owner_team=actor.team,
-        owner_user=actor,
+        owner_agency=owner,
+        owner_team=actor.team if own_case else None,
+        owner_user=actor if own_case else None,
         referring_agency=agency,
         referred_by=actor,
         referred_at=referred_at or timezone.now(),
@@ -127,7 +135,9 @@ def case_transition(
     case.state = chosen["to"]
     if case.is_closed:
         case.closed_reason = reason
-    case.save(update_fields=["state", "closed_reason", "updated_at"])
+    if chosen.get("allocates") and case.owner_user_id is None:
+        case.owner_user, case.owner_team = actor, actor.team
+    case.save(update_fields=["state", "closed_reason", "owner_user", "owner_team", "updated_at"])
     events.case_transitioned(
         case=case,
         actor=actor,
@@ -146,3 +156,34 @@ def case_transition(
         reason=reason,
     )
     return case
+
+
+@transaction.atomic
+def case_activity_record(
+    *, actor: User, case: Case, activity: str, text: str, occurred_at: datetime | None = None
+) -> CaseEvent:
+    """Record casework (a contact, a safety plan, a risk review) on an open case."""
+    case = Case.objects.select_for_update().select_related("pathway").get(pk=case.pk)
+    authorize(user=actor, action=Action.CHANGE, obj=case)
+    label = case.pathway.activity_label(activity)
+    if label is None:
+        raise ApplicationError(f"{case.pathway.name} does not record that kind of casework.")
+    if case.is_closed:
+        raise ApplicationError("This case is closed; reopen it before recording casework.")
+    if not text.strip():
+        raise ApplicationError("Describe what happened.", field="text")
+    event = events.case_activity(
+        case=case,
+        actor=actor,
+        activity=activity,
+        text=f"{label}: {text.strip()}",
+        occurred_at=occurred_at or timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        object_type="case",
+        object_id=case.pk,
+        summary=f"Recorded {label.lower()} on {case.reference}",
+    )
+    return event

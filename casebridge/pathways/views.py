@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casebridge.access.policy import AccessDenied
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
+from casebridge.panels.selectors import case_agenda_items
 from casebridge.pathways.forms import ReferralForm, TransitionForm
 from casebridge.pathways.models import Case
 from casebridge.pathways.selectors import (
@@ -95,6 +96,7 @@ def _render_case(
         "people": people,
         "timeline": list(case_timeline(case=case)),
         "transitions": transitions_for(user=user, case=case),
+        "panel_items": case_agenda_items(user=user, case=case),
         "form": form,
         "failed_transition": form.data.get("transition") if form is not None else None,
     }

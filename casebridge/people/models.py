@@ -51,6 +51,11 @@ class Person(models.Model):
     recorded_by_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="recorded_people"
     )
+    # Set when identity resolution finds this record is the same person as another: the rules
+    # that look at a person's history (repeat referrals, say) then look at every record of them.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

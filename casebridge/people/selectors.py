@@ -151,3 +151,25 @@ def person_has_restricted_records(*, user: User, person: Person) -> bool:
     ).filter(is_restricted=True)
     shown = visible(user=user, action=Action.VIEW, queryset=sealed)
     return sealed.exclude(pk__in=shown.values("pk")).exists()
+
+
+def identity_ids(*, person: Person) -> list[UUID]:
+    """Every record of this person: the surviving record and those merged into it.
+
+    Rules about a person's history (repeat referrals, incident counts) use all of them, so a
+    duplicate record created by mistake does not hide an earlier referral.
+    """
+    root = person
+    seen = {root.pk}
+    while root.merged_into_id is not None and root.merged_into_id not in seen:
+        seen.add(root.merged_into_id)
+        root = Person.objects.only("id", "merged_into_id").get(pk=root.merged_into_id)
+    ids = {root.pk}
+    frontier = [root.pk]
+    while frontier:
+        children = list(
+            Person.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True)
+        )
+        frontier = [pk for pk in children if pk not in ids]
+        ids.update(frontier)
+    return sorted(ids)

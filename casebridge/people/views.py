@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import Action, Resource, permitted, require_permission
 from casebridge.access.services import break_glass_open
+from casebridge.assessments.selectors import assessments_for_person, current_instruments
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.selectors import pathways_open_to
@@ -108,6 +109,8 @@ def detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
             resource=Resource.BREAK_GLASS,
         )
         and person_has_restricted_records(user=user, person=person),
+        "assessments": list(assessments_for_person(user=user, person=person)),
+        "assessment_instruments": current_instruments(),
     }
     return render(request, "people/detail.html", context)
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from casebridge.access.policy import Action, Resource, permitted
+from casebridge.panels.selectors import may_view_meetings
 from casebridge.pathways.selectors import may_view_cases
 
 
@@ -31,6 +32,8 @@ def _items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem("Add a person", reverse("people:create"), "people", "create"))
     if may_view_cases(user=user):  # type: ignore[arg-type]
         items.append(NavItem("Cases", reverse("pathways:case_list"), "pathways"))
+    if may_view_meetings(user=user):  # type: ignore[arg-type]
+        items.append(NavItem("Meetings", reverse("panels:meeting_list"), "panels"))
     if may(Action.VIEW, Resource.AUDIT):
         items.append(NavItem("Audit log", reverse("audit:search"), "audit", "search"))
         items.append(

@@ -6,6 +6,7 @@ from django.templatetags.static import static
 
 from casebridge.access.policy import Action, Resource, permitted
 from casebridge.audit.services import audit_record
+from casebridge.panels.selectors import overdue_actions
 from casebridge.pathways.selectors import may_view_cases, my_open_cases
 from casebridge.web.decorators import current_user, signed_in
 
@@ -24,6 +25,15 @@ def home(request: HttpRequest) -> HttpResponse:
             changes={"cases": [str(case.pk) for case in cases]},
         )
     user = current_user(request)
+    overdue = list(overdue_actions(user=user)[:20])
+    if overdue:
+        audit_record(
+            actor=user,
+            action="view",
+            object_type="action",
+            summary="Viewed their overdue actions",
+            changes={"actions": [str(action.pk) for action in overdue]},
+        )
 
     def may(action: str, resource: str) -> bool:
         return permitted(user=user, action=action, resource=resource)
@@ -33,6 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "web/home.html",
         {
             "cases": cases,
+            "overdue_actions": overdue,
             "can_search": may(Action.VIEW, Resource.PERSON),
             "can_create": may(Action.CREATE, Resource.PERSON),
             "can_view_cases": may_view_cases(user=user),

@@ -5,6 +5,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casebridge.access.models import BreakGlass
+from tests.assessments.factories import AssessmentFactory
+from tests.panels.factories import panel_world
 from tests.world import make_world
 
 # Not ours to decide here: Django admin has its own (OTP) site; assets are public files.
@@ -47,11 +49,32 @@ EXPECTED = {
     "audit:break_glass_review": row("POST", 302, 404, 404, 404, 302, 404),
     "api:person": row("GET", 401, 200, 404, 200, 404, 404),
     "api:case": row("GET", 401, 200, 404, 200, 404, 404),
+    # Panels: agency A attends the coordinator's meeting, with the case on its agenda and an
+    # action owned by agency A; agency B does not attend, so its meeting is a 404 for B.
+    "assessments:new": row("GET", 302, 200, 404, 200, 404, 404),
+    "assessments:detail": row("GET", 302, 200, 404, 200, 404, 404),
+    "panels:meeting_list": row("GET", 302, 200, 200, 200, 404, 404),
+    "panels:meeting_create": row("GET", 302, 404, 404, 200, 404, 404),
+    "panels:meeting_detail": row("GET", 302, 200, 404, 200, 404, 404),
+    # The coordinator's empty choice is refused by the form (400).
+    "panels:attendee_add": row("POST", 302, 404, 404, 400, 404, 404),
+    "panels:agenda_build": row("POST", 302, 404, 404, 302, 404, 404),
+    "panels:meeting_held": row("POST", 302, 404, 404, 302, 404, 404),
+    "panels:export_csv": row("GET", 302, 200, 404, 200, 404, 404),
+    "panels:export_pdf": row("GET", 302, 200, 404, 200, 404, 404),
+    # Only attending agencies share; the coordinator's own agency does not attend here.
+    "panels:information_share": row("POST", 302, 302, 404, 404, 404, 404),
+    "panels:minutes_record": row("POST", 302, 404, 404, 302, 404, 404),
+    "panels:action_agree": row("GET", 302, 404, 404, 200, 404, 404),
+    "panels:action_list": row("GET", 302, 200, 200, 200, 404, 404),
+    "panels:action_complete": row("GET", 302, 200, 404, 200, 404, 404),
 }
 
 POST_DATA = {
     "pathways:transition": {"transition": "accept"},
     "audit:break_glass_review": {"note": "Justified: police call-out at the address."},
+    "panels:information_share": {"phase": "before", "text": "Known to police since 2021."},
+    "panels:minutes_record": {"text": "Discussed; safety plan agreed."},
 }
 
 
@@ -96,6 +119,11 @@ def test_authorisation_matrix(url_name, role_name, signed_in_client):
         "case_id": world.case.pk,
         "access_id": access.pk,
     }
+    if url_name.startswith("panels:"):
+        kwargs.update(panel_world(world))
+    if url_name.startswith("assessments:"):
+        kwargs["assessment_id"] = AssessmentFactory(person=world.person).pk
+        kwargs["instrument_code"] = "da-risk-checklist"
     pattern = dict(_names(get_resolver().url_patterns))[url_name]
     url = reverse(
         url_name, kwargs={k: v for k, v in kwargs.items() if k in pattern.pattern.converters}

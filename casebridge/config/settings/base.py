@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "casebridge.accounts",
     "casebridge.people",
     "casebridge.pathways",
+    "casebridge.incidents",
+    "casebridge.panels",
+    "casebridge.assessments",
     "casebridge.access",
     "casebridge.audit",
     "casebridge.web",
@@ -195,5 +198,10 @@ LOGGING = {
 
 # Break-glass access lasts this long before the user must give a new reason.
 BREAK_GLASS_MINUTES = int(os.environ.get("CASEBRIDGE_BREAK_GLASS_MINUTES", "60"))
+# Extra directories of risk/outcome instrument files (colon-separated), read after the shipped
+# one: a file with the same code and version replaces the shipped wording (licensed checklists).
+CASEBRIDGE_INSTRUMENT_DIRS = [
+    d.strip() for d in os.environ.get("CASEBRIDGE_INSTRUMENT_DIRS", "").split(":") if d.strip()
+]
 # Demo conveniences (printing one-time codes for demo users) are off unless a setting turns them on.
 CASEBRIDGE_DEMO = False

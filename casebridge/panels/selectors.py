@@ -1,0 +1,235 @@
+"""Reading meetings, agendas and actions, narrowed by the access rules inside the query.
+
+A meeting is visible through ``access.policy`` (the ``meeting`` resource); an agenda item, the
+information shared on it and its actions are visible only when both the meeting and the case are,
+so a sealed case stays hidden even on the agenda of a meeting the user attends.
+"""
+
+from collections.abc import Collection
+from datetime import date
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from casebridge.access.policy import (
+    AccessDenied,
+    Action,
+    Resource,
+    permitted,
+    permitted_in_any_pathway,
+    visible,
+)
+from casebridge.accounts.models import User
+from casebridge.panels.models import Action as PanelAction
+from casebridge.panels.models import AgendaItem, InformationShared, Meeting, MeetingAttendee
+from casebridge.pathways.models import Case, CasePerson, Pathway
+
+# The state a referral must be in to be put on the next agenda (DA-MARAC's "accepted").
+AGENDA_STATE = "accepted"
+
+
+def visible_meetings(*, user: User, action: str = Action.VIEW) -> QuerySet[Meeting]:
+    """The meetings ``user`` may ``action``."""
+    return visible(user=user, action=action, queryset=Meeting.objects.all())
+
+
+def _visible_cases(user: User) -> QuerySet[Case]:
+    return visible(user=user, action=Action.VIEW, queryset=Case.objects.all())
+
+
+def may_view_meetings(*, user: User) -> bool:
+    """Whether any rule lets the user see meetings (navigation and the meetings list)."""
+    return permitted_in_any_pathway(user=user, action=Action.VIEW, resource=Resource.MEETING)
+
+
+def schedulable_pathways(*, user: User) -> list[Pathway]:
+    """The pathways the user may schedule meetings for (empty: none)."""
+    return [
+        p
+        for p in Pathway.objects.filter(is_active=True)
+        if permitted(user=user, action=Action.CREATE, resource=Resource.MEETING, pathway=p)
+    ]
+
+
+def may_change_meeting(*, user: User, meeting: Meeting) -> bool:
+    """Whether the user runs this meeting (builds the agenda, minutes, actions)."""
+    return visible_meetings(user=user, action=Action.CHANGE).filter(pk=meeting.pk).exists()
+
+
+def meeting_list(*, user: User) -> QuerySet[Meeting]:
+    """Meetings the user may see, soonest first."""
+    return visible_meetings(user=user).select_related("pathway", "chair").order_by("scheduled_for")
+
+
+def meeting_get(*, user: User, meeting_id: UUID | str, action: str = Action.VIEW) -> Meeting:
+    """The meeting, if the user may ``action`` it; ``AccessDenied`` (shown as 404) otherwise."""
+    meeting = (
+        visible_meetings(user=user, action=action)
+        .select_related("pathway", "chair", "chair__agency")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise AccessDenied(action, Resource.MEETING, meeting_id)
+    return meeting
+
+
+def meeting_attendees(*, meeting: Meeting) -> QuerySet[MeetingAttendee]:
+    return meeting.attendees.select_related("agency", "representative").order_by("agency__name")
+
+
+def attends(*, user: User, meeting: Meeting) -> bool:
+    """Whether the user's agency is one of the meeting's attending agencies."""
+    agency_id = user.agency_id
+    return agency_id is not None and meeting.attendees.filter(agency_id=agency_id).exists()
+
+
+def agenda_items(*, user: User, meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda, limited to the cases the user may see, with what was shared.
+
+    Call only for a meeting the user may view (``meeting_get``).
+    """
+    items = (
+        AgendaItem.objects.filter(meeting=meeting, case__in=_visible_cases(user))
+        .select_related("case", "case__subject", "case__referring_agency", "case__pathway")
+        .prefetch_related(
+            "case__subject__names",
+            Prefetch(
+                "information",
+                queryset=InformationShared.objects.select_related("agency", "shared_by"),
+            ),
+            Prefetch(
+                "actions",
+                queryset=PanelAction.objects.select_related("owner_agency", "owner_user"),
+            ),
+        )
+        .order_by("position")
+    )
+    return list(items)
+
+
+def agenda_item_get(*, user: User, item_id: int | str) -> AgendaItem:
+    """One agenda item whose meeting and case the user may both see."""
+    item = (
+        AgendaItem.objects.filter(
+            pk=item_id,
+            meeting__in=visible_meetings(user=user),
+            case__in=_visible_cases(user),
+        )
+        .select_related("meeting", "meeting__pathway", "case", "case__subject")
+        .first()
+    )
+    if item is None:
+        raise AccessDenied(Action.VIEW, "agenda_item", item_id)
+    return item
+
+
+def _visible_actions(user: User) -> QuerySet[PanelAction]:
+    return PanelAction.objects.filter(
+        agenda_item__meeting__in=visible_meetings(user=user), case__in=_visible_cases(user)
+    ).select_related("case", "owner_agency", "owner_user", "agenda_item__meeting")
+
+
+def action_get(*, user: User, action_id: UUID | str) -> PanelAction:
+    """One action whose meeting and case the user may both see."""
+    action = _visible_actions(user).filter(pk=action_id).first()
+    if action is None:
+        raise AccessDenied(Action.VIEW, "action", action_id)
+    return action
+
+
+def may_complete_action(*, user: User, action: PanelAction) -> bool:
+    """Whether the user may complete this action: its named owner, anyone in the owning agency,
+    or whoever runs the meeting (the coordinator closes actions reported to them otherwise)."""
+    if user.pk == action.owner_user_id:
+        return True
+    if user.agency_id is not None and user.agency_id == action.owner_agency_id:
+        return True
+    meeting_id = action.agenda_item.meeting_id
+    return visible_meetings(user=user, action=Action.CHANGE).filter(pk=meeting_id).exists()
+
+
+def my_actions(*, user: User) -> QuerySet[PanelAction]:
+    """Open actions owned by the user or by their agency, soonest due first."""
+    owned = Q(owner_user_id=user.pk)
+    if user.agency_id:
+        owned |= Q(owner_agency_id=user.agency_id)
+    return (
+        _visible_actions(user)
+        .filter(owned, status=PanelAction.Status.OPEN)
+        .order_by("due_date", "agreed_at")
+    )
+
+
+def overdue_actions(*, user: User, today: date | None = None) -> QuerySet[PanelAction]:
+    """The user's (or their agency's) open actions whose due date has passed."""
+    return my_actions(user=user).filter(due_date__lt=today or timezone.localdate())
+
+
+def case_agenda_items(*, user: User, case: Case) -> list[AgendaItem]:
+    """The meetings a case was on (only those the user may see), with their actions."""
+    return list(
+        AgendaItem.objects.filter(case=case, meeting__in=visible_meetings(user=user))
+        .select_related("meeting")
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=PanelAction.objects.select_related("owner_agency", "owner_user"),
+            )
+        )
+        .order_by("-meeting__scheduled_for")
+    )
+
+
+def agenda_candidates(*, user: User, meeting: Meeting) -> QuerySet[Case]:
+    """Accepted referrals in the meeting's pathway that are on no meeting's agenda yet."""
+    return (
+        _visible_cases(user)
+        .filter(pathway_id=meeting.pathway_id, state=AGENDA_STATE)
+        .exclude(Exists(AgendaItem.objects.filter(case_id=OuterRef("pk"))))
+        .order_by("referred_at", "reference")
+    )
+
+
+def owner_user_choices(*, meeting: Meeting) -> QuerySet[User]:
+    """Active users of the meeting's attending agencies: who may own an action."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            agency_id__in=meeting.attendees.values("agency_id"),
+        )
+        .select_related("agency")
+        .order_by("agency__name", "last_name", "first_name")
+    )
+
+
+def pending_agenda_items(
+    *, person_ids: Collection[UUID | str], pathway: Pathway
+) -> QuerySet[AgendaItem]:
+    """Agenda items of planned meetings in ``pathway`` for cases about any of these people.
+
+    A person counts when they are the case's subject or another person in it. This is a domain
+    check for services (for example, "is this victim already due at a MARAC?"), so it applies no
+    access rules: do not show its rows to a user without checking them.
+
+    Args:
+        person_ids: the people to look for (a person and their linked records).
+        pathway: the panel's pathway, such as DA-MARAC.
+
+    Returns:
+        Agenda items ordered by meeting date, with meeting and case selected.
+    """
+    people = list(person_ids)
+    return (
+        AgendaItem.objects.filter(
+            meeting__pathway=pathway,
+            meeting__status=Meeting.Status.PLANNED,
+        )
+        .filter(
+            Q(case__subject_id__in=people)
+            | Exists(CasePerson.objects.filter(case_id=OuterRef("case_id"), person_id__in=people))
+        )
+        .select_related("meeting", "case")
+        .order_by("meeting__scheduled_for", "position")
+    )

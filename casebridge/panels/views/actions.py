@@ -1,0 +1,71 @@
+"""The user's actions and completing one."""
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from casebridge.access.policy import AccessDenied, Action, Resource
+from casebridge.audit.services import audit_record
+from casebridge.core.errors import ApplicationError
+from casebridge.panels.forms import CompleteActionForm
+from casebridge.panels.selectors import (
+    action_get,
+    may_complete_action,
+    may_view_meetings,
+    my_actions,
+)
+from casebridge.panels.services import action_complete
+from casebridge.web.decorators import current_user, signed_in
+from casebridge.web.forms import add_application_error
+
+
+@signed_in
+def action_index(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if not may_view_meetings(user=user):
+        raise AccessDenied(Action.VIEW, Resource.MEETING)
+    actions = list(my_actions(user=user)[:200])
+    if actions:
+        audit_record(
+            actor=user,
+            action="view",
+            object_type="action",
+            summary="Viewed their actions",
+            changes={"actions": [str(a.pk) for a in actions]},
+        )
+    return render(
+        request,
+        "panels/action_list.html",
+        {"actions": actions, "today": timezone.localdate()},
+    )
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_completion(request: HttpRequest, action_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    action = action_get(user=user, action_id=action_id)
+    if not may_complete_action(user=user, action=action):
+        raise AccessDenied(Action.CHANGE, "action", action.pk)
+    form = CompleteActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_complete(actor=user, action=action, note=form.cleaned_data["note"])
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return redirect("panels:action_list")
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="action",
+        object_id=action.pk,
+        summary=f"Viewed action on {action.case.reference} to complete it",
+    )
+    status = 400 if form.errors else 200
+    return render(
+        request, "panels/action_complete.html", {"action": action, "form": form}, status=status
+    )

@@ -2,7 +2,9 @@ from collections.abc import Sequence
 
 from django import forms
 
-from casebridge.pathways.models import Case, Pathway
+from casebridge.agencies.models import Agency
+from casebridge.pathways.models import Case, MaracReferral, Pathway
+from casebridge.people.selectors import RelatedPerson
 
 
 class ReferralForm(forms.Form):
@@ -31,15 +33,74 @@ class ReferralForm(forms.Form):
         error_messages={"required": "Select the lawful basis for sharing"},
     )
 
-    def __init__(self, *args: object, pathways: Sequence[Pathway], **kwargs: object) -> None:
+    owner_agency = forms.ChoiceField(
+        label="Which service are you referring to?",
+        help_text="Only for pathways run by a service such as the IDVA service.",
+        required=False,
+    )
+    # The MARAC questions: the criteria themselves are worked out from the records.
+    perpetrators = forms.MultipleChoiceField(
+        label="Who is the alleged perpetrator?",
+        help_text="People recorded as related to this person that you can see.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    children = forms.MultipleChoiceField(
+        label="Which children live in the household?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship of the perpetrator to the victim",
+        choices=[("", "Not a MARAC referral"), *MaracReferral.Relationship.choices],
+        required=False,
+    )
+    victim_aware = forms.ChoiceField(
+        label="Does the victim know about this referral?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    judgement_reason = forms.CharField(
+        label="Professional judgement (if the records do not show a MARAC criterion)",
+        help_text="Casebridge checks the latest risk assessment, police-reported incidents and "
+        "earlier referrals itself. Explain here if you refer on your judgement.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        pathways: Sequence[Pathway],
+        services: Sequence[Agency] = (),
+        related: Sequence[RelatedPerson] = (),
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.pathways = {p.code: p for p in pathways}
+        self.services = {str(a.pk): a for a in services}
+        self.related = {str(r.person.pk): r.person for r in related}
         self.fields["pathway"].choices = [(p.code, p.name) for p in pathways]  # type: ignore[attr-defined]
         if len(pathways) == 1:
             self.fields["pathway"].initial = pathways[0].code
+        self.fields["owner_agency"].choices = [  # type: ignore[attr-defined]
+            ("", "Not referring to a service"),
+            *((key, agency.name) for key, agency in self.services.items()),
+        ]
+        people = [(str(r.person.pk), f"{r.person} ({r.label.lower()})") for r in related]
+        self.fields["perpetrators"].choices = people  # type: ignore[attr-defined]
+        self.fields["children"].choices = people  # type: ignore[attr-defined]
 
     def chosen_pathway(self) -> Pathway:
         return self.pathways[self.cleaned_data["pathway"]]
+
+    def chosen_service(self) -> Agency | None:
+        return self.services.get(self.cleaned_data["owner_agency"])
+
+    def chosen_people(self, field: str) -> list:
+        return [self.related[key] for key in self.cleaned_data[field]]
 
 
 class TransitionForm(forms.Form):

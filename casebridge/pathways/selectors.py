@@ -1,5 +1,6 @@
 """Reading cases, narrowed to what the user may see inside the query."""
 
+from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from casebridge.access.policy import (
     visible,
 )
 from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency
 from casebridge.pathways.models import Case, CaseEvent, CasePerson, Pathway
 
 
@@ -106,3 +108,9 @@ def caseload(*, user: User, pathway: Pathway) -> dict[str, list[Case]]:
         worker = case.owner_user.display_name if case.owner_user else "Not allocated"
         by_worker.setdefault(worker, []).append(case)
     return by_worker
+
+
+def receiving_services(*, pathways: Collection[Pathway]) -> list[Agency]:
+    """Agencies that can receive referrals into these pathways (those naming receiving kinds)."""
+    kinds = {kind for pathway in pathways for kind in pathway.receiving_agency_kinds}
+    return list(Agency.objects.filter(kind__in=kinds).order_by("name")) if kinds else []

@@ -12,17 +12,19 @@ from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.panels.selectors import case_agenda_items
 from casebridge.pathways.forms import ReferralForm, TransitionForm
-from casebridge.pathways.models import Case
+from casebridge.pathways.marac import MARAC_CODE, marac_referral_create
+from casebridge.pathways.models import Case, MaracReferral
 from casebridge.pathways.selectors import (
     case_get,
     case_list,
     case_people,
     case_timeline,
     pathways_open_to,
+    receiving_services,
     transitions_for,
 )
 from casebridge.pathways.services import case_transition, referral_create
-from casebridge.people.selectors import person_get
+from casebridge.people.selectors import person_get, person_relationships
 from casebridge.web.decorators import current_user, signed_in
 from casebridge.web.forms import add_application_error
 
@@ -37,18 +39,38 @@ def refer(request: HttpRequest, person_id: UUID) -> HttpResponse:
     pathways = pathways_open_to(user=user)
     if not pathways:
         raise AccessDenied("refer", "person", person.pk)
-    form = ReferralForm(request.POST or None, pathways=pathways)
+    form = ReferralForm(
+        request.POST or None,
+        pathways=pathways,
+        services=receiving_services(pathways=pathways),
+        related=person_relationships(user=user, person=person),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case = referral_create(
-                actor=user,
-                pathway=form.chosen_pathway(),
-                subject=person,
-                referral_reason=data["referral_reason"],
-                consent=data["consent"],
-                lawful_basis=data["lawful_basis"],
-            )
+            if form.chosen_pathway().code == MARAC_CODE:
+                case = marac_referral_create(
+                    actor=user,
+                    victim=person,
+                    perpetrators=form.chosen_people("perpetrators"),
+                    children=form.chosen_people("children"),
+                    relationship=data["relationship"] or MaracReferral.Relationship.OTHER,
+                    victim_aware=data["victim_aware"] == "yes",
+                    referral_reason=data["referral_reason"],
+                    consent=data["consent"],
+                    lawful_basis=data["lawful_basis"],
+                    judgement_reason=data["judgement_reason"],
+                )
+            else:
+                case = referral_create(
+                    actor=user,
+                    pathway=form.chosen_pathway(),
+                    subject=person,
+                    referral_reason=data["referral_reason"],
+                    consent=data["consent"],
+                    lawful_basis=data["lawful_basis"],
+                    owner_agency=form.chosen_service(),
+                )
         except ApplicationError as error:
             add_application_error(form, error)
         else:

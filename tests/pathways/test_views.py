@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from casebridge.audit.models import AuditEvent
 from casebridge.pathways.models import Case
-from tests.factories import CaseFactory, UserFactory, role
+from tests.factories import AgencyFactory, CaseFactory, PersonFactory, UserFactory, role
 from tests.world import make_world
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +28,44 @@ def _refer(client, person, **overrides):
 # --- referral ----------------------------------------------------------------------------
 
 
+def test_a_marac_referral_meeting_no_criterion_asks_for_professional_judgement(
+    world, signed_in_client
+):
+    client = signed_in_client(world.practitioner_a)
+    person = PersonFactory(recorded_by_agency=world.agency_a, name=("Ann", "Newcase"))
+    response = _refer(client, person)
+    assert response.status_code == 200
+    assert "say why" in response.content.decode()
+    response = _refer(client, person, judgement_reason="Threats to kill yesterday")
+    assert response.status_code == 302
+    case = Case.objects.get(subject=person)
+    assert list(case.criteria.values_list("code", flat=True)) == ["professional_judgement"]
+    assert case.marac.victim_aware is False
+
+
+def test_a_referral_to_a_service_goes_to_that_service(world, signed_in_client):
+    service = AgencyFactory(kind="charity", name="Advocacy Service")
+    response = _refer(
+        signed_in_client(world.practitioner_a),
+        world.person,
+        pathway="idva",
+        owner_agency=str(service.pk),
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(pathway__code="idva").owner_agency == service
+
+
+def close(case):
+    case.state = "closed"
+    case.save()
+
+
 def test_referral_creates_a_case_and_shows_it(world, signed_in_client):
+    close(world.case)  # referred again within 12 months of the last referral: a repeat
     client = signed_in_client(world.practitioner_a)
     response = _refer(client, world.person)
     case = Case.objects.exclude(pk=world.case.pk).get()
+    assert list(case.criteria.values_list("code", flat=True)) == ["repeat"]
     assert response.status_code == 302
     assert response["Location"] == reverse("pathways:case_detail", args=[case.pk])
     assert case.state == "referred" and case.referred_by == world.practitioner_a
@@ -39,6 +73,7 @@ def test_referral_creates_a_case_and_shows_it(world, signed_in_client):
 
 
 def test_referral_form_reshows_typed_values_with_the_service_error(world, signed_in_client):
+    close(world.case)
     response = _refer(
         signed_in_client(world.practitioner_a),
         world.person,

@@ -106,3 +106,23 @@ class ReferralForm(forms.Form):
 class TransitionForm(forms.Form):
     transition = forms.CharField(max_length=40)
     reason = forms.CharField(label="Reason", required=False, max_length=5000, widget=forms.Textarea)
+
+
+class ActivityForm(forms.Form):
+    activity = forms.ChoiceField(
+        label="What kind of casework?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of casework"},
+    )
+    text = forms.CharField(
+        label="What happened?",
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": "Describe what happened"},
+    )
+
+    def __init__(
+        self, *args: object, activities: Sequence[dict[str, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["activity"].choices = [(a["code"], a["label"]) for a in activities]  # type: ignore[attr-defined]

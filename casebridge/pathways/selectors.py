@@ -82,8 +82,7 @@ def my_open_cases(*, user: User) -> QuerySet[Case]:
 
 def transitions_for(*, user: User, case: Case) -> list[dict[str, Any]]:
     """The transitions to offer on the case page: none unless the user may change this case."""
-    changeable = visible(user=user, action=Action.CHANGE, queryset=Case.objects.filter(pk=case.pk))
-    if not changeable.exists():
+    if not may_change_case(user=user, case=case):
         return []
     return available_transitions(user=user, case=case)
 
@@ -114,3 +113,17 @@ def receiving_services(*, pathways: Collection[Pathway]) -> list[Agency]:
     """Agencies that can receive referrals into these pathways (those naming receiving kinds)."""
     kinds = {kind for pathway in pathways for kind in pathway.receiving_agency_kinds}
     return list(Agency.objects.filter(kind__in=kinds).order_by("name")) if kinds else []
+
+
+def activities_for(*, user: User, case: Case) -> list[dict[str, str]]:
+    """The kinds of casework this user may record on this case now (none once it is closed)."""
+    if case.is_closed or not may_change_case(user=user, case=case):
+        return []
+    return list(case.pathway.definition.get("activities", []))
+
+
+def may_change_case(*, user: User, case: Case) -> bool:
+    """Whether the user may change this case at all."""
+    return visible(
+        user=user, action=Action.CHANGE, queryset=Case.objects.filter(pk=case.pk)
+    ).exists()

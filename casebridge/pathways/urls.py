@@ -9,4 +9,5 @@ urlpatterns = [
     path("cases/", views.case_index, name="case_list"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case_detail"),
     path("cases/<uuid:case_id>/transition/", views.transition, name="transition"),
+    path("cases/<uuid:case_id>/casework/", views.activity, name="activity"),
 ]

@@ -11,10 +11,11 @@ from casebridge.access.policy import AccessDenied
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.panels.selectors import case_agenda_items
-from casebridge.pathways.forms import ReferralForm, TransitionForm
+from casebridge.pathways.forms import ActivityForm, ReferralForm, TransitionForm
 from casebridge.pathways.marac import MARAC_CODE, marac_referral_create
 from casebridge.pathways.models import Case, MaracReferral
 from casebridge.pathways.selectors import (
+    activities_for,
     case_get,
     case_list,
     case_people,
@@ -23,7 +24,7 @@ from casebridge.pathways.selectors import (
     receiving_services,
     transitions_for,
 )
-from casebridge.pathways.services import case_transition, referral_create
+from casebridge.pathways.services import case_activity_record, case_transition, referral_create
 from casebridge.people.selectors import person_get, person_relationships
 from casebridge.web.decorators import current_user, signed_in
 from casebridge.web.forms import add_application_error
@@ -118,6 +119,7 @@ def _render_case(
         "people": people,
         "timeline": list(case_timeline(case=case)),
         "transitions": transitions_for(user=user, case=case),
+        "can_record_casework": bool(activities_for(user=user, case=case)),
         "panel_items": case_agenda_items(user=user, case=case),
         "form": form,
         "failed_transition": form.data.get("transition") if form is not None else None,
@@ -150,3 +152,35 @@ def transition(request: HttpRequest, case_id: UUID) -> HttpResponse:
         else:
             return redirect("pathways:case_detail", case_id=case.pk)
     return _render_case(request, case_get(user=user, case_id=case_id), form, status=400)
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def activity(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Record casework (a contact, a safety plan, a risk review) on an open case."""
+    user = current_user(request)
+    case = case_get(user=user, case_id=case_id)
+    activities = activities_for(user=user, case=case)
+    if not activities:
+        raise AccessDenied("record casework on", "case", case.pk)
+    form = ActivityForm(request.POST or None, activities=activities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_activity_record(
+                actor=user,
+                case=case,
+                activity=form.cleaned_data["activity"],
+                text=form.cleaned_data["text"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return redirect("pathways:case_detail", case_id=case.pk)
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="case",
+        object_id=case.pk,
+        summary=f"Viewed casework form for {case.reference}",
+    )
+    return render(request, "pathways/activity.html", {"form": form, "case": case})

@@ -101,3 +101,28 @@ def test_caseload_groups_open_cases_by_advocate(referral, advocate, idva):
     case_transition(actor=colleague, case=referral, transition="accept")
     loads = caseload(user=advocate, pathway=idva)
     assert loads == {colleague.display_name: [referral]}
+
+
+def test_the_advocate_records_casework_through_the_case_page(referral, advocate, signed_in_client):
+    from django.urls import reverse
+
+    case = case_transition(actor=advocate, case=referral, transition="accept")
+    client = signed_in_client(advocate)
+    page = client.get(reverse("pathways:case_detail", args=[case.pk])).content.decode()
+    assert reverse("pathways:activity", args=[case.pk]) in page
+    url = reverse("pathways:activity", args=[case.pk])
+    missing = client.post(url, {"activity": "contact", "text": ""})
+    assert "Describe what happened" in missing.content.decode()
+    response = client.post(url, {"activity": "risk_review", "text": "Risk now medium"})
+    assert response.status_code == 302
+    assert case.timeline.filter(activity="risk_review").exists()
+
+
+def test_someone_who_cannot_change_the_case_cannot_reach_the_casework_form(
+    referral, signed_in_client
+):
+    from django.urls import reverse
+
+    stranger = UserFactory(agency=AgencyFactory(kind=Agency.Kind.CHARITY))
+    response = signed_in_client(stranger).get(reverse("pathways:activity", args=[referral.pk]))
+    assert response.status_code == 404

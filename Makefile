@@ -7,7 +7,7 @@ DEMO_SIZE ?= borough
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup assets lint typecheck test-sqlite test-postgres bench clean
+.PHONY: demo test setup assets browser lint typecheck test-sqlite test-postgres bench clean
 
 $(BIN)/casebridge: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ demo: assets
 	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty
 	$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload
 
+# The end-to-end walk-through drives Debian's Chromium (Playwright's own browser download is not
+# reachable from these machines); install it when it is missing.
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -44,7 +49,7 @@ test-sqlite: setup
 test-postgres: setup
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -q
 
-test: assets lint typecheck test-sqlite test-postgres
+test: assets browser lint typecheck test-sqlite test-postgres
 
 bench: setup
 	$(BIN)/python bench/web_latency.py

@@ -1,0 +1,175 @@
+"""A MARAC case from a police referral to closure, clicked through in headless Chromium.
+
+The server runs in its own process on its own SQLite database (migrated, definitions synced,
+the tiny demo borough loaded), exactly as `make demo` serves it; each person signs in with a
+password and a one-time code as a real user would.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = os.environ.get("CASEBRIDGE_CHROMIUM", "/usr/bin/chromium")
+PASSWORD_LINE = "Password for every demo user: "
+OFFICER, COORDINATOR = "sam.okafor", "maria.costa"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Chromium is installed by `make test` (make browser)"
+)
+
+
+def casebridge(*args: str, env: dict[str, str]) -> str:
+    result = subprocess.run(  # noqa: S603  (our own command)
+        [sys.executable, "-m", "casebridge", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str], str]]:
+    database = tmp_path_factory.mktemp("e2e") / "casebridge.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "casebridge.config.settings.local",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    casebridge("migrate", "--verbosity", "0", env=env)
+    output = casebridge("demo-data", "--size", "tiny", "--seed", "7", env=env)
+    password = next(
+        line.split(PASSWORD_LINE, 1)[1].strip()
+        for line in output.splitlines()
+        if PASSWORD_LINE in line
+    )
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "casebridge", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}", env, password
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def sign_in(browser, server, username):
+    base, env, password = server
+    context = browser.new_context(base_url=base)
+    context.set_default_timeout(8000)
+    page = context.new_page()
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Continue").click()
+    code = casebridge("demo-totp", username, env=env).strip().split()[-1]
+    page.get_by_label("Security code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def fill_date(page, field, day):
+    page.fill(f"input[name={field}_day]", str(day.day))
+    page.fill(f"input[name={field}_month]", str(day.month))
+    page.fill(f"input[name={field}_year]", str(day.year))
+
+
+def test_police_referral_to_meeting_action_and_closure(browser, server):
+    officer = sign_in(browser, server, OFFICER)
+
+    # The officer records the victim and refers her to MARAC on professional judgement.
+    officer.goto("/people/new/")
+    officer.get_by_label("Given name").fill("Walkthrough")
+    officer.get_by_label("Family name").fill("Testcase")
+    officer.get_by_role("button", name="Save person").click()
+    officer.get_by_role("button", name="Refer to a pathway").click()
+    officer.get_by_label("Domestic abuse MARAC").check()
+    officer.get_by_label("Why are you making this referral?").fill("Strangled last night.")
+    officer.get_by_label("Given", exact=True).check()
+    officer.get_by_label("Consent (UK GDPR 6(1)(a), 9(2)(a))").check()
+    officer.get_by_label("Professional judgement", exact=False).fill("Threats to kill; fears")
+    officer.get_by_role("button", name="Make referral").click()
+    case_url = officer.url
+    reference = officer.locator("h1").inner_text()
+    assert "MARAC-" in reference
+    assert "Referred" in officer.content()
+
+    # The coordinator accepts it, schedules a meeting with the police, builds the agenda and
+    # agrees an action owned by the police.
+    coordinator = sign_in(browser, server, COORDINATOR)
+    coordinator.goto(case_url)
+    coordinator.get_by_role("button", name="Accept referral").click()
+    assert "Accepted" in coordinator.content()
+    coordinator.goto("/meetings/new/")
+    coordinator.get_by_label("Title").fill("MARAC walkthrough")
+    fill_date(coordinator, "date", date.today() + timedelta(days=7))
+    coordinator.get_by_label("Start time").fill("10:00")
+    coordinator.get_by_label("Northbridge Police").check()
+    coordinator.get_by_role("button", name="Schedule meeting").click()
+    coordinator.get_by_role("button", name="Build agenda from accepted referrals").click()
+    assert reference.split()[0] in coordinator.content()
+    coordinator.get_by_role("link", name=f"Agree an action for {reference.split()[0]}").click()
+    coordinator.get_by_label("What is to be done?").fill("Flag the address for urgent response")
+    coordinator.get_by_label("Which agency owns it?").select_option(label="Northbridge Police")
+    fill_date(coordinator, "due_date", date.today() + timedelta(days=14))
+    coordinator.get_by_role("button", name="Agree action").click()
+
+    # The police complete the action.
+    officer.goto("/actions/")
+    officer.get_by_role("link", name="Complete").first.click()
+    officer.get_by_label("What was done?").fill("Address flagged on the police system")
+    officer.get_by_role("button", name="Mark as completed").click()
+    officer.goto(case_url)
+    assert "Action completed" in officer.content()
+
+    # The coordinator opens and then closes the case with a reason.
+    coordinator.goto(case_url)
+    coordinator.get_by_role("button", name="Open case").click()
+    coordinator.locator("textarea[name=reason]").fill("Actions completed; risk reduced")
+    coordinator.get_by_role("button", name="Close case").click()
+    assert "Closed" in coordinator.locator("main").inner_text()

@@ -1,6 +1,7 @@
 """Reading cases, narrowed to what the user may see inside the query."""
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -80,13 +81,6 @@ def my_open_cases(*, user: User) -> QuerySet[Case]:
     return case_list(user=user, open_only=True).filter(Q(owner_user=user) | Q(referred_by=user))
 
 
-def transitions_for(*, user: User, case: Case) -> list[dict[str, Any]]:
-    """The transitions to offer on the case page: none unless the user may change this case."""
-    if not may_change_case(user=user, case=case):
-        return []
-    return available_transitions(user=user, case=case)
-
-
 def may_view_cases(*, user: User) -> bool:
     """Whether any rule lets the user see cases, in any pathway (for navigation links)."""
     return permitted_in_any_pathway(user=user, action=Action.VIEW, resource=Resource.CASE)
@@ -115,11 +109,20 @@ def receiving_services(*, pathways: Collection[Pathway]) -> list[Agency]:
     return list(Agency.objects.filter(kind__in=kinds).order_by("name")) if kinds else []
 
 
-def activities_for(*, user: User, case: Case) -> list[dict[str, str]]:
-    """The kinds of casework this user may record on this case now (none once it is closed)."""
-    if case.is_closed or not may_change_case(user=user, case=case):
-        return []
-    return list(case.pathway.definition.get("activities", []))
+@dataclass(frozen=True)
+class NextSteps:
+    """What the user may do to a case now: move it on, or record casework on it."""
+
+    transitions: list[dict[str, Any]]
+    activities: list[dict[str, str]]
+
+
+def case_next_steps(*, user: User, case: Case) -> NextSteps:
+    """The transitions and casework to offer; none unless the user may change this case."""
+    if not may_change_case(user=user, case=case):
+        return NextSteps([], [])
+    activities = [] if case.is_closed else list(case.pathway.definition.get("activities", []))
+    return NextSteps(available_transitions(user=user, case=case), activities)
 
 
 def may_change_case(*, user: User, case: Case) -> bool:

@@ -15,14 +15,13 @@ from casebridge.pathways.forms import ActivityForm, ReferralForm, TransitionForm
 from casebridge.pathways.marac import MARAC_CODE, marac_referral_create
 from casebridge.pathways.models import Case, MaracReferral
 from casebridge.pathways.selectors import (
-    activities_for,
     case_get,
     case_list,
+    case_next_steps,
     case_people,
     case_timeline,
     pathways_open_to,
     receiving_services,
-    transitions_for,
 )
 from casebridge.pathways.services import case_activity_record, case_transition, referral_create
 from casebridge.people.selectors import person_get, person_relationships
@@ -106,6 +105,7 @@ def _render_case(
 ) -> HttpResponse:
     user = current_user(request)
     people = list(case_people(case=case))
+    next_steps = case_next_steps(user=user, case=case)
     audit_record(
         actor=user,
         action="view",
@@ -118,8 +118,8 @@ def _render_case(
         "case": case,
         "people": people,
         "timeline": list(case_timeline(case=case)),
-        "transitions": transitions_for(user=user, case=case),
-        "can_record_casework": bool(activities_for(user=user, case=case)),
+        "transitions": next_steps.transitions,
+        "can_record_casework": bool(next_steps.activities),
         "panel_items": case_agenda_items(user=user, case=case),
         "form": form,
         "failed_transition": form.data.get("transition") if form is not None else None,
@@ -160,7 +160,7 @@ def activity(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """Record casework (a contact, a safety plan, a risk review) on an open case."""
     user = current_user(request)
     case = case_get(user=user, case_id=case_id)
-    activities = activities_for(user=user, case=case)
+    activities = case_next_steps(user=user, case=case).activities
     if not activities:
         raise AccessDenied("record casework on", "case", case.pk)
     form = ActivityForm(request.POST or None, activities=activities)

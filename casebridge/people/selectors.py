@@ -95,7 +95,8 @@ def person_addresses(*, user: User, person: Person) -> QuerySet[Address]:
 
 
 def person_has_hidden_addresses(*, user: User, person: Person) -> bool:
-    return person.addresses.count() > person_addresses(user=user, person=person).count()
+    shown = person_addresses(user=user, person=person)
+    return person.addresses.exclude(pk__in=shown.values("pk")).exists()
 
 
 @dataclass(frozen=True)
@@ -141,11 +142,9 @@ def person_cases(*, user: User, person: Person) -> QuerySet[Case]:
     )
 
 
-def person_has_restricted_records(*, user: User, person: Person) -> bool:
-    """Whether some of this person's records are withheld from the user (a confidential address
-    or a sealed case). Says only that they exist: nothing about what or where they are."""
-    if person_has_hidden_addresses(user=user, person=person):
-        return True
+def person_has_hidden_sealed_cases(*, user: User, person: Person) -> bool:
+    """Whether a sealed case about this person is withheld from the user. Says only that one
+    exists: nothing about what it is."""
     sealed = (
         Case.objects.filter(subject=person) | Case.objects.filter(people__person=person)
     ).filter(is_restricted=True)

@@ -18,7 +18,7 @@ from casebridge.people.selectors import (
     person_cases,
     person_get,
     person_has_hidden_addresses,
-    person_has_restricted_records,
+    person_has_hidden_sealed_cases,
     person_relationships,
     person_search,
 )
@@ -94,12 +94,13 @@ def detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
         object_id=person.pk,
         summary="Viewed person record",
     )
+    has_hidden_addresses = person_has_hidden_addresses(user=user, person=person)
     context = {
         "person": person,
         "names": list(person.names.all()),
         "identifiers": list(person.identifiers.all()),
         "addresses": list(person_addresses(user=user, person=person)),
-        "has_hidden_addresses": person_has_hidden_addresses(user=user, person=person),
+        "has_hidden_addresses": has_hidden_addresses,
         "relationships": person_relationships(user=user, person=person),
         "cases": list(person_cases(user=user, person=person)),
         "can_refer": bool(pathways_open_to(user=user)),
@@ -108,7 +109,8 @@ def detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
             action=Action.USE,
             resource=Resource.BREAK_GLASS,
         )
-        and person_has_restricted_records(user=user, person=person),
+        # Break-glass is offered only where there is something restricted to open.
+        and (has_hidden_addresses or person_has_hidden_sealed_cases(user=user, person=person)),
         "assessments": list(assessments_for_person(user=user, person=person)),
         "assessment_instruments": current_instruments(),
     }

@@ -17,10 +17,12 @@ from casebridge.demo.calendar import (
     financial_years,
     next_marac_meeting,
 )
+from casebridge.demo.casework import PlannedCasework, plan_casework
+from casebridge.demo.hearings import Hearing, meeting_end, plan_hearing
 from casebridge.demo.identifiers import refuge_address
 from casebridge.demo.organisation import practitioners
 from casebridge.demo.population import Identity, PersonMaker, age_in_band, weighted
-from casebridge.pathways.models import Case
+from casebridge.pathways.models import Case, MaracReferral
 from casebridge.people.models import Person, Relationship
 from casebridge.people.services import AddressDetails, PersonDetails
 
@@ -47,8 +49,9 @@ VICTIM_AGES: tuple[tuple[int, int, float], ...] = (
     (51, 60, 8),
     (61, 80, 5),
 )
-REPEAT_CHANCE = 0.145  # of referrals, when someone is eligible: ~14% over the period
-SAME_PERPETRATOR_ON_REPEAT = 0.8
+REPEAT_CHANCE = 0.18  # of referrals, when someone is eligible: ~14% repeats over the period
+SAME_PERPETRATOR_ON_REPEAT = 0.9
+CASEWORK_SHARE = 0.7  # of victims heard at MARAC and not already with the IDVA service
 CHILD_TO_PARENT_SHARE = 0.05
 CARING_CHANCE = 0.5  # of victims of an age to care for children; ~44% of all victims
 CHILDREN_COUNTS = {1: 72, 2: 20, 3: 8}  # mean 1.36 children
@@ -56,19 +59,29 @@ DECLINE_SHARE = 0.04
 REFUGE_SHARE = 0.02
 RESTRICTED_SHARE = 0.005
 
-CRITERIA = (
-    (60, "Visible high risk: {n} of 24 on the risk identification checklist.", (14, 22)),
-    (25, "Professional judgement: {detail}.", None),
-    (15, "Potential escalation: {n} police-reported incidents in the last 12 months.", (3, 6)),
-)
+# How the referrer came to refer; the criteria are then computed from the records this leaves.
+EVIDENCE_WEIGHTS = {
+    "nb-police": {"checklist": 55, "incidents": 25, "judgement": 20},
+    "other": {"checklist": 65, "judgement": 35},
+}
 JUDGEMENTS = (
-    "non-fatal strangulation disclosed",
-    "escalating coercive and controlling behaviour",
-    "threats to kill and stalking after separation",
-    "victim pregnant and abuse escalating",
-    "perpetrator recently released and has made contact",
-    "victim isolated, no recourse to public funds",
+    "Non-fatal strangulation disclosed",
+    "Escalating coercive and controlling behaviour",
+    "Threats to kill and stalking after separation",
+    "Victim pregnant and abuse escalating",
+    "Perpetrator recently released and has made contact",
+    "Victim isolated, with no recourse to public funds",
 )
+NARRATIVES = (
+    "Police called to the home after a neighbour heard screaming; victim had visible injuries.",
+    "Victim disclosed at an antenatal appointment that her partner has hit and strangled her.",
+    "Victim came to the one stop shop: ex-partner is following her and sending threats.",
+    "Attended the emergency department with a head injury she says her partner caused.",
+    "School reported the children talking about violence at home; mother disclosed abuse.",
+    "Housing officer visited after damage to the front door; victim disclosed abuse.",
+    "Victim reported that her son has assaulted her and taken money repeatedly.",
+)
+UNASKED_BUT_AWARE = 0.5  # victims not asked for consent who know of the referral
 CLOSE_REASONS = (
     "Actions completed; risk reduced",
     "Actions completed; risk reduced",
@@ -107,6 +120,17 @@ class PlannedTransition:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """What the records hold before the referral, from which its criteria are computed: a
+    completed risk checklist, police-reported incidents, or only the referrer's judgement."""
+
+    checklist_at: datetime | None = None
+    checklist_yes: int = 0
+    incidents: tuple[datetime, ...] = ()
+    judgement: str = ""
+
+
+@dataclass(frozen=True)
 class PlannedReferral:
     agency: str
     referrer: str
@@ -116,11 +140,16 @@ class PlannedReferral:
     others: tuple[int, ...]
     referred_at: datetime
     reason: str
+    evidence: Evidence
+    relationship: str
+    victim_aware: bool
     consent: str
     lawful_basis: str
     transitions: tuple[PlannedTransition, ...]
     relationships: tuple[PlannedRelationship, ...]
     is_repeat: bool
+    hearing: Hearing | None = None
+    casework: PlannedCasework | None = None
     restricted: bool = False
     refuge: AddressDetails | None = None
 
@@ -137,15 +166,24 @@ class PlannedReferral:
 
 @dataclass
 class History:
-    """A victim's last referral, for deciding whether a new one is a repeat."""
+    """A victim's referrals so far, for deciding whether a new one is a repeat."""
 
     victim: int
     agency: str
     perpetrator: int
     children: tuple[int, ...]
     victim_age: int
-    last_referred: datetime
+    relationship: str
+    last_heard: datetime | None  # the last referral not declined: a repeat counts from it
+    heard_perpetrator: int | None  # who that referral named
     free_from: datetime | None  # when the last case ended; None while it is still live
+    casework: PlannedCasework | None = None  # the victim's latest IDVA support
+
+    def supported_at(self, at: datetime) -> bool:
+        if self.casework is None:
+            return False
+        ends = self.casework.ends_at
+        return ends is None or ends > at
 
 
 @dataclass
@@ -234,7 +272,16 @@ class MaracPlanner:
             )
             relationships.append(PlannedRelationship(other, victim, Kind.HOUSEHOLD_MEMBER, None))
             others = (other,)
-        history = History(victim, agency, perpetrator, children, victim_age, at, None)
+        relationship = (
+            MaracReferral.Relationship.FAMILY
+            if child_to_parent
+            else MaracReferral.Relationship.PARTNER
+            if is_partner
+            else MaracReferral.Relationship.EX_PARTNER
+        )
+        history = History(
+            victim, agency, perpetrator, children, victim_age, relationship, None, None, None
+        )
         return history, relationships, others
 
     def _children(
@@ -300,61 +347,83 @@ class MaracPlanner:
         return sorted(times)
 
     def _eligible_for_repeat(self, at: datetime) -> list[History]:
+        """Victims who could be referred again now: their last case has ended (so this is no
+        duplicate), and a case was heard within the last 12 months (so it is a repeat)."""
         year_ago = at - timedelta(days=365)
         return [
             h
             for h in self.histories
-            if h.free_from is not None and h.free_from < at and h.last_referred >= year_ago
+            if h.free_from is not None
+            and h.free_from < at
+            and h.last_heard is not None
+            and h.last_heard >= year_ago
         ]
 
-    def _reason(self, repeat: bool) -> str:
+    def _evidence(self, agency: str, at: datetime) -> Evidence:
         rng = self.rng
-        _, template, bounds = rng.choices(CRITERIA, weights=[c[0] for c in CRITERIA])[0]
-        text = template.format(
-            n=rng.randint(*bounds) if bounds else 0, detail=rng.choice(JUDGEMENTS)
-        )
-        if repeat:
-            return f"Repeat: further incident within 12 months of the last referral. {text}"
-        return text
+        weights = EVIDENCE_WEIGHTS.get(agency, EVIDENCE_WEIGHTS["other"])
+        kind = weighted(rng, weights)
+        if kind == "checklist":
+            return Evidence(
+                checklist_at=at - timedelta(minutes=rng.randint(30, 2 * 24 * 60)),
+                checklist_yes=rng.randint(14, 22),
+            )
+        if kind == "incidents":
+            latest = at - timedelta(minutes=rng.randint(60, 7 * 24 * 60))
+            earlier = [
+                latest - timedelta(minutes=rng.randint(24 * 60, 350 * 24 * 60))
+                for _ in range(rng.randint(2, 5))
+            ]
+            return Evidence(incidents=tuple(sorted([*earlier, latest])))
+        return Evidence(judgement=rng.choice(JUDGEMENTS))
 
-    def _consent(self, agency: str) -> tuple[str, str]:
+    def _consent(self, agency: str) -> tuple[str, str, bool]:
         rng = self.rng
         consent = weighted(
             rng,
             {Case.Consent.GIVEN: 50, Case.Consent.NOT_ASKED: 35, Case.Consent.REFUSED: 15},
         )
+        aware = consent != Case.Consent.NOT_ASKED or rng.random() < UNASKED_BUT_AWARE
         if consent == Case.Consent.GIVEN and rng.random() < 0.6:
-            return consent, Case.LawfulBasis.CONSENT
+            return consent, Case.LawfulBasis.CONSENT, aware
         if agency == "nb-police" and rng.random() < 0.5:
-            return consent, Case.LawfulBasis.LAW_ENFORCEMENT
+            return consent, Case.LawfulBasis.LAW_ENFORCEMENT, aware
         basis = (
             Case.LawfulBasis.SAFEGUARDING if rng.random() < 0.8 else Case.LawfulBasis.PUBLIC_TASK
         )
-        return consent, basis
+        return consent, basis, aware
 
-    def _transitions(self, referred_at: datetime) -> tuple[PlannedTransition, ...]:
-        """What the coordinator does with the referral, up to the demo's "today"."""
+    def _outcome(
+        self, history: History, referred_at: datetime
+    ) -> tuple[tuple[PlannedTransition, ...], Hearing | None]:
+        """What the coordinator and the panel do with the referral, up to the demo's "today"."""
         rng = self.rng
-        decided_on = add_working_days(referred_at.date(), rng.randint(1, 4))
-        steps: list[PlannedTransition] = []
+        decided = at_office_time(rng, add_working_days(referred_at.date(), rng.randint(1, 4)))
         if rng.random() < DECLINE_SHARE:
-            steps.append(
-                PlannedTransition(
-                    "decline", at_office_time(rng, decided_on), rng.choice(DECLINE_REASONS)
-                )
+            decline = PlannedTransition("decline", decided, rng.choice(DECLINE_REASONS))
+            return tuple(step for step in (decline,) if step.at <= AS_OF), None
+        steps = [PlannedTransition("accept", decided)]
+        meeting = next_marac_meeting(decided.date() + timedelta(days=2))
+        if meeting_end(meeting) > AS_OF:
+            return tuple(step for step in steps if step.at <= AS_OF), None
+        hearing = plan_hearing(
+            rng,
+            meeting=meeting,
+            has_children=bool(history.children),
+            perpetrator_known=rng.random() < 0.5,
+        )
+        steps.append(PlannedTransition("open", hearing.opened_at))
+        if hearing.all_actions_done:
+            earliest = add_working_days(meeting, rng.randint(20, 60))
+            closing_on = add_working_days(
+                max(earliest, hearing.last_completed.date()), rng.randint(1, 5)
             )
-        else:
-            steps.append(PlannedTransition("accept", at_office_time(rng, decided_on)))
-            meeting = next_marac_meeting(decided_on + timedelta(days=2))
-            steps.append(PlannedTransition("open", at_office_time(rng, meeting, latest=12)))
-            closed_on = add_working_days(meeting, rng.randint(20, 100))
-            steps.append(
-                PlannedTransition(
-                    "close", at_office_time(rng, closed_on), rng.choice(CLOSE_REASONS)
-                )
+            close = PlannedTransition(
+                "close", at_office_time(rng, closing_on), rng.choice(CLOSE_REASONS)
             )
-        happened = tuple(step for step in steps if step.at <= AS_OF)
-        return happened
+            if close.at <= AS_OF:
+                steps.append(close)
+        return tuple(steps), hearing
 
     def plan(self, per_year: int) -> list[PlannedReferral]:
         rng = self.rng
@@ -365,7 +434,8 @@ class MaracPlanner:
             others: tuple[int, ...] = ()
             if eligible and rng.random() < REPEAT_CHANCE:
                 history = rng.choice(eligible)
-                repeat = True
+                # The rule counts a repeat only against the same perpetrator: a new partner's
+                # abuse is a new case.
                 if rng.random() >= SAME_PERPETRATOR_ON_REPEAT:
                     new_partner = self._new_partner(history, at)
                     relationships.append(
@@ -377,13 +447,24 @@ class MaracPlanner:
                         )
                     )
                     history.perpetrator = new_partner
+                    history.relationship = MaracReferral.Relationship.PARTNER
+                repeat = history.perpetrator == history.heard_perpetrator
             else:
                 agency = weighted(rng, REFERRING_AGENCIES)
                 history, relationships, others = self.new_household(agency, at)
                 self.histories.append(history)
                 repeat = False
-            consent, basis = self._consent(history.agency)
-            transitions = self._transitions(at)
+            consent, basis, aware = self._consent(history.agency)
+            transitions, hearing = self._outcome(history, at)
+            casework = None
+            if (
+                hearing is not None
+                and not history.supported_at(transitions[0].at)
+                and rng.random() < CASEWORK_SHARE
+            ):
+                referred = transitions[0].at + timedelta(minutes=rng.randint(10, 120))
+                casework = plan_casework(rng, referred_at=referred)
+                history.casework = casework or history.casework
             referrals.append(
                 PlannedReferral(
                     agency=history.agency,
@@ -393,15 +474,22 @@ class MaracPlanner:
                     children=history.children,
                     others=others,
                     referred_at=at,
-                    reason=self._reason(repeat),
+                    reason=rng.choice(NARRATIVES),
+                    evidence=self._evidence(history.agency, at),
+                    relationship=history.relationship,
+                    victim_aware=aware,
                     consent=consent,
                     lawful_basis=basis,
                     transitions=transitions,
                     relationships=tuple(relationships),
                     is_repeat=repeat,
+                    hearing=hearing,
+                    casework=casework,
                 )
             )
-            history.last_referred = at
+            declined = bool(transitions) and transitions[0].code == "decline"
+            if not declined:
+                history.last_heard, history.heard_perpetrator = at, history.perpetrator
             ended = transitions[-1] if transitions else None
             history.free_from = ended.at if ended and ended.code in ("decline", "close") else None
         return self._mark_restricted_and_refuges(referrals)

@@ -3,24 +3,22 @@
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 
-from django.db import connection, transaction
+import time_machine
+from django.db import connection
 
-from casebridge.access.services import entitlement_grant
-from casebridge.accounts.models import User
-from casebridge.audit.services import audit_record
-from casebridge.demo.marac import PlannedReferral
-from casebridge.demo.organisation import coordinator
+from casebridge.demo.calendar import LONDON, PERIOD_START
+from casebridge.demo.history import replay_history
 from casebridge.demo.plan import Plan
 from casebridge.demo.setup import Organisation, create_organisation
-from casebridge.pathways.models import Case, CasePerson, Pathway
-from casebridge.pathways.services import case_transition, referral_create
 from casebridge.people.models import Person
-from casebridge.people.services import address_add, people_bulk_create, relationship_add
+from casebridge.people.services import people_bulk_create
 
 SOURCE = "the Northbridge demo borough generator"
-REFERRALS_PER_TRANSACTION = 100  # one commit per hundred cases, not one per service call
-SEAL_REASON = "The victim works for a partner agency: case sealed to named staff"
+# Before the first MARAC meeting is scheduled: everyone is on record when the history begins.
+SET_UP_AT = datetime.combine(PERIOD_START - timedelta(days=45), clock_time(9, 0), tzinfo=LONDON)
 
 Progress = Callable[[str], None]
 
@@ -36,15 +34,19 @@ class Timings:
 
 
 def write_plan(plan: Plan, progress: Progress) -> Timings:
+    """Write the borough as it stood at the start of the period, then replay its history."""
     timings, started = Timings(), time.perf_counter()
-    org = create_organisation(plan.seed)
-    started = timings.lap("organisation", started)
-    case_people = _write_case_people(plan, org)
-    started = timings.lap("case people", started)
-    _write_residents(plan, org, progress)
-    started = timings.lap("residents", started)
-    _write_referrals(plan, org, case_people, progress)
-    started = timings.lap("referrals", started)
+    with time_machine.travel(SET_UP_AT, tick=False):
+        org = create_organisation(plan.seed)
+        started = timings.lap("organisation", started)
+        case_people = _write_case_people(plan, org)
+        started = timings.lap("case people", started)
+        _write_residents(plan, org, progress)
+        started = timings.lap("residents", started)
+    replay_history(
+        org=org, people=case_people, referrals=plan.referrals, seed=plan.seed, progress=progress
+    )
+    started = timings.lap("history", started)
     _analyze()
     timings.lap("analyze", started)
     return timings
@@ -83,68 +85,3 @@ def _write_residents(plan: Plan, org: Organisation, progress: Progress) -> None:
         if time.perf_counter() - reported > 10:
             progress(f"  residents: {written:,} of {total:,}")
             reported = time.perf_counter()
-
-
-def _write_referrals(
-    plan: Plan, org: Organisation, people: list[Person], progress: Progress
-) -> None:
-    marac = Pathway.objects.get(code="da-marac")
-    chair = org.users[coordinator().username]
-    referrals = plan.referrals
-    for start in range(0, len(referrals), REFERRALS_PER_TRANSACTION):
-        with transaction.atomic():
-            for planned in referrals[start : start + REFERRALS_PER_TRANSACTION]:
-                _write_referral(planned, marac, org.users[planned.referrer], chair, people)
-        if start and start % 500 == 0:
-            progress(f"  referrals: {start:,} of {len(referrals):,}")
-
-
-def _write_referral(
-    planned: PlannedReferral, marac: Pathway, referrer: User, chair: User, people: list[Person]
-) -> Case:
-    for rel in planned.relationships:
-        relationship_add(
-            actor=referrer,
-            person=people[rel.person],
-            related_person=people[rel.related],
-            kind=rel.kind,
-            valid_from=rel.valid_from,
-        )
-    others = [(people[planned.perpetrator], CasePerson.Role.PERPETRATOR)]
-    others += [(people[key], CasePerson.Role.CHILD) for key in planned.children]
-    others += [(people[key], CasePerson.Role.OTHER) for key in planned.others]
-    case = referral_create(
-        actor=referrer,
-        pathway=marac,
-        subject=people[planned.victim],
-        referral_reason=planned.reason,
-        consent=planned.consent,
-        lawful_basis=planned.lawful_basis,
-        other_people=others,
-        referred_at=planned.referred_at,
-    )
-    for step in planned.transitions:
-        case = case_transition(
-            actor=chair, case=case, transition=step.code, reason=step.reason, at=step.at
-        )
-    if planned.refuge is not None:
-        address_add(actor=referrer, person=people[planned.victim], address=planned.refuge)
-    if planned.restricted:
-        _seal(case, chair=chair, referrer=referrer)
-    return case
-
-
-def _seal(case: Case, *, chair: User, referrer: User) -> None:
-    """Seal a case to the coordinator and the referrer (there is no sealing service yet)."""
-    for user in (chair, referrer):
-        entitlement_grant(actor=chair, user=user, case=case, reason=SEAL_REASON)
-    Case.objects.filter(pk=case.pk).update(is_restricted=True)
-    audit_record(
-        actor=chair,
-        action="change",
-        object_type="case",
-        object_id=case.pk,
-        summary=f"Sealed {case.reference}",
-        changes={"is_restricted": [False, True]},
-        reason=SEAL_REASON,
-    )

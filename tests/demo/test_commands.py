@@ -10,11 +10,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Role
+from casebridge.audit.models import AuditEvent
 from casebridge.audit.verification import verify_chain
+from casebridge.demo.calendar import AS_OF
+from casebridge.demo.history import meeting_days
 from casebridge.demo.organisation import USERS, totp_key
 from casebridge.demo.plan import build_plan, fingerprint
 from casebridge.demo.sizes import SIZES
-from casebridge.pathways.models import Case, CaseEvent, CasePerson
+from casebridge.panels.models import Action as PanelAction
+from casebridge.panels.models import AgendaItem, Meeting
+from casebridge.pathways.models import Case, CaseEvent, CasePerson, ReferralCriterion
 from casebridge.people.models import Address, Person, Relationship
 
 
@@ -35,7 +40,7 @@ def database_fingerprint() -> dict[str, list[object]]:
         for person in Person.objects.prefetch_related("names")
         for name in [person.primary_name]
     ]
-    cases = Case.objects.order_by("referred_at")
+    cases = Case.objects.filter(pathway__code="da-marac").order_by("referred_at")
     return {
         "people": sorted(people),
         "referred_at": [case.referred_at for case in cases],
@@ -60,16 +65,49 @@ def test_tiny_writes_exactly_the_plan(tiny_borough):
     assert stored["people"] == planned["people"]
     assert stored["referred_at"] == [r.referred_at for r in plan.referrals]
     assert Relationship.objects.count() == len(planned["relationships"])
-    assert CasePerson.objects.filter(role=CasePerson.Role.PERPETRATOR).count() == len(
+    perpetrators = CasePerson.objects.filter(role=CasePerson.Role.PERPETRATOR)
+    assert perpetrators.filter(case__pathway__code="da-marac").count() == len(
         plan.referrals
     )
-    states = sorted(Case.objects.values_list("state", flat=True))
+    marac = Case.objects.filter(pathway__code="da-marac")
+    states = sorted(marac.values_list("state", flat=True))
     assert states == sorted(r.final_state for r in plan.referrals)
     added = CaseEvent.objects.filter(kind=CaseEvent.Kind.PERSON_ADDED).select_related("case")
     assert added and all(event.occurred_at == event.case.referred_at for event in added)
     assert Case.objects.filter(is_restricted=True).exists()
     assert Address.objects.filter(is_confidential=True).exists()
     assert verify_chain().intact
+
+
+def test_tiny_history_goes_through_criteria_meetings_and_casework(tiny_borough):
+    plan = build_plan(SIZES["tiny"], 2022)
+    marac = Case.objects.filter(pathway__code="da-marac")
+    assert not marac.filter(criteria__isnull=True).exists()  # every referral met a criterion
+    repeats = ReferralCriterion.objects.filter(code="repeat").count()
+    assert repeats == sum(r.is_repeat for r in plan.referrals)
+    heard = [r for r in plan.referrals if r.hearing]
+    assert AgendaItem.objects.count() == len(heard)
+    assert Meeting.objects.filter(status=Meeting.Status.HELD).count() == len(meeting_days())
+    planned_actions = [a for r in heard for a in r.hearing.actions]
+    assert PanelAction.objects.count() == len(planned_actions)
+    assert PanelAction.objects.filter(status=PanelAction.Status.COMPLETED).count() == sum(
+        a.completed_at is not None for a in planned_actions
+    )
+    idva = Case.objects.filter(pathway__code="idva")
+    assert idva.count() == sum(r.casework is not None for r in plan.referrals)
+    assert CaseEvent.objects.filter(case__in=idva, kind=CaseEvent.Kind.ACTIVITY).exists()
+
+
+def test_tiny_history_is_dated_when_it_happened(tiny_borough):
+    """The clock is set to each step: the audit trail reads as the two years it replays."""
+    first = Case.objects.filter(pathway__code="da-marac").earliest("referred_at")
+    entry = AuditEvent.objects.get(object_type="case", object_id=str(first.pk), action="create")
+    assert entry.occurred_at == first.referred_at
+    done = PanelAction.objects.filter(completed_at__isnull=False)
+    assert done and all(a.agreed_at <= a.completed_at <= AS_OF for a in done)
+    assert not AuditEvent.objects.filter(occurred_at__gt=AS_OF).exclude(
+        action="view"
+    ).exists()
 
 
 def test_totp_keys_come_from_the_seed_and_username(tiny_borough):

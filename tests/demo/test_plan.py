@@ -41,17 +41,19 @@ def test_borough_matches_the_report():
     assert any(r.refuge and r.refuge.is_confidential for r in plan.referrals)
 
 
-def test_repeats_are_the_same_victim_within_a_year():
+def test_repeats_are_the_same_victim_and_perpetrator_within_a_year():
     plan = build_plan(SIZES["borough"], 2022)
-    last_seen = {}
+    last_heard = {}
     for referral in plan.referrals:
-        previous = last_seen.get(referral.victim)
+        previous = last_heard.get(referral.victim)
         if referral.is_repeat:
             assert previous is not None
-            assert (referral.referred_at - previous).days <= 365
-        else:
-            assert previous is None
-        last_seen[referral.victim] = referral.referred_at
+            assert (referral.referred_at - previous.referred_at).days <= 365
+            assert referral.perpetrator == previous.perpetrator
+        elif previous is not None:  # referred again, but about a new perpetrator
+            assert referral.perpetrator != previous.perpetrator
+        if referral.final_state != "declined":
+            last_heard[referral.victim] = referral
 
 
 def test_tiny_is_about_150_people_with_a_few_dozen_referrals():

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casebridge.access.definitions import load_permissions
 from casebridge.accounts.models import User
+from casebridge.assessments.definitions import load_instruments
 from casebridge.agencies.models import Agency, Team
 from casebridge.demo.logins import login_table
 from casebridge.demo.organisation import AGENCIES, USERS
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         load_pathways()
         load_permissions()
+        load_instruments()
         size, seed = SIZES[options["size"]], options["seed"]
         self.stdout.write(f"Planning Northbridge, size {size.name}, seed {seed} ...")
         plan = build_plan(size, seed)

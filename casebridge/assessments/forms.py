@@ -2,15 +2,17 @@
 so the rules (every question answered, judgement only raises) live in one place."""
 
 from collections.abc import Sequence
+from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from casebridge.assessments import engine
 from casebridge.assessments.models import Instrument
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Case
-from casebridge.web.forms import add_application_error
+from casebridge.web.forms import DateField, add_application_error
 
 # Question fields are prefixed so a question code can never clash with the form's own fields.
 PREFIX = "answer_"
@@ -39,6 +41,12 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         self.cases = {str(case.pk): case for case in cases}
+        # Named as the service's argument, so its refusals land on this field.
+        self.fields["assessed_at"] = DateField(
+            label="Date of the assessment",
+            help_text="When you completed it with the person. For example, 27 3 2025",
+            initial=timezone.localdate,
+        )
         if cases:
             self.fields["case"] = forms.ChoiceField(
                 label="Which case is this assessment for?",
@@ -67,6 +75,14 @@ class AssessmentForm(forms.Form):
 
     def answers(self) -> dict[str, object]:
         return {q["code"]: self.cleaned_data[PREFIX + q["code"]] for q in self.instrument.questions}
+
+    def assessed_at(self) -> datetime | None:
+        """When the assessment was done: now if today, else the start of that day (the time is
+        not asked, and the start counts it as before anything else recorded that day)."""
+        day = self.cleaned_data["assessed_at"]
+        if day == timezone.localdate():
+            return None
+        return timezone.make_aware(datetime.combine(day, time.min))
 
     def chosen_case(self) -> Case | None:
         return self.cases.get(self.cleaned_data.get("case") or "")

@@ -87,7 +87,8 @@ def assessment_complete(
         case: the case the assessment was made for, if any; the person must be in it.
         judgement_band: a higher band chosen on professional judgement, or ``""``.
         judgement_reason: why; required when ``judgement_band`` is given.
-        assessed_at: when it was completed, if earlier than now (entered afterwards).
+        assessed_at: when it was completed, if earlier than now (entered afterwards); not in
+            the future, nor before the person's date of birth.
 
     Returns:
         The new assessment, with score, computed band and final band worked out by the engine.
@@ -106,7 +107,16 @@ def assessment_complete(
     instrument = _current_instrument(instrument_code)
     now = timezone.now()
     if assessed_at is not None and assessed_at > now + CLOCK_TOLERANCE:
-        raise ApplicationError("The date of the assessment must be today or in the past")
+        raise ApplicationError(
+            "The date of the assessment must be today or in the past", field="assessed_at"
+        )
+    born = person.date_of_birth
+    if born is not None and timezone.localdate(assessed_at or now) < born:
+        raise ApplicationError(
+            "The date of the assessment must be on or after the person's date of birth "
+            f"({born.day} {born:%B %Y})",
+            field="assessed_at",
+        )
     cleaned = engine.clean_answers(instrument.definition, answers)
     total = engine.score(instrument.definition, cleaned)
     computed = engine.band_for(instrument.definition, total)["code"]

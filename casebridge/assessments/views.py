@@ -42,6 +42,7 @@ def new(request: HttpRequest, person_id: UUID, instrument_code: str) -> HttpResp
                 case=form.chosen_case(),
                 judgement_band=form.cleaned_data["judgement_band"],
                 judgement_reason=form.cleaned_data["judgement_reason"],
+                assessed_at=form.assessed_at(),
             )
         except ApplicationError as error:
             form.add_service_error(error)

@@ -64,3 +64,25 @@ def action_completed(*, action: Action, actor: User) -> CaseEvent:
         text=f"Action completed: {action.description}",
         occurred_at=action.completed_at,
     )
+
+
+def action_cancelled(*, action: Action, actor: User) -> CaseEvent:
+    return _note(
+        case=action.case,
+        actor=actor,
+        text=f"Action cancelled: {action.description}. Reason: {action.cancellation_reason}",
+        occurred_at=action.cancelled_at,
+    )
+
+
+def meeting_cancelled(*, item: AgendaItem, actor: User) -> CaseEvent:
+    meeting = item.meeting
+    return _note(
+        case=item.case,
+        actor=actor,
+        text=(
+            f"{meeting.pathway.reference_prefix} for {meeting_day(meeting)} cancelled: "
+            "no longer on its agenda"
+        ),
+        occurred_at=meeting.cancelled_at,
+    )

@@ -174,3 +174,23 @@ class CompleteActionForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"required": "Say what was done"},
     )
+
+
+class CancelMeetingForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the meeting cancelled?",
+        help_text="The attending agencies will see this on the meeting page.",
+        max_length=2_000,
+        widget=forms.Textarea,
+        error_messages={"required": "Give a reason for cancelling the meeting"},
+    )
+
+
+class CancelActionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the action cancelled?",
+        help_text="This is shown with the action and on the case's timeline.",
+        max_length=2_000,
+        widget=forms.Textarea,
+        error_messages={"required": "Give a reason for cancelling the action"},
+    )

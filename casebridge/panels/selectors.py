@@ -66,7 +66,7 @@ def meeting_get(*, user: User, meeting_id: UUID | str, action: str = Action.VIEW
     """The meeting, if the user may ``action`` it; ``AccessDenied`` (shown as 404) otherwise."""
     meeting = (
         visible_meetings(user=user, action=action)
-        .select_related("pathway", "chair", "chair__agency")
+        .select_related("pathway", "chair", "chair__agency", "cancelled_by")
         .filter(pk=meeting_id)
         .first()
     )
@@ -150,6 +150,15 @@ def may_complete_action(*, user: User, action: PanelAction) -> bool:
     return visible_meetings(user=user, action=Action.CHANGE).filter(pk=meeting_id).exists()
 
 
+def meetings_run_by(*, user: User, meeting_ids: Collection[UUID | str]) -> set[UUID]:
+    """Which of these meetings the user runs (may change): one query for a list of actions."""
+    return set(
+        visible_meetings(user=user, action=Action.CHANGE)
+        .filter(pk__in=list(meeting_ids))
+        .values_list("pk", flat=True)
+    )
+
+
 def my_actions(*, user: User) -> QuerySet[PanelAction]:
     """Open actions owned by the user or by their agency, soonest due first."""
     owned = Q(owner_user_id=user.pk)
@@ -183,11 +192,15 @@ def case_agenda_items(*, user: User, case: Case) -> list[AgendaItem]:
 
 
 def agenda_candidates(*, user: User, meeting: Meeting) -> QuerySet[Case]:
-    """Accepted referrals in the meeting's pathway that are on no meeting's agenda yet."""
+    """Accepted referrals in the meeting's pathway on no meeting's agenda yet (a cancelled
+    meeting's agenda does not count: its cases still wait to be heard)."""
+    on_an_agenda = AgendaItem.objects.filter(case_id=OuterRef("pk")).exclude(
+        meeting__status=Meeting.Status.CANCELLED
+    )
     return (
         _visible_cases(user)
         .filter(pathway_id=meeting.pathway_id, state=AGENDA_STATE)
-        .exclude(Exists(AgendaItem.objects.filter(case_id=OuterRef("pk"))))
+        .exclude(Exists(on_an_agenda))
         .order_by("referred_at", "reference")
     )
 

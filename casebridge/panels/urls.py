@@ -19,6 +19,12 @@ urlpatterns = [
         name="agenda_build",
     ),
     path("meetings/<uuid:meeting_id>/held/", meetings.meeting_held, name="meeting_held"),
+    path(
+        "meetings/<uuid:meeting_id>/cancel/",
+        meetings.meeting_cancellation,
+        name="meeting_cancel",
+    ),
+    path("meetings/<uuid:meeting_id>/close/", meetings.meeting_closure, name="meeting_close"),
     path("meetings/<uuid:meeting_id>/agenda.csv", exports.export_csv, name="export_csv"),
     path("meetings/<uuid:meeting_id>/agenda.pdf", exports.export_pdf, name="export_pdf"),
     path(
@@ -33,5 +39,10 @@ urlpatterns = [
         "actions/<uuid:action_id>/complete/",
         actions.action_completion,
         name="action_complete",
+    ),
+    path(
+        "actions/<uuid:action_id>/cancel/",
+        actions.action_cancellation,
+        name="action_cancel",
     ),
 ]

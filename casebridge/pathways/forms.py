@@ -3,8 +3,9 @@ from collections.abc import Sequence
 from django import forms
 
 from casebridge.agencies.models import Agency
-from casebridge.pathways.models import Case, MaracReferral, Pathway
+from casebridge.pathways.models import Case, DisclosureRequest, MaracReferral, Pathway
 from casebridge.people.selectors import RelatedPerson
+from casebridge.web.forms import DateField
 
 
 class ReferralForm(forms.Form):
@@ -126,3 +127,29 @@ class ActivityForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["activity"].choices = [(a["code"], a["label"]) for a in activities]  # type: ignore[attr-defined]
+
+
+class DisclosureRequestForm(forms.Form):
+    route = forms.ChoiceField(
+        label="How was the disclosure requested?",
+        choices=DisclosureRequest.Route.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the disclosure was requested"},
+    )
+    requested_on = DateField(label="Date of the request", help_text="For example, 27 3 2025")
+
+
+class DisclosureDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Was a disclosure made?",
+        choices=[
+            (DisclosureRequest.Decision.DISCLOSED, DisclosureRequest.Decision.DISCLOSED.label),
+            (
+                DisclosureRequest.Decision.NOT_DISCLOSED,
+                DisclosureRequest.Decision.NOT_DISCLOSED.label,
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether a disclosure was made"},
+    )
+    decided_on = DateField(label="Date of the decision", help_text="For example, 27 3 2025")

@@ -1,11 +1,12 @@
 """Reading cases, narrowed to what the user may see inside the query."""
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from casebridge.access.policy import (
     AccessDenied,
@@ -17,7 +18,8 @@ from casebridge.access.policy import (
 )
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
-from casebridge.pathways.models import Case, CaseEvent, CasePerson, Pathway
+from casebridge.pathways.models import Case, CaseEvent, CasePerson, DisclosureRequest, Pathway
+from casebridge.people.models import Person
 
 
 def case_get(*, user: User, case_id: UUID | str, action: str = Action.VIEW) -> Case:
@@ -111,10 +113,15 @@ def receiving_services(*, pathways: Collection[Pathway]) -> list[Agency]:
 
 @dataclass(frozen=True)
 class NextSteps:
-    """What the user may do to a case now: move it on, or record casework on it."""
+    """What the user may do to a case now: move it on, or record casework on it.
+
+    ``may_change`` says whether the user may change the case at all (for other forms on the
+    case page, such as Clare's Law requests), decided with the same one query.
+    """
 
     transitions: list[dict[str, Any]]
     activities: list[dict[str, str]]
+    may_change: bool = False
 
 
 def case_next_steps(*, user: User, case: Case) -> NextSteps:
@@ -122,7 +129,7 @@ def case_next_steps(*, user: User, case: Case) -> NextSteps:
     if not may_change_case(user=user, case=case):
         return NextSteps([], [])
     activities = [] if case.is_closed else list(case.pathway.definition.get("activities", []))
-    return NextSteps(available_transitions(user=user, case=case), activities)
+    return NextSteps(available_transitions(user=user, case=case), activities, may_change=True)
 
 
 def may_change_case(*, user: User, case: Case) -> bool:
@@ -130,3 +137,111 @@ def may_change_case(*, user: User, case: Case) -> bool:
     return visible(
         user=user, action=Action.CHANGE, queryset=Case.objects.filter(pk=case.pk)
     ).exists()
+
+
+# --- caseloads ------------------------------------------------------------------------------
+
+
+def allocating_pathways(*, user: User) -> list[Pathway]:
+    """Active pathways whose cases are allocated to a worker, and in which this user may be
+    allocated cases: their role takes the allocating transition, a rule lets them change the
+    pathway's cases, and their agency is of a kind the pathway receives referrals into (an IDVA
+    service). Empty for everyone else, such as a police officer who referred a case there."""
+    role = user.role.code if user.role_id and user.role else None
+    kind = user.agency.kind if user.agency else None
+    found = []
+    for pathway in Pathway.objects.filter(is_active=True):
+        allocating = [t for t in pathway.definition["transitions"] if t.get("allocates")]
+        if not any(role in t["roles"] for t in allocating):
+            continue
+        receiving = pathway.receiving_agency_kinds
+        if receiving and kind not in receiving:
+            continue
+        if permitted(user=user, action=Action.CHANGE, resource=Resource.CASE, pathway=pathway):
+            found.append(pathway)
+    return found
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One open case on a caseload. ``subject_name`` is ``None`` when the user may not see the
+    person (the page then says so rather than naming them)."""
+
+    case: Case
+    subject_name: str | None
+    last_activity: datetime | None
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """A pathway's open cases the user may see, as ``caseload`` groups them, split into the
+    user's own cases, those not yet allocated, and each colleague's (by name)."""
+
+    pathway: Pathway
+    mine: list[CaseloadRow] = field(default_factory=list)
+    unallocated: list[CaseloadRow] = field(default_factory=list)
+    others: dict[str, list[CaseloadRow]] = field(default_factory=dict)
+
+    @property
+    def case_ids(self) -> list[str]:
+        rows = [*self.mine, *self.unallocated, *(r for g in self.others.values() for r in g)]
+        return [str(row.case.pk) for row in rows]
+
+
+def caseload_for(*, user: User, pathway: Pathway) -> Caseload:
+    """The caseload page of one pathway: ``caseload`` with names and last activity added.
+
+    Whose case it is comes from the case's worker id, not the grouping name, so two workers of
+    the same name are never mixed up with the user.
+    """
+    groups = caseload(user=user, pathway=pathway)
+    cases = [case for group in groups.values() for case in group]
+    ids = [case.pk for case in cases]
+    last = dict(
+        CaseEvent.objects.filter(case_id__in=ids)
+        .values("case_id")
+        .annotate(last=Max("occurred_at"))
+        .values_list("case_id", "last")
+    )
+    shown_people = set(
+        visible(
+            user=user,
+            action=Action.VIEW,
+            queryset=Person.objects.filter(pk__in={case.subject_id for case in cases}),
+        ).values_list("pk", flat=True)
+    )
+
+    def row(case: Case) -> CaseloadRow:
+        if case.subject_id not in shown_people:
+            return CaseloadRow(case, None, last.get(case.pk))
+        name = case.subject.primary_name
+        return CaseloadRow(case, name.full_name if name else "(no name)", last.get(case.pk))
+
+    result = Caseload(pathway=pathway)
+    for worker, group in groups.items():
+        for case in group:
+            if case.owner_user_id == user.pk:
+                result.mine.append(row(case))
+            elif case.owner_user_id is None:
+                result.unallocated.append(row(case))
+            else:
+                result.others.setdefault(worker, []).append(row(case))
+    return result
+
+
+# --- Clare's Law --------------------------------------------------------------------------
+
+
+def case_disclosure_requests(*, case: Case) -> QuerySet[DisclosureRequest]:
+    """The case's Clare's Law requests, oldest first; whoever may see the case may see them."""
+    return case.disclosure_requests.select_related("recorded_by").order_by("requested_on", "pk")
+
+
+def disclosure_request_get(*, case: Case, request_id: int | str) -> DisclosureRequest:
+    """One request of this case (the caller has checked the case); ``AccessDenied`` if the id
+    is not one of this case's requests, so an id from another case reads as missing."""
+    request = case.disclosure_requests.filter(pk=request_id).first()
+    if request is None:
+        raise AccessDenied(Action.VIEW, "disclosure_request", request_id)
+    request.case = case
+    return request

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from casebridge.access.policy import Action, Resource, permitted
 from casebridge.panels.selectors import may_view_meetings
-from casebridge.pathways.selectors import may_view_cases
+from casebridge.pathways.selectors import allocating_pathways, may_view_cases
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ def _items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem("Add a person", reverse("people:create"), "people", "create"))
     if may_view_cases(user=user):  # type: ignore[arg-type]
         items.append(NavItem("Cases", reverse("pathways:case_list"), "pathways"))
+    # Workers who are allocated cases (IDVAs) get their caseload; referrers elsewhere do not.
+    if allocating_pathways(user=user):  # type: ignore[arg-type]
+        items.append(NavItem("Caseload", reverse("pathways:caseload"), "pathways", "caseload"))
     if may_view_meetings(user=user):  # type: ignore[arg-type]
         items.append(NavItem("Meetings", reverse("panels:meeting_list"), "panels"))
     if may(Action.VIEW, Resource.AUDIT):
@@ -51,12 +54,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     match = request.resolver_match
     current_ns = match.namespace if match else ""
     current_name = match.url_name if match else ""
+    found = _items(request)
+    # A page with its own link (the caseload) does not also light up its namespace's link.
+    exact = any(i.namespace == current_ns and i.url_name == current_name for i in found)
     items = [
         {
             "item": item,
             "active": item.namespace == current_ns
-            and (not item.url_name or item.url_name == current_name),
+            and (item.url_name == current_name if item.url_name or exact else True),
         }
-        for item in _items(request)
+        for item in found
     ]
     return {"nav_items": items}

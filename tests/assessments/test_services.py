@@ -1,6 +1,6 @@
 """Completing an assessment: the engine's score and band, judgement, versions, access, audit."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -127,8 +127,27 @@ def test_a_case_the_user_cannot_see_is_refused(world):
 def test_the_assessment_time_can_be_earlier_but_not_in_the_future(world):
     yesterday = timezone.now() - timedelta(days=1)
     assert complete(world, 1, assessed_at=yesterday).assessed_at == yesterday
-    with pytest.raises(ApplicationError, match="today or in the past"):
+    with pytest.raises(ApplicationError, match="today or in the past") as error:
         complete(world, 1, assessed_at=timezone.now() + timedelta(days=1))
+    assert error.value.field == "assessed_at"
+
+
+def test_the_assessment_cannot_be_before_the_person_was_born(world):
+    born = world.person.date_of_birth
+    day_before = timezone.make_aware(datetime.combine(born - timedelta(days=1), time(12)))
+    with pytest.raises(ApplicationError, match="on or after the person's date of birth") as error:
+        complete(world, 1, assessed_at=day_before)
+    assert error.value.field == "assessed_at"
+    birthday = timezone.make_aware(datetime.combine(born, time.min))
+    assert complete(world, 1, assessed_at=birthday).assessed_at == birthday
+    assert Assessment.objects.count() == 1
+
+
+def test_a_person_without_a_date_of_birth_can_be_assessed_on_any_past_date(world):
+    world.person.date_of_birth = None
+    world.person.save(update_fields=["date_of_birth"])
+    long_ago = timezone.make_aware(datetime(1950, 1, 1))
+    assert complete(world, 1, assessed_at=long_ago).assessed_at == long_ago
 
 
 def test_completing_is_audited_without_the_answers(world):

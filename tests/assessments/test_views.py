@@ -1,10 +1,12 @@
 """The assessment pages: completing one, reading one, and who gets a 404."""
 
 import re
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from casebridge.assessments.models import Assessment
 from casebridge.audit.models import AuditEvent
@@ -23,8 +25,17 @@ def new_url(world) -> str:
     return reverse("assessments:new", args=[world.person.pk, CHECKLIST])
 
 
+def dated(day: date) -> dict:
+    return {
+        "assessed_at_day": day.day,
+        "assessed_at_month": day.month,
+        "assessed_at_year": day.year,
+    }
+
+
 def form_data(yes: int, **extra) -> dict:
-    return {f"answer_{code}": value for code, value in answers_with(yes).items()} | extra
+    answers = {f"answer_{code}": value for code, value in answers_with(yes).items()}
+    return answers | dated(timezone.localdate()) | extra
 
 
 def test_the_form_shows_every_question_as_yes_no_not_known_radios(world, signed_in_client):
@@ -82,6 +93,76 @@ def test_raising_on_judgement_from_the_form(world, signed_in_client):
     assessment = Assessment.objects.get()
     assert response.status_code == 302
     assert (assessment.computed_band, assessment.final_band) == ("standard", "high")
+
+
+# --- the date of the assessment -------------------------------------------------------------
+
+
+def test_the_date_of_the_assessment_is_offered_and_defaults_to_today(world, signed_in_client):
+    content = signed_in_client(world.practitioner_a).get(new_url(world)).content.decode()
+    today = timezone.localdate()
+    assert "Date of the assessment" in content
+    assert f'name="assessed_at_day" type="text" inputmode="numeric" value="{today.day}"' in content
+    assert (
+        f'name="assessed_at_year" type="text" inputmode="numeric" value="{today.year}"' in content
+    )
+
+
+def test_an_assessment_dated_today_is_stamped_with_the_time_it_is_saved(world, signed_in_client):
+    before = timezone.now()
+    signed_in_client(world.practitioner_a).post(new_url(world), form_data(3))
+    assert before <= Assessment.objects.get().assessed_at <= timezone.now()
+
+
+def test_an_earlier_date_is_kept_as_the_start_of_that_day(world, signed_in_client):
+    day = timezone.localdate() - timedelta(days=12)
+    client = signed_in_client(world.practitioner_a)
+    response = client.post(new_url(world), form_data(3) | dated(day))
+    assessment = Assessment.objects.get()
+    assert response.status_code == 302
+    assert assessment.assessed_at == timezone.make_aware(datetime.combine(day, time.min))
+    content = client.get(response["Location"]).content.decode()
+    assert f"{day.day} {day:%B %Y}" in content
+
+
+def test_a_future_date_is_refused_on_the_field_with_what_was_typed_kept(world, signed_in_client):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    data = form_data(14, judgement_reason="") | dated(tomorrow)
+    response = signed_in_client(world.practitioner_a).post(new_url(world), data)
+    content = response.content.decode()
+    assert "The date of the assessment must be today or in the past" in content
+    assert 'href="#id_assessed_at_day"' in content  # the error summary points at the day box
+    assert 'id="id_assessed_at-error"' in content
+    assert (
+        f'name="assessed_at_day" type="text" inputmode="numeric" value="{tomorrow.day}"' in content
+    )
+    assert re.search(r'name="answer_current_injury" type="radio" value="yes" checked', content)
+    assert not Assessment.objects.exists()
+
+
+def test_a_date_before_the_person_was_born_is_refused(world, signed_in_client):
+    data = form_data(3) | dated(date(1989, 1, 2))  # born 17 May 1990
+    content = signed_in_client(world.practitioner_a).post(new_url(world), data).content.decode()
+    assert "on or after the person&#x27;s date of birth (17 May 1990)" in content
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ({"assessed_at_day": "", "assessed_at_month": "", "assessed_at_year": ""}, "Enter date"),
+        ({"assessed_at_day": "31", "assessed_at_month": "2"}, "must be a real date"),
+        ({"assessed_at_month": ""}, "must include a day, month and year"),
+    ],
+)
+def test_a_missing_or_impossible_date_is_refused(world, signed_in_client, parts, message):
+    content = (
+        signed_in_client(world.practitioner_a)
+        .post(new_url(world), form_data(3) | parts)
+        .content.decode()
+    )
+    assert message in content
+    assert not Assessment.objects.exists()
 
 
 @pytest.mark.parametrize("page", ["new", "detail"])

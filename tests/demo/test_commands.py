@@ -66,9 +66,7 @@ def test_tiny_writes_exactly_the_plan(tiny_borough):
     assert stored["referred_at"] == [r.referred_at for r in plan.referrals]
     assert Relationship.objects.count() == len(planned["relationships"])
     perpetrators = CasePerson.objects.filter(role=CasePerson.Role.PERPETRATOR)
-    assert perpetrators.filter(case__pathway__code="da-marac").count() == len(
-        plan.referrals
-    )
+    assert perpetrators.filter(case__pathway__code="da-marac").count() == len(plan.referrals)
     marac = Case.objects.filter(pathway__code="da-marac")
     states = sorted(marac.values_list("state", flat=True))
     assert states == sorted(r.final_state for r in plan.referrals)
@@ -105,9 +103,7 @@ def test_tiny_history_is_dated_when_it_happened(tiny_borough):
     assert entry.occurred_at == first.referred_at
     done = PanelAction.objects.filter(completed_at__isnull=False)
     assert done and all(a.agreed_at <= a.completed_at <= AS_OF for a in done)
-    assert not AuditEvent.objects.filter(occurred_at__gt=AS_OF).exclude(
-        action="view"
-    ).exists()
+    assert not AuditEvent.objects.filter(occurred_at__gt=AS_OF).exclude(action="view").exists()
 
 
 def test_totp_keys_come_from_the_seed_and_username(tiny_borough):

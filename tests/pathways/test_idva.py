@@ -96,6 +96,11 @@ def test_another_charity_cannot_work_the_case(referral):
         case_transition(actor=stranger, case=referral, transition="accept")
 
 
+def test_the_referrer_cannot_allocate_the_referral_to_themselves(referral):
+    with pytest.raises(AccessDenied):
+        case_transition(actor=referral.referred_by, case=referral, transition="accept")
+
+
 def test_caseload_groups_open_cases_by_advocate(referral, advocate, idva):
     colleague = UserFactory(agency=advocate.agency, first_name="Bea", last_name="Zed")
     case_transition(actor=colleague, case=referral, transition="accept")

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casebridge.access.models import BreakGlass
+from casebridge.pathways.models import DisclosureRequest
 from tests.assessments.factories import AssessmentFactory
 from tests.panels.factories import panel_world
 from tests.world import make_world
@@ -46,6 +47,12 @@ EXPECTED = {
     "pathways:transition": row("POST", 302, 400, 404, 302, 404, 404),
     # The matrix case is a MARAC case, which has no casework kinds (IDVA cases do).
     "pathways:activity": row("GET", 302, 404, 404, 404, 404, 404),
+    # Clare's Law forms: for those who may change the MARAC case (its owner, the coordinator).
+    "pathways:disclosure_request": row("GET", 302, 200, 404, 200, 404, 404),
+    "pathways:disclosure_decision": row("GET", 302, 200, 404, 200, 404, 404),
+    # Only workers allocated cases (an IDVA service's advocates) have a caseload; nobody in the
+    # matrix world is one (tests/pathways/test_caseload.py has the advocates).
+    "pathways:caseload": row("GET", 302, 404, 404, 404, 404, 404),
     "audit:search": row("GET", 302, 404, 404, 404, 200, 404),
     "audit:break_glass": row("GET", 302, 404, 404, 404, 200, 404),
     "audit:break_glass_review": row("POST", 302, 404, 404, 404, 302, 404),
@@ -62,6 +69,10 @@ EXPECTED = {
     "panels:attendee_add": row("POST", 302, 404, 404, 400, 404, 404),
     "panels:agenda_build": row("POST", 302, 404, 404, 302, 404, 404),
     "panels:meeting_held": row("POST", 302, 404, 404, 302, 404, 404),
+    # Cancelling and closing a meeting are the coordinator's; closing a planned meeting is
+    # refused by the service with a message on the meeting page (302).
+    "panels:meeting_cancel": row("GET", 302, 404, 404, 200, 404, 404),
+    "panels:meeting_close": row("POST", 302, 404, 404, 302, 404, 404),
     "panels:export_csv": row("GET", 302, 200, 404, 200, 404, 404),
     "panels:export_pdf": row("GET", 302, 200, 404, 200, 404, 404),
     # Only attending agencies share; the coordinator's own agency does not attend here.
@@ -70,6 +81,8 @@ EXPECTED = {
     "panels:action_agree": row("GET", 302, 404, 404, 200, 404, 404),
     "panels:action_list": row("GET", 302, 200, 200, 200, 404, 404),
     "panels:action_complete": row("GET", 302, 200, 404, 200, 404, 404),
+    # The owning agency completes an action; only the coordinator running the meeting cancels.
+    "panels:action_cancel": row("GET", 302, 404, 404, 200, 404, 404),
 }
 
 POST_DATA = {
@@ -123,6 +136,13 @@ def test_authorisation_matrix(url_name, role_name, signed_in_client):
     }
     if url_name.startswith("panels:"):
         kwargs.update(panel_world(world))
+    if url_name.startswith("pathways:disclosure"):
+        kwargs["request_id"] = DisclosureRequest.objects.create(
+            case=world.case,
+            route=DisclosureRequest.Route.RIGHT_TO_ASK,
+            requested_on=world.case.referred_at.date(),
+            recorded_by=world.coordinator,
+        ).pk
     if url_name.startswith("assessments:"):
         kwargs["assessment_id"] = AssessmentFactory(person=world.person).pk
         kwargs["instrument_code"] = "da-risk-checklist"

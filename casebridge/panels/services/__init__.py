@@ -4,22 +4,31 @@ Every service is keyword-only, runs in one transaction, asks ``access.policy`` f
 an audit entry with the change.
 """
 
-from casebridge.panels.services.actions import action_agree, action_complete
+from casebridge.panels.services.actions import action_agree, action_cancel, action_complete
 from casebridge.panels.services.agenda import (
     agenda_add,
     agenda_build,
     information_share,
     minutes_record,
 )
-from casebridge.panels.services.meetings import attendee_add, meeting_mark_held, meeting_schedule
+from casebridge.panels.services.meetings import (
+    attendee_add,
+    meeting_cancel,
+    meeting_close,
+    meeting_mark_held,
+    meeting_schedule,
+)
 
 __all__ = [
     "action_agree",
+    "action_cancel",
     "action_complete",
     "agenda_add",
     "agenda_build",
     "attendee_add",
     "information_share",
+    "meeting_cancel",
+    "meeting_close",
     "meeting_mark_held",
     "meeting_schedule",
     "minutes_record",

@@ -126,3 +126,54 @@ def action_complete(*, actor: User, action: PanelAction, note: str) -> PanelActi
         changes={"status": [PanelAction.Status.OPEN, action.status]},
     )
     return action
+
+
+CANCEL_REASON_LIMIT = 2_000
+
+
+@transaction.atomic
+def action_cancel(*, actor: User, action: PanelAction, reason: str) -> PanelAction:
+    """Cancel an open action that is no longer needed. Only the coordinator running its meeting.
+
+    Args:
+        actor: the coordinator running the meeting that agreed the action.
+        action: an open action.
+        reason: why it is cancelled; shown with the action, on the case's timeline and kept in
+            the audit trail.
+
+    Raises:
+        AccessDenied: the actor does not run the meeting, or may not see the case.
+        ApplicationError: the action is not open, or no reason was given.
+    """
+    action = (
+        PanelAction.objects.select_for_update()
+        .select_related("agenda_item__meeting", "case", "owner_agency")
+        .get(pk=action.pk)
+    )
+    require_runner(actor, action.agenda_item.meeting)
+    authorize(user=actor, action=Action.VIEW, obj=action.case)
+    if action.status != PanelAction.Status.OPEN:
+        raise ApplicationError(f"This action is already {action.get_status_display().lower()}.")
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Give a reason for cancelling the action.", field="reason")
+    if len(reason) > CANCEL_REASON_LIMIT:
+        raise ApplicationError(
+            f"Keep the reason to {CANCEL_REASON_LIMIT:,} characters or fewer.", field="reason"
+        )
+    action.status = PanelAction.Status.CANCELLED
+    action.cancelled_at = timezone.now()
+    action.cancelled_by = actor
+    action.cancellation_reason = reason
+    action.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancellation_reason"])
+    events.action_cancelled(action=action, actor=actor)
+    audit_record(
+        actor=actor,
+        action="change",
+        object_type="action",
+        object_id=action.pk,
+        summary=f"Action cancelled for {action.case.reference}",
+        changes={"status": [PanelAction.Status.OPEN, action.status]},
+        reason=reason,
+    )
+    return action

@@ -12,9 +12,12 @@ from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.panels import events
+from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.models import Meeting, MeetingAttendee
 from casebridge.panels.services.common import lock_meeting, require_runner, require_status
 from casebridge.pathways.models import Pathway
+
+REASON_LIMIT = 2_000
 
 
 @transaction.atomic
@@ -122,5 +125,86 @@ def meeting_mark_held(*, actor: User, meeting: Meeting) -> Meeting:
         object_id=meeting.pk,
         summary=f"{meeting.title} marked as held",
         changes={"status": [Meeting.Status.PLANNED, meeting.status], "cases": len(items)},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
+    """Cancel a planned meeting, with a reason. Coordinator only.
+
+    Its cases come off the agenda (each notes it on its timeline) and wait for the next
+    meeting's agenda. A meeting with open actions is not cancelled: complete or cancel them
+    first, so no agreed work disappears with it.
+
+    Args:
+        actor: the coordinator running the meeting.
+        meeting: a planned meeting.
+        reason: why it is cancelled; shown on the meeting page and kept in the audit trail.
+    """
+    meeting = lock_meeting(meeting)
+    require_runner(actor, meeting)
+    require_status(meeting, Meeting.Status.PLANNED, doing="cancel it")
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Give a reason for cancelling the meeting.", field="reason")
+    if len(reason) > REASON_LIMIT:
+        raise ApplicationError(
+            f"Keep the reason to {REASON_LIMIT:,} characters or fewer.", field="reason"
+        )
+    open_actions = PanelAction.objects.filter(
+        agenda_item__meeting=meeting, status=PanelAction.Status.OPEN
+    ).count()
+    if open_actions == 1:
+        raise ApplicationError(
+            "An action agreed for this meeting is still open: complete or cancel it first."
+        )
+    if open_actions:
+        raise ApplicationError(
+            f"{open_actions} actions agreed for this meeting are still open: complete or cancel "
+            "them first."
+        )
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.cancelled_at = timezone.now()
+    meeting.cancelled_by = actor
+    meeting.cancellation_reason = reason
+    meeting.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancellation_reason"])
+    items = list(meeting.agenda.select_related("case", "meeting__pathway"))
+    for item in items:
+        events.meeting_cancelled(item=item, actor=actor)
+    audit_record(
+        actor=actor,
+        action="change",
+        object_type=Resource.MEETING,
+        object_id=meeting.pk,
+        summary=f"{meeting.title} cancelled",
+        changes={
+            "status": [Meeting.Status.PLANNED, meeting.status],
+            "cases": [str(item.case_id) for item in items],
+        },
+        reason=reason,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(*, actor: User, meeting: Meeting) -> Meeting:
+    """Close out a held meeting: its agenda, minutes and actions agreed are then final.
+
+    Actions already agreed stay open until their owners complete them (or the coordinator
+    cancels them).
+    """
+    meeting = lock_meeting(meeting)
+    require_runner(actor, meeting)
+    require_status(meeting, Meeting.Status.HELD, doing="close it")
+    meeting.status = Meeting.Status.CLOSED
+    meeting.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="change",
+        object_type=Resource.MEETING,
+        object_id=meeting.pk,
+        summary=f"{meeting.title} closed",
+        changes={"status": [Meeting.Status.HELD, meeting.status]},
     )
     return meeting

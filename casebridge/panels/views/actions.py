@@ -2,22 +2,27 @@
 
 from uuid import UUID
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
-from casebridge.panels.forms import CompleteActionForm
+from casebridge.panels.forms import CancelActionForm, CompleteActionForm
+from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.selectors import (
     action_get,
+    may_change_meeting,
     may_complete_action,
     may_view_meetings,
+    meetings_run_by,
     my_actions,
 )
-from casebridge.panels.services import action_complete
+from casebridge.panels.services import action_cancel, action_complete
 from casebridge.web.decorators import current_user, signed_in
 from casebridge.web.forms import add_application_error
 
@@ -36,10 +41,11 @@ def action_index(request: HttpRequest) -> HttpResponse:
             summary="Viewed their actions",
             changes={"actions": [str(a.pk) for a in actions]},
         )
+    runs = meetings_run_by(user=user, meeting_ids={a.agenda_item.meeting_id for a in actions})
     return render(
         request,
         "panels/action_list.html",
-        {"actions": actions, "today": timezone.localdate()},
+        {"actions": actions, "today": timezone.localdate(), "runs_meetings": runs},
     )
 
 
@@ -68,4 +74,40 @@ def action_completion(request: HttpRequest, action_id: UUID) -> HttpResponse:
     status = 400 if form.errors else 200
     return render(
         request, "panels/action_complete.html", {"action": action, "form": form}, status=status
+    )
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_cancellation(request: HttpRequest, action_id: UUID) -> HttpResponse:
+    """Cancel an open action, with a reason: for the coordinator running its meeting."""
+    user = current_user(request)
+    action = action_get(user=user, action_id=action_id)
+    meeting = action.agenda_item.meeting
+    if not may_change_meeting(user=user, meeting=meeting):
+        raise AccessDenied(Action.CHANGE, "action", action.pk)
+    form = CancelActionForm(request.POST or None)
+    is_open = action.status == PanelAction.Status.OPEN
+    if request.method == "POST" and is_open and form.is_valid():
+        try:
+            action_cancel(actor=user, action=action, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, f"The action on {action.case.reference} is cancelled.")
+            url = reverse("panels:meeting_detail", kwargs={"meeting_id": meeting.pk})
+            return redirect(f"{url}#item-{action.agenda_item_id}")
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="action",
+        object_id=action.pk,
+        summary=f"Viewed action on {action.case.reference} to cancel it",
+    )
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "panels/action_cancel.html",
+        {"action": action, "is_open": is_open, "form": form},
+        status=status,
     )

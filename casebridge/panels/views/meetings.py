@@ -1,5 +1,6 @@
 """Meeting pages: the list, scheduling, the meeting itself and running it."""
 
+from collections.abc import Callable
 from datetime import datetime, time
 from uuid import UUID
 
@@ -13,7 +14,7 @@ from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.panels.exports.rows import address_remover
-from casebridge.panels.forms import AttendeeForm, MeetingForm
+from casebridge.panels.forms import AttendeeForm, CancelMeetingForm, MeetingForm
 from casebridge.panels.models import AgendaItem, Meeting
 from casebridge.panels.selectors import (
     agenda_items,
@@ -28,6 +29,8 @@ from casebridge.panels.selectors import (
 from casebridge.panels.services import (
     agenda_build,
     attendee_add,
+    meeting_cancel,
+    meeting_close,
     meeting_mark_held,
     meeting_schedule,
 )
@@ -91,7 +94,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     return render(request, "panels/meeting_form.html", {"form": form}, status=status)
 
 
-def _remove_addresses(items: list[AgendaItem]) -> None:
+def _remove_addresses(items: list[AgendaItem]) -> Callable[[str], str]:
     """Free text on a page every attending agency reads must not carry anyone's address."""
     remove = address_remover(items)
     for item in items:
@@ -101,6 +104,8 @@ def _remove_addresses(items: list[AgendaItem]) -> None:
             shared.text_shown = remove(shared.text)  # type: ignore[attr-defined]
         for action in item.actions.all():
             action.description_shown = remove(action.description)  # type: ignore[attr-defined]
+            action.reason_shown = remove(action.cancellation_reason)  # type: ignore[attr-defined]
+    return remove
 
 
 def render_meeting(
@@ -113,7 +118,7 @@ def render_meeting(
     user = current_user(request)
     attendees = list(meeting_attendees(meeting=meeting))
     items = agenda_items(user=user, meeting=meeting)
-    _remove_addresses(items)
+    remove = _remove_addresses(items)
     can_run = may_change_meeting(user=user, meeting=meeting)
     audit_record(
         actor=user,
@@ -131,8 +136,11 @@ def render_meeting(
         "items": items,
         "can_run": can_run,
         "attending": attends(user=user, meeting=meeting),
+        "cancellation_reason_shown": remove(meeting.cancellation_reason),
         "is_planned": meeting.status == Meeting.Status.PLANNED,
-        "is_open": meeting.status != Meeting.Status.CLOSED,
+        "is_held": meeting.status == Meeting.Status.HELD,
+        # Closed and cancelled meetings are final: nothing more is shared, minuted or agreed.
+        "is_open": meeting.status in (Meeting.Status.PLANNED, Meeting.Status.HELD),
         "form": attendee_form,
     }
     return render(request, "panels/meeting_detail.html", context, status=status)
@@ -188,4 +196,51 @@ def meeting_held(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, "The meeting is recorded as held.")
+    return redirect("panels:meeting_detail", meeting_id=meeting.pk)
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_cancellation(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    """Cancel a planned meeting, with a reason (a page of its own: it cannot be undone)."""
+    user = current_user(request)
+    meeting = meeting_get(user=user, meeting_id=meeting_id, action=Action.CHANGE)
+    planned = meeting.status == Meeting.Status.PLANNED
+    form = CancelMeetingForm(request.POST or None)
+    if request.method == "POST" and planned and form.is_valid():
+        try:
+            meeting_cancel(actor=user, meeting=meeting, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, "The meeting is cancelled.")
+            return redirect("panels:meeting_detail", meeting_id=meeting.pk)
+    audit_record(
+        actor=user,
+        action="view",
+        object_type=Resource.MEETING,
+        object_id=meeting.pk,
+        summary=f"Viewed meeting {meeting.title} to cancel it",
+    )
+    status = 400 if form.errors else 200
+    context = {
+        "meeting": meeting,
+        "planned": planned,
+        "agenda_count": meeting.agenda.count(),
+        "form": form,
+    }
+    return render(request, "panels/meeting_cancel.html", context, status=status)
+
+
+@signed_in
+@require_POST
+def meeting_closure(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    meeting = meeting_get(user=user, meeting_id=meeting_id, action=Action.CHANGE)
+    try:
+        meeting_close(actor=user, meeting=meeting)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The meeting is closed: its minutes and actions are final.")
     return redirect("panels:meeting_detail", meeting_id=meeting.pk)

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casebridge.access.definitions import load_permissions
 from casebridge.accounts.models import User
-from casebridge.assessments.definitions import load_instruments
 from casebridge.agencies.models import Agency, Team
+from casebridge.assessments.definitions import load_instruments
 from casebridge.demo.logins import login_table
 from casebridge.demo.organisation import AGENCIES, USERS
 from casebridge.demo.plan import Plan, build_plan, figures, total_figures

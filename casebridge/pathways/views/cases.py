@@ -15,6 +15,7 @@ from casebridge.pathways.forms import ActivityForm, ReferralForm, TransitionForm
 from casebridge.pathways.marac import MARAC_CODE, marac_referral_create
 from casebridge.pathways.models import Case, MaracReferral
 from casebridge.pathways.selectors import (
+    case_disclosure_requests,
     case_get,
     case_list,
     case_next_steps,
@@ -114,12 +115,16 @@ def _render_case(
         summary=f"Viewed case {case.reference}",
         changes={"people": [str(case.subject_id), *(str(cp.person_id) for cp in people)]},
     )
+    is_marac = case.pathway.code == MARAC_CODE
     context = {
         "case": case,
         "people": people,
         "timeline": list(case_timeline(case=case)),
         "transitions": next_steps.transitions,
         "can_record_casework": bool(next_steps.activities),
+        "is_marac": is_marac,
+        "disclosures": list(case_disclosure_requests(case=case)) if is_marac else [],
+        "can_record_disclosures": is_marac and next_steps.may_change,
         "panel_items": case_agenda_items(user=user, case=case),
         "form": form,
         "failed_transition": form.data.get("transition") if form is not None else None,

@@ -54,6 +54,14 @@ class AssessmentForm(forms.Form):
                 + [(pk, f"{c.reference}: {c.pathway.name}") for pk, c in self.cases.items()],
                 required=False,
             )
+        stages = instrument.definition.get("stages", [])
+        if stages:
+            self.fields["stage"] = forms.ChoiceField(
+                label="Which stage of the work is this?",
+                choices=[(stage["code"], stage["label"]) for stage in stages],
+                widget=forms.RadioSelect,
+                error_messages={"required": "Select the stage of the work this assessment is for"},
+            )
         for number, question in enumerate(instrument.questions, start=1):
             self.fields[PREFIX + question["code"]] = _question_field(number, question)
         # Nothing can be raised to the lowest band, so it is not offered.

@@ -79,6 +79,9 @@ class Assessment(models.Model):
     )
     assessed_at = models.DateTimeField()
     sequence = models.PositiveIntegerField()
+    stage = models.CharField(
+        max_length=40, blank=True, help_text="The instrument's stage, for instruments with stages."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

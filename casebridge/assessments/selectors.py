@@ -2,6 +2,7 @@
 criteria (called by services that have already authorised the referral)."""
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -108,3 +109,40 @@ def referral_criteria_met(*, assessment: Assessment, pathway_code: str) -> list[
     return engine.criteria_met(
         assessment.instrument.definition, band=assessment.final_band, pathway=pathway_code
     )
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    """One question's answers at each stage, for showing progress area by area."""
+
+    code: str
+    text: str
+    by_stage: dict[str, int | None]
+
+    @property
+    def change(self) -> int | None:
+        scored = [value for value in self.by_stage.values() if value is not None]
+        return scored[-1] - scored[0] if len(scored) > 1 else None
+
+
+def progress_by_area(*, user: User, person: Person, instrument: Instrument) -> list[AreaProgress]:
+    """The latest answer to each question at each of the instrument's stages, for a person the
+    user may see (their assessments are filtered as ``assessments_for_person`` filters them)."""
+    stages = [stage["code"] for stage in instrument.definition.get("stages", [])]
+    latest: dict[str, Assessment] = {}
+    history = assessments_for_person(user=user, person=person).filter(
+        instrument_code=instrument.code, stage__in=stages
+    )
+    for assessment in history.order_by("assessed_at", "sequence"):
+        latest[assessment.stage] = assessment
+    return [
+        AreaProgress(
+            code=question["code"],
+            text=question["text"],
+            by_stage={
+                stage: latest[stage].answers.get(question["code"]) if stage in latest else None
+                for stage in stages
+            },
+        )
+        for question in instrument.definition["questions"]
+    ]

@@ -65,6 +65,17 @@ def _final_band(
     return judgement_band
 
 
+def _checked_stage(instrument: Instrument, stage: str) -> str:
+    stages = [s["code"] for s in instrument.definition.get("stages", [])]
+    if not stages:
+        if stage:
+            raise ApplicationError(f"{instrument.name} has no stages.", field="stage")
+        return ""
+    if stage not in stages:
+        raise ApplicationError("Select the stage of the work this assessment is for", field="stage")
+    return stage
+
+
 @transaction.atomic
 def assessment_complete(
     *,
@@ -76,6 +87,7 @@ def assessment_complete(
     judgement_band: str = "",
     judgement_reason: str = "",
     assessed_at: datetime | None = None,
+    stage: str = "",
 ) -> Assessment:
     """Record a completed assessment of ``person`` with the current version of an instrument.
 
@@ -117,6 +129,7 @@ def assessment_complete(
             f"({born.day} {born:%B %Y})",
             field="assessed_at",
         )
+    stage = _checked_stage(instrument, stage)
     cleaned = engine.clean_answers(instrument.definition, answers)
     total = engine.score(instrument.definition, cleaned)
     computed = engine.band_for(instrument.definition, total)["code"]
@@ -147,6 +160,7 @@ def assessment_complete(
         assessing_agency=actor.agency,
         assessed_at=assessed_at or now,
         sequence=(previous or 0) + 1,
+        stage=stage,
     )
     audit_record(
         actor=actor,

@@ -43,6 +43,7 @@ def new(request: HttpRequest, person_id: UUID, instrument_code: str) -> HttpResp
                 judgement_band=form.cleaned_data["judgement_band"],
                 judgement_reason=form.cleaned_data["judgement_reason"],
                 assessed_at=form.assessed_at(),
+                stage=form.cleaned_data.get("stage", ""),
             )
         except ApplicationError as error:
             form.add_service_error(error)

@@ -35,6 +35,9 @@ def validate_definition(definition: dict[str, Any], *, source: str) -> None:
         if (transition["code"], transition["from"]) in codes:
             problems.append(f"transition {transition['code']!r} repeats from one state")
         codes.add((transition["code"], transition["from"]))
+        outcomes = [outcome["code"] for outcome in transition.get("outcomes", [])]
+        if len(set(outcomes)) != len(outcomes):
+            problems.append(f"transition {transition['code']!r}: outcome codes repeat")
     if problems:
         raise ValidationError(f"{source}: " + "; ".join(problems))
 

@@ -20,8 +20,17 @@ def case_referred(*, case: Case, actor: User) -> CaseEvent:
 
 
 def case_transitioned(
-    *, case: Case, actor: User, from_state: str, label: str, reason: str, occurred_at: datetime
+    *,
+    case: Case,
+    actor: User,
+    from_state: str,
+    label: str,
+    reason: str,
+    occurred_at: datetime,
+    outcome: dict[str, str] | None = None,
 ) -> CaseEvent:
+    if outcome is not None:
+        label = f"{label}: {outcome['label']}"
     return CaseEvent.objects.create(
         case=case,
         occurred_at=occurred_at,
@@ -29,6 +38,7 @@ def case_transitioned(
         actor=actor,
         from_state=from_state,
         to_state=case.state,
+        outcome=outcome["code"] if outcome else "",
         text=f"{label}. {reason}".strip() if reason else label,
     )
 

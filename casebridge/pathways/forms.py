@@ -106,6 +106,7 @@ class ReferralForm(forms.Form):
 
 class TransitionForm(forms.Form):
     transition = forms.CharField(max_length=40)
+    outcome = forms.CharField(max_length=40, required=False)
     reason = forms.CharField(label="Reason", required=False, max_length=5000, widget=forms.Textarea)
 
 

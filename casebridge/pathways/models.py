@@ -98,6 +98,9 @@ class Case(models.Model):
         default=False, help_text="Sealed: hidden from everyone not explicitly entitled."
     )
     closed_reason = models.TextField(blank=True)
+    outcome = models.CharField(
+        max_length=40, blank=True, help_text="The outcome chosen at the last transition with one."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,6 +161,7 @@ class CaseEvent(models.Model):
     )
     from_state = models.CharField(max_length=40, blank=True)
     to_state = models.CharField(max_length=40, blank=True)
+    outcome = models.CharField(max_length=40, blank=True)
     activity = models.CharField(
         max_length=40, blank=True, help_text="For casework: which of the pathway's activities."
     )

@@ -3,6 +3,7 @@
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -112,10 +113,18 @@ def referral_create(
 
 @transaction.atomic
 def case_transition(
-    *, actor: User, case: Case, transition: str, reason: str = "", at: datetime | None = None
+    *,
+    actor: User,
+    case: Case,
+    transition: str,
+    reason: str = "",
+    outcome: str = "",
+    at: datetime | None = None,
 ) -> Case:
     """Move a case along one of its pathway's transitions.
 
+    A transition that lists ``outcomes`` needs one of their codes as ``outcome`` (the housing
+    option taken, why someone left a programme); it is kept on the case and its timeline entry.
     ``at`` back-dates the timeline entry (records entered after the event); the audit entry
     always carries the real time of the write.
     """
@@ -131,13 +140,25 @@ def case_transition(
     reason = reason.strip()
     if chosen.get("requires_reason") and not reason:
         raise ApplicationError("Give a reason.", field="reason")
+    chosen_outcome = _chosen_outcome(chosen, outcome)
     previous = case.state
     case.state = chosen["to"]
+    if chosen_outcome is not None:
+        case.outcome = chosen_outcome["code"]
     if case.is_closed:
         case.closed_reason = reason
     if chosen.get("allocates") and case.owner_user_id is None:
         case.owner_user, case.owner_team = actor, actor.team
-    case.save(update_fields=["state", "closed_reason", "owner_user", "owner_team", "updated_at"])
+    case.save(
+        update_fields=[
+            "state",
+            "closed_reason",
+            "outcome",
+            "owner_user",
+            "owner_team",
+            "updated_at",
+        ]
+    )
     events.case_transitioned(
         case=case,
         actor=actor,
@@ -145,17 +166,31 @@ def case_transition(
         label=chosen["label"],
         reason=reason,
         occurred_at=at or timezone.now(),
+        outcome=chosen_outcome,
     )
+    changes: dict[str, object] = {"state": [previous, case.state]}
+    if chosen_outcome is not None:
+        changes["outcome"] = chosen_outcome["code"]
     audit_record(
         actor=actor,
         action="change",
         object_type="case",
         object_id=case.pk,
         summary=f"{chosen['label']}: {case.reference}",
-        changes={"state": [previous, case.state]},
+        changes=changes,
         reason=reason,
     )
     return case
+
+
+def _chosen_outcome(transition: dict[str, Any], outcome: str) -> dict[str, str] | None:
+    outcomes = transition.get("outcomes")
+    if not outcomes:
+        return None
+    chosen = next((o for o in outcomes if o["code"] == outcome), None)
+    if chosen is None:
+        raise ApplicationError("Select the outcome.", field="outcome")
+    return chosen
 
 
 @transaction.atomic

@@ -16,6 +16,12 @@ from tests.assessments.factories import AssessmentFactory
 
 SHIPPED = yaml.safe_load((INSTRUMENTS_DIR / "da-risk-checklist.yaml").read_text())
 LICENSED_TEXT = "LICENSED WORDING: has the current incident resulted in injury?"
+# Other instruments ship too; these tests are about the checklist's versions and wording.
+CHECKLIST = Instrument.objects.filter(code="da-risk-checklist")
+
+
+def checklists(read: list) -> list:
+    return [instrument for instrument in read if instrument.definition["code"] == SHIPPED["code"]]
 
 
 def licensed(**changes) -> dict:
@@ -32,7 +38,7 @@ def write(directory, name, definition) -> None:
 
 def test_a_licensed_file_with_the_same_code_and_version_replaces_the_shipped_wording(tmp_path):
     write(tmp_path, "dash.yaml", licensed())
-    (chosen,) = read_instruments([INSTRUMENTS_DIR, tmp_path])
+    (chosen,) = checklists(read_instruments([INSTRUMENTS_DIR, tmp_path]))
     assert chosen.path == tmp_path / "dash.yaml"
     assert chosen.definition["questions"][0]["text"] == LICENSED_TEXT
 
@@ -40,7 +46,7 @@ def test_a_licensed_file_with_the_same_code_and_version_replaces_the_shipped_wor
 def test_the_later_of_two_configured_directories_wins(tmp_path):
     write(tmp_path / "a", "dash.yaml", licensed())
     write(tmp_path / "b", "dash.yaml", licensed(name="Partnership B's wording"))
-    (chosen,) = read_instruments([INSTRUMENTS_DIR, tmp_path / "a", tmp_path / "b"])
+    (chosen,) = checklists(read_instruments([INSTRUMENTS_DIR, tmp_path / "a", tmp_path / "b"]))
     assert chosen.definition["name"] == "Partnership B's wording"
 
 
@@ -50,7 +56,7 @@ def test_the_setting_names_the_directories_and_sync_loads_the_licensed_wording(t
     settings.CASEBRIDGE_INSTRUMENT_DIRS = [str(tmp_path)]
     out = StringIO()
     call_command("sync_definitions", stdout=out)
-    assert "1 instrument version(s)" in out.getvalue()
+    assert "instrument version(s)" in out.getvalue()
     instrument = Instrument.objects.get(code="da-risk-checklist", version=1)
     assert instrument.questions[0]["text"] == LICENSED_TEXT
     assert instrument.is_current
@@ -61,8 +67,8 @@ def test_loading_twice_changes_nothing():
     first = load_instruments()
     second = load_instruments()
     assert [i.pk for i in first] == [i.pk for i in second]
-    assert Instrument.objects.count() == 1
-    assert Instrument.objects.get().is_current
+    assert CHECKLIST.count() == 1
+    assert CHECKLIST.get().is_current
 
 
 @pytest.mark.django_db
@@ -70,7 +76,7 @@ def test_a_new_version_becomes_current_and_the_old_one_stays(tmp_path):
     load_instruments()
     write(tmp_path, "dash-v2.yaml", copy.deepcopy(SHIPPED) | {"version": 2})
     load_instruments([INSTRUMENTS_DIR, tmp_path])
-    assert list(Instrument.objects.values_list("version", "is_current")) == [(2, True), (1, False)]
+    assert list(CHECKLIST.values_list("version", "is_current")) == [(2, True), (1, False)]
 
 
 @pytest.mark.django_db
@@ -79,7 +85,7 @@ def test_a_version_in_use_may_change_its_wording_but_not_its_questions(tmp_path)
     AssessmentFactory()
     write(tmp_path, "dash.yaml", licensed())
     load_instruments([INSTRUMENTS_DIR, tmp_path])
-    assert Instrument.objects.get().questions[0]["text"] == LICENSED_TEXT
+    assert CHECKLIST.get().questions[0]["text"] == LICENSED_TEXT
 
     changed = licensed()
     changed["bands"][2]["min"], changed["bands"][1]["max"] = 15, 14
@@ -88,7 +94,7 @@ def test_a_version_in_use_may_change_its_wording_but_not_its_questions(tmp_path)
         ValidationError, match="assessments already use da-risk-checklist version 1"
     ):
         load_instruments([INSTRUMENTS_DIR, tmp_path])
-    assert Instrument.objects.get().bands[2]["min"] == 14
+    assert CHECKLIST.get().bands[2]["min"] == 14
 
 
 def test_two_files_in_one_directory_with_the_same_version_are_refused(tmp_path):

@@ -31,3 +31,11 @@ def test_an_unknown_initial_state_is_rejected():
     definition = shipped_marac() | {"initial_state": "nowhere"}
     with pytest.raises(ValidationError, match="initial_state 'nowhere' is not a state"):
         validate_definition(definition, source="da-marac.yaml")
+
+
+def test_a_transition_listing_an_outcome_twice_is_refused():
+    definition = yaml.safe_load((DEFINITIONS_DIR / "sanctuary.yaml").read_text())
+    withdraw = next(t for t in definition["transitions"] if t.get("outcomes"))
+    withdraw["outcomes"].append(dict(withdraw["outcomes"][0]))
+    with pytest.raises(ValidationError, match="outcome codes repeat"):
+        validate_definition(definition, source="test")

@@ -19,6 +19,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     if not pathways:
         raise AccessDenied(Action.VIEW, "caseload")
     caseloads = [caseload_for(user=user, pathway=pathway) for pathway in pathways]
+    # A worker in a charity running several services sees only those with cases to show.
+    caseloads = [load for load in caseloads if load.case_ids] or caseloads
     shown = [case_id for load in caseloads for case_id in load.case_ids]
     if shown:
         audit_record(

@@ -151,6 +151,7 @@ def transition(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 case=case,
                 transition=form.cleaned_data["transition"],
                 reason=form.cleaned_data["reason"],
+                outcome=form.cleaned_data["outcome"],
             )
         except ApplicationError as error:
             add_application_error(form, error)

@@ -5,6 +5,7 @@ from django.db.models import Q
 from casebridge.agencies.models import Agency, Role
 from casebridge.pathways.models import Case, Pathway
 from casebridge.people.models import Person
+from casebridge.refuges.models import Refuge
 
 
 class PermissionRule(models.Model):
@@ -21,6 +22,10 @@ class PermissionRule(models.Model):
         BREAK_GLASS = "break_glass", "Break-glass access"
         AUDIT = "audit", "Audit log"
         MEETING = "meeting", "Panel meeting"
+        REFUGE = "refuge", "Refuge and its occupancy figures"
+        REFUGE_STAY = "refuge_stay", "Refuge residents and their stays"
+        REFUGE_ADDRESS = "refuge_address", "Refuge address"
+        TRAINING = "training", "GP programme and training"
 
     class Action(models.TextChoices):
         VIEW = "view", "View"
@@ -61,8 +66,8 @@ class PermissionRule(models.Model):
 
 
 class Entitlement(models.Model):
-    """An explicit grant to one user of one restricted thing: a sealed case or a person's
-    confidential addresses."""
+    """An explicit grant to one user of one restricted thing: a sealed case, a person's
+    confidential addresses or a refuge's address."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entitlements"
@@ -73,6 +78,9 @@ class Entitlement(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="entitlements"
     )
+    refuge = models.ForeignKey(
+        Refuge, on_delete=models.CASCADE, null=True, blank=True, related_name="entitlements"
+    )
     reason = models.TextField()
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -82,14 +90,16 @@ class Entitlement(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(case__isnull=True, person__isnull=False)
-                | Q(case__isnull=False, person__isnull=True),
+                condition=Q(case__isnull=True, person__isnull=False, refuge__isnull=True)
+                | Q(case__isnull=False, person__isnull=True, refuge__isnull=True)
+                | Q(case__isnull=True, person__isnull=True, refuge__isnull=False),
                 name="entitlement_one_target",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} entitled to {'case' if self.case_id else 'person'} records"
+        target = "case" if self.case_id else "person" if self.person_id else "refuge"
+        return f"{self.user} entitled to {target} records"
 
 
 class BreakGlass(models.Model):

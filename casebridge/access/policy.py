@@ -1,8 +1,8 @@
 """The one authorisation function of Casebridge.
 
-Every read and write of a person, case, confidential address, panel meeting or audit entry asks
-this module. Permissions are data (``PermissionRule`` rows); this module is the engine that
-applies them:
+Every read and write of a person, case, confidential address, panel meeting, audit entry or
+training record asks this module. Permissions are data (``PermissionRule`` rows); this module
+is the engine that applies them:
 
 * ``permitted`` answers "may this user do this kind of thing at all?" (function level);
 * ``visible`` narrows a queryset to the rows the user may act on (object level, in the query);
@@ -23,6 +23,8 @@ from casebridge.audit.models import AuditEvent
 from casebridge.panels.models import AgendaItem, Meeting, MeetingAttendee
 from casebridge.pathways.models import Case, CasePerson, Pathway
 from casebridge.people.models import Address, Person
+from casebridge.refuges.models import Refuge, Stay
+from casebridge.training.models import Course, GPSurgery, TrainingSession
 
 Resource = PermissionRule.Resource
 Action = PermissionRule.Action
@@ -206,12 +208,50 @@ def _audit_condition(user: User, action: str) -> Q:
     return granted
 
 
+def _training_condition(user: User, action: str) -> Q:
+    # Surgeries, courses and sessions name no person: a rule grants all of them or none.
+    rules = _matching(user, Resource.TRAINING, action)
+    return EVERYTHING if any(rule.scope == Scope.ALL for rule in rules) else NOTHING
+
+
+# Refuges: a provider's staff act on their own agency's refuges; "all" is for figures only.
+def _provider_scope(user: User, resource: str, action: str, prefix: str = "") -> Q:
+    granted = NOTHING
+    for rule in _matching(user, resource, action):
+        if rule.scope == Scope.ALL:
+            granted |= EVERYTHING
+        elif user.agency_id:
+            granted |= Q(**{f"{prefix}provider_id": user.agency_id})
+    return granted
+
+
+def _refuge_entitled(user: User, ref: str = "pk") -> Exists:
+    return Exists(Entitlement.objects.filter(user_id=user.pk, refuge_id=OuterRef(ref)))
+
+
+def _refuge_condition(user: User, action: str) -> Q:
+    granted = _provider_scope(user, Resource.REFUGE, action)
+    if action == Action.VIEW:
+        # Whoever is entitled to a refuge's address may also see the refuge it belongs to.
+        granted |= Q(_refuge_entitled(user))
+    return granted
+
+
+def _stay_condition(user: User, action: str) -> Q:
+    return _provider_scope(user, Resource.REFUGE_STAY, action, prefix="refuge__")
+
+
 CONDITIONS: dict[type[Model], Callable[[User, str], Q]] = {
     Case: _case_condition,
     Person: _person_condition,
     Address: _address_condition,
     AuditEvent: _audit_condition,
     Meeting: _meeting_condition,
+    Refuge: _refuge_condition,
+    Stay: _stay_condition,
+    GPSurgery: _training_condition,
+    Course: _training_condition,
+    TrainingSession: _training_condition,
 }
 
 
@@ -238,3 +278,30 @@ def require_permission(
     """Raise ``AccessDenied`` unless a rule lets ``user`` do ``action`` to ``resource``."""
     if not permitted(user=user, action=action, resource=resource, pathway=pathway):
         raise AccessDenied(action, resource)
+
+
+def authorize_stays(*, user: User, action: str, refuge: Refuge) -> None:
+    """Raise ``AccessDenied`` unless ``user`` may ``action`` the stays at this refuge (see its
+    residents, record arrivals and departures)."""
+    condition = _provider_scope(user, Resource.REFUGE_STAY, action)
+    allowed = (
+        user.is_authenticated
+        and condition != NOTHING
+        and Refuge.objects.filter(pk=refuge.pk).filter(condition).exists()
+    )
+    if not allowed:
+        raise AccessDenied(action, Resource.REFUGE_STAY, refuge.pk)
+
+
+def visible_refuge_addresses(*, user: User, queryset: QuerySet[Refuge]) -> QuerySet[Refuge]:
+    """Narrow ``queryset`` to the refuges whose restricted address ``user`` may see: the
+    provider's staff (a ``refuge_address`` rule) and users explicitly entitled to it.
+
+    Break-glass opens a person's records, never a refuge's address.
+    """
+    if not user.is_authenticated:
+        return queryset.none()
+    condition = _provider_scope(user, Resource.REFUGE_ADDRESS, Action.VIEW) | Q(
+        _refuge_entitled(user)
+    )
+    return queryset.filter(condition)

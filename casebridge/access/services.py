@@ -7,12 +7,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from casebridge.access.models import BreakGlass, Entitlement
-from casebridge.access.policy import Action, Resource, authorize, require_permission
+from casebridge.access.policy import (
+    AccessDenied,
+    Action,
+    Resource,
+    authorize,
+    require_permission,
+    visible_refuge_addresses,
+)
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Case
 from casebridge.people.models import Person
+from casebridge.refuges.models import Refuge
 
 MINIMUM_REASON_LENGTH = 20
 
@@ -79,22 +87,28 @@ def entitlement_grant(
     reason: str,
     case: Case | None = None,
     person: Person | None = None,
+    refuge: Refuge | None = None,
 ) -> Entitlement:
-    """Entitle ``user`` to a sealed case or to a person's confidential addresses.
+    """Entitle ``user`` to a sealed case, a person's confidential addresses or a refuge's
+    address.
 
     Only someone who can already see the restricted thing may pass it on.
     """
-    if (case is None) == (person is None):
-        raise ApplicationError("Entitle a user to one case or one person.")
+    if [case, person, refuge].count(None) != 2:
+        raise ApplicationError("Entitle a user to one case, one person or one refuge.")
     if case is not None:
         authorize(user=actor, action=Action.CHANGE, obj=case)
-    else:
-        assert person is not None
+    elif person is not None:
         authorize(user=actor, action=Action.CHANGE, obj=person)
+    else:
+        assert refuge is not None
+        shown = visible_refuge_addresses(user=actor, queryset=Refuge.objects.filter(pk=refuge.pk))
+        if not shown.exists():
+            raise AccessDenied(Action.VIEW, Resource.REFUGE_ADDRESS, refuge.pk)
     if not reason.strip():
         raise ApplicationError("Give a reason.", field="reason")
     entitlement = Entitlement.objects.create(
-        user=user, case=case, person=person, reason=reason.strip(), granted_by=actor
+        user=user, case=case, person=person, refuge=refuge, reason=reason.strip(), granted_by=actor
     )
     audit_record(
         actor=actor,
@@ -106,6 +120,7 @@ def entitlement_grant(
             "user": user.username,
             "case": str(case.pk) if case else None,
             "person": str(person.pk) if person else None,
+            "refuge": str(refuge.pk) if refuge else None,
         },
         reason=reason.strip(),
     )

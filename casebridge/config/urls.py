@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("casebridge.audit.urls")),
     path("", include("casebridge.panels.urls")),
     path("", include("casebridge.assessments.urls")),
+    path("", include("casebridge.refuges.urls")),
+    path("", include("casebridge.training.urls")),
     path("api/v1/", include(api_patterns)),
 ]

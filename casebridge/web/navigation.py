@@ -9,6 +9,8 @@ from django.urls import reverse
 from casebridge.access.policy import Action, Resource, permitted
 from casebridge.panels.selectors import may_view_meetings
 from casebridge.pathways.selectors import allocating_pathways, may_view_cases
+from casebridge.refuges.selectors import has_visible_refuges
+from casebridge.training.selectors import may_view_training
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,12 @@ def _items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem("Caseload", reverse("pathways:caseload"), "pathways", "caseload"))
     if may_view_meetings(user=user):  # type: ignore[arg-type]
         items.append(NavItem("Meetings", reverse("panels:meeting_list"), "panels"))
+    if may_view_training(user=user):  # type: ignore[arg-type]
+        items.append(
+            NavItem("GP programme and training", reverse("training:surgery_list"), "training")
+        )
+    if has_visible_refuges(user=user):  # type: ignore[arg-type]
+        items.append(NavItem("Refuges", reverse("refuges:refuge_list"), "refuges"))
     if may(Action.VIEW, Resource.AUDIT):
         items.append(NavItem("Audit log", reverse("audit:search"), "audit", "search"))
         items.append(

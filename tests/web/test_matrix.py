@@ -8,6 +8,8 @@ from casebridge.access.models import BreakGlass
 from casebridge.pathways.models import DisclosureRequest
 from tests.assessments.factories import AssessmentFactory
 from tests.panels.factories import panel_world
+from tests.refuges.factories import matrix_refuge
+from tests.training.factories import training_world
 from tests.world import make_world
 
 # Not ours to decide here: Django admin has its own (OTP) site; assets are public files.
@@ -83,6 +85,28 @@ EXPECTED = {
     "panels:action_complete": row("GET", 302, 200, 404, 200, 404, 404),
     # The owning agency completes an action; only the coordinator running the meeting cancels.
     "panels:action_cancel": row("GET", 302, 404, 404, 200, 404, 404),
+    # Refuges: run by a housing provider no matrix user works for. The coordinator and managers
+    # see occupancy figures (never the address); only the provider's staff record stays.
+    "refuges:refuge_list": row("GET", 302, 404, 404, 200, 404, 200),
+    "refuges:refuge_detail": row("GET", 302, 404, 404, 200, 404, 200),
+    "refuges:arrival_search": row("GET", 302, 404, 404, 404, 404, 404),
+    "refuges:arrival": row("GET", 302, 404, 404, 404, 404, 404),
+    "refuges:departure": row("GET", 302, 404, 404, 404, 404, 404),
+    # GP programme and training (no person named): coordinators (and analysts) record, managers
+    # read; the coordinator's empty attendance form is refused by the form (400).
+    "training:surgery_list": row("GET", 302, 404, 404, 200, 404, 200),
+    "training:surgery_create": row("GET", 302, 404, 404, 200, 404, 404),
+    "training:surgery_detail": row("GET", 302, 404, 404, 200, 404, 200),
+    "training:surgery_status": row("GET", 302, 404, 404, 200, 404, 404),
+    "training:referral_record": row("GET", 302, 404, 404, 200, 404, 404),
+    "training:programme_report": row("GET", 302, 404, 404, 200, 404, 200),
+    "training:session_list": row("GET", 302, 404, 404, 200, 404, 200),
+    "training:session_create": row("GET", 302, 404, 404, 200, 404, 404),
+    "training:session_detail": row("GET", 302, 404, 404, 200, 404, 200),
+    "training:attendance_record": row("POST", 302, 404, 404, 400, 404, 404),
+    "training:course_list": row("GET", 302, 404, 404, 200, 404, 200),
+    "training:course_create": row("GET", 302, 404, 404, 200, 404, 404),
+    "training:training_report": row("GET", 302, 404, 404, 200, 404, 200),
 }
 
 POST_DATA = {
@@ -143,6 +167,10 @@ def test_authorisation_matrix(url_name, role_name, signed_in_client):
             requested_on=world.case.referred_at.date(),
             recorded_by=world.coordinator,
         ).pk
+    if url_name.startswith("training:"):
+        kwargs.update(training_world(world))
+    if url_name.startswith("refuges:"):
+        kwargs.update(matrix_refuge(world))
     if url_name.startswith("assessments:"):
         kwargs["assessment_id"] = AssessmentFactory(person=world.person).pk
         kwargs["instrument_code"] = "da-risk-checklist"

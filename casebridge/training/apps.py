@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TrainingConfig(AppConfig):
+    name = "casebridge.training"
+    label = "training"
+    verbose_name = "GP programme and training"

@@ -74,6 +74,9 @@ class Replay:
     org: Organisation
     people: list[Person]
     seed: int
+    # Activity volumes are the borough's (calibrated to the source reports) times this: a tiny
+    # demo runs the same services on a few records.
+    scale: float = 1.0
     cases: dict[int, Case] = field(default_factory=dict)
     meetings: dict[date, Meeting] = field(default_factory=dict)
     agenda: dict[int, AgendaItem] = field(default_factory=dict)  # by referral
@@ -102,9 +105,10 @@ def replay_history(
     people: list[Person],
     referrals: list[PlannedReferral],
     seed: int,
+    scale: float,
     progress: Progress,
 ) -> None:
-    replay = Replay(org, people, seed)
+    replay = Replay(org, people, seed, scale)
     marac = Pathway.objects.get(code="da-marac")
     idva = Pathway.objects.get(code="idva")
     _plan_meetings(replay, marac)

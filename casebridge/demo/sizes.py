@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+BOROUGH_REFERRALS_PER_YEAR = 470  # the source report's MARAC referrals in a year
+
 
 @dataclass(frozen=True)
 class Size:
@@ -9,6 +11,11 @@ class Size:
     people: int  # everyone recorded, case people included
     referrals_per_year: int  # DA-MARAC referrals in each financial year
     batch_size: int  # people per bulk insert (one audit entry each)
+
+    @property
+    def activity_scale(self) -> float:
+        """How much of a real borough's service activity to replay (1.0: the source reports')."""
+        return self.referrals_per_year / BOROUGH_REFERRALS_PER_YEAR
 
 
 SIZES: dict[str, Size] = {

@@ -44,7 +44,12 @@ def write_plan(plan: Plan, progress: Progress) -> Timings:
         _write_residents(plan, org, progress)
         started = timings.lap("residents", started)
     replay_history(
-        org=org, people=case_people, referrals=plan.referrals, seed=plan.seed, progress=progress
+        org=org,
+        people=case_people,
+        referrals=plan.referrals,
+        seed=plan.seed,
+        scale=plan.size.activity_scale,
+        progress=progress,
     )
     started = timings.lap("history", started)
     _analyze()

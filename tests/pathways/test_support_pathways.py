@@ -123,8 +123,8 @@ def test_every_programme_can_be_completed_as_a_planned_departure(charity, code):
     assert case.state == "completed" and case.is_closed
 
 
-def test_one_stop_shop_attendance_records_where_the_victim_was_sent(charity):
-    case = refer("one-stop-shop", charity)
-    worker = UserFactory(agency=charity)
+def test_one_stop_shop_attendance_records_where_the_victim_was_sent(housing):
+    case = refer("one-stop-shop", housing)
+    worker = UserFactory(agency=housing)
     case = case_transition(actor=worker, case=case, transition="attend", outcome="referred_housing")
     assert (case.state, case.outcome) == ("attended", "referred_housing")

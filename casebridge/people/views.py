@@ -13,6 +13,7 @@ from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.selectors import pathways_open_to
 from casebridge.people.forms import BreakGlassForm, PersonCreateForm, PersonSearchForm
+from casebridge.people.searching import search_from_form
 from casebridge.people.selectors import (
     person_addresses,
     person_cases,
@@ -20,7 +21,6 @@ from casebridge.people.selectors import (
     person_has_hidden_addresses,
     person_has_hidden_sealed_cases,
     person_relationships,
-    person_search,
 )
 from casebridge.people.services import person_create
 from casebridge.web.decorators import current_user, signed_in
@@ -36,29 +36,7 @@ def search(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.POST or None)
     results = None
     if request.method == "POST" and form.is_valid():
-        terms = form.cleaned_data
-        try:
-            results = person_search(
-                user=user,
-                family_name=terms["family_name"],
-                given_name=terms["given_name"],
-                date_of_birth=terms["date_of_birth"],
-            )
-        except ApplicationError as error:
-            add_application_error(form, error)
-        else:
-            audit_record(
-                actor=user,
-                action="search",
-                object_type="person",
-                summary=f"Searched people: {len(results)} found",
-                changes={
-                    "family_name": terms["family_name"],
-                    "given_name": terms["given_name"],
-                    "date_of_birth": terms["date_of_birth"],
-                    "results": [str(person.id) for person in results],
-                },
-            )
+        results = search_from_form(user=user, form=form)
     can_create = permitted(user=user, action=Action.CREATE, resource=Resource.PERSON)
     return render(
         request,

@@ -7,7 +7,37 @@ from django import forms
 
 from casebridge.people.models import Person
 from casebridge.refuges.models import Stay
+from casebridge.refuges.services import MAX_BED_SPACES, RefugeAddress
 from casebridge.web.forms import DateField
+
+
+class RefugeForm(forms.Form):
+    name = forms.CharField(
+        label="Name partners know it by",
+        help_text="Never part of its address: the name is shown to coordinators and managers.",
+        max_length=120,
+        error_messages={"required": "Enter the refuge's name"},
+    )
+    bed_spaces = forms.IntegerField(
+        label="Bed spaces",
+        help_text="Households it takes at once: one woman and her children each.",
+        min_value=1,
+        max_value=MAX_BED_SPACES,
+        error_messages={"required": "Enter the number of bed spaces"},
+    )
+    line_1 = forms.CharField(label="Address line 1", max_length=200)
+    line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
+    town = forms.CharField(label="Town or city", max_length=100)
+    postcode = forms.CharField(label="Postcode", max_length=10)
+
+    def address(self) -> RefugeAddress:
+        data = self.cleaned_data
+        return RefugeAddress(
+            line_1=data["line_1"],
+            line_2=data["line_2"],
+            town=data["town"],
+            postcode=data["postcode"],
+        )
 
 
 class ArrivalForm(forms.Form):

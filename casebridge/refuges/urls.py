@@ -6,6 +6,7 @@ app_name = "refuges"
 
 urlpatterns = [
     path("refuges/", views.refuge_index, name="refuge_list"),
+    path("refuges/new/", views.refuge_new, name="refuge_new"),
     path("refuges/<uuid:refuge_id>/", views.refuge_detail, name="refuge_detail"),
     path("refuges/<uuid:refuge_id>/arrivals/", views.arrival_search, name="arrival_search"),
     path(

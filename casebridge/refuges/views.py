@@ -12,12 +12,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from casebridge.access.policy import AccessDenied, Action, Resource, authorize_stays
+from casebridge.access.policy import (
+    AccessDenied,
+    Action,
+    Resource,
+    authorize_stays,
+    permitted,
+    require_permission,
+)
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.people.forms import PersonSearchForm
-from casebridge.people.selectors import person_get, person_search
-from casebridge.refuges.forms import ArrivalForm, DepartureForm
+from casebridge.people.searching import search_from_form
+from casebridge.people.selectors import person_get
+from casebridge.refuges.forms import ArrivalForm, DepartureForm, RefugeForm
 from casebridge.refuges.selectors import (
     children_of,
     current_stays,
@@ -31,7 +39,7 @@ from casebridge.refuges.selectors import (
     refuge_occupancy,
     stay_get,
 )
-from casebridge.refuges.services import stay_begin, stay_end
+from casebridge.refuges.services import refuge_create, stay_begin, stay_end
 from casebridge.web.decorators import current_user, signed_in
 from casebridge.web.forms import add_application_error
 
@@ -62,7 +70,33 @@ def refuge_index(request: HttpRequest) -> HttpResponse:
             "addresses_shown": [str(pk) for pk in addresses],
         },
     )
-    return render(request, "refuges/refuge_list.html", {"rows": rows})
+    may_add = permitted(user=user, action=Action.CREATE, resource=Resource.REFUGE)
+    return render(request, "refuges/refuge_list.html", {"rows": rows, "may_add": may_add})
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def refuge_new(request: HttpRequest) -> HttpResponse:
+    """A provider records a refuge it runs; only its staff will see the address entered here."""
+    user = current_user(request)
+    require_permission(user=user, action=Action.CREATE, resource=Resource.REFUGE)
+    if user.agency is None:
+        raise AccessDenied(Action.CREATE, Resource.REFUGE)
+    form = RefugeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            refuge = refuge_create(
+                actor=user,
+                name=form.cleaned_data["name"],
+                provider=user.agency,
+                bed_spaces=form.cleaned_data["bed_spaces"],
+                address=form.address(),
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return redirect("refuges:refuge_detail", refuge_id=refuge.pk)
+    return render(request, "refuges/refuge_form.html", {"form": form, "provider": user.agency})
 
 
 @signed_in
@@ -112,30 +146,9 @@ def arrival_search(request: HttpRequest, refuge_id: UUID) -> HttpResponse:
     form = PersonSearchForm(request.POST or None)
     results = None
     if request.method == "POST" and form.is_valid():
-        terms = form.cleaned_data
-        try:
-            results = person_search(
-                user=user,
-                family_name=terms["family_name"],
-                given_name=terms["given_name"],
-                date_of_birth=terms["date_of_birth"],
-            )
-        except ApplicationError as error:
-            add_application_error(form, error)
-        else:
-            audit_record(
-                actor=user,
-                action="search",
-                object_type="person",
-                summary=f"Searched people for a refuge arrival: {len(results)} found",
-                changes={
-                    "refuge": str(refuge.pk),
-                    "family_name": terms["family_name"],
-                    "given_name": terms["given_name"],
-                    "date_of_birth": terms["date_of_birth"],
-                    "results": [str(person.id) for person in results],
-                },
-            )
+        results = search_from_form(
+            user=user, form=form, purpose="for a refuge arrival", context={"refuge": str(refuge.pk)}
+        )
     status = 400 if form.errors else 200
     return render(
         request,

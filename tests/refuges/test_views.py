@@ -260,3 +260,44 @@ def test_navigation_links_refuges_only_for_those_who_may_see_one(who, shown, sig
     content = signed_in_client(world.users()[who]).get(reverse("web:home")).content.decode()
     nav = content.split('id="navigation"')[1].split("</ul>")[0]
     assert (f'href="{reverse("refuges:refuge_list")}"' in nav) is shown
+
+
+# --- adding a refuge ---------------------------------------------------------------------------
+
+NEW_REFUGE = {
+    "name": "Willow House",
+    "bed_spaces": "8",
+    "line_1": "12 Hidden Lane",
+    "line_2": "",
+    "town": "Northbridge",
+    "postcode": "nb1 9zz",
+}
+
+
+def test_a_provider_adds_a_refuge_run_by_its_own_agency(signed_in_client):
+    world = make_refuge_world()
+    response = signed_in_client(world.worker).post(reverse("refuges:refuge_new"), NEW_REFUGE)
+    refuge = world.provider.refuges.get(name="Willow House")
+    assert response.status_code == 302
+    assert response.url == reverse("refuges:refuge_detail", args=[refuge.pk])
+    assert (refuge.bed_spaces, refuge.postcode, refuge.created_by) == (8, "NB1 9ZZ", world.worker)
+
+
+def test_a_refused_refuge_form_shows_what_was_typed(signed_in_client):
+    world = make_refuge_world()
+    response = signed_in_client(world.worker).post(
+        reverse("refuges:refuge_new"), NEW_REFUGE | {"bed_spaces": "0"}
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Willow House" in content and "12 Hidden Lane" in content
+    assert "govuk-error-summary" in content
+    assert not world.provider.refuges.filter(name="Willow House").exists()
+
+
+@pytest.mark.parametrize("who", ["council_worker", "coordinator", "manager", "auditor"])
+def test_only_providers_may_add_a_refuge(who, signed_in_client):
+    world = make_refuge_world()
+    client = signed_in_client(world.users()[who])
+    assert client.get(reverse("refuges:refuge_new")).status_code == 404
+    assert client.post(reverse("refuges:refuge_new"), NEW_REFUGE).status_code == 404

@@ -88,6 +88,7 @@ EXPECTED = {
     # Refuges: run by a housing provider no matrix user works for. The coordinator and managers
     # see occupancy figures (never the address); only the provider's staff record stays.
     "refuges:refuge_list": row("GET", 302, 404, 404, 200, 404, 200),
+    "refuges:refuge_new": row("GET", 302, 404, 404, 404, 404, 404),
     "refuges:refuge_detail": row("GET", 302, 404, 404, 200, 404, 200),
     "refuges:arrival_search": row("GET", 302, 404, 404, 404, 404, 404),
     "refuges:arrival": row("GET", 302, 404, 404, 404, 404, 404),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "casebridge.refuges",
     "casebridge.assessments",
     "casebridge.training",
+    "casebridge.analytics",
     "casebridge.access",
     "casebridge.audit",
     "casebridge.web",

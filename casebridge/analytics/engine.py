@@ -1,0 +1,156 @@
+"""The analytical engine: indicator definitions turned into Ibis expressions over the snapshot.
+
+The same expressions run on DuckDB (a borough on a laptop) or, through Ibis's PySpark backend,
+on Spark; nothing is computed row by row in Python. Each measure is one aggregate query.
+"""
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from numbers import Integral
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+from django.conf import settings
+
+from casebridge.analytics.periods import Period
+from casebridge.analytics.registry import Indicator
+from casebridge.analytics.snapshot import Snapshot
+
+Number = int | float
+DEFAULT_POPULATION = Path(__file__).parent / "population" / "northbridge.csv"
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: str
+    period: str
+    numerator: Number
+    denominator: Number | None
+    value: Number | None  # None when the denominator is nought
+
+
+@dataclass(frozen=True)
+class PopulationBand:
+    year: int
+    sex: str
+    age_from: int
+    age_to: int
+    people: int
+
+
+def population_file() -> Path:
+    return Path(getattr(settings, "CASEBRIDGE_POPULATION_FILE", "") or DEFAULT_POPULATION)
+
+
+def read_population(path: Path) -> list[PopulationBand]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            PopulationBand(
+                int(row["year"]),
+                row["sex"],
+                int(row["age_from"]),
+                int(row["age_to"]),
+                int(row["people"]),
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+class Engine:
+    """Computes figures from one snapshot on one backend connection."""
+
+    def __init__(
+        self, *, snapshot: Snapshot, connection: Any = None, population: Path | None = None
+    ) -> None:
+        self.snapshot = snapshot
+        self.connection = connection if connection is not None else ibis.duckdb.connect()
+        self.population = read_population(population or population_file())
+        self._tables: dict[str, ir.Table] = {}
+
+    def table(self, name: str) -> ir.Table:
+        if name not in self._tables:
+            self._tables[name] = self.connection.read_parquet(
+                str(self.snapshot.path(name)), table_name=f"snapshot_{name}"
+            )
+        return self._tables[name]
+
+    # --- measures ----------------------------------------------------------------------------
+
+    def rows(self, measure: dict[str, Any], period: Period) -> ir.Table:
+        """The rows a measure counts in a period (also what a drill-down lists)."""
+        table = self.table(measure["table"])
+        conditions = [_condition(table[column], test) for column, test in _where(measure)]
+        conditions.append(_in_period(table, measure, period))
+        return table.filter(conditions)
+
+    def measure(self, measure: dict[str, Any], period: Period) -> Number:
+        if "population" in measure:
+            return self._population(measure["population"], period)
+        rows = self.rows(measure, period)
+        total = rows[measure["sum"]].sum() if "sum" in measure else rows.count()
+        value = self.connection.execute(total)
+        return int(value) if isinstance(value, Integral) else float(value or 0)
+
+    def _population(self, wanted: dict[str, Any], period: Period) -> int:
+        year = period.start.year
+        low, high = wanted.get("min_age", 0), wanted.get("max_age", 200)
+        return int(
+            sum(
+                band.people
+                for band in self.population
+                if band.year == year
+                and wanted.get("sex", band.sex) == band.sex
+                and band.age_from >= low
+                and band.age_to <= high
+            )
+        )
+
+    # --- indicators --------------------------------------------------------------------------
+
+    def figure(self, indicator: Indicator, period: Period) -> Figure:
+        numerator = self.measure(indicator.numerator, period)
+        if indicator.denominator is None:
+            return Figure(indicator.id, period.label, numerator, None, numerator)
+        denominator = self.measure(indicator.denominator, period)
+        scale = 100 if indicator.unit == "percent" else indicator.per or 1
+        value = scale * numerator / denominator if denominator else None
+        return Figure(indicator.id, period.label, numerator, denominator, value)
+
+    def figures(self, indicators: Iterable[Indicator], periods: Iterable[Period]) -> list[Figure]:
+        periods = list(periods)
+        return [self.figure(ind, period) for ind in indicators for period in periods]
+
+
+def _where(measure: dict[str, Any]) -> list[tuple[str, Any]]:
+    return list(measure.get("where", {}).items())
+
+
+def _condition(column: ir.Column, test: Any) -> ir.BooleanValue:
+    if isinstance(test, list):
+        return column.isin(test)
+    if isinstance(test, dict):
+        ((operator, operand),) = test.items()
+        return {
+            "gt": column > operand,
+            "gte": column >= operand,
+            "lt": column < operand,
+            "lte": column <= operand,
+            "ne": column != operand,
+        }[operator]
+    return column == test
+
+
+def _in_period(table: ir.Table, measure: dict[str, Any], period: Period) -> ir.BooleanValue:
+    start, end = ibis.literal(period.start), ibis.literal(period.end)
+    if "date" in measure:
+        return table[measure["date"]].between(start, end)
+    if "overlaps" in measure:
+        begins, ends = (table[column] for column in measure["overlaps"])
+        return (begins <= end) & (ends.isnull() | (ends >= start))
+    entered, left = table["entered_on"], table["left_on"]
+    if measure["as_at"] == "start":  # in the state as the first day began
+        return (entered < start) & (left.isnull() | (left >= start))
+    return (entered <= end) & (left.isnull() | (left > end))  # as the last day ended

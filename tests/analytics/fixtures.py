@@ -1,0 +1,61 @@
+"""Hand-built records with known answers, and a snapshot of them for the engine."""
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from casebridge.analytics.engine import Engine
+from casebridge.analytics.snapshot import take_snapshot
+from casebridge.pathways.models import Case, CaseEvent, MaracReferral, Pathway, ReferralCriterion
+from tests.factories import CaseFactory, PersonFactory
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
+
+
+def marac_referral(
+    referred_at: datetime, *, repeat: bool = False, children: int = 0, relationship="partner"
+) -> Case:
+    case = CaseFactory(referred_at=referred_at, subject=PersonFactory())
+    CaseEvent.objects.create(
+        case=case, occurred_at=referred_at, kind=CaseEvent.Kind.REFERRED, to_state="referred"
+    )
+    MaracReferral.objects.create(
+        case=case,
+        relationship=relationship,
+        victim_aware=True,
+        children_in_household=children,
+        victim_sex="female",
+        victim_ethnicity="white",
+        victim_disability="no",
+        victim_sexual_orientation="heterosexual",
+        victim_age=30,
+    )
+    if repeat:
+        ReferralCriterion.objects.create(case=case, code="repeat", label="Repeat", evidence="")
+    return case
+
+
+def pathway_case(code: str, referred_at: datetime, *moves: tuple[str, datetime]) -> Case:
+    """A case in ``code`` moved through states (to_state, when), as its timeline records."""
+    pathway = Pathway.objects.get(code=code)
+    case = CaseFactory(pathway=pathway, referred_at=referred_at, state=pathway.initial_state)
+    CaseEvent.objects.create(
+        case=case, occurred_at=referred_at, kind=CaseEvent.Kind.REFERRED, to_state=case.state
+    )
+    for state, when in moves:
+        CaseEvent.objects.create(
+            case=case, occurred_at=when, kind=CaseEvent.Kind.TRANSITION, to_state=state
+        )
+    return case
+
+
+def engine_for(directory: Path) -> Engine:
+    return Engine(snapshot=take_snapshot(directory=directory))
+
+
+def day(year: int, month: int, dd: int) -> date:
+    return date(year, month, dd)

@@ -42,7 +42,7 @@ class PopulationBand:
 
 
 def population_file() -> Path:
-    return Path(getattr(settings, "CASEBRIDGE_POPULATION_FILE", "") or DEFAULT_POPULATION)
+    return Path(settings.CASEBRIDGE_POPULATION_FILE or DEFAULT_POPULATION)
 
 
 def read_population(path: Path) -> list[PopulationBand]:
@@ -90,7 +90,8 @@ class Engine:
         if "population" in measure:
             return self._population(measure["population"], period)
         rows = self.rows(measure, period)
-        total = rows[measure["sum"]].sum() if "sum" in measure else rows.count()
+        # An empty sum is NULL in SQL; both engines must say nought.
+        total = rows[measure["sum"]].sum().coalesce(0) if "sum" in measure else rows.count()
         value = self.connection.execute(total)
         return int(value) if isinstance(value, Integral) else float(value or 0)
 

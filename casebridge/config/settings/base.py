@@ -206,5 +206,8 @@ BREAK_GLASS_MINUTES = int(os.environ.get("CASEBRIDGE_BREAK_GLASS_MINUTES", "60")
 CASEBRIDGE_INSTRUMENT_DIRS = [
     d.strip() for d in os.environ.get("CASEBRIDGE_INSTRUMENT_DIRS", "").split(":") if d.strip()
 ]
+# Mid-year population estimates (CSV: year,sex,age_from,age_to,people) that rates divide by;
+# empty uses the demo borough's synthetic estimates.
+CASEBRIDGE_POPULATION_FILE = os.environ.get("CASEBRIDGE_POPULATION_FILE", "")
 # Demo conveniences (printing one-time codes for demo users) are off unless a setting turns them on.
 CASEBRIDGE_DEMO = False

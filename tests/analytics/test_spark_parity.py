@@ -1,0 +1,71 @@
+"""The full indicator set gives the same value on Spark as on DuckDB, from one snapshot."""
+
+import pytest
+from django.db import connection
+from pyspark.sql import SparkSession
+
+from casebridge.analytics.engine import Engine
+from casebridge.analytics.periods import parse_period
+from casebridge.analytics.registry import registry
+from casebridge.analytics.snapshot import take_snapshot
+from casebridge.analytics.spark import spark_connection
+from casebridge.incidents.models import Incident
+from tests.analytics.fixtures import at, marac_referral, pathway_case
+from tests.factories import AgencyFactory, PersonFactory
+from tests.refuges.factories import RefugeFactory, StayFactory, add_child
+
+pytestmark = [
+    pytest.mark.django_db,
+    # The engines read the same Parquet snapshot whichever database it came from: comparing
+    # them once (in the SQLite run) is enough, and a Spark session costs half a minute.
+    pytest.mark.skipif(
+        connection.vendor != "sqlite", reason="engine parity is checked in the SQLite run"
+    ),
+]
+
+
+def _records() -> None:
+    police = AgencyFactory(kind="police")
+    for month, repeat, children in ((1, False, 2), (4, True, 0), (5, False, 1), (9, False, 3)):
+        marac_referral(at(2022, month, 3), repeat=repeat, children=children)
+    marac_referral(at(2022, 6, 4), relationship="family")
+    for month in (2, 4, 7):
+        Incident.objects.create(
+            reporting_agency=police,
+            reference=f"CAD-{month}",
+            category=Incident.Category.DOMESTIC_ABUSE,
+            occurred_at=at(2022, month, 9),
+            victim=PersonFactory(),
+        )
+    pathway_case("idva", at(2022, 4, 2), ("active", at(2022, 4, 5)), ("closed", at(2022, 8, 1)))
+    pathway_case("idva", at(2022, 5, 2), ("declined", at(2022, 5, 6)))
+    pathway_case("sanctuary", at(2022, 5, 1), ("surveyed", at(2022, 5, 20)))
+    pathway_case(
+        "pp-adult",
+        at(2021, 12, 1),
+        ("engaged", at(2022, 1, 4)),
+        ("in_programme", at(2022, 2, 1)),
+        ("completed", at(2022, 7, 1)),
+    )
+    stay = StayFactory(refuge=RefugeFactory(), arrived_on=at(2022, 3, 1).date())
+    add_child(stay, PersonFactory())
+
+
+def test_every_indicator_has_the_same_value_on_spark_as_on_duckdb(tmp_path):
+    _records()
+    snapshot = take_snapshot(directory=tmp_path)
+    periods = parse_period("Q3 22/23").previous_quarters(4)
+    indicators = list(registry().values())
+    on_duckdb = Engine(snapshot=snapshot).figures(indicators, periods)
+    spark_engine = Engine(snapshot=snapshot, connection=spark_connection())
+    try:
+        on_spark = spark_engine.figures(indicators, periods)
+    finally:
+        SparkSession.getActiveSession().stop()
+    assert len(on_duckdb) == len(indicators) * 4
+    assert any(figure.numerator for figure in on_duckdb)  # the fixture exercises the set
+    for duck, spark in zip(on_duckdb, on_spark, strict=True):
+        assert (spark.indicator, spark.period) == (duck.indicator, duck.period)
+        assert spark.numerator == duck.numerator, duck
+        assert spark.denominator == duck.denominator, duck
+        assert spark.value == pytest.approx(duck.value), duck

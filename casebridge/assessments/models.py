@@ -120,6 +120,11 @@ class Assessment(models.Model):
         return str(band.get("colour", "grey"))
 
     @property
+    def stage_label(self) -> str:
+        stages = self.instrument.definition.get("stages", [])
+        return next((s["label"] for s in stages if s["code"] == self.stage), self.stage)
+
+    @property
     def judgement_band_label(self) -> str:
         if not self.professional_judgement_band:
             return ""

@@ -11,4 +11,9 @@ urlpatterns = [
         name="new",
     ),
     path("assessments/<uuid:assessment_id>/", views.detail, name="detail"),
+    path(
+        "people/<uuid:person_id>/assessments/<slug:instrument_code>/progress/",
+        views.progress,
+        name="progress",
+    ),
 ]

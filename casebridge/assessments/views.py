@@ -12,6 +12,7 @@ from casebridge.assessments.models import Assessment
 from casebridge.assessments.selectors import (
     assessment_get,
     current_instrument,
+    progress_by_area,
     referral_criteria_met,
 )
 from casebridge.assessments.services import assessment_complete
@@ -106,5 +107,46 @@ def detail(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             "answers": answers,
             "max_score": engine.score_range(assessment.instrument.definition)[1],
             "criteria": _criteria_labels(assessment),
+        },
+    )
+
+
+def _signed(change: int | None) -> str:
+    if change is None:
+        return ""
+    return f"+{change}" if change > 0 else str(change).replace("-", "\N{MINUS SIGN}")
+
+
+@signed_in
+def progress(request: HttpRequest, person_id: UUID, instrument_code: str) -> HttpResponse:
+    """Each area's score at each stage of a staged instrument, and the change, for a person."""
+    user = current_user(request)
+    person = person_get(user=user, person_id=person_id)
+    instrument = current_instrument(code=instrument_code)
+    stages = instrument.definition.get("stages", []) if instrument is not None else []
+    if instrument is None or not stages:
+        raise Http404
+    areas = progress_by_area(user=user, person=person, instrument=instrument)
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="person",
+        object_id=person.pk,
+        summary=f"Viewed progress on {instrument.name}",
+        changes={"instrument": instrument.code},
+    )
+    rows = [
+        (area, [area.by_stage[stage["code"]] for stage in stages], _signed(area.change))
+        for area in areas
+    ]
+    return render(
+        request,
+        "assessments/progress.html",
+        {
+            "person": person,
+            "instrument": instrument,
+            "stages": stages,
+            "rows": rows,
+            "scored": any(value is not None for area in areas for value in area.by_stage.values()),
         },
     )

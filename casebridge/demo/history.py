@@ -27,8 +27,10 @@ from casebridge.demo.casework import PlannedCasework
 from casebridge.demo.hearings import Hearing, agenda_built_at, meeting_end, meeting_start
 from casebridge.demo.marac import PlannedReferral
 from casebridge.demo.organisation import coordinator, practitioners
+from casebridge.demo.programmes import schedule_programmes
 from casebridge.demo.refuges import schedule_refuges
 from casebridge.demo.setup import Organisation
+from casebridge.demo.support import schedule_support
 from casebridge.demo.training import schedule_training
 from casebridge.incidents.models import Incident
 from casebridge.incidents.services import incident_record
@@ -123,6 +125,8 @@ def replay_history(
             _plan_casework(replay, index, planned, planned.casework, idva)
     schedule_refuges(replay)
     schedule_training(replay)
+    schedule_programmes(replay)
+    schedule_support(replay)
     steps = sorted(replay.steps)
     reported = time.perf_counter()
     with time_machine.travel(steps[0].at if steps else AS_OF, tick=False) as clock:

@@ -1,8 +1,11 @@
 """Replaying two years of the GP programme and of domestic-abuse training through the services.
 
-About 30 GP surgeries are listed on the first day; about a third engage with the programme over
-the two years, are trained (partly, then fully), and now and then one withdraws. Surgeries in the
-programme refer a few patients a month to its advocates (counts, no names). The partnership runs
+The borough's 51 GP surgeries are listed on the first day with their history in the programme
+since it was commissioned (2018): each engaged, was trained (partly, then fully) or withdrew on
+the dates recorded, some before the period and some during it, so that at its end 25 are fully
+trained, 8 partially trained, 8 engaged, 9 not engaged and 1 has withdrawn (the source report,
+2.6.2, counts 25, 8, 8 and 9 of 51, leaving one unaccounted for). Surgeries in the programme refer
+about 51 patients a year to its advocates (counts, no names). The partnership runs
 about four training sessions a month across its courses, attended by staff of the demo agencies.
 
 Everything is planned here, from ``random.Random(f"{seed}:training")``, and written by steps added
@@ -38,17 +41,31 @@ from casebridge.training.services import (
 if TYPE_CHECKING:
     from casebridge.demo.history import Replay
 
-SURGERIES = 30
-ENGAGING = 10
+# Each surgery's status at the end of the period: the source's counts, and its one surgery
+# unaccounted for taken to have withdrawn.
+FINAL_STATUSES: dict[str, int] = {
+    Engagement.FULLY_TRAINED: 25,
+    Engagement.PARTIALLY_TRAINED: 8,
+    Engagement.ENGAGED: 8,
+    Engagement.NOT_ENGAGED: 9,
+    Engagement.WITHDRAWN: 1,
+}
+SURGERIES = sum(FINAL_STATUSES.values())
+PROGRAMME_FROM = date(2018, 4, 1)  # commissioned then; surgeries are counted from that day
+DAYS_BETWEEN_STEPS = (45, 200)
 SESSIONS_A_MONTH = (3, 5)
-REFERRALS_A_MONTH = (2, 5)
+REFERRALS_A_MONTH = (3, 5)  # with now and then two on one day: about 51 a year
+TWO_ON_A_DAY = 0.07
 
 PLACES = (
     "Station Road", "Church Lane", "Oakleigh", "Millbrook", "High Street", "Parkview", "Westgate",
     "Riverside", "Hillcrest", "Green Lanes", "Brookfield", "Elm Grove", "Northbridge Central",
     "Kingsway", "Cedar House", "Fernhill", "Willow Tree", "Market Square", "Beacon", "Hollybush",
     "Ashcombe", "Larkspur", "Meadowside", "Old Town", "Priory", "Southfields", "Victoria Park",
-    "Woodside", "Chapel End", "Queens Road", "Orchard", "Harbour",
+    "Woodside", "Chapel End", "Queens Road", "Orchard", "Harbour", "Ashford Lane", "Bridge Street",
+    "Canal Side", "Deansgate", "East Barnfield", "Fairway", "Glebe", "Hartley Road", "Ivy Lodge",
+    "Juniper", "Kestrel", "Lime Tree", "Mill Lane", "Newlands", "Oak Tree", "Pembroke",
+    "Quarry Hill", "Rosehill", "Stonegate", "Tudor", "Upper Green", "Vale", "Wharf Road",
 )  # fmt: skip
 KINDS = ("Surgery", "Medical Centre", "Health Centre", "Medical Practice", "Family Practice")
 
@@ -131,27 +148,44 @@ def _months() -> list[tuple[int, int]]:
     return months
 
 
+def _steps_to(rng: random.Random, final: str) -> list[str]:
+    """The statuses a surgery went through, from not engaged, to end ``final``."""
+    if final == Engagement.NOT_ENGAGED:
+        return []
+    if final == Engagement.ENGAGED:
+        return [Engagement.ENGAGED]
+    if final == Engagement.PARTIALLY_TRAINED:
+        return [Engagement.ENGAGED, Engagement.PARTIALLY_TRAINED]
+    if final == Engagement.WITHDRAWN:  # staff who were trained left
+        return [Engagement.ENGAGED, Engagement.PARTIALLY_TRAINED, Engagement.WITHDRAWN]
+    # Now and then a practice trains everyone at once.
+    if rng.random() < 0.2:
+        return [Engagement.ENGAGED, Engagement.FULLY_TRAINED]
+    return [Engagement.ENGAGED, Engagement.PARTIALLY_TRAINED, Engagement.FULLY_TRAINED]
+
+
 def _plan_surgeries(rng: random.Random) -> list[PlannedSurgery]:
+    """Each surgery's dated history, ending in its share of ``FINAL_STATUSES`` on the last day.
+
+    A surgery's first step falls anywhere from the programme's start to the latest day that
+    leaves room for the rest, so some histories are over before the period and some run in it.
+    """
     names = rng.sample(PLACES, SURGERIES)
     codes = rng.sample(range(100, 1000), SURGERIES)
-    surgeries = [
-        PlannedSurgery(name=f"{place} {rng.choice(KINDS)}", code=f"N81{code:03d}")
-        for place, code in zip(names, codes, strict=True)
-    ]
-    for surgery in rng.sample(surgeries, ENGAGING):
-        day = PERIOD_START + timedelta(days=rng.randint(20, 450))
-        steps = [Engagement.ENGAGED, Engagement.PARTIALLY_TRAINED, Engagement.FULLY_TRAINED]
-        # Now and then a practice trains everyone at once, or withdraws when staff leave.
-        if rng.random() < 0.2:
-            steps = [Engagement.ENGAGED, Engagement.FULLY_TRAINED]
-        if rng.random() < 0.15:
-            steps = [Engagement.ENGAGED, Engagement.PARTIALLY_TRAINED, Engagement.WITHDRAWN]
-        for status in steps:
-            if day > PERIOD_END:
-                break
-            day = next_weekday(day)
+    finals = [status for status, count in FINAL_STATUSES.items() for _ in range(count)]
+    rng.shuffle(finals)
+    surgeries = []
+    for place, code, final in zip(names, codes, finals, strict=True):
+        surgery = PlannedSurgery(name=f"{place} {rng.choice(KINDS)}", code=f"N81{code:03d}")
+        steps = _steps_to(rng, final)
+        gaps = [rng.randint(*DAYS_BETWEEN_STEPS) for _ in steps[1:]]
+        # Leave a few days for the weekend moves, so the last step stays in the period.
+        latest = PERIOD_END - timedelta(days=sum(gaps) + 3 * len(steps) + 7)
+        day = PROGRAMME_FROM + timedelta(days=rng.randint(20, (latest - PROGRAMME_FROM).days))
+        for number, status in enumerate(steps):
+            day = next_weekday(day + timedelta(days=gaps[number - 1] if number else 0))
             surgery.changes.append((day, status))
-            day += timedelta(days=rng.randint(45, 200))
+        surgeries.append(surgery)
     return surgeries
 
 
@@ -166,18 +200,21 @@ def _schedule_surgeries(replay: "Replay", rng: random.Random, written: Written) 
                 actor=analyst,
                 name=surgery.name,
                 practice_code=surgery.code,
-                known_from=PERIOD_START,
+                known_from=PROGRAMME_FROM,
             )
 
-        replay.at(listed_at + timedelta(minutes=index), register)
-        for day, status in surgery.changes:
+        listed = listed_at + timedelta(minutes=index)
+        replay.at(listed, register)
+        for number, (day, status) in enumerate(surgery.changes, start=1):
 
             def change(index: int = index, day: date = day, status: str = status) -> None:
                 surgery_status_change(
                     actor=analyst, surgery=written.surgeries[index], status=status, effective_on=day
                 )
 
-            replay.at(at_office_time(rng, day), change)
+            # Changes before the period are entered when the surgery is listed, in order.
+            at = at_office_time(rng, day) if day >= PERIOD_START else listed
+            replay.at(at + timedelta(seconds=number), change)
     for year, month in _months():
         for _ in range(rng.randint(*REFERRALS_A_MONTH)):
             day = _weekday_in(rng, year, month)
@@ -185,7 +222,7 @@ def _schedule_surgeries(replay: "Replay", rng: random.Random, written: Written) 
             if not referring:
                 continue
             index = rng.choice(referring)
-            count = 1 if rng.random() < 0.85 else 2
+            count = 2 if rng.random() < TWO_ON_A_DAY else 1
 
             def refer(index: int = index, day: date = day, count: int = count) -> None:
                 referral_record(

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,9 +31,18 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def tiny_borough_once(django_db_setup, django_db_blocker):
+    """The tiny borough, loaded once for this module inside a transaction rolled back at its
+    end (loading takes seconds; each test still runs in its own savepoint)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield run("demo_data", "--size", "tiny", "--seed", "2022")
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def tiny_borough(db):
-    return run("demo_data", "--size", "tiny", "--seed", "2022")
+def tiny_borough(tiny_borough_once, db):
+    return tiny_borough_once
 
 
 def replayed_people() -> QuerySet[Person]:

@@ -95,6 +95,12 @@ class Engine:
         value = self.connection.execute(total)
         return int(value) if isinstance(value, Integral) else float(value or 0)
 
+    def records(self, measure: dict[str, Any], period: Period) -> int:
+        """How many snapshot rows a measure reads in a period (a figure's provenance)."""
+        if "population" in measure:
+            return 0
+        return int(self.connection.execute(self.rows(measure, period).count()))
+
     def _population(self, wanted: dict[str, Any], period: Period) -> int:
         year = period.start.year
         low, high = wanted.get("min_age", 0), wanted.get("max_age", 200)

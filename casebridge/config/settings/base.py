@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "casebridge.assessments",
     "casebridge.training",
     "casebridge.analytics",
+    "casebridge.reports",
     "casebridge.access",
     "casebridge.audit",
     "casebridge.web",

@@ -30,6 +30,7 @@ class Figure:
     numerator: Number
     denominator: Number | None
     value: Number | None  # None when the denominator is nought
+    records: int  # snapshot rows behind the numerator (its provenance)
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,13 @@ class Engine:
         value = self.connection.execute(total)
         return int(value) if isinstance(value, Integral) else float(value or 0)
 
-    def records(self, measure: dict[str, Any], period: Period) -> int:
-        """How many snapshot rows a measure reads in a period (a figure's provenance)."""
+    def records(self, measure: dict[str, Any], value: Number, period: Period) -> int:
+        """How many snapshot rows a measure with this ``value`` read (a figure's provenance):
+        a count is its own; only a sum needs counting again."""
         if "population" in measure:
             return 0
+        if "sum" not in measure:
+            return int(value)
         return int(self.connection.execute(self.rows(measure, period).count()))
 
     def _population(self, wanted: dict[str, Any], period: Period) -> int:
@@ -119,12 +123,13 @@ class Engine:
 
     def figure(self, indicator: Indicator, period: Period) -> Figure:
         numerator = self.measure(indicator.numerator, period)
+        records = self.records(indicator.numerator, numerator, period)
         if indicator.denominator is None:
-            return Figure(indicator.id, period.label, numerator, None, numerator)
+            return Figure(indicator.id, period.label, numerator, None, numerator, records)
         denominator = self.measure(indicator.denominator, period)
         scale = 100 if indicator.unit == "percent" else indicator.per or 1
         value = scale * numerator / denominator if denominator else None
-        return Figure(indicator.id, period.label, numerator, denominator, value)
+        return Figure(indicator.id, period.label, numerator, denominator, value, records)
 
     def figures(self, indicators: Iterable[Indicator], periods: Iterable[Period]) -> list[Figure]:
         periods = list(periods)

@@ -26,6 +26,7 @@ class Row:
     indicator: Indicator
     cells: list[str]  # one per quarter, as printed
     values: list[float | None]  # one per quarter; None where suppressed or undefined
+    records: int  # snapshot rows behind the figures, over the quarters
 
 
 @dataclass(frozen=True)
@@ -85,14 +86,15 @@ def _published(
 
 
 def _row(engine: Engine, indicator: Indicator, quarters: list[Period], **publish: Any) -> Row:
-    values, cells = [], []
+    values, cells, records = [], [], 0
     for quarter in quarters:
         figure = engine.figure(indicator, quarter)
+        records += figure.records
         value = _published(figure, indicator, **publish)
         suppressed = value is None and figure.value is not None
         values.append(value)
         cells.append(SUPPRESSED if suppressed else _format(indicator, value))
-    return Row(indicator, cells, values)
+    return Row(indicator, cells, values, records)
 
 
 def build_report(
@@ -123,13 +125,7 @@ def build_report(
         return quarters[-1].label if name == "period" else row(name).cells[-1]
 
     narrative = [PLACEHOLDER.sub(fill, " ".join(text.split())) for text in definition["narrative"]]
-    sources = [
-        Source(
-            rows[i].indicator,
-            sum(engine.records(rows[i].indicator.numerator, quarter) for quarter in quarters),
-        )
-        for i in rows
-    ]
+    sources = [Source(row.indicator, row.records) for row in rows.values()]
     return BoardReport(
         title=definition["title"],
         edition=edition,

@@ -10,6 +10,10 @@ class Incident(models.Model):
     """A reported incident (a police-recorded domestic-abuse incident, say) and who was involved.
 
     Rules such as MARAC's "potential escalation" count these; partner extracts load them.
+    ``category`` is what was recorded (an offence class, or a domestic incident with no further
+    class); ``domestic_abuse`` is the police's domestic-abuse flag, so an offence can be both
+    domestic-abuse related and violence with injury. An incident of category "domestic abuse"
+    always carries the flag.
     """
 
     class Category(models.TextChoices):
@@ -17,10 +21,29 @@ class Incident(models.Model):
         VIOLENCE_WITH_INJURY = "violence_with_injury", "Violence with injury"
         OTHER = "other", "Other"
 
+    class Outcome(models.TextChoices):
+        """Home Office crime outcome types, grouped as partnership reports use them. Which of
+        them count as a sanction detection is the indicators' business (data), not this list's."""
+
+        CHARGE_SUMMONS = "charge_summons", "Charged or summonsed"
+        CAUTION = "caution", "Caution (adult or youth)"
+        TAKEN_INTO_CONSIDERATION = "taken_into_consideration", "Taken into consideration"
+        PENALTY_NOTICE = "penalty_notice", "Penalty notice for disorder"
+        COMMUNITY_RESOLUTION = "community_resolution", "Community resolution"
+        EVIDENTIAL_DIFFICULTIES = (
+            "evidential_difficulties",
+            "No further action: evidential difficulties",
+        )
+        NO_SUSPECT = "no_suspect", "No further action: no suspect identified"
+        UNDER_INVESTIGATION = "under_investigation", "Under investigation"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reporting_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="incidents")
     reference = models.CharField(max_length=40, help_text="The reporting agency's own reference.")
     category = models.CharField(max_length=24, choices=Category.choices)
+    domestic_abuse = models.BooleanField(
+        default=False, help_text="Flagged by the reporting agency as domestic-abuse related."
+    )
     occurred_at = models.DateTimeField()
     victim = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="incidents_as_victim", null=True, blank=True
@@ -28,12 +51,23 @@ class Incident(models.Model):
     suspect = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="incidents_as_suspect", null=True, blank=True
     )
+    outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
+    outcome_on = models.DateField(null=True, blank=True, help_text="When the outcome was given.")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["reporting_agency", "reference"], name="incident_unique_reference"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(category="domestic_abuse") | models.Q(domestic_abuse=True),
+                name="incident_domestic_abuse_flagged",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome="", outcome_on__isnull=True)
+                | (~models.Q(outcome="") & models.Q(outcome_on__isnull=False)),
+                name="incident_outcome_dated",
             ),
         ]
         indexes = [models.Index(fields=["victim", "occurred_at"], name="incident_victim_time")]

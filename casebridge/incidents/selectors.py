@@ -4,6 +4,8 @@ from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
+from django.db.models import Q
+
 from casebridge.incidents.models import Incident
 
 
@@ -16,11 +18,20 @@ def incidents_involving_victim(
     until: datetime,
 ) -> list[Incident]:
     """Incidents of one category reported by one kind of agency, with any of these person
-    records as the victim, that occurred in [since, until]."""
+    records as the victim, that occurred in [since, until].
+
+    "Domestic abuse" means every incident flagged as domestic-abuse related, whatever else it
+    was recorded as (a domestic violence-with-injury offence is a domestic-abuse incident too).
+    """
+    matching = (
+        Q(domestic_abuse=True)
+        if category == Incident.Category.DOMESTIC_ABUSE
+        else Q(category=category)
+    )
     return list(
         Incident.objects.filter(
+            matching,
             victim_id__in=person_ids,
-            category=category,
             reporting_agency__kind=reporting_agency_kind,
             occurred_at__gte=since,
             occurred_at__lte=until,

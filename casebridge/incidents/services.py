@@ -1,15 +1,28 @@
-"""Recording incidents against people's records."""
+"""Recording incidents against people's records, and the outcomes the police give them."""
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db import transaction
+from django.utils import timezone
 
-from casebridge.access.policy import Action, authorize
+from casebridge.access.policy import AccessDenied, Action, authorize, visible
 from casebridge.accounts.models import User
-from casebridge.audit.services import audit_record
+from casebridge.audit.services import audit_record, field_changes
 from casebridge.core.errors import ApplicationError
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Person
+
+
+def _flagged(category: str, domestic_abuse: bool) -> bool:
+    # A domestic-abuse incident is flagged whatever the caller says (the database insists).
+    return domestic_abuse or category == Incident.Category.DOMESTIC_ABUSE
+
+
+def _check_category(category: str) -> None:
+    if category not in Incident.Category.values:
+        raise ApplicationError(f"{category!r} is not an incident category.", field="category")
 
 
 @transaction.atomic
@@ -21,20 +34,27 @@ def incident_record(
     occurred_at: datetime,
     victim: Person,
     suspect: Person | None = None,
+    domestic_abuse: bool = False,
 ) -> Incident:
     """Record an incident reported by the actor's agency. Recording it changes the people's
-    records, so the actor must be allowed to change them."""
+    records, so the actor must be allowed to change them.
+
+    ``domestic_abuse`` is the domestic-abuse flag: an offence of another category (violence
+    with injury, say) can carry it; a "domestic abuse" incident always does.
+    """
     authorize(user=actor, action=Action.CHANGE, obj=victim)
     if suspect is not None:
         authorize(user=actor, action=Action.CHANGE, obj=suspect)
     if actor.agency is None:
         raise ApplicationError("Only a member of an agency can record an incident.")
+    _check_category(category)
     if Incident.objects.filter(reporting_agency=actor.agency, reference=reference).exists():
         raise ApplicationError(f"Incident {reference} is already recorded.", field="reference")
     incident = Incident.objects.create(
         reporting_agency=actor.agency,
         reference=reference,
         category=category,
+        domestic_abuse=_flagged(category, domestic_abuse),
         occurred_at=occurred_at,
         victim=victim,
         suspect=suspect,
@@ -45,6 +65,119 @@ def incident_record(
         object_type="incident",
         object_id=incident.pk,
         summary=f"Recorded {incident.get_category_display().lower()} incident {reference}",
-        changes={"victim": str(victim.pk), "suspect": str(suspect.pk) if suspect else None},
+        changes={
+            "victim": str(victim.pk),
+            "suspect": str(suspect.pk) if suspect else None,
+            "domestic_abuse": incident.domestic_abuse,
+        },
+    )
+    return incident
+
+
+@dataclass(frozen=True)
+class IncidentDetails:
+    """One row of a partner's incident extract."""
+
+    reference: str
+    category: str
+    occurred_at: datetime
+    victim: Person
+    suspect: Person | None = None
+    domestic_abuse: bool = False
+
+
+@transaction.atomic
+def incidents_import(
+    *, actor: User, incidents: Sequence[IncidentDetails], source: str
+) -> list[Incident]:
+    """Record a reporting agency's extract of incidents in one transaction with one audit entry
+    (a police force's daily domestic-abuse extract, say).
+
+    The same rules as ``incident_record``, checked for the whole extract at once: the actor must
+    be allowed to change every victim and suspect, and no reference may be recorded already
+    (nor repeat within the extract). Nothing is recorded if any row breaks them.
+    """
+    if actor.agency is None:
+        raise ApplicationError("Only a member of an agency can record an incident.")
+    people = {row.victim.pk for row in incidents} | {
+        row.suspect.pk for row in incidents if row.suspect is not None
+    }
+    changeable = set(
+        visible(
+            user=actor, action=Action.CHANGE, queryset=Person.objects.filter(pk__in=people)
+        ).values_list("pk", flat=True)
+    )
+    if refused := people - changeable:
+        raise AccessDenied(Action.CHANGE, "person", sorted(map(str, refused))[0])
+    for row in incidents:
+        _check_category(row.category)
+    references = [row.reference for row in incidents]
+    known = Incident.objects.filter(reporting_agency=actor.agency, reference__in=references)
+    if len(set(references)) < len(references) or known.exists():
+        raise ApplicationError("The extract repeats incidents already recorded.")
+    created = Incident.objects.bulk_create(
+        Incident(
+            reporting_agency=actor.agency,
+            reference=row.reference,
+            category=row.category,
+            domestic_abuse=_flagged(row.category, row.domestic_abuse),
+            occurred_at=row.occurred_at,
+            victim=row.victim,
+            suspect=row.suspect,
+        )
+        for row in incidents
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        object_type="incident",
+        summary=f"Recorded {len(created)} incidents from {source}",
+        changes={
+            "count": len(created),
+            "source": source,
+            "incidents": [str(incident.pk) for incident in created],
+        },
+    )
+    return created
+
+
+@transaction.atomic
+def incident_outcome_record(
+    *, actor: User, incident: Incident, outcome: str, outcome_on: date
+) -> Incident:
+    """Record the outcome the reporting agency gave an incident (a charge, a caution, no further
+    action...), replacing any earlier one such as "under investigation".
+
+    Only the agency that reported the incident gives it an outcome, and, as for recording it,
+    the actor must be allowed to change the people's records.
+    """
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if actor.agency_id is None or actor.agency_id != incident.reporting_agency_id:
+        raise AccessDenied(Action.CHANGE, "incident", incident.pk)
+    for person in (incident.victim, incident.suspect):
+        if person is not None:
+            authorize(user=actor, action=Action.CHANGE, obj=person)
+    if outcome not in Incident.Outcome.values:
+        raise ApplicationError("Select the outcome", field="outcome")
+    if outcome_on < timezone.localdate(incident.occurred_at):
+        raise ApplicationError(
+            "The outcome date must be on or after the day of the incident", field="outcome_on"
+        )
+    if outcome_on > timezone.localdate():
+        raise ApplicationError("The outcome date must be today or in the past", field="outcome_on")
+    changes = field_changes(
+        {"outcome": incident.outcome, "outcome_on": incident.outcome_on},
+        {"outcome": outcome, "outcome_on": outcome_on},
+    )
+    incident.outcome, incident.outcome_on = outcome, outcome_on
+    incident.save(update_fields=["outcome", "outcome_on"])
+    audit_record(
+        actor=actor,
+        action="change",
+        object_type="incident",
+        object_id=incident.pk,
+        summary=f"Recorded outcome of incident {incident.reference}: "
+        f"{incident.get_outcome_display().lower()}",
+        changes=changes,
     )
     return incident

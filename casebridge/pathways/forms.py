@@ -56,6 +56,13 @@ class ReferralForm(forms.Form):
         choices=[("", "Not a MARAC referral"), *MaracReferral.Relationship.choices],
         required=False,
     )
+    needs = forms.MultipleChoiceField(
+        label="Does the victim have any of these needs?",
+        help_text="Select all that apply.",
+        choices=MaracReferral.Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     victim_aware = forms.ChoiceField(
         label="Does the victim know about this referral?",
         choices=[("yes", "Yes"), ("no", "No")],

@@ -1,7 +1,7 @@
 """MARAC referrals: the generic referral plus the criteria, duplicate check and the national
 dataset's details. The pathway's states and criteria themselves are data (da-marac.yaml)."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from django.db import transaction
@@ -51,12 +51,18 @@ def marac_referral_create(
     lawful_basis: str,
     judgement_reason: str = "",
     referred_at: datetime | None = None,
+    needs: Collection[str] = (),
 ) -> Case:
     """Refer a victim to MARAC. The criteria are worked out from the records; a referral that
     meets none needs a professional-judgement reason, and one for a victim already awaiting a
-    meeting is refused as a duplicate."""
+    meeting is refused as a duplicate. ``needs`` are the victim's needs the referrer knows of
+    (``MaracReferral.Need`` codes: mental health, alcohol misuse, drugs misuse)."""
     pathway = Pathway.objects.get(code=MARAC_CODE)
     authorize(user=actor, action=Action.VIEW, obj=victim)
+    if unknown := set(needs) - set(MaracReferral.Need.values):
+        raise ApplicationError(f"Unknown need: {', '.join(sorted(unknown))}", field="needs")
+    if relationship not in MaracReferral.Relationship.values:
+        raise ApplicationError("Select the relationship", field="relationship")
     referred_at = referred_at or timezone.now()
     victim_ids = identity_ids(person=victim)
     pending = _pending_case(pathway, victim_ids)
@@ -110,6 +116,7 @@ def marac_referral_create(
         victim_disability=victim.disability,
         victim_sexual_orientation=victim.sexual_orientation,
         victim_age=_age_on(victim.date_of_birth, referred_at.date()),
+        **{field: code in needs for code, field in MaracReferral.NEED_FIELDS.items()},
     )
     audit_record(
         actor=actor,

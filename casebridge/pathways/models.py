@@ -201,11 +201,19 @@ class MaracReferral(models.Model):
     class Relationship(models.TextChoices):
         PARTNER = "partner", "Current intimate partner"
         EX_PARTNER = "ex_partner", "Former intimate partner"
-        FAMILY = "family", "Family member"
+        CHILD_TO_PARENT = "child_to_parent", "Their child (child-to-parent abuse)"
+        FAMILY = "family", "Other family member"
         OTHER = "other", "Other"
 
+    class Need(models.TextChoices):
+        """The victim's needs the referral records (the MARAC dataset's support needs)."""
+
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        ALCOHOL = "alcohol", "Alcohol misuse"
+        DRUGS = "drugs", "Drugs misuse"
+
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="marac")
-    relationship = models.CharField(max_length=12, choices=Relationship.choices)
+    relationship = models.CharField(max_length=16, choices=Relationship.choices)
     victim_aware = models.BooleanField(help_text="The victim knows about the referral.")
     children_in_household = models.PositiveSmallIntegerField(default=0)
     repeat_of = models.ForeignKey(
@@ -219,9 +227,23 @@ class MaracReferral(models.Model):
         max_length=14, choices=Person.SexualOrientation.choices
     )
     victim_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    mental_health_need = models.BooleanField(default=False)
+    alcohol_need = models.BooleanField(default=False, help_text="An alcohol misuse need.")
+    drugs_need = models.BooleanField(default=False, help_text="A drugs misuse need.")
+
+    NEED_FIELDS = {
+        Need.MENTAL_HEALTH: "mental_health_need",
+        Need.ALCOHOL: "alcohol_need",
+        Need.DRUGS: "drugs_need",
+    }
 
     def __str__(self) -> str:
         return f"MARAC referral {self.case}"
+
+    @property
+    def needs(self) -> list[str]:
+        """The victim's needs recorded on the referral, as ``Need`` codes."""
+        return [need for need, name in self.NEED_FIELDS.items() if getattr(self, name)]
 
     @property
     def victim_is_lgbt(self) -> bool | None:

@@ -62,6 +62,7 @@ def incident(officer, victim, occurred_at, reference, agency=None):
         reporting_agency=agency or officer.agency,
         reference=reference,
         category=Incident.Category.DOMESTIC_ABUSE,
+        domestic_abuse=True,
         occurred_at=occurred_at,
         victim=victim,
     )
@@ -107,6 +108,35 @@ def test_three_police_incidents_in_12_months_is_potential_escalation(officer, vi
     case = refer(officer, victim, perpetrator)
     assert criteria(case) == ["potential_escalation"]
     assert "3 incidents" in case.criteria.get().evidence
+
+
+def test_domestic_violence_with_injury_offences_count_as_domestic_incidents(
+    officer, victim, perpetrator
+):
+    for days, reference in ((1, "A"), (100, "B"), (365, "C")):
+        Incident.objects.create(
+            reporting_agency=officer.agency,
+            reference=reference,
+            category=Incident.Category.VIOLENCE_WITH_INJURY,
+            domestic_abuse=reference != "C",
+            occurred_at=REFERRED_AT - timedelta(days=days),
+            victim=victim,
+        )
+    with pytest.raises(ApplicationError):  # two are domestic abuse: not yet escalation
+        refer(officer, victim, perpetrator)
+    incident(officer, victim, REFERRED_AT - timedelta(days=2), "D")
+    assert criteria(refer(officer, victim, perpetrator)) == ["potential_escalation"]
+
+
+def test_the_victims_needs_are_recorded_on_the_referral(officer, victim, perpetrator):
+    case = refer(officer, victim, perpetrator, judgement_reason="Threats", needs=["alcohol"])
+    assert (case.marac.alcohol_need, case.marac.mental_health_need) == (True, False)
+
+
+def test_an_unknown_need_is_refused(officer, victim, perpetrator):
+    with pytest.raises(ApplicationError) as error:
+        refer(officer, victim, perpetrator, judgement_reason="Threats", needs=["housing"])
+    assert error.value.field == "needs"
 
 
 def test_an_incident_older_than_12_months_does_not_count(officer, victim, perpetrator):

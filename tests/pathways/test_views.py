@@ -90,6 +90,30 @@ def test_referral_form_reshows_typed_values_with_the_service_error(world, signed
     assert Case.objects.count() == 1
 
 
+def test_the_victims_needs_ticked_on_the_form_are_recorded(world, signed_in_client):
+    person = PersonFactory(recorded_by_agency=world.agency_a)
+    response = _refer(
+        signed_in_client(world.practitioner_a),
+        person,
+        judgement_reason="Threats to kill yesterday",
+        relationship="child_to_parent",
+        needs=["mental_health", "drugs"],
+    )
+    assert response.status_code == 302
+    referral = Case.objects.get(subject=person).marac
+    assert referral.needs == ["mental_health", "drugs"]
+    assert referral.relationship == "child_to_parent"
+
+
+def test_the_needs_ticked_are_still_ticked_when_the_form_is_shown_again(world, signed_in_client):
+    person = PersonFactory(recorded_by_agency=world.agency_a)
+    response = _refer(signed_in_client(world.practitioner_a), person, needs=["alcohol"])
+    content = response.content.decode()
+    assert "say why" in content  # no criterion met and no judgement given
+    assert 'value="alcohol" checked' in content
+    assert 'value="mental_health" checked' not in content
+
+
 def test_referral_form_requires_a_reason(world, signed_in_client):
     response = _refer(signed_in_client(world.practitioner_a), world.person, referral_reason="")
     assert "Enter why you are making this referral" in response.content.decode()

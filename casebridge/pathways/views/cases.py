@@ -61,6 +61,7 @@ def refer(request: HttpRequest, person_id: UUID) -> HttpResponse:
                     consent=data["consent"],
                     lawful_basis=data["lawful_basis"],
                     judgement_reason=data["judgement_reason"],
+                    needs=data["needs"],
                 )
             else:
                 case = referral_create(

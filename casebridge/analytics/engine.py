@@ -5,6 +5,7 @@ on Spark; nothing is computed row by row in Python. Each measure is one aggregat
 """
 
 import csv
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from numbers import Integral
@@ -18,6 +19,7 @@ from django.conf import settings
 from casebridge.analytics.periods import Period
 from casebridge.analytics.registry import Indicator
 from casebridge.analytics.snapshot import Snapshot
+from casebridge.core.errors import ApplicationError
 
 Number = int | float
 DEFAULT_POPULATION = Path(__file__).parent / "population" / "northbridge.csv"
@@ -31,6 +33,7 @@ class Figure:
     denominator: Number | None
     value: Number | None  # None when the denominator is nought
     records: int  # snapshot rows behind the numerator (its provenance)
+    category: str | None = None  # in a breakdown: the category (None: not recorded)
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,7 @@ class Engine:
         rows = self.rows(measure, period)
         # An empty sum is NULL in SQL; both engines must say nought.
         total = rows[measure["sum"]].sum().coalesce(0) if "sum" in measure else rows.count()
-        value = self.connection.execute(total)
-        return int(value) if isinstance(value, Integral) else float(value or 0)
+        return _number(self.connection.execute(total))
 
     def records(self, measure: dict[str, Any], value: Number, period: Period) -> int:
         """How many snapshot rows a measure with this ``value`` read (a figure's provenance):
@@ -134,6 +136,76 @@ class Engine:
     def figures(self, indicators: Iterable[Indicator], periods: Iterable[Period]) -> list[Figure]:
         periods = list(periods)
         return [self.figure(ind, period) for ind in indicators for period in periods]
+
+    # --- breakdowns --------------------------------------------------------------------------
+
+    def grouped(
+        self, measure: dict[str, Any], period: Period, by: str
+    ) -> dict[str | None, tuple[Number, int]]:
+        """A measure per category of ``by`` in one grouped aggregate query: for each category
+        present in the period, its value and the snapshot rows behind it."""
+        rows = self.rows(measure, period)
+        if by not in rows.columns:
+            raise ApplicationError(f"The {measure['table']} table has no column {by!r}.")
+        total = rows[measure["sum"]].sum().coalesce(0) if "sum" in measure else rows.count()
+        query = rows.group_by(category=rows[by]).aggregate(value=total, records=rows.count())
+        result = self.connection.execute(query)
+        return {
+            _category(category): (_number(value), int(records))
+            for category, value, records in zip(
+                result["category"], result["value"], result["records"], strict=True
+            )
+        }
+
+    def breakdown(self, indicator: Indicator, period: Period, by: str) -> list[Figure]:
+        """The indicator per category of one of its declared breakdowns, in the order of the
+        categories (not recorded last). The categories add up to the indicator's figure for a
+        count; a percentage takes its denominator by the same category, and a rate per head of
+        population divides every category by the whole population."""
+        if by not in indicator.breakdowns:
+            declared = ", ".join(indicator.breakdowns) or "none"
+            raise ApplicationError(
+                f"{indicator.id} is not broken down by {by!r} (declared breakdowns: {declared})."
+            )
+        numerators = self.grouped(indicator.numerator, period, by)
+        denominator = indicator.denominator
+        if denominator is None:
+            denominators: dict[str | None, tuple[Number, int]] = {}
+        elif "population" in denominator:
+            everyone = self.measure(denominator, period)
+            denominators = {category: (everyone, 0) for category in numerators}
+        else:
+            denominators = self.grouped(denominator, period, by)
+        scale = 100 if indicator.unit == "percent" else indicator.per or 1
+        figures = []
+        for category in sorted({*numerators, *denominators}, key=_category_order):
+            numerator, records = numerators.get(category, (0, 0))
+            if denominator is None:
+                figures.append(
+                    Figure(
+                        indicator.id, period.label, numerator, None, numerator, records, category
+                    )
+                )
+                continue
+            whole = denominators.get(category, (0, 0))[0]
+            value = scale * numerator / whole if whole else None
+            figures.append(
+                Figure(indicator.id, period.label, numerator, whole, value, records, category)
+            )
+        return figures
+
+
+def _number(value: Any) -> Number:
+    return int(value) if isinstance(value, Integral) else float(value or 0)
+
+
+def _category(value: Any) -> str | None:
+    """A group key as the engines return it (Spark gives pandas' NaN or None for NULL)."""
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _category_order(category: str | None) -> tuple[bool, str]:
+    return (category is None, category or "")
 
 
 def _where(measure: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from casebridge.agencies.models import Agency
 from casebridge.analytics.engine import Engine
 from casebridge.analytics.snapshot import take_snapshot
 from casebridge.pathways.models import Case, CaseEvent, MaracReferral, Pathway, ReferralCriterion
@@ -17,9 +18,17 @@ def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> date
 
 
 def marac_referral(
-    referred_at: datetime, *, repeat: bool = False, children: int = 0, relationship="partner"
+    referred_at: datetime,
+    *,
+    repeat: bool = False,
+    children: int = 0,
+    relationship="partner",
+    referrer: Agency | None = None,
 ) -> Case:
-    case = CaseFactory(referred_at=referred_at, subject=PersonFactory())
+    """A MARAC referral; ``referrer`` is the referring (and owning) agency, a new police force
+    by default."""
+    agency = {"owner_agency": referrer} if referrer is not None else {}
+    case = CaseFactory(referred_at=referred_at, subject=PersonFactory(), **agency)
     CaseEvent.objects.create(
         case=case, occurred_at=referred_at, kind=CaseEvent.Kind.REFERRED, to_state="referred"
     )
@@ -39,10 +48,15 @@ def marac_referral(
     return case
 
 
-def pathway_case(code: str, referred_at: datetime, *moves: tuple[str, datetime]) -> Case:
+def pathway_case(
+    code: str, referred_at: datetime, *moves: tuple[str, datetime], referrer: Agency | None = None
+) -> Case:
     """A case in ``code`` moved through states (to_state, when), as its timeline records."""
     pathway = Pathway.objects.get(code=code)
-    case = CaseFactory(pathway=pathway, referred_at=referred_at, state=pathway.initial_state)
+    agency = {"owner_agency": referrer} if referrer is not None else {}
+    case = CaseFactory(
+        pathway=pathway, referred_at=referred_at, state=pathway.initial_state, **agency
+    )
     CaseEvent.objects.create(
         case=case, occurred_at=referred_at, kind=CaseEvent.Kind.REFERRED, to_state=case.state
     )

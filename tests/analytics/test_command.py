@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.analytics.fixtures import at, marac_referral
+from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,26 @@ def test_csv_gives_four_quarters_for_a_board_report():
 def test_a_bad_period_or_indicator_is_refused(args):
     with pytest.raises(CommandError):
         run(*args)
+
+
+def test_a_breakdown_gives_a_figure_per_category_with_its_category():
+    police, council = AgencyFactory(kind="police"), AgencyFactory(kind="council")
+    for referrer in (police, police, council):
+        marac_referral(at(2022, 5, 1), referrer=referrer)
+    args = ("--period", "Q1 22/23", "--breakdown", "referring_agency_kind", "--format", "csv")
+    rows = list(csv.DictReader(StringIO(run(*args, "--indicator", "marac-referrals"))))
+    assert [(row["category"], row["value"]) for row in rows] == [("council", "1"), ("police", "2")]
+    document = json.loads(run("--period", "Q1 22/23", "--breakdown", "referring_agency_kind"))
+    assert {figure["indicator"] for figure in document["figures"]} == {"marac-referrals"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--breakdown", "route", "--indicator", "marac-referrals"),
+        ("--breakdown", "no_such_column"),
+    ],
+)
+def test_an_undeclared_breakdown_is_refused(args):
+    with pytest.raises(CommandError, match=r"route|no_such_column"):
+        run("--period", "Q1 22/23", *args)

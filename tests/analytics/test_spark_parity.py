@@ -1,12 +1,13 @@
-"""The full indicator set gives the same value on Spark as on DuckDB, from one snapshot."""
+"""The full indicator set, and every declared breakdown, gives the same values on Spark as on
+DuckDB, from one snapshot."""
 
 import pytest
 from django.db import connection
 from pyspark.sql import SparkSession
 
 from casebridge.analytics.engine import Engine
-from casebridge.analytics.periods import parse_period
-from casebridge.analytics.registry import registry
+from casebridge.analytics.periods import Period, parse_period
+from casebridge.analytics.registry import Indicator, registry
 from casebridge.analytics.snapshot import take_snapshot
 from casebridge.analytics.spark import spark_connection
 from casebridge.incidents.models import Incident
@@ -28,12 +29,14 @@ def _records() -> None:
     police = AgencyFactory(kind="police")
     for month, repeat, children in ((1, False, 2), (4, True, 0), (5, False, 1), (9, False, 3)):
         marac_referral(at(2022, month, 3), repeat=repeat, children=children)
-    marac_referral(at(2022, 6, 4), relationship="family")
+    marac_referral(at(2022, 6, 4), relationship="family", referrer=AgencyFactory(kind="health"))
+    marac_referral(at(2022, 5, 8), referrer=AgencyFactory(kind="charity"))
     for month in (2, 4, 7):
         Incident.objects.create(
             reporting_agency=police,
             reference=f"CAD-{month}",
             category=Incident.Category.DOMESTIC_ABUSE,
+            domestic_abuse=True,
             occurred_at=at(2022, month, 9),
             victim=PersonFactory(),
         )
@@ -51,21 +54,37 @@ def _records() -> None:
     add_child(stay, PersonFactory())
 
 
+def _breakdowns(engine: Engine, indicators: list[Indicator], periods: list[Period]) -> list:
+    return [
+        figure
+        for indicator in indicators
+        for by in indicator.breakdowns
+        for period in periods
+        for figure in engine.breakdown(indicator, period, by)
+    ]
+
+
 def test_every_indicator_has_the_same_value_on_spark_as_on_duckdb(tmp_path):
     _records()
     snapshot = take_snapshot(directory=tmp_path)
     periods = parse_period("Q3 22/23").previous_quarters(4)
     indicators = list(registry().values())
-    on_duckdb = Engine(snapshot=snapshot).figures(indicators, periods)
+    duckdb_engine = Engine(snapshot=snapshot)
+    on_duckdb = duckdb_engine.figures(indicators, periods)
+    by_duckdb = _breakdowns(duckdb_engine, indicators, periods)
     spark_engine = Engine(snapshot=snapshot, connection=spark_connection())
-    try:
+    try:  # one Spark session for the figures and the breakdowns
         on_spark = spark_engine.figures(indicators, periods)
+        by_spark = _breakdowns(spark_engine, indicators, periods)
     finally:
         SparkSession.getActiveSession().stop()
     assert len(on_duckdb) == len(indicators) * 4
     assert any(figure.numerator for figure in on_duckdb)  # the fixture exercises the set
-    for duck, spark in zip(on_duckdb, on_spark, strict=True):
+    assert len({figure.category for figure in by_duckdb}) >= 3  # and the breakdowns
+    for duck, spark in zip(on_duckdb + by_duckdb, on_spark + by_spark, strict=True):
         assert (spark.indicator, spark.period) == (duck.indicator, duck.period)
+        assert spark.category == duck.category, duck
+        assert spark.records == duck.records, duck
         assert spark.numerator == duck.numerator, duck
         assert spark.denominator == duck.denominator, duck
         assert spark.value == pytest.approx(duck.value), duck

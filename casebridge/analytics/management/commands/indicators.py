@@ -30,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv"], default="json")
         parser.add_argument("--indicator", action="append", help="only these ids (repeatable)")
         parser.add_argument(
+            "--breakdown",
+            metavar="COLUMN",
+            help="one figure per category of this column, e.g. referring_agency_kind (only "
+            "indicators that declare it; without --indicator, every one that does)",
+        )
+        parser.add_argument(
             "--snapshot", type=Path, help="an existing snapshot directory (default: take one now)"
         )
 
@@ -42,9 +48,16 @@ class Command(BaseCommand):
             period.previous_quarters(options["quarters"]) if options["quarters"] > 1 else [period]
         )
         known = registry()
-        wanted = options["indicator"] or list(known)
+        by = options["breakdown"]
+        wanted = options["indicator"] or [
+            i for i in known if by is None or by in known[i].breakdowns
+        ]
         if unknown := [i for i in wanted if i not in known]:
             raise CommandError(f"No such indicator: {', '.join(unknown)}")
+        if by is not None and not wanted:
+            raise CommandError(f"No indicator declares the breakdown {by!r}.")
+        if by is not None and (undeclared := [i for i in wanted if by not in known[i].breakdowns]):
+            raise CommandError(f"Not broken down by {by!r}: {', '.join(undeclared)}")
         with tempfile.TemporaryDirectory(prefix="casebridge-snapshot-") as scratch:
             snapshot = (
                 open_snapshot(options["snapshot"])
@@ -52,13 +65,22 @@ class Command(BaseCommand):
                 else take_snapshot(directory=Path(scratch))
             )
             engine = Engine(snapshot=snapshot)
-            figures = engine.figures([known[i] for i in wanted], periods)
+            if by is None:
+                figures = engine.figures([known[i] for i in wanted], periods)
+            else:
+                figures = [
+                    figure
+                    for i in wanted
+                    for quarter in periods
+                    for figure in engine.breakdown(known[i], quarter, by)
+                ]
         rows = [
             {
                 "indicator": figure.indicator,
                 "title": known[figure.indicator].title,
                 "unit": known[figure.indicator].unit,
                 "period": figure.period,
+                **({"category": figure.category} if by is not None else {}),
                 "value": figure.value,
                 "numerator": figure.numerator,
                 "denominator": figure.denominator,

@@ -7,7 +7,7 @@ holds exactly one hidden cell, that cell could be recovered by subtraction, so t
 non-zero cell in that line is hidden too. This repeats until no line has a single hidden cell.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = 5
@@ -41,9 +41,19 @@ def _lines(rows: int, columns: int) -> list[list[tuple[int, int]]]:
 
 
 def protect(
-    counts: Sequence[Sequence[int]], *, threshold: int = DEFAULT_THRESHOLD
+    counts: Sequence[Sequence[int]],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    keep: Collection[tuple[int, int]] = (),
+    noughts: bool = False,
 ) -> ProtectedTable:
-    """Protect a table of counts whose row and column totals are published alongside it."""
+    """Protect a table of counts whose row and column totals are published alongside it.
+
+    ``keep``: cells (row, column) published elsewhere as they are, so hiding one here would
+    protect nothing: they are hidden when small, never as a secondary. ``noughts``: a nought
+    may be hidden as a secondary when nothing else in a line can be (it reveals nobody itself,
+    and leaves the hidden cell beside it unknown).
+    """
     grid = [list(row) for row in counts]
     if any(value < 0 for row in grid for value in row):
         raise ValueError("Disclosure control applies to counts, which cannot be negative.")
@@ -58,8 +68,12 @@ def protect(
             if len(in_line) != 1:
                 continue
             candidates = [
-                cell for cell in line if cell not in hidden and grid[cell[0]][cell[1]] > 0
+                cell
+                for cell in line
+                if cell not in hidden and cell not in keep and grid[cell[0]][cell[1]] > 0
             ]
+            if not candidates and noughts:
+                candidates = [cell for cell in line if cell not in hidden and cell not in keep]
             if not candidates:
                 # Every other cell is nought, so the line's total equals the hidden cell: the
                 # caller must hide that total too (``ProtectedTable.total_reveals``).
@@ -80,3 +94,51 @@ def protect(
 def protect_count(value: int, *, threshold: int = DEFAULT_THRESHOLD) -> int | None:
     """One published count on its own: hidden when it is small."""
     return None if 0 < value < threshold else value
+
+
+@dataclass(frozen=True)
+class ProtectedTotals:
+    """A table published with its row totals, column totals and grand total; None: suppressed."""
+
+    cells: list[list[int | None]]
+    row_totals: list[int | None]
+    column_totals: list[int | None]
+    grand_total: int | None
+    primary: int  # cells and totals that were small
+    secondary: int  # how many more were hidden to protect them
+
+
+def protect_with_totals(
+    counts: Sequence[Sequence[int]],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    column_totals_published: bool = False,
+) -> ProtectedTotals:
+    """Protect a table together with the totals printed around it.
+
+    Hiding cells is not enough once totals are printed: a row total made of one hidden count
+    and noughts is that count (``ProtectedTable.total_reveals``), and once such a total is
+    hidden the grand total less the other row totals gives it back. So the table bordered by
+    its totals is protected as one grid, in which every row and every column adds up (its
+    total less its cells is nought): small totals are hidden like small cells, and no row or
+    column of the bordered grid is left with a single hidden value, cell or total (a nought is
+    hidden where nothing else in its line can be).
+
+    ``column_totals_published``: the column totals are published elsewhere (each quarter's
+    figure, in a table of the same report), so they are hidden only when small.
+    """
+    grid = [list(row) for row in counts]
+    columns = len(grid[0]) if grid else 0
+    column_totals = [sum(row[c] for row in grid) for c in range(columns)]
+    bordered = [[*row, sum(row)] for row in grid] + [[*column_totals, sum(column_totals)]]
+    keep = {(len(grid), c) for c in range(columns)} if column_totals_published else set()
+    table = protect(bordered, threshold=threshold, keep=keep, noughts=True)
+    *body, margin = table.cells
+    return ProtectedTotals(
+        cells=[row[:-1] for row in body],
+        row_totals=[row[-1] for row in body],
+        column_totals=margin[:-1],
+        grand_total=margin[-1],
+        primary=table.primary,
+        secondary=table.secondary,
+    )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from casebridge.analytics.disclosure import SUPPRESSED, protect, protect_count
+from casebridge.analytics.disclosure import SUPPRESSED, protect, protect_count, protect_with_totals
 
 
 def recoverable(table) -> bool:
@@ -59,3 +59,73 @@ def test_a_total_made_of_one_hidden_count_and_noughts_must_not_be_published():
     table = protect([[0, 3, 0], [10, 20, 30]])
     assert table.total_reveals(row=0)
     assert not table.total_reveals(row=1)
+
+
+def bordered(table):
+    """The protected table with its totals around it, as printed."""
+    return [
+        *([*cells, total] for cells, total in zip(table.cells, table.row_totals, strict=True)),
+        [*table.column_totals, table.grand_total],
+    ]
+
+
+def lonely(grid) -> bool:
+    """Is any hidden value alone in its row or column of the bordered table (so recoverable,
+    since each line adds up)?"""
+    lines = [*grid, *zip(*grid, strict=True)]
+    return any(sum(value is None for value in line) == 1 for line in lines)
+
+
+def test_with_totals_one_small_cell_hides_a_second_in_its_row_and_its_column():
+    table = protect_with_totals([[3, 10, 12, 9], [8, 12, 7, 11], [9, 7, 6, 11]])
+    hidden = {(r, c) for r, row in enumerate(table.cells) for c, v in enumerate(row) if v is None}
+    assert hidden == {(0, 0), (0, 3), (1, 0), (1, 3)}  # the smallest others, then theirs
+    assert table.row_totals == [34, 38, 33] and table.grand_total == 105
+    assert table.column_totals == [20, 29, 25, 31]
+    assert (table.primary, table.secondary) == (1, 3)
+
+
+def test_a_total_that_would_reveal_a_hidden_cell_is_hidden_and_so_is_another():
+    counts = [[3, 0, 0, 0], [10, 12, 8, 9], [6, 7, 5, 11]]
+    assert protect(counts).total_reveals(row=0)  # police's total is the hidden 3
+    table = protect_with_totals(counts, column_totals_published=True)
+    assert table.cells[0][0] is None and table.row_totals[0] is None
+    # ... and the grand total less the other row totals would give it back: another goes
+    assert table.row_totals == [None, 39, None] and table.grand_total == 71
+    assert table.column_totals == [19, 19, 13, 20]
+    assert not lonely(bordered(table))
+
+
+def test_small_totals_are_hidden_like_small_cells():
+    table = protect_with_totals([[2, 2, 0, 0], [10, 12, 8, 9]])
+    assert table.row_totals[0] is None  # four referrals in the year from this agency
+    assert not lonely(bordered(table))
+
+
+def test_published_column_totals_are_never_hidden_to_protect_a_cell():
+    # Each quarter's total is printed in another table of the report, so hiding it here would
+    # protect nothing: the second quarter's 10 must be protected by hiding a nought beside it.
+    counts = [[3, 10, 0, 0], [0, 0, 8, 9], [5, 0, 7, 6]]
+    table = protect_with_totals(counts, column_totals_published=True)
+    assert table.column_totals == [8, 10, 15, 15]
+    assert table.cells[0][1] is None and table.cells[1][1] is None  # 10 and a nought beside it
+    assert not lonely(bordered(table))
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        [[1, 2, 3], [4, 5, 6], [7, 8, 9]],
+        [[4, 50, 60, 70], [30, 40, 1, 90], [11, 12, 13, 14]],
+        [[0, 0, 0, 7], [0, 3, 0, 0], [20, 0, 18, 0]],
+        [[9, 9], [9, 3]],
+        [[0, 0], [0, 0]],
+    ],
+)
+@pytest.mark.parametrize("published", [False, True])
+def test_no_hidden_cell_or_total_is_ever_alone_in_a_line(counts, published):
+    table = protect_with_totals(counts, column_totals_published=published)
+    assert not lonely(bordered(table))
+    if published:
+        small = [total for total in map(sum, zip(*counts, strict=True)) if 0 < total < 5]
+        assert table.column_totals.count(None) == len(small)

@@ -28,6 +28,7 @@ demo: assets
 	$(BIN)/casebridge migrate --verbosity 0
 	$(BIN)/casebridge sync-definitions
 	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty
+	$(BIN)/casebridge snapshot
 	$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload
 
 # The end-to-end walk-through drives Debian's Chromium (Playwright's own browser download is not

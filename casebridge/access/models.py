@@ -26,6 +26,7 @@ class PermissionRule(models.Model):
         REFUGE_STAY = "refuge_stay", "Refuge residents and their stays"
         REFUGE_ADDRESS = "refuge_address", "Refuge address"
         TRAINING = "training", "GP programme and training"
+        FIGURES = "figures", "Partnership figures (counts, never records)"
 
     class Action(models.TextChoices):
         VIEW = "view", "View"

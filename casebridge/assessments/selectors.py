@@ -54,11 +54,16 @@ def assessment_get(*, user: User, assessment_id: UUID | str) -> Assessment:
     )
     if assessment is None:
         raise AccessDenied(Action.VIEW, "assessment", assessment_id)
-    people = visible(user=user, action=Action.VIEW, queryset=Person.objects.all())
-    shown = Assessment.objects.filter(pk=assessment.pk, person__in=people).filter(_visible_to(user))
+    shown = visible_assessments(user=user, queryset=Assessment.objects.filter(pk=assessment.pk))
     if not shown.exists():
         raise AccessDenied(Action.VIEW, "assessment", assessment_id)
     return assessment
+
+
+def visible_assessments(*, user: User, queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Narrow ``queryset`` to the assessments whose person (and case, if any) the user may see."""
+    people = visible(user=user, action=Action.VIEW, queryset=Person.objects.all())
+    return queryset.filter(person__in=people).filter(_visible_to(user))
 
 
 def current_instruments() -> list[Instrument]:

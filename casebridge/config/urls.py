@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("casebridge.assessments.urls")),
     path("", include("casebridge.refuges.urls")),
     path("", include("casebridge.training.urls")),
+    path("", include("casebridge.analytics.urls")),
     path("api/v1/", include(api_patterns)),
 ]

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from casebridge.access.policy import Action, Resource, permitted
+from casebridge.analytics.selectors import may_view_figures
 from casebridge.panels.selectors import may_view_meetings
 from casebridge.pathways.selectors import allocating_pathways, may_view_cases
 from casebridge.refuges.selectors import has_visible_refuges
@@ -45,6 +46,8 @@ def _items(request: HttpRequest) -> list[NavItem]:
         )
     if has_visible_refuges(user=user):  # type: ignore[arg-type]
         items.append(NavItem("Refuges", reverse("refuges:refuge_list"), "refuges"))
+    if may_view_figures(user=user):  # type: ignore[arg-type]
+        items.append(NavItem("Figures", reverse("analytics:dashboard"), "analytics"))
     if may(Action.VIEW, Resource.AUDIT):
         items.append(NavItem("Audit log", reverse("audit:search"), "audit", "search"))
         items.append(

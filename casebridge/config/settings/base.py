@@ -210,5 +210,12 @@ CASEBRIDGE_INSTRUMENT_DIRS = [
 # Mid-year population estimates (CSV: year,sex,age_from,age_to,people) that rates divide by;
 # empty uses the demo borough's synthetic estimates.
 CASEBRIDGE_POPULATION_FILE = os.environ.get("CASEBRIDGE_POPULATION_FILE", "")
+# Where the snapshots the dashboard reads are kept (Parquet; codes and dates, no names), how
+# many are kept, and after how many minutes the dashboard says its figures are out of date.
+CASEBRIDGE_SNAPSHOT_DIR = Path(
+    os.environ.get("CASEBRIDGE_SNAPSHOT_DIR", str(BASE_DIR / "var" / "snapshots"))
+)
+CASEBRIDGE_SNAPSHOTS_KEPT = int(os.environ.get("CASEBRIDGE_SNAPSHOTS_KEPT", "5"))
+CASEBRIDGE_SNAPSHOT_STALE_MINUTES = int(os.environ.get("CASEBRIDGE_SNAPSHOT_STALE_MINUTES", "1440"))
 # Demo conveniences (printing one-time codes for demo users) are off unless a setting turns them on.
 CASEBRIDGE_DEMO = False

@@ -1,5 +1,8 @@
 """Settings for the test suite; DATABASE_URL picks SQLite (default) or PostgreSQL."""
 
+import tempfile
+from pathlib import Path
+
 from casebridge.config.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -11,3 +14,5 @@ STORAGES = {
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 CASEBRIDGE_DEMO = True
+# Snapshots never land in the work tree; tests that take one use their own tmp_path.
+CASEBRIDGE_SNAPSHOT_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-snapshots-"))

@@ -1,0 +1,222 @@
+"""Reading the partnership's figures for the dashboard: every figure computed from one stored
+snapshot, and the records behind a figure, listed only where the user may see them."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from django.core.paginator import Page, Paginator
+
+from casebridge.access.policy import Action, Resource, permitted
+from casebridge.accounts.models import User
+from casebridge.analytics.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, protect_count
+from casebridge.analytics.engine import Engine, Figure
+from casebridge.analytics.periods import Period, parse_period, quarter_containing
+from casebridge.analytics.records import RecordKind, RecordRow, record_kind, rows_for
+from casebridge.analytics.registry import Indicator, registry
+from casebridge.analytics.snapshot import Snapshot, open_snapshot
+
+TREND_QUARTERS = 8  # a trend line's length; the dashboard's table shows the last four
+TABLE_QUARTERS = 4
+RECORDS_PER_PAGE = 50
+# Dated columns that show where the records' activity begins and ends.
+ACTIVITY_DATES = (
+    ("cases", "referred_on"),
+    ("case_events", "occurred_on"),
+    ("incidents", "occurred_on"),
+)
+
+
+def may_view_figures(*, user: User) -> bool:
+    return permitted(user=user, action=Action.VIEW, resource=Resource.FIGURES)
+
+
+def may_refresh_figures(*, user: User) -> bool:
+    return permitted(user=user, action=Action.CREATE, resource=Resource.FIGURES)
+
+
+def format_value(indicator: Indicator, value: float | None) -> str:
+    """A figure as a table prints it: "-" where it is undefined (a rate of nothing)."""
+    if value is None:
+        return "-"
+    if indicator.unit == "percent":
+        return f"{value:.1f}%"
+    if indicator.unit == "rate":
+        return f"{value:,.1f}"
+    return f"{round(value):,}"
+
+
+def published_value(figure: Figure, *, public: bool, threshold: int) -> float | None:
+    """The figure's value, or None where a public output must not show it: a small count, or a
+    percentage or rate built on one."""
+    if public and protect_count(int(figure.numerator), threshold=threshold) is None:
+        return None
+    return figure.value
+
+
+def shown_value(
+    indicator: Indicator, figure: Figure, *, public: bool, threshold: int = DEFAULT_THRESHOLD
+) -> str:
+    value = published_value(figure, public=public, threshold=threshold)
+    if value is None and figure.value is not None:
+        return SUPPRESSED
+    return format_value(indicator, value)
+
+
+# --- computing ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def _computed(directory: str, taken_at: str, labels: tuple[str, ...]) -> dict[str, list[Figure]]:
+    # Keyed by the snapshot's directory and time, so a refreshed snapshot is computed afresh;
+    # a snapshot never changes once written, so its figures never go stale in here.
+    del taken_at
+    engine = Engine(snapshot=open_snapshot(Path(directory)))
+    periods = [parse_period(label) for label in labels]
+    by_indicator: dict[str, list[Figure]] = defaultdict(list)
+    for figure in engine.figures(registry().values(), periods):
+        by_indicator[figure.indicator].append(figure)
+    return dict(by_indicator)
+
+
+def figures_by_indicator(*, snapshot: Snapshot, periods: list[Period]) -> dict[str, list[Figure]]:
+    """Every indicator's figure for each period, oldest first, computed once per snapshot."""
+    labels = tuple(period.label for period in periods)
+    return _computed(str(snapshot.directory), snapshot.taken_at.isoformat(), labels)
+
+
+def activity_span(*, snapshot: Snapshot) -> tuple[date, date] | None:
+    """The first and last day with any activity in the snapshot, or None if it is empty."""
+    engine = Engine(snapshot=snapshot)
+    days: list[date] = []
+    for table, column in ACTIVITY_DATES:
+        dates = engine.table(table)[column]
+        bounds = engine.table(table).aggregate(low=dates.min(), high=dates.max())
+        (bounds,) = bounds.to_pyarrow().to_pylist()
+        days += [day for day in bounds.values() if day is not None]
+    return (min(days), max(days)) if days else None
+
+
+def reporting_quarters(*, snapshot: Snapshot) -> list[Period]:
+    """The quarters a user may choose, newest first: from the first with activity to the last,
+    including one still under way when the snapshot was taken (see ``in_progress``)."""
+    span = activity_span(snapshot=snapshot)
+    if span is None:
+        return []
+    quarters, quarter = [], quarter_containing(min(span[1], snapshot.taken_at.date()))
+    while quarter.end >= span[0]:
+        quarters.append(quarter)
+        quarter = quarter_containing(quarter.start - timedelta(days=1))
+    return quarters
+
+
+def in_progress(quarter: Period, *, snapshot: Snapshot) -> bool:
+    """Whether the quarter had not ended when the snapshot was taken: its figures are partial."""
+    return quarter.end >= snapshot.taken_at.date()
+
+
+def default_quarter(quarters: list[Period], *, snapshot: Snapshot) -> Period | None:
+    """The latest complete quarter, or the one under way if none has ended yet."""
+    complete = [quarter for quarter in quarters if not in_progress(quarter, snapshot=snapshot)]
+    candidates = complete or quarters
+    return candidates[0] if candidates else None
+
+
+# --- the dashboard -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    indicator: Indicator
+    cells: list[str]  # the last four quarters, as printed
+    trend: list[float | None]  # eight quarters, None where not shown
+
+
+@dataclass(frozen=True)
+class DashboardSection:
+    title: str
+    rows: list[DashboardRow]
+
+
+def dashboard(
+    *, snapshot: Snapshot, period: Period, public: bool, threshold: int = DEFAULT_THRESHOLD
+) -> list[DashboardSection]:
+    quarters = period.previous_quarters(TREND_QUARTERS)
+    computed = figures_by_indicator(snapshot=snapshot, periods=quarters)
+    sections: dict[str, list[DashboardRow]] = defaultdict(list)
+    for indicator in registry().values():
+        figures = computed[indicator.id]
+        sections[indicator.section].append(
+            DashboardRow(
+                indicator=indicator,
+                cells=[
+                    shown_value(indicator, f, public=public, threshold=threshold)
+                    for f in figures[-TABLE_QUARTERS:]
+                ],
+                trend=[published_value(f, public=public, threshold=threshold) for f in figures],
+            )
+        )
+    return [DashboardSection(title, rows) for title, rows in sections.items()]
+
+
+def indicator_history(*, snapshot: Snapshot, indicator: Indicator, period: Period) -> list[Figure]:
+    quarters = period.previous_quarters(TREND_QUARTERS)
+    return figures_by_indicator(snapshot=snapshot, periods=quarters)[indicator.id]
+
+
+# --- drill-down ----------------------------------------------------------------------------
+
+NUMERATOR, DENOMINATOR = "numerator", "denominator"
+
+
+@dataclass(frozen=True)
+class FigureRecords:
+    kind: RecordKind
+    behind: int  # distinct records behind the figure in the snapshot
+    shown: int  # of which the user may see
+    page: Page
+    rows: list[RecordRow]
+
+    @property
+    def not_shown(self) -> int:
+        return self.behind - self.shown
+
+
+def has_records(indicator: Indicator, part: str) -> bool:
+    """Whether this part of the indicator counts records (a population estimate does not)."""
+    measure = indicator.numerator if part == NUMERATOR else indicator.denominator
+    return measure is not None and "table" in measure
+
+
+def figure_records(
+    *,
+    user: User,
+    snapshot: Snapshot,
+    indicator: Indicator,
+    period: Period,
+    part: str = NUMERATOR,
+    page_number: int | str = 1,
+) -> FigureRecords:
+    """The records behind one figure in one snapshot, as far as the user may see them.
+
+    The ids come from the snapshot (so they are the records that were counted); the rows come
+    from the live records through the access rules, so nothing is shown that the user could not
+    open anyway. Records removed since the snapshot count as not shown.
+    """
+    measure = indicator.numerator if part == NUMERATOR else indicator.denominator
+    assert measure is not None and "table" in measure
+    column, kind = record_kind(measure["table"])
+    engine = Engine(snapshot=snapshot)
+    ids = engine.rows(measure, period).select(column).distinct().to_pyarrow()
+    behind = ids.column(0).to_pylist()
+    visible = kind.visible(user, behind)
+    page = Paginator(visible, RECORDS_PER_PAGE).get_page(page_number)
+    return FigureRecords(
+        kind=kind,
+        behind=len(behind),
+        shown=page.paginator.count,
+        page=page,
+        rows=rows_for(kind, list(page.object_list)),
+    )

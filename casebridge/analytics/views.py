@@ -1,0 +1,240 @@
+"""The figures dashboard: indicators by quarter with their trends, each indicator's page, and
+the records behind a figure for those who may see them. Every page is audited."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from casebridge.access.policy import Action, Resource, require_permission
+from casebridge.analytics.charts import trend_chart
+from casebridge.analytics.forms import FiguresForm
+from casebridge.analytics.periods import Period, parse_period
+from casebridge.analytics.registry import Indicator, registry
+from casebridge.analytics.selectors import (
+    DENOMINATOR,
+    NUMERATOR,
+    DashboardSection,
+    dashboard,
+    default_quarter,
+    figure_records,
+    format_value,
+    has_records,
+    in_progress,
+    indicator_history,
+    may_refresh_figures,
+    reporting_quarters,
+    shown_value,
+)
+from casebridge.analytics.services import snapshot_refresh
+from casebridge.analytics.snapshot import Snapshot
+from casebridge.analytics.store import latest_snapshot, snapshot_get, snapshot_id
+from casebridge.audit.services import audit_record
+from casebridge.core.errors import ApplicationError
+from casebridge.web.decorators import current_user, signed_in
+
+
+def _is_stale(snapshot: Snapshot) -> bool:
+    age = timezone.now() - snapshot.taken_at
+    return age > timedelta(minutes=settings.CASEBRIDGE_SNAPSHOT_STALE_MINUTES)
+
+
+def _figures_link(name: str, **query: str) -> str:
+    indicator_id = query.pop("indicator_id", "")
+    kwargs = {"indicator_id": indicator_id} if indicator_id else {}
+    return f"{reverse(f'analytics:{name}', kwargs=kwargs)}?{urlencode(query)}"
+
+
+@signed_in
+def figures_dashboard(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    require_permission(user=user, action=Action.VIEW, resource=Resource.FIGURES)
+    snapshot = latest_snapshot()
+    context: dict = {"snapshot": snapshot, "may_refresh": may_refresh_figures(user=user)}
+    if snapshot is None:
+        return render(request, "analytics/dashboard.html", context)
+    quarters = reporting_quarters(snapshot=snapshot)
+    under_way = next((q for q in quarters if in_progress(q, snapshot=snapshot)), None)
+    if "period" in request.GET:
+        form = FiguresForm(request.GET, quarters=quarters, under_way=under_way)
+        period = form.chosen_period() if form.is_valid() else None
+    else:
+        period = default_quarter(quarters, snapshot=snapshot)
+        initial = {"period": period.label if period else ""}
+        form = FiguresForm(initial=initial, quarters=quarters, under_way=under_way)
+    context.update(form=form, stale=_is_stale(snapshot), snapshot_id=snapshot_id(snapshot))
+    if period is not None:
+        public = form.is_bound and form.cleaned_data["public"]
+        context["under_way"] = period == under_way
+        sections = dashboard(snapshot=snapshot, period=period, public=public)
+        context.update(
+            period=period,
+            public=public,
+            quarters=period.previous_quarters(4),
+            sections=[_section_context(section, period, snapshot) for section in sections],
+        )
+        audit_record(
+            actor=user,
+            action="view",
+            object_type=Resource.FIGURES,
+            summary=f"Viewed the figures for {period.label}",
+            changes={"snapshot": snapshot_id(snapshot), "period": period.label, "public": public},
+        )
+    return render(request, "analytics/dashboard.html", context)
+
+
+def _section_context(section: DashboardSection, period: Period, snapshot: Snapshot) -> dict:
+    labels = [quarter.label for quarter in period.previous_quarters(len(section.rows[0].trend))]
+    rows = []
+    for row in section.rows:
+        shown = [format_value(row.indicator, value) for value in row.trend]
+        rows.append(
+            {
+                "row": row,
+                "chart": trend_chart(row.trend, labels=labels, shown=shown),
+                "link": _figures_link(
+                    "indicator",
+                    indicator_id=row.indicator.id,
+                    period=period.label,
+                    snapshot=snapshot_id(snapshot),
+                ),
+            }
+        )
+    return {"title": section.title, "rows": rows}
+
+
+@signed_in
+@require_POST
+def figures_refresh(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    snapshot = snapshot_refresh(actor=user)
+    messages.success(
+        request,
+        f"The figures are now computed from the records as they were at "
+        f"{timezone.localtime(snapshot.taken_at):%-d %B %Y %H:%M}.",
+    )
+    period = request.POST.get("period", "")
+    query = f"?{urlencode({'period': period})}" if period else ""
+    return redirect(f"{reverse('analytics:dashboard')}{query}")
+
+
+def _figure_context(request: HttpRequest, indicator_id: str) -> tuple[Indicator, Snapshot, Period]:
+    """The indicator, snapshot and quarter a figure's page is about, from its address."""
+    user = current_user(request)
+    require_permission(user=user, action=Action.VIEW, resource=Resource.FIGURES)
+    indicator = registry().get(indicator_id)
+    wanted = request.GET.get("snapshot", "")
+    snapshot = snapshot_get(wanted) if wanted else latest_snapshot()
+    if indicator is None or snapshot is None:
+        raise Http404
+    if "period" not in request.GET:
+        period = default_quarter(reporting_quarters(snapshot=snapshot), snapshot=snapshot)
+        if period is None:
+            raise Http404
+        return indicator, snapshot, period
+    try:
+        return indicator, snapshot, parse_period(request.GET["period"])
+    except ApplicationError as error:
+        raise Http404 from error
+
+
+@signed_in
+def indicator_detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    indicator, snapshot, period = _figure_context(request, indicator_id)
+    history = indicator_history(snapshot=snapshot, indicator=indicator, period=period)
+    labels = [figure.period for figure in history]
+    shown = [shown_value(indicator, figure, public=False) for figure in history]
+    values = [figure.value for figure in history]
+    rows = []
+    for figure, text in zip(history, shown, strict=True):
+        query = {"indicator_id": indicator.id, "period": figure.period}
+        query["snapshot"] = snapshot_id(snapshot)
+        rows.append(
+            {
+                "figure": figure,
+                "value": text,
+                "numerator_link": _figures_link("records", **query, part=NUMERATOR)
+                if has_records(indicator, NUMERATOR)
+                else "",
+                "denominator_link": _figures_link("records", **query, part=DENOMINATOR)
+                if has_records(indicator, DENOMINATOR)
+                else "",
+            }
+        )
+    audit_record(
+        actor=current_user(request),
+        action="view",
+        object_type=Resource.FIGURES,
+        object_id=indicator.id,
+        summary=f"Viewed the figures for {indicator.title}",
+        changes={"snapshot": snapshot_id(snapshot), "period": period.label},
+    )
+    return render(
+        request,
+        "analytics/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "period": period,
+            "snapshot": snapshot,
+            "rows": rows[::-1],  # newest first, as a table is read
+            "chart": trend_chart(
+                values, labels=labels, shown=shown, width=640, height=240, margin=48
+            ),
+            "dashboard_link": _figures_link("dashboard", period=period.label),
+        },
+    )
+
+
+@signed_in
+def figure_records_list(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    indicator, snapshot, period = _figure_context(request, indicator_id)
+    part = request.GET.get("part", NUMERATOR)
+    if part not in (NUMERATOR, DENOMINATOR) or not has_records(indicator, part):
+        raise Http404
+    found = figure_records(
+        user=current_user(request),
+        snapshot=snapshot,
+        indicator=indicator,
+        period=period,
+        part=part,
+        page_number=request.GET.get("page", 1),
+    )
+    audit_record(
+        actor=current_user(request),
+        action="view",
+        object_type=Resource.FIGURES,
+        object_id=indicator.id,
+        summary=f"Viewed the records behind {indicator.title} for {period.label}",
+        changes={
+            "snapshot": snapshot_id(snapshot),
+            "period": period.label,
+            "part": part,
+            "records_shown": [row.id for row in found.rows],
+            "records_not_shown": found.not_shown,
+        },
+    )
+    query = urlencode({"period": period.label, "snapshot": snapshot_id(snapshot), "part": part})
+    return render(
+        request,
+        "analytics/figure_records.html",
+        {
+            "indicator": indicator,
+            "period": period,
+            "snapshot": snapshot,
+            "part": part,
+            "found": found,
+            "query": f"&{query}",
+            "indicator_link": _figures_link(
+                "indicator",
+                indicator_id=indicator.id,
+                period=period.label,
+                snapshot=snapshot_id(snapshot),
+            ),
+        },
+    )

@@ -116,8 +116,8 @@ def _marac_referrals() -> TableSpec:
         Case.objects.filter(criteria__code="repeat").values_list("pk", flat=True).order_by()
     )
     rows = (
-        (str(case), _day(referred), case in repeats, children, relationship, sex, age, referring)
-        for case, referred, children, relationship, sex, age, referring in _values(
+        (str(case), _day(referred), case in repeats, *rest)
+        for case, referred, *rest in _values(
             MaracReferral.objects.all(),
             "case_id",
             "case__referred_at",
@@ -126,6 +126,9 @@ def _marac_referrals() -> TableSpec:
             "victim_sex",
             "victim_age",
             "case__referring_agency__kind",
+            "mental_health_need",
+            "alcohol_need",
+            "drugs_need",
         )
     )
     schema = pa.schema(
@@ -138,6 +141,9 @@ def _marac_referrals() -> TableSpec:
             ("victim_sex", pa.string()),
             ("victim_age", pa.int32()),
             ("referring_agency_kind", pa.string()),
+            ("mental_health_need", pa.bool_()),
+            ("alcohol_need", pa.bool_()),
+            ("drugs_need", pa.bool_()),
         ]
     )
     return TableSpec(schema, rows)
@@ -145,17 +151,27 @@ def _marac_referrals() -> TableSpec:
 
 def _incidents() -> TableSpec:
     rows = (
-        (str(pk), category, _day(occurred), agency)
-        for pk, category, occurred, agency in _values(
-            Incident.objects.all(), "pk", "category", "occurred_at", "reporting_agency__kind"
+        (str(pk), category, domestic, _day(occurred), agency, outcome, outcome_on)
+        for pk, category, domestic, occurred, agency, outcome, outcome_on in _values(
+            Incident.objects.all(),
+            "pk",
+            "category",
+            "domestic_abuse",
+            "occurred_at",
+            "reporting_agency__kind",
+            "outcome",
+            "outcome_on",
         )
     )
     schema = pa.schema(
         [
             ("incident_id", pa.string()),
             ("category", pa.string()),
+            ("domestic_abuse", pa.bool_()),
             ("occurred_on", pa.date32()),
             ("reporting_agency_kind", pa.string()),
+            ("outcome", pa.string()),  # "" until the reporting agency records one
+            ("outcome_on", pa.date32()),
         ]
     )
     return TableSpec(schema, rows)

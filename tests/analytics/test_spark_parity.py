@@ -11,6 +11,7 @@ from casebridge.analytics.registry import Indicator, registry
 from casebridge.analytics.snapshot import take_snapshot
 from casebridge.analytics.spark import spark_connection
 from casebridge.incidents.models import Incident
+from casebridge.pathways.models import MaracReferral
 from tests.analytics.fixtures import at, marac_referral, pathway_case
 from tests.factories import AgencyFactory, PersonFactory
 from tests.refuges.factories import RefugeFactory, StayFactory, add_child
@@ -40,6 +41,21 @@ def _records() -> None:
             occurred_at=at(2022, month, 9),
             victim=PersonFactory(),
         )
+    for month, outcome in ((5, "charge_summons"), (6, "evidential_difficulties"), (8, "")):
+        Incident.objects.create(
+            reporting_agency=police,
+            reference=f"CRIS-{month}",
+            category=Incident.Category.VIOLENCE_WITH_INJURY,
+            domestic_abuse=True,
+            occurred_at=at(2022, month, 10),
+            victim=PersonFactory(),
+            outcome=outcome,
+            outcome_on=at(2022, month, 20).date() if outcome else None,
+        )
+    child_to_parent = marac_referral(at(2022, 7, 5), relationship="child_to_parent")
+    MaracReferral.objects.filter(case=child_to_parent).update(
+        mental_health_need=True, alcohol_need=True, drugs_need=True
+    )
     pathway_case("idva", at(2022, 4, 2), ("active", at(2022, 4, 5)), ("closed", at(2022, 8, 1)))
     pathway_case("idva", at(2022, 5, 2), ("declined", at(2022, 5, 6)))
     pathway_case("sanctuary", at(2022, 5, 1), ("surveyed", at(2022, 5, 20)))

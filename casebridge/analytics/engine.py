@@ -5,6 +5,7 @@ on Spark; nothing is computed row by row in Python. Each measure is one aggregat
 """
 
 import csv
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -98,15 +99,6 @@ class Engine:
         total = rows[measure["sum"]].sum().coalesce(0) if "sum" in measure else rows.count()
         return _number(self.connection.execute(total))
 
-    def records(self, measure: dict[str, Any], value: Number, period: Period) -> int:
-        """How many snapshot rows a measure with this ``value`` read (a figure's provenance):
-        a count is its own; only a sum needs counting again."""
-        if "population" in measure:
-            return 0
-        if "sum" not in measure:
-            return int(value)
-        return int(self.connection.execute(self.rows(measure, period).count()))
-
     def _population(self, wanted: dict[str, Any], period: Period) -> int:
         year = period.start.year
         low, high = wanted.get("min_age", 0), wanted.get("max_age", 200)
@@ -123,19 +115,63 @@ class Engine:
 
     # --- indicators --------------------------------------------------------------------------
 
+    def across(self, measure: dict[str, Any], periods: list[Period]) -> list[tuple[Number, int]]:
+        """A measure for several periods in one aggregate query: for each period, its value and
+        the snapshot rows behind it (a dashboard's eight quarters cost one query, not eight)."""
+        if "population" in measure:
+            return [(self._population(measure["population"], period), 0) for period in periods]
+        table = self.table(measure["table"])
+        conditions = [_condition(table[column], test) for column, test in _where(measure)]
+        rows = table.filter(conditions) if conditions else table
+        aggregates: dict[str, ir.Scalar] = {}
+        for index, period in enumerate(periods):
+            inside = _in_period(rows, measure, period)
+            aggregates[f"records_{index}"] = inside.ifelse(1, 0).sum().coalesce(0)
+            if "sum" in measure:
+                added = inside.ifelse(rows[measure["sum"]], 0)
+                aggregates[f"value_{index}"] = added.sum().coalesce(0)
+        (result,) = rows.aggregate(**aggregates).to_pyarrow().to_pylist()
+        return [
+            (
+                _number(result[f"value_{i}" if "sum" in measure else f"records_{i}"]),
+                result[f"records_{i}"],
+            )
+            for i in range(len(periods))
+        ]
+
     def figure(self, indicator: Indicator, period: Period) -> Figure:
-        numerator = self.measure(indicator.numerator, period)
-        records = self.records(indicator.numerator, numerator, period)
-        if indicator.denominator is None:
-            return Figure(indicator.id, period.label, numerator, None, numerator, records)
-        denominator = self.measure(indicator.denominator, period)
-        scale = 100 if indicator.unit == "percent" else indicator.per or 1
-        value = scale * numerator / denominator if denominator else None
-        return Figure(indicator.id, period.label, numerator, denominator, value, records)
+        (figure,) = self.figures([indicator], [period])
+        return figure
 
     def figures(self, indicators: Iterable[Indicator], periods: Iterable[Period]) -> list[Figure]:
+        """Every indicator for every period, one aggregate query per distinct measure."""
         periods = list(periods)
-        return [self.figure(ind, period) for ind in indicators for period in periods]
+        computed: dict[str, list[tuple[Number, int]]] = {}
+
+        def across(measure: dict[str, Any]) -> list[tuple[Number, int]]:
+            key = json.dumps(measure, sort_keys=True, default=str)
+            if key not in computed:
+                computed[key] = self.across(measure, periods)
+            return computed[key]
+
+        figures = []
+        for indicator in indicators:
+            numerators = across(indicator.numerator)
+            denominators = across(indicator.denominator) if indicator.denominator else None
+            scale = 100 if indicator.unit == "percent" else indicator.per or 1
+            for index, period in enumerate(periods):
+                numerator, records = numerators[index]
+                if denominators is None:
+                    figures.append(
+                        Figure(indicator.id, period.label, numerator, None, numerator, records)
+                    )
+                    continue
+                denominator = denominators[index][0]
+                value = scale * numerator / denominator if denominator else None
+                figures.append(
+                    Figure(indicator.id, period.label, numerator, denominator, value, records)
+                )
+        return figures
 
     # --- breakdowns --------------------------------------------------------------------------
 

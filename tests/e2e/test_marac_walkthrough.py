@@ -51,6 +51,7 @@ def server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str], str]]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "casebridge.config.settings.local",
         "DATABASE_URL": f"sqlite:///{database}",
+        "CASEBRIDGE_SNAPSHOT_DIR": str(database.parent / "snapshots"),
     }
     casebridge("migrate", "--verbosity", "0", env=env)
     output = casebridge("demo-data", "--size", "tiny", "--seed", "7", env=env)
@@ -173,3 +174,21 @@ def test_police_referral_to_meeting_action_and_closure(browser, server):
     coordinator.locator("textarea[name=reason]").fill("Actions completed; risk reduced")
     coordinator.get_by_role("button", name="Close case").click()
     assert "Closed" in coordinator.locator("main").inner_text()
+
+
+def test_the_coordinator_computes_the_figures_and_drills_down_to_the_referrals(browser, server):
+    coordinator = sign_in(browser, server, COORDINATOR)
+    coordinator.get_by_role("link", name="Figures").click()
+    coordinator.get_by_role("button", name="Compute the figures now").click()
+    assert "The figures are now computed" in coordinator.content()
+    table = coordinator.locator("table", has_text="MARAC referrals").first
+    assert "Trend, eight quarters" in table.inner_text()
+
+    coordinator.get_by_role("link", name="MARAC referrals", exact=True).click()
+    assert "Referrals to the domestic abuse MARAC" in coordinator.content()
+    coordinator.get_by_role("link", name="Records counted").first.click()
+    rows = coordinator.locator("tbody tr")
+    assert rows.count() > 0
+    assert "MARAC-" in rows.first.inner_text()
+    rows.first.get_by_role("link").click()
+    assert "/cases/" in coordinator.url

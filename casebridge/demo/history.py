@@ -22,11 +22,17 @@ from casebridge.accounts.models import User
 from casebridge.assessments.models import Instrument
 from casebridge.assessments.services import assessment_complete
 from casebridge.audit.services import audit_record
-from casebridge.demo.calendar import AS_OF, FIRST_MARAC_MEETING, MARAC_EVERY_DAYS
+from casebridge.demo.calendar import (
+    AS_OF,
+    FIRST_MARAC_MEETING,
+    MARAC_EVERY_DAYS,
+    financial_years,
+)
 from casebridge.demo.casework import PlannedCasework
 from casebridge.demo.hearings import Hearing, agenda_built_at, meeting_end, meeting_start
 from casebridge.demo.marac import PlannedReferral
 from casebridge.demo.organisation import coordinator, practitioners
+from casebridge.demo.police import schedule_police_incidents
 from casebridge.demo.programmes import schedule_programmes
 from casebridge.demo.refuges import schedule_refuges
 from casebridge.demo.setup import Organisation
@@ -127,6 +133,7 @@ def replay_history(
     schedule_training(replay)
     schedule_programmes(replay)
     schedule_support(replay)
+    schedule_police_incidents(replay, already=_marac_incidents_by_year(referrals))
     steps = sorted(replay.steps)
     reported = time.perf_counter()
     with time_machine.travel(steps[0].at if steps else AS_OF, tick=False) as clock:
@@ -138,6 +145,18 @@ def replay_history(
             if time.perf_counter() - reported > PROGRESS_EVERY_SECONDS:
                 progress(f"  history: {steps[start].at:%B %Y}")
                 reported = time.perf_counter()
+
+
+def _marac_incidents_by_year(referrals: list[PlannedReferral]) -> dict[date, int]:
+    """The police incidents behind MARAC escalations, by the financial year they fall in."""
+    years = financial_years()
+    counts = dict.fromkeys((start for start, _ in years), 0)
+    for planned in referrals:
+        for occurred in planned.evidence.incidents:
+            for start, end in years:
+                if start <= occurred.date() <= end:
+                    counts[start] += 1
+    return counts
 
 
 # --- meetings ------------------------------------------------------------------------------
@@ -229,6 +248,7 @@ def _plan_referral(replay: Replay, index: int, planned: PlannedReferral) -> None
             lawful_basis=planned.lawful_basis,
             judgement_reason=evidence.judgement,
             referred_at=planned.referred_at,
+            needs=planned.needs,
         )
         replay.cases[index] = case
         if planned.refuge is not None:

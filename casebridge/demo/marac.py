@@ -49,6 +49,13 @@ VICTIM_AGES: tuple[tuple[int, int, float], ...] = (
     (51, 60, 8),
     (61, 80, 5),
 )
+# Victims' needs, from the source's assessment of two quarters' referrals (a separate random
+# stream, so adding them left the rest of the plan as it was).
+NEEDS = {
+    MaracReferral.Need.MENTAL_HEALTH: 0.362,
+    MaracReferral.Need.ALCOHOL: 0.105,
+    MaracReferral.Need.DRUGS: 0.071,
+}
 REPEAT_CHANCE = 0.18  # of referrals, when someone is eligible: ~14% repeats over the period
 SAME_PERPETRATOR_ON_REPEAT = 0.9
 CASEWORK_SHARE = 0.7  # of victims heard at MARAC and not already with the IDVA service
@@ -152,6 +159,7 @@ class PlannedReferral:
     casework: PlannedCasework | None = None
     restricted: bool = False
     refuge: AddressDetails | None = None
+    needs: tuple[str, ...] = ()
 
     @property
     def final_state(self) -> str:
@@ -192,6 +200,7 @@ class MaracPlanner:
     maker: PersonMaker
     people: list[PlannedPerson] = field(default_factory=list)
     histories: list[History] = field(default_factory=list)
+    needs_rng: random.Random = field(default_factory=lambda: random.Random("needs"))
 
     # --- people ------------------------------------------------------------------------------
 
@@ -273,7 +282,7 @@ class MaracPlanner:
             relationships.append(PlannedRelationship(other, victim, Kind.HOUSEHOLD_MEMBER, None))
             others = (other,)
         relationship = (
-            MaracReferral.Relationship.FAMILY
+            MaracReferral.Relationship.CHILD_TO_PARENT
             if child_to_parent
             else MaracReferral.Relationship.PARTNER
             if is_partner
@@ -485,6 +494,9 @@ class MaracPlanner:
                     is_repeat=repeat,
                     hearing=hearing,
                     casework=casework,
+                    needs=tuple(
+                        need for need, share in NEEDS.items() if self.needs_rng.random() < share
+                    ),
                 )
             )
             declined = bool(transitions) and transitions[0].code == "decline"

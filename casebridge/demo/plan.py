@@ -89,7 +89,11 @@ class Plan:
 def build_plan(size: Size, seed: int) -> Plan:
     rng = random.Random(seed)
     ids = IdentifierAllocator(random.Random(f"{seed}:identifiers"))
-    planner = MaracPlanner(rng=rng, maker=PersonMaker(rng, load_pools(), ids))
+    planner = MaracPlanner(
+        rng=rng,
+        maker=PersonMaker(rng, load_pools(), ids),
+        needs_rng=random.Random(f"{seed}:needs"),
+    )
     referrals = planner.plan(size.referrals_per_year)
     return Plan(size, seed, planner.people, referrals, copy.deepcopy(ids))
 

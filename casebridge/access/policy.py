@@ -101,8 +101,12 @@ def _case_scope(user: User, scope: str) -> Q:
 
 
 def _attended_agenda(agency_id: int) -> Exists:
+    # A cancelled meeting shares nothing: its cases wait for the next agenda, and only the
+    # agencies attending that one see them.
     return Exists(
-        AgendaItem.objects.filter(case_id=OuterRef("pk")).filter(
+        AgendaItem.objects.filter(case_id=OuterRef("pk"))
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .filter(
             Exists(
                 MeetingAttendee.objects.filter(
                     meeting_id=OuterRef("meeting_id"), agency_id=agency_id

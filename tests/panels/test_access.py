@@ -12,7 +12,7 @@ from casebridge.panels.selectors import (
     my_actions,
     pending_agenda_items,
 )
-from casebridge.panels.services import action_agree, agenda_add
+from casebridge.panels.services import action_agree, agenda_add, meeting_cancel
 from casebridge.pathways.models import Case, CasePerson, Pathway
 from casebridge.people.models import Person
 from tests.factories import CaseFactory, PersonFactory, UserFactory, marac, role
@@ -59,6 +59,13 @@ def test_no_case_of_the_meeting_is_visible_to_an_agency_not_attending(panel):
     on_agenda = _on_agenda(panel)
     assert on_agenda not in _cases(panel.outsider)
     assert _cases(panel.outsider) == set()
+
+
+def test_a_cancelled_meeting_no_longer_shares_the_cases_on_its_agenda(panel):
+    case = _on_agenda(panel)
+    meeting_cancel(actor=panel.coordinator, meeting=panel.meeting, reason="Chair unavailable")
+    assert case not in _cases(panel.officer)
+    assert case in _cases(panel.coordinator)
 
 
 def test_people_in_agenda_cases_are_visible_to_attendees_only(panel):

@@ -11,10 +11,12 @@ from typing import Any
 
 import yaml
 
-from casebridge.analytics.disclosure import SUPPRESSED, protect_count
+from casebridge.agencies.models import Agency
+from casebridge.analytics.disclosure import SUPPRESSED, protect_count, protect_with_totals
 from casebridge.analytics.engine import Engine, Figure
 from casebridge.analytics.periods import Period
 from casebridge.analytics.registry import Indicator, registry
+from casebridge.core.errors import ApplicationError
 
 DEFINITION = Path(__file__).parent / "definitions" / "board-domestic-abuse.yaml"
 PLACEHOLDER = re.compile(r"\{([a-z0-9-]+)\}")
@@ -33,6 +35,28 @@ class Row:
 class ReportTable:
     title: str
     rows: list[Row]
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    """One indicator by category: a row per category, a column per quarter, with each row's
+    total over the four quarters and each quarter's total over the categories."""
+
+    title: str
+    indicator: Indicator
+    heading: str  # what the rows are, e.g. "Referring agency"
+    categories: list[str]  # one per row, as printed
+    cells: list[list[str]]  # per category, one per quarter, as printed
+    row_totals: list[str]  # per category: the four quarters
+    column_totals: list[str]  # per quarter: every category
+    grand_total: str
+    total_label: str  # the row of quarterly totals, e.g. "All agencies"
+    suppressed: int  # cells and totals shown as [c]
+
+    @property
+    def rows(self) -> list[tuple[str, list[str], str]]:
+        """Each category with its cells and its total."""
+        return list(zip(self.categories, self.cells, self.row_totals, strict=True))
 
 
 @dataclass(frozen=True)
@@ -56,6 +80,7 @@ class BoardReport:
     snapshot_taken_at: datetime
     narrative: list[str]
     tables: list[ReportTable]
+    breakdowns: list[BreakdownTable]
     charts: list[Chart]
     sources: list[Source]
     threshold: int
@@ -97,6 +122,75 @@ def _row(engine: Engine, indicator: Indicator, quarters: list[Period], **publish
     return Row(indicator, cells, values, records)
 
 
+# How categories print, by breakdown column; others print as their code, nicely.
+CATEGORY_LABELS: dict[str, dict[str, str]] = {
+    "referring_agency_kind": {str(kind): str(label) for kind, label in Agency.Kind.choices},
+}
+# What the rows are, and what their total row is, by breakdown column.
+HEADINGS = {"referring_agency_kind": ("Referring agency", "All agencies")}
+NOT_RECORDED = "Not recorded"
+
+
+def _categories(by: str, found: set[str | None]) -> list[str | None]:
+    """The categories found, in the order their labels are declared (others after them, by
+    code, and the category not recorded last)."""
+    known = list(CATEGORY_LABELS.get(by, {}))
+    return sorted(
+        found,
+        key=lambda c: (c is None, known.index(c) if c in known else len(known), c or ""),
+    )
+
+
+def _headings(by: str) -> tuple[str, str]:
+    return HEADINGS.get(by, (by.replace("_", " ").capitalize(), "All"))
+
+
+def _label(by: str, category: str | None) -> str:
+    if category is None:
+        return NOT_RECORDED
+    return CATEGORY_LABELS.get(by, {}).get(category, category.replace("_", " ").capitalize())
+
+
+def _breakdown(
+    engine: Engine, spec: dict[str, Any], quarters: list[Period], *, edition: str, threshold: int
+) -> BreakdownTable:
+    indicator, by = registry()[spec["indicator"]], spec["by"]
+    if indicator.unit != "count":
+        raise ApplicationError(f"{indicator.id}: only a count is tabulated with totals.")
+    counts = [
+        {figure.category: int(figure.numerator) for figure in engine.breakdown(indicator, q, by)}
+        for q in quarters
+    ]
+    categories = _categories(by, {category for quarter in counts for category in quarter})
+    grid = [[quarter.get(category, 0) for quarter in counts] for category in categories]
+    # Each quarter's total is the indicator's own figure, which the report's tables print too
+    # (hidden only when small): the protection must not rely on hiding it here.
+    table = protect_with_totals(
+        grid,
+        threshold=threshold if edition == PUBLIC else 1,  # restricted: nothing is small
+        column_totals_published=True,
+    )
+
+    def shown(value: int | None) -> str:
+        return SUPPRESSED if value is None else f"{value:,}"
+
+    hidden = [*table.row_totals, *table.column_totals, table.grand_total]
+    heading, total_label = _headings(by)
+    return BreakdownTable(
+        title=spec["title"],
+        indicator=indicator,
+        heading=heading,
+        categories=[_label(by, category) for category in categories],
+        cells=[[shown(value) for value in row] for row in table.cells],
+        row_totals=[shown(value) for value in table.row_totals],
+        # (with no categories there is no row to count the quarters from: each is nought)
+        column_totals=[shown(value) for value in table.column_totals or [0] * len(quarters)],
+        grand_total=shown(table.grand_total),
+        total_label=total_label,
+        suppressed=sum(v is None for row in table.cells for v in row) + hidden.count(None),
+    )
+
+
 def build_report(
     *, engine: Engine, period: Period, edition: str = PUBLIC, threshold: int = 5
 ) -> BoardReport:
@@ -114,6 +208,10 @@ def build_report(
     tables = [
         ReportTable(table["title"], [row(i) for i in table["indicators"]])
         for table in definition["tables"]
+    ]
+    breakdowns = [
+        _breakdown(engine, spec, quarters, edition=edition, threshold=threshold)
+        for spec in definition.get("breakdowns", [])
     ]
     charts = [
         Chart(chart["title"], chart["kind"], [row(i) for i in chart["indicators"]])
@@ -133,6 +231,7 @@ def build_report(
         snapshot_taken_at=engine.snapshot.taken_at,
         narrative=narrative,
         tables=tables,
+        breakdowns=breakdowns,
         charts=charts,
         sources=sources,
         threshold=threshold,

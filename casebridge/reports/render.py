@@ -9,12 +9,22 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from casebridge.reports.board import PUBLIC, BoardReport, Chart
+from casebridge.analytics.disclosure import SUPPRESSED
+from casebridge.reports.board import PUBLIC, BoardReport, BreakdownTable, Chart
 
 # GOV.UK colours, for both renderings.
 PALETTE = ("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92")
@@ -28,6 +38,24 @@ def _edition_line(report: BoardReport) -> str:
             "built on them, are shown as [c]."
         )
     return "Restricted edition: not for publication; small numbers are not suppressed."
+
+
+def _breakdown_note(report: BoardReport) -> str:
+    if report.edition == PUBLIC:
+        return (
+            f"{SUPPRESSED}: confidential. Counts from 1 to {report.threshold - 1} are shown as "
+            f"{SUPPRESSED}, and so are enough other counts and totals (a nought among them where "
+            "need be) that none can be worked out from the rest of the table or from the "
+            "quarterly figures above."
+        )
+    return "Restricted edition: every count is shown, however small."
+
+
+GAPS = "A quarter shown as [c] or - in the tables is left out of the chart."
+
+
+def _has_gaps(chart: Chart) -> bool:
+    return any(value is None for row in chart.series for value in row.values)
 
 
 def _svg_series(chart: Chart) -> tuple[list[dict], list[float]]:
@@ -68,13 +96,15 @@ def report_html(report: BoardReport) -> str:
     for chart in report.charts:
         series, xs = _svg_series(chart)
         labels = [(f"{x:.1f}", q.label) for x, q in zip(xs, report.quarters, strict=True)]
-        charts.append({"chart": chart, "series": series, "labels": labels})
+        gaps = GAPS if _has_gaps(chart) else ""
+        charts.append({"chart": chart, "series": series, "labels": labels, "gaps": gaps})
     return render_to_string(
         "reports/board.html",
         {
             "report": report,
             "charts": charts,
             "edition_line": _edition_line(report),
+            "breakdown_note": _breakdown_note(report),
             "width": SVG_WIDTH,
             "height": SVG_HEIGHT,
             "axis_y": SVG_HEIGHT - MARGIN,
@@ -83,12 +113,22 @@ def report_html(report: BoardReport) -> str:
 
 
 def _pdf_chart(chart: Chart, labels: list[str]) -> Drawing:
-    drawing = Drawing(170 * mm, 75 * mm)
+    """A chart with its legend underneath, one full title a line (a legend beside the plot had
+    room for 40 characters of a title, and cut the longer ones)."""
+    line = 4.5 * mm
+    legend_height = line * len(chart.series)
+    drawing = Drawing(170 * mm, 72 * mm + legend_height)
     plot = HorizontalLineChart() if chart.kind == "line" else VerticalBarChart()
-    plot.x, plot.y, plot.width, plot.height = 15 * mm, 15 * mm, 100 * mm, 50 * mm
-    plot.data = [[value or 0 for value in row.values] for row in chart.series]
+    plot.x, plot.y = 12 * mm, 14 * mm + legend_height
+    plot.width, plot.height = 150 * mm, 48 * mm
+    # A value the edition hides is left out (a gap in the line, no bar), not drawn as nought.
+    plot.data = [list(row.values) for row in chart.series]
     plot.categoryAxis.categoryNames = labels
+    plot.categoryAxis.labels.fontSize = 8
+    plot.valueAxis.labels.fontSize = 8
     plot.valueAxis.valueMin = 0
+    if not any(value for row in chart.series for value in row.values):
+        plot.valueAxis.valueMax = 1  # an empty chart still gets an axis
     for index in range(len(chart.series)):
         colour = colors.HexColor(PALETTE[index % len(PALETTE)])
         if chart.kind == "line":
@@ -96,23 +136,37 @@ def _pdf_chart(chart: Chart, labels: list[str]) -> Drawing:
             plot.lines[index].strokeWidth = 2
         else:
             plot.bars[index].fillColor = colour
+            plot.bars[index].strokeColor = None
     drawing.add(plot)
     legend = Legend()
-    legend.x, legend.y = 120 * mm, 60 * mm
-    legend.fontSize = 7
+    legend.alignment = "right"  # the swatch, then the title
+    legend.x, legend.y = 12 * mm, legend_height + 1 * mm  # its top left corner
+    legend.fontSize, legend.dx, legend.dy, legend.deltay = 8, 8, 8, line
+    legend.columnMaximum = len(chart.series) or 1
     legend.colorNamePairs = [
-        (colors.HexColor(PALETTE[i % len(PALETTE)]), row.indicator.title[:40])
+        (colors.HexColor(PALETTE[i % len(PALETTE)]), row.indicator.title)
         for i, row in enumerate(chart.series)
     ]
     drawing.add(legend)
-    drawing.add(String(15 * mm, 70 * mm, chart.title, fontName="Helvetica-Bold", fontSize=10))
+    drawing.add(
+        String(0, drawing.height - 4 * mm, chart.title, fontName="Helvetica-Bold", fontSize=11)
+    )
     return drawing
 
 
-def _pdf_table(header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
+def _pdf_table(
+    header: list[str], rows: list[list[str]], widths: list[float], *, numbers: bool = True
+) -> Table:
+    """A table with a grid; ``numbers``: every column after the first holds figures, which
+    line up on the right as in the HTML."""
     styles = getSampleStyleSheet()
+    right = ParagraphStyle("Figure", parent=styles["BodyText"], alignment=TA_RIGHT)
     body = [
-        [Paragraph(escape(cell), styles["BodyText"]) for cell in row] for row in [header, *rows]
+        [
+            Paragraph(escape(cell), right if numbers and column else styles["BodyText"])
+            for column, cell in enumerate(row)
+        ]
+        for row in [header, *rows]
     ]
     table = Table(body, colWidths=widths, repeatRows=1)
     table.setStyle(
@@ -125,6 +179,37 @@ def _pdf_table(header: list[str], rows: list[list[str]], widths: list[float]) ->
         )
     )
     return table
+
+
+def _pdf_breakdown(table: BreakdownTable, labels: list[str], note: str) -> list:
+    styles = getSampleStyleSheet()
+    header = [table.heading, *labels, "Four quarters"]
+    rows = [[category, *cells, total] for category, cells, total in table.rows]
+    if not rows:
+        rows = [["No records in these quarters.", *[""] * (len(labels) + 1)]]
+    rows.append([table.total_label, *table.column_totals, table.grand_total])
+    grid = _pdf_table(header, rows, [50 * mm] + [23 * mm] * len(labels) + [28 * mm])
+    grid.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f3f2f1")),
+                ("LINEABOVE", (0, -1), (-1, -1), 1.5, colors.black),
+            ]
+        )
+    )
+    footnote = ParagraphStyle("Footnote", parent=styles["BodyText"], fontSize=8, leading=10)
+    # Kept on one page: a table split from its totals or its footnote reads wrongly.
+    return [
+        Spacer(1, 4 * mm),
+        KeepTogether(
+            [
+                Paragraph(escape(table.title), styles["Heading2"]),
+                grid,
+                Spacer(1, 1.5 * mm),
+                Paragraph(escape(note), footnote),
+            ]
+        ),
+    ]
 
 
 def report_pdf(report: BoardReport) -> bytes:
@@ -140,8 +225,12 @@ def report_pdf(report: BoardReport) -> bytes:
         story += [Spacer(1, 4 * mm), Paragraph(escape(table.title), styles["Heading2"])]
         rows = [[row.indicator.title, *row.cells] for row in table.rows]
         story.append(_pdf_table(["Indicator", *labels], rows, [70 * mm] + [25 * mm] * 4))
+    for breakdown in report.breakdowns:
+        story += _pdf_breakdown(breakdown, labels, _breakdown_note(report))
     for chart in report.charts:
         story += [Spacer(1, 4 * mm), _pdf_chart(chart, labels)]
+        if _has_gaps(chart):
+            story.append(Paragraph(escape(GAPS), styles["Italic"]))
     story += [PageBreak(), Paragraph("Appendix: where each figure comes from", styles["Heading2"])]
     story.append(
         Paragraph(
@@ -157,8 +246,16 @@ def report_pdf(report: BoardReport) -> bytes:
         for source in report.sources
     ]
     story.append(
-        _pdf_table(["Indicator", "Definition", "Records"], rows, [50 * mm, 105 * mm, 20 * mm])
+        _pdf_table(
+            ["Indicator", "Definition", "Records"],
+            rows,
+            [45 * mm, 105 * mm, 20 * mm],
+            numbers=False,
+        )
     )
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, title=report.title).build(story)
+    # 20 mm margins leave the 170 mm the tables and charts are drawn to.
+    SimpleDocTemplate(
+        out, pagesize=A4, title=report.title, leftMargin=20 * mm, rightMargin=20 * mm
+    ).build(story)
     return out.getvalue()

@@ -12,6 +12,7 @@ from casebridge.analytics.periods import parse_period
 from casebridge.reports.board import PUBLIC, RESTRICTED, build_report
 from casebridge.reports.render import report_html, report_pdf
 from tests.analytics.fixtures import at, engine_for, marac_referral
+from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 Q2 = parse_period("Q2 22/23")
@@ -77,6 +78,75 @@ def test_the_pdf_renders_with_several_pages(tmp_path):
     pdf = report_pdf(build_report(engine=engine_for(tmp_path), period=Q2))
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type /Page\b", pdf)) >= 3
+
+
+def _by_agency():
+    """MARAC referrals: police 10 and 3 in the last two quarters, a charity 12 and 15, housing 2
+    in the last one; nothing in the two before."""
+    police, housing, charity = (AgencyFactory(kind=k) for k in ("police", "housing", "charity"))
+    for referrer, q1, q2 in ((police, 10, 3), (housing, 0, 2), (charity, 12, 15)):
+        for n in range(q1):
+            marac_referral(at(2022, 5, n + 1), referrer=referrer)
+        for n in range(q2):
+            marac_referral(at(2022, 8, n + 1), referrer=referrer)
+
+
+def _breakdown(report, title="MARAC referrals by referring agency"):
+    return next(table for table in report.breakdowns if table.title == title)
+
+
+def test_a_breakdown_table_has_a_row_per_agency_and_totals_both_ways(tmp_path):
+    _by_agency()
+    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+    table = _breakdown(report)
+    assert table.categories == ["Police", "Housing", "Charity or voluntary sector"]
+    assert table.rows == [
+        ("Police", ["0", "0", "10", "3"], "13"),
+        ("Housing", ["0", "0", "0", "2"], "2"),  # restricted: everything shown
+        ("Charity or voluntary sector", ["0", "0", "12", "15"], "27"),
+    ]
+    assert table.column_totals == ["0", "0", "22", "20"] == _row(report, "marac-referrals").cells
+    assert (table.grand_total, table.total_label, table.suppressed) == ("42", "All agencies", 0)
+
+
+def test_the_public_breakdown_hides_small_counts_and_whatever_would_give_them_away(tmp_path):
+    _by_agency()
+    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
+    table = _breakdown(report)
+    c = SUPPRESSED
+    assert table.rows == [
+        # police's 3 is small, so its 10 goes too (the row total would give the 3 away) ...
+        ("Police", ["0", "0", c, c], c),
+        # ... housing's 2 is small and so is its total, which is nothing but the 2 ...
+        ("Housing", ["0", "0", "0", c], c),
+        # ... the 10 needed a second cell hidden in its quarter, and that one in its row; and
+        # with housing's total hidden another total goes, or the grand total would give it away
+        ("Charity or voluntary sector", ["0", "0", c, c], "27"),
+    ]
+    # Each quarter's total is the MARAC referrals figure printed in the MARAC table.
+    assert table.column_totals == ["0", "0", "22", "20"] == _row(report, "marac-referrals").cells
+    assert table.grand_total == "42"
+    assert table.suppressed == 7
+
+
+def test_a_breakdown_with_no_records_has_no_rows_and_nought_totals(tmp_path):
+    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
+    table = _breakdown(report, "Advocacy referrals by referring agency")
+    assert (table.rows, table.column_totals, table.grand_total) == ([], ["0"] * 4, "0")
+
+
+def test_the_breakdowns_print_with_the_symbol_and_a_footnote(tmp_path):
+    _by_agency()
+    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
+    html = report_html(report)
+    assert html.count('<table class="breakdown">') == 2
+    assert '<th scope="row">Charity or voluntary sector</th>' in html
+    assert '<th scope="row">All agencies</th>' in html
+    assert f"{SUPPRESSED}: confidential. Counts from 1 to 4" in html
+    restricted = report_html(
+        build_report(engine=engine_for(tmp_path / "r"), period=Q2, edition=RESTRICTED)
+    )
+    assert "every count is shown" in restricted and f"<td>{SUPPRESSED}</td>" not in restricted
 
 
 def test_the_command_writes_either_format_and_refuses_other_periods(tmp_path):

@@ -8,6 +8,7 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -127,17 +128,31 @@ def _pdf_chart(chart: Chart, labels: list[str]) -> Drawing:
     plot.categoryAxis.labels.fontSize = 8
     plot.valueAxis.labels.fontSize = 8
     plot.valueAxis.valueMin = 0
-    if not any(value for row in chart.series for value in row.values):
-        plot.valueAxis.valueMax = 1  # an empty chart still gets an axis
+    empty = not any(value for row in chart.series for value in row.values)
+    if empty:  # an axis of whole numbers, and a word on why nothing is drawn
+        plot.valueAxis.valueMax, plot.valueAxis.valueStep = 5, 1
     for index in range(len(chart.series)):
         colour = colors.HexColor(PALETTE[index % len(PALETTE)])
         if chart.kind == "line":
             plot.lines[index].strokeColor = colour
             plot.lines[index].strokeWidth = 2
+            # A dot on each quarter: a quarter between two hidden ones still shows.
+            plot.lines[index].symbol = makeMarker("FilledCircle", size=4, fillColor=colour)
         else:
             plot.bars[index].fillColor = colour
             plot.bars[index].strokeColor = None
     drawing.add(plot)
+    if empty:
+        drawing.add(
+            String(
+                plot.x + plot.width / 2,
+                plot.y + plot.height / 2,
+                "Nothing to chart: every quarter is nought, or shown as [c] in the tables.",
+                textAnchor="middle",
+                fontSize=9,
+                fillColor=colors.HexColor("#505a5f"),
+            )
+        )
     legend = Legend()
     legend.alignment = "right"  # the swatch, then the title
     legend.x, legend.y = 12 * mm, legend_height + 1 * mm  # its top left corner

@@ -11,9 +11,10 @@ from django.core.paginator import Page, Paginator
 
 from casebridge.access.policy import Action, Resource, permitted
 from casebridge.accounts.models import User
-from casebridge.analytics.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, protect_count
+from casebridge.analytics.disclosure import DEFAULT_THRESHOLD
 from casebridge.analytics.engine import Engine, Figure
 from casebridge.analytics.periods import Period, parse_period, quarter_containing
+from casebridge.analytics.presentation import published_value, shown_value
 from casebridge.analytics.records import RecordKind, RecordRow, record_kind, rows_for
 from casebridge.analytics.registry import Indicator, registry
 from casebridge.analytics.snapshot import Snapshot, open_snapshot
@@ -35,34 +36,6 @@ def may_view_figures(*, user: User) -> bool:
 
 def may_refresh_figures(*, user: User) -> bool:
     return permitted(user=user, action=Action.CREATE, resource=Resource.FIGURES)
-
-
-def format_value(indicator: Indicator, value: float | None) -> str:
-    """A figure as a table prints it: "-" where it is undefined (a rate of nothing)."""
-    if value is None:
-        return "-"
-    if indicator.unit == "percent":
-        return f"{value:.1f}%"
-    if indicator.unit == "rate":
-        return f"{value:,.1f}"
-    return f"{round(value):,}"
-
-
-def published_value(figure: Figure, *, public: bool, threshold: int) -> float | None:
-    """The figure's value, or None where a public output must not show it: a small count, or a
-    percentage or rate built on one."""
-    if public and protect_count(int(figure.numerator), threshold=threshold) is None:
-        return None
-    return figure.value
-
-
-def shown_value(
-    indicator: Indicator, figure: Figure, *, public: bool, threshold: int = DEFAULT_THRESHOLD
-) -> str:
-    value = published_value(figure, public=public, threshold=threshold)
-    if value is None and figure.value is not None:
-        return SUPPRESSED
-    return format_value(indicator, value)
 
 
 # --- computing ------------------------------------------------------------------------------

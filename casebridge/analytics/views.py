@@ -16,6 +16,7 @@ from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.analytics.charts import trend_chart
 from casebridge.analytics.forms import FiguresForm
 from casebridge.analytics.periods import Period, parse_period
+from casebridge.analytics.presentation import format_value, shown_value
 from casebridge.analytics.registry import Indicator, registry
 from casebridge.analytics.selectors import (
     DENOMINATOR,
@@ -24,13 +25,11 @@ from casebridge.analytics.selectors import (
     dashboard,
     default_quarter,
     figure_records,
-    format_value,
     has_records,
     in_progress,
     indicator_history,
     may_refresh_figures,
     reporting_quarters,
-    shown_value,
 )
 from casebridge.analytics.services import snapshot_refresh
 from casebridge.analytics.snapshot import Snapshot

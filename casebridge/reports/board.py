@@ -12,9 +12,10 @@ from typing import Any
 import yaml
 
 from casebridge.agencies.models import Agency
-from casebridge.analytics.disclosure import SUPPRESSED, protect_count, protect_with_totals
-from casebridge.analytics.engine import Engine, Figure
+from casebridge.analytics.disclosure import SUPPRESSED, protect_with_totals
+from casebridge.analytics.engine import Engine
 from casebridge.analytics.periods import Period
+from casebridge.analytics.presentation import published_value, shown_value
 from casebridge.analytics.registry import Indicator, registry
 from casebridge.core.errors import ApplicationError
 
@@ -90,35 +91,13 @@ class BoardReport:
         return self.quarters[-1]
 
 
-def _format(indicator: Indicator, value: float | None) -> str:
-    if value is None:
-        return "-"
-    if indicator.unit == "percent":
-        return f"{value:.1f}%"
-    if indicator.unit == "rate":
-        return f"{value:,.1f}"
-    return f"{round(value):,}"
-
-
-def _published(
-    figure: Figure, indicator: Indicator, *, edition: str, threshold: int
-) -> float | None:
-    """The figure's value, or None where the public edition must not show it: a small count,
-    or a percentage or rate built on one."""
-    if edition == PUBLIC and protect_count(int(figure.numerator), threshold=threshold) is None:
-        return None
-    return figure.value
-
-
-def _row(engine: Engine, indicator: Indicator, quarters: list[Period], **publish: Any) -> Row:
-    values, cells, records = [], [], 0
-    for quarter in quarters:
-        figure = engine.figure(indicator, quarter)
-        records += figure.records
-        value = _published(figure, indicator, **publish)
-        suppressed = value is None and figure.value is not None
-        values.append(value)
-        cells.append(SUPPRESSED if suppressed else _format(indicator, value))
+def _row(
+    engine: Engine, indicator: Indicator, quarters: list[Period], *, public: bool, threshold: int
+) -> Row:
+    figures = engine.figures([indicator], quarters)
+    values = [published_value(f, public=public, threshold=threshold) for f in figures]
+    cells = [shown_value(indicator, f, public=public, threshold=threshold) for f in figures]
+    records = sum(figure.records for figure in figures)
     return Row(indicator, cells, values, records)
 
 
@@ -197,12 +176,15 @@ def build_report(
     definition = yaml.safe_load(DEFINITION.read_text(encoding="utf-8"))
     known = registry()
     quarters = period.previous_quarters(4)
-    publish = {"edition": edition, "threshold": threshold}
+    public = edition == PUBLIC
     rows: dict[str, Row] = {}
 
     def row(indicator_id: str) -> Row:
         if indicator_id not in rows:
-            rows[indicator_id] = _row(engine, known[indicator_id], quarters, **publish)
+            indicator = known[indicator_id]
+            rows[indicator_id] = _row(
+                engine, indicator, quarters, public=public, threshold=threshold
+            )
         return rows[indicator_id]
 
     tables = [

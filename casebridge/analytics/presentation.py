@@ -1,5 +1,6 @@
 """How a figure is printed, in the board report and on the dashboard alike."""
 
+from casebridge.agencies.models import Agency
 from casebridge.analytics.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, protect_count
 from casebridge.analytics.engine import Figure
 from casebridge.analytics.registry import Indicator
@@ -32,3 +33,33 @@ def shown_value(
     if value is None and figure.value is not None:
         return SUPPRESSED
     return format_value(indicator, value)
+
+
+# How categories print, by breakdown column; others print as their code, nicely.
+CATEGORY_LABELS: dict[str, dict[str, str]] = {
+    "referring_agency_kind": {str(kind): str(label) for kind, label in Agency.Kind.choices},
+}
+# What the rows are, and what their total row is, by breakdown column.
+HEADINGS = {"referring_agency_kind": ("Referring agency", "All agencies")}
+NOT_RECORDED = "Not recorded"
+
+
+def ordered_categories(by: str, found: set[str | None]) -> list[str | None]:
+    """The categories found, in the order their labels are declared (others after them, by
+    code, and the category not recorded last)."""
+    known = list(CATEGORY_LABELS.get(by, {}))
+    return sorted(
+        found,
+        key=lambda c: (c is None, known.index(c) if c in known else len(known), c or ""),
+    )
+
+
+def breakdown_headings(by: str) -> tuple[str, str]:
+    """What a breakdown's rows are, and what its total row is called."""
+    return HEADINGS.get(by, (by.replace("_", " ").capitalize(), "All"))
+
+
+def category_label(by: str, category: str | None) -> str:
+    if category is None:
+        return NOT_RECORDED
+    return CATEGORY_LABELS.get(by, {}).get(category, category.replace("_", " ").capitalize())

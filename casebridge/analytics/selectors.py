@@ -14,7 +14,13 @@ from casebridge.accounts.models import User
 from casebridge.analytics.disclosure import DEFAULT_THRESHOLD
 from casebridge.analytics.engine import Engine, Figure
 from casebridge.analytics.periods import Period, parse_period, quarter_containing
-from casebridge.analytics.presentation import published_value, shown_value
+from casebridge.analytics.presentation import (
+    breakdown_headings,
+    category_label,
+    ordered_categories,
+    published_value,
+    shown_value,
+)
 from casebridge.analytics.records import RecordKind, RecordRow, record_kind, rows_for
 from casebridge.analytics.registry import Indicator, registry
 from casebridge.analytics.snapshot import Snapshot, open_snapshot
@@ -137,6 +143,30 @@ def dashboard(
 def indicator_history(*, snapshot: Snapshot, indicator: Indicator, period: Period) -> list[Figure]:
     quarters = period.previous_quarters(TREND_QUARTERS)
     return figures_by_indicator(snapshot=snapshot, periods=quarters)[indicator.id]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    heading: str  # what the rows are ("Referring agency")
+    rows: list[tuple[str, Figure]]  # each category's label and figure, in the labels' order
+
+
+def indicator_breakdowns(
+    *, snapshot: Snapshot, indicator: Indicator, period: Period
+) -> list[Breakdown]:
+    """The indicator for one period by each of its declared breakdowns."""
+    engine = Engine(snapshot=snapshot)
+    found = []
+    for by in indicator.breakdowns:
+        figures = {f.category: f for f in engine.breakdown(indicator, period, by)}
+        order = ordered_categories(by, set(figures))
+        found.append(
+            Breakdown(
+                heading=breakdown_headings(by)[0],
+                rows=[(category_label(by, category), figures[category]) for category in order],
+            )
+        )
+    return found
 
 
 # --- drill-down ----------------------------------------------------------------------------

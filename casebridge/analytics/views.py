@@ -27,6 +27,7 @@ from casebridge.analytics.selectors import (
     figure_records,
     has_records,
     in_progress,
+    indicator_breakdowns,
     indicator_history,
     may_refresh_figures,
     reporting_quarters,
@@ -182,6 +183,18 @@ def indicator_detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
             "period": period,
             "snapshot": snapshot,
             "rows": rows[::-1],  # newest first, as a table is read
+            "breakdowns": [
+                {
+                    "heading": breakdown.heading,
+                    "rows": [
+                        (label, figure, format_value(indicator, figure.value))
+                        for label, figure in breakdown.rows
+                    ],
+                }
+                for breakdown in indicator_breakdowns(
+                    snapshot=snapshot, indicator=indicator, period=period
+                )
+            ],
             "chart": trend_chart(
                 values, labels=labels, shown=shown, width=640, height=240, margin=48
             ),

@@ -11,11 +11,16 @@ from typing import Any
 
 import yaml
 
-from casebridge.agencies.models import Agency
 from casebridge.analytics.disclosure import SUPPRESSED, protect_with_totals
 from casebridge.analytics.engine import Engine
 from casebridge.analytics.periods import Period
-from casebridge.analytics.presentation import published_value, shown_value
+from casebridge.analytics.presentation import (
+    breakdown_headings,
+    category_label,
+    ordered_categories,
+    published_value,
+    shown_value,
+)
 from casebridge.analytics.registry import Indicator, registry
 from casebridge.core.errors import ApplicationError
 
@@ -101,35 +106,6 @@ def _row(
     return Row(indicator, cells, values, records)
 
 
-# How categories print, by breakdown column; others print as their code, nicely.
-CATEGORY_LABELS: dict[str, dict[str, str]] = {
-    "referring_agency_kind": {str(kind): str(label) for kind, label in Agency.Kind.choices},
-}
-# What the rows are, and what their total row is, by breakdown column.
-HEADINGS = {"referring_agency_kind": ("Referring agency", "All agencies")}
-NOT_RECORDED = "Not recorded"
-
-
-def _categories(by: str, found: set[str | None]) -> list[str | None]:
-    """The categories found, in the order their labels are declared (others after them, by
-    code, and the category not recorded last)."""
-    known = list(CATEGORY_LABELS.get(by, {}))
-    return sorted(
-        found,
-        key=lambda c: (c is None, known.index(c) if c in known else len(known), c or ""),
-    )
-
-
-def _headings(by: str) -> tuple[str, str]:
-    return HEADINGS.get(by, (by.replace("_", " ").capitalize(), "All"))
-
-
-def _label(by: str, category: str | None) -> str:
-    if category is None:
-        return NOT_RECORDED
-    return CATEGORY_LABELS.get(by, {}).get(category, category.replace("_", " ").capitalize())
-
-
 def _breakdown(
     engine: Engine, spec: dict[str, Any], quarters: list[Period], *, edition: str, threshold: int
 ) -> BreakdownTable:
@@ -140,7 +116,7 @@ def _breakdown(
         {figure.category: int(figure.numerator) for figure in engine.breakdown(indicator, q, by)}
         for q in quarters
     ]
-    categories = _categories(by, {category for quarter in counts for category in quarter})
+    categories = ordered_categories(by, {category for quarter in counts for category in quarter})
     grid = [[quarter.get(category, 0) for quarter in counts] for category in categories]
     # Each quarter's total is the indicator's own figure, which the report's tables print too
     # (hidden only when small): the protection must not rely on hiding it here.
@@ -154,12 +130,12 @@ def _breakdown(
         return SUPPRESSED if value is None else f"{value:,}"
 
     hidden = [*table.row_totals, *table.column_totals, table.grand_total]
-    heading, total_label = _headings(by)
+    heading, total_label = breakdown_headings(by)
     return BreakdownTable(
         title=spec["title"],
         indicator=indicator,
         heading=heading,
-        categories=[_label(by, category) for category in categories],
+        categories=[category_label(by, category) for category in categories],
         cells=[[shown(value) for value in row] for row in table.cells],
         row_totals=[shown(value) for value in table.row_totals],
         # (with no categories there is no row to count the quarters from: each is nought)

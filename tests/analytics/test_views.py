@@ -157,3 +157,12 @@ def test_a_manager_drilling_down_sees_how_many_records_but_no_names(signed_in_cl
     assert str(case.subject) not in text
     entry = AuditEvent.objects.filter(object_id="marac-referrals").get()
     assert entry.changes["records_not_shown"] == 1
+
+
+def test_an_indicators_page_breaks_the_quarter_down_by_referring_agency(signed_in_client, manager):
+    referrals(2)
+    snapshot = snapshot_refresh(actor=None)
+    query = {"period": "Q1 22/23", "snapshot": snapshot_id(snapshot)}
+    page = signed_in_client(manager).get("/figures/marac-referrals/", query).content.decode()
+    assert "By referring agency, Q1 22/23" in page
+    assert '<th scope="row" class="govuk-table__header">Police</th>' in page

@@ -29,6 +29,7 @@ from casebridge.demo.calendar import (
     financial_years,
 )
 from casebridge.demo.casework import PlannedCasework
+from casebridge.demo.disclosures import schedule_disclosures
 from casebridge.demo.hearings import Hearing, agenda_built_at, meeting_end, meeting_start
 from casebridge.demo.marac import PlannedReferral
 from casebridge.demo.organisation import coordinator, practitioners
@@ -134,6 +135,7 @@ def replay_history(
     schedule_programmes(replay)
     schedule_support(replay)
     schedule_police_incidents(replay, already=_marac_incidents_by_year(referrals))
+    schedule_disclosures(replay, referrals)
     steps = sorted(replay.steps)
     reported = time.perf_counter()
     with time_machine.travel(steps[0].at if steps else AS_OF, tick=False) as clock:

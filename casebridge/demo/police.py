@@ -41,7 +41,7 @@ POLICE = "nb-police"
 SOURCE = "the police's daily domestic abuse extract"
 POPULATION = Path(__file__).parents[1] / "analytics" / "population" / "northbridge.csv"
 INCIDENTS_PER_1000 = 12.5  # a year, all police-recorded domestic abuse
-VWI_SHARE = 0.15  # 737 of about 4,900
+VWI_SHARE = 0.15  # of all the year's incidents: 737 of about 4,900
 EXTRACT_AT = time(23, 30)  # the day's incidents, sent late each evening
 FEMALE_VICTIMS = 0.75
 SAME_SEX_SUSPECT = 0.05
@@ -146,11 +146,24 @@ def _extract_time(day: date) -> datetime:
     return min(datetime.combine(day, EXTRACT_AT, tzinfo=LONDON), AS_OF)
 
 
-def _outcome(rng: random.Random, occurred: datetime) -> tuple[str, datetime | None]:
-    outcome = weighted(rng, OUTCOMES)
+def _outcome(rng: random.Random, occurred: datetime, outcome: str) -> tuple[str, datetime | None]:
+    """The outcome and when it is given; none yet if that is after the demo's today."""
     low, high, _ = rng.choices(DELAYS[outcome], weights=[d[2] for d in DELAYS[outcome]])[0]
     at = at_office_time(rng, occurred.date() + timedelta(days=rng.randint(low, high)))
     return (outcome, at) if at <= AS_OF else ("", None)
+
+
+def _quota(rng: random.Random, weights: dict[str, float], count: int) -> list[str]:
+    """``count`` outcomes in exactly the shares of ``weights`` (largest remainders), shuffled:
+    a year's sanction detection rate is then the source's, not a coin's."""
+    total = sum(weights.values())
+    exact = {key: count * weight / total for key, weight in weights.items()}
+    counts = {key: int(value) for key, value in exact.items()}
+    for key in sorted(exact, key=lambda k: counts[k] - exact[k])[: count - sum(counts.values())]:
+        counts[key] += 1
+    outcomes = [key for key, number in counts.items() for _ in range(number)]
+    rng.shuffle(outcomes)
+    return outcomes
 
 
 def plan_police_incidents(
@@ -163,14 +176,18 @@ def plan_police_incidents(
 ) -> list[PlannedIncident]:
     """The stream for each financial year: the source's rate for that year's residents (times
     ``scale``), less the incidents the MARAC referrals already bring (``already``, by year
-    start)."""
+    start); 15% of the year's incidents are violence with injury, with outcomes in the shares
+    of ``OUTCOMES``."""
     population = residents_per_year()
     suspects: dict[int, int] = {}
     planned: list[PlannedIncident] = []
     for start, end in financial_years():
         count = round(INCIDENTS_PER_1000 / 1000 * population[start.year] * scale)
+        days = _days(rng, max(0, count - already.get(start, 0)), start, end)
+        injuries = set(rng.sample(range(len(days)), min(len(days), round(count * VWI_SHARE))))
+        outcomes = iter(_quota(rng, OUTCOMES, len(injuries)))
         per_day: dict[date, int] = {}
-        for day in _days(rng, max(0, count - already.get(start, 0)), start, end):
+        for index, day in enumerate(days):
             number = per_day[day] = per_day.get(day, 0) + 1
             female = rng.random() < FEMALE_VICTIMS
             victim = rng.choice(females if female else males)
@@ -178,8 +195,8 @@ def plan_police_incidents(
                 same = rng.random() < SAME_SEX_SUSPECT
                 suspects[victim] = rng.choice(males if female != same else females)
             occurred = _occurred(rng, day)
-            if rng.random() < VWI_SHARE:
-                outcome, outcome_at = _outcome(rng, occurred)
+            if index in injuries:
+                outcome, outcome_at = _outcome(rng, occurred, next(outcomes))
                 planned.append(
                     PlannedIncident(
                         f"CRIS-{day:%y%m%d}-{number:03d}",

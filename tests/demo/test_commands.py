@@ -19,9 +19,16 @@ from casebridge.demo.history import meeting_days
 from casebridge.demo.organisation import USERS, totp_key
 from casebridge.demo.plan import build_plan, fingerprint
 from casebridge.demo.sizes import SIZES
+from casebridge.incidents.models import Incident
 from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.models import AgendaItem, Meeting
-from casebridge.pathways.models import Case, CaseEvent, CasePerson, ReferralCriterion
+from casebridge.pathways.models import (
+    Case,
+    CaseEvent,
+    CasePerson,
+    DisclosureRequest,
+    ReferralCriterion,
+)
 from casebridge.people.models import Address, Person, Relationship
 
 
@@ -139,6 +146,15 @@ def test_totp_keys_come_from_the_seed_and_username(tiny_borough):
     device = TOTPDevice.objects.get(user__username="maria.costa")
     assert device.key == totp_key(2022, "maria.costa")
     assert totp_key(2022, "maria.costa") != totp_key(2023, "maria.costa")
+
+
+def test_tiny_history_records_police_incidents_outcomes_and_clares_law(tiny_borough):
+    police = Incident.objects.filter(reporting_agency__code="nb-police", domestic_abuse=True)
+    injuries = police.filter(category=Incident.Category.VIOLENCE_WITH_INJURY)
+    assert police.count() > 300 and 0.1 <= injuries.count() / police.count() <= 0.2
+    assert injuries.exclude(outcome="").exists()
+    assert DisclosureRequest.objects.filter(case__pathway__code="da-marac").exists()
+    assert verify_chain().intact
 
 
 def test_if_empty_leaves_a_populated_database_alone(tiny_borough):

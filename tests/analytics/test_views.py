@@ -164,6 +164,6 @@ def test_an_indicators_page_breaks_the_quarter_down_by_referring_agency(signed_i
     snapshot = snapshot_refresh(actor=None)
     query = {"period": "Q1 22/23", "snapshot": snapshot_id(snapshot)}
     page = signed_in_client(manager).get("/figures/marac-referrals/", query).content.decode()
-    assert "<title>MARAC referrals – Casebridge</title>" in page
+    assert "<title>MARAC referrals \u2013 Casebridge</title>" in page
     assert "By referring agency, Q1 22/23" in page
     assert '<th scope="row" class="govuk-table__header">Police</th>' in page

@@ -50,7 +50,10 @@ test-sqlite: setup
 test-postgres: setup
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -q
 
-test: assets browser lint typecheck test-sqlite test-postgres
+# The two databases' runs share nothing, so they run side by side (one per core); each run's
+# output is printed whole when it ends.
+test: assets browser lint typecheck
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: setup
 	$(BIN)/python bench/web_latency.py

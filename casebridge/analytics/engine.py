@@ -84,20 +84,16 @@ class Engine:
 
     # --- measures ----------------------------------------------------------------------------
 
-    def rows(self, measure: dict[str, Any], period: Period) -> ir.Table:
-        """The rows a measure counts in a period (also what a drill-down lists)."""
+    def _matching(self, measure: dict[str, Any]) -> ir.Table:
+        """The rows of the measure's table that meet its conditions, in any period."""
         table = self.table(measure["table"])
         conditions = [_condition(table[column], test) for column, test in _where(measure)]
-        conditions.append(_in_period(table, measure, period))
-        return table.filter(conditions)
+        return table.filter(conditions) if conditions else table
 
-    def measure(self, measure: dict[str, Any], period: Period) -> Number:
-        if "population" in measure:
-            return self._population(measure["population"], period)
-        rows = self.rows(measure, period)
-        # An empty sum is NULL in SQL; both engines must say nought.
-        total = rows[measure["sum"]].sum().coalesce(0) if "sum" in measure else rows.count()
-        return _number(self.connection.execute(total))
+    def rows(self, measure: dict[str, Any], period: Period) -> ir.Table:
+        """The rows a measure counts in a period (also what a drill-down lists)."""
+        rows = self._matching(measure)
+        return rows.filter(_in_period(rows, measure, period))
 
     def _population(self, wanted: dict[str, Any], period: Period) -> int:
         year = period.start.year
@@ -120,9 +116,7 @@ class Engine:
         the snapshot rows behind it (a dashboard's eight quarters cost one query, not eight)."""
         if "population" in measure:
             return [(self._population(measure["population"], period), 0) for period in periods]
-        table = self.table(measure["table"])
-        conditions = [_condition(table[column], test) for column, test in _where(measure)]
-        rows = table.filter(conditions) if conditions else table
+        rows = self._matching(measure)
         aggregates: dict[str, ir.Scalar] = {}
         for index, period in enumerate(periods):
             inside = _in_period(rows, measure, period)
@@ -208,7 +202,7 @@ class Engine:
         if denominator is None:
             denominators: dict[str | None, tuple[Number, int]] = {}
         elif "population" in denominator:
-            everyone = self.measure(denominator, period)
+            everyone = self._population(denominator["population"], period)
             denominators = {category: (everyone, 0) for category in numerators}
         else:
             denominators = self.grouped(denominator, period, by)

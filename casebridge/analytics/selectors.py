@@ -68,7 +68,14 @@ def figures_by_indicator(*, snapshot: Snapshot, periods: list[Period]) -> dict[s
 
 def activity_span(*, snapshot: Snapshot) -> tuple[date, date] | None:
     """The first and last day with any activity in the snapshot, or None if it is empty."""
-    engine = Engine(snapshot=snapshot)
+    return _activity_span(str(snapshot.directory), snapshot.taken_at.isoformat())
+
+
+@lru_cache(maxsize=16)
+def _activity_span(directory: str, taken_at: str) -> tuple[date, date] | None:
+    # Every dashboard page asks; a snapshot never changes, so each is read once (as _computed).
+    del taken_at
+    engine = Engine(snapshot=open_snapshot(Path(directory)))
     days: list[date] = []
     for table, column in ACTIVITY_DATES:
         dates = engine.table(table)[column]

@@ -68,7 +68,7 @@ def figures_dashboard(request: HttpRequest) -> HttpResponse:
         period = default_quarter(quarters, snapshot=snapshot)
         initial = {"period": period.label if period else ""}
         form = FiguresForm(initial=initial, quarters=quarters, under_way=under_way)
-    context.update(form=form, stale=_is_stale(snapshot), snapshot_id=snapshot_id(snapshot))
+    context.update(form=form, stale=_is_stale(snapshot))
     if period is not None:
         public = form.is_bound and form.cleaned_data["public"]
         context["under_way"] = period == under_way

@@ -16,14 +16,13 @@ add seconds, not minutes, to the load). Each violence-with-injury offence later 
 from the officer in the case (``incident_outcome_record``), with the clock set to that day.
 """
 
-import csv
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casebridge.analytics.engine import DEFAULT_POPULATION, read_population
 from casebridge.demo.calendar import AS_OF, LONDON, PERIOD_START, at_office_time, financial_years
 from casebridge.demo.population import weighted
 from casebridge.incidents.models import Incident
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
 
 POLICE = "nb-police"
 SOURCE = "the police's daily domestic abuse extract"
-POPULATION = Path(__file__).parents[1] / "analytics" / "population" / "northbridge.csv"
 INCIDENTS_PER_1000 = 12.5  # a year, all police-recorded domestic abuse
 VWI_SHARE = 0.15  # of all the year's incidents: 737 of about 4,900
 EXTRACT_AT = time(23, 30)  # the day's incidents, sent late each evening
@@ -97,12 +95,11 @@ class Resident:
     adult: bool
 
 
-def residents_per_year(path: Path = POPULATION) -> dict[int, int]:
+def residents_per_year() -> dict[int, int]:
     """The mid-year population of each year, as the figures use it."""
     totals: dict[int, int] = {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            totals[int(row["year"])] = totals.get(int(row["year"]), 0) + int(row["people"])
+    for band in read_population(DEFAULT_POPULATION):
+        totals[band.year] = totals.get(band.year, 0) + band.people
     return totals
 
 

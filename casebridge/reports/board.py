@@ -107,7 +107,7 @@ def _row(
 
 
 def _breakdown(
-    engine: Engine, spec: dict[str, Any], quarters: list[Period], *, edition: str, threshold: int
+    engine: Engine, spec: dict[str, Any], quarters: list[Period], *, public: bool, threshold: int
 ) -> BreakdownTable:
     indicator, by = registry()[spec["indicator"]], spec["by"]
     if indicator.unit != "count":
@@ -122,7 +122,7 @@ def _breakdown(
     # (hidden only when small): the protection must not rely on hiding it here.
     table = protect_with_totals(
         grid,
-        threshold=threshold if edition == PUBLIC else 1,  # restricted: nothing is small
+        threshold=threshold if public else 1,  # restricted: nothing is small
         column_totals_published=True,
     )
 
@@ -168,7 +168,7 @@ def build_report(
         for table in definition["tables"]
     ]
     breakdowns = [
-        _breakdown(engine, spec, quarters, edition=edition, threshold=threshold)
+        _breakdown(engine, spec, quarters, public=public, threshold=threshold)
         for spec in definition.get("breakdowns", [])
     ]
     charts = [

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "casebridge.refuges",
     "casebridge.assessments",
     "casebridge.training",
+    "casebridge.imports",
+    "casebridge.linkage",
     "casebridge.analytics",
     "casebridge.reports",
     "casebridge.access",

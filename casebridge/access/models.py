@@ -27,6 +27,8 @@ class PermissionRule(models.Model):
         REFUGE_ADDRESS = "refuge_address", "Refuge address"
         TRAINING = "training", "GP programme and training"
         FIGURES = "figures", "Partnership figures (counts, never records)"
+        IMPORT_BATCH = "import_batch", "Partner data imports and their rejected rows"
+        IDENTITY = "identity", "Identity resolution: linking records of the same person"
 
     class Action(models.TextChoices):
         VIEW = "view", "View"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from casebridge.access.models import BreakGlass, Entitlement, PermissionRule
 from casebridge.accounts.models import User
 from casebridge.audit.models import AuditEvent
+from casebridge.imports.models import ImportBatch
 from casebridge.panels.models import AgendaItem, Meeting, MeetingAttendee
 from casebridge.pathways.models import Case, CasePerson, Pathway
 from casebridge.people.models import Address, Person
@@ -229,6 +230,18 @@ def _provider_scope(user: User, resource: str, action: str, prefix: str = "") ->
     return granted
 
 
+def _import_batch_condition(user: User, action: str) -> Q:
+    granted = NOTHING
+    for rule in _matching(user, Resource.IMPORT_BATCH, action):
+        if rule.scope == Scope.ALL:
+            granted |= EVERYTHING
+        elif rule.scope in (Scope.AGENCY, Scope.TEAM):
+            granted |= Q(imported_by_agency_id=user.agency_id)
+        elif rule.scope == Scope.OWN:
+            granted |= Q(imported_by_id=user.pk)
+    return granted
+
+
 def _refuge_entitled(user: User, ref: str = "pk") -> Exists:
     return Exists(Entitlement.objects.filter(user_id=user.pk, refuge_id=OuterRef(ref)))
 
@@ -256,6 +269,7 @@ CONDITIONS: dict[type[Model], Callable[[User, str], Q]] = {
     GPSurgery: _training_condition,
     Course: _training_condition,
     TrainingSession: _training_condition,
+    ImportBatch: _import_batch_condition,
 }
 
 

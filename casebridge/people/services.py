@@ -8,6 +8,7 @@ from django.db import transaction
 
 from casebridge.access.policy import Action, Resource, authorize, require_permission
 from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.people.models import Address, Identifier, Person, PersonName, Relationship
@@ -51,7 +52,7 @@ def _name(person: Person, given: str, family: str, kind: str) -> PersonName:
     )
 
 
-def _build(details: PersonDetails, actor: User) -> tuple[Person, list[object]]:
+def _build(details: PersonDetails, agency: Agency | None) -> tuple[Person, list[object]]:
     person = Person(
         date_of_birth=details.date_of_birth,
         sex=details.sex,
@@ -59,7 +60,7 @@ def _build(details: PersonDetails, actor: User) -> tuple[Person, list[object]]:
         ethnicity=details.ethnicity,
         disability=details.disability,
         sexual_orientation=details.sexual_orientation,
-        recorded_by_agency=actor.agency,
+        recorded_by_agency=agency,
     )
     children: list[object] = [
         _name(person, details.given_name, details.family_name, PersonName.Kind.PRIMARY)
@@ -82,7 +83,7 @@ def _save_children(children: Iterable[object]) -> None:
 def person_create(*, actor: User, details: PersonDetails) -> Person:
     """Record a new person on behalf of the actor's agency."""
     require_permission(user=actor, action=Action.CREATE, resource=Resource.PERSON)
-    person, children = _build(details, actor)
+    person, children = _build(details, actor.agency)
     person.save()
     _save_children(children)
     audit_record(
@@ -101,7 +102,7 @@ def people_bulk_create(
 ) -> list[Person]:
     """Record many people in one transaction with one audit entry (imports, the demo borough)."""
     require_permission(user=actor, action=Action.CREATE, resource=Resource.PERSON)
-    built = [_build(details, actor) for details in people]
+    built = [_build(details, actor.agency) for details in people]
     persons = Person.objects.bulk_create([person for person, _ in built])
     _save_children(child for _, children in built for child in children)
     audit_record(
@@ -111,6 +112,20 @@ def people_bulk_create(
         summary=f"Recorded {len(persons)} people from {source}",
         changes={"count": len(persons), "source": source},
     )
+    return persons
+
+
+def people_record_for_import(
+    *, people: Sequence[PersonDetails], recorded_by: Agency
+) -> list[Person]:
+    """Record the people a partner's extract names, as that partner's records.
+
+    For the imports service only, inside its batch's transaction: it has checked that the
+    actor may import the extract, and its one audit entry for the batch counts these people.
+    """
+    built = [_build(details, recorded_by) for details in people]
+    persons = Person.objects.bulk_create([person for person, _ in built])
+    _save_children(child for _, children in built for child in children)
     return persons
 
 

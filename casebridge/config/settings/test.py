@@ -16,3 +16,5 @@ CSRF_COOKIE_SECURE = False
 CASEBRIDGE_DEMO = True
 # Snapshots never land in the work tree; tests that take one use their own tmp_path.
 CASEBRIDGE_SNAPSHOT_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-snapshots-"))
+CASEBRIDGE_IMPORT_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-imports-"))
+CASEBRIDGE_IMPORTS_IN_BACKGROUND = False

@@ -1,0 +1,165 @@
+"""The partner extract formats, declared as data (definitions/*.yaml) and checked on loading.
+
+A format says which columns an extract has, of what type, which are required, which codes a
+coded column takes, which column is the partner's reference (so a re-sent row is recognised),
+which column says when it happened, and which columns describe the people in it. The reader,
+the validator, the loaders and docs/data-formats.md all work from these definitions.
+"""
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from django.core.exceptions import ValidationError
+
+DEFINITIONS_DIR = Path(__file__).parent / "definitions"
+EXAMPLES_DIR = Path(__file__).parent / "examples"
+SCHEMA = json.loads((Path(__file__).parent / "schema.json").read_text())
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    required_with: str = ""
+    only_with: str = ""
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    past: bool = False
+    not_before: str = ""
+    codes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def code_values(self) -> frozenset[str]:
+        return frozenset(code for code, _ in self.codes)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A person an extract row is about (a victim, a suspect, a patient), by their columns."""
+
+    role: str
+    given_name: str
+    family_name: str
+    date_of_birth: str
+    sex: str
+    postcode: str
+    identifier_scheme: str = ""
+    identifier_column: str = ""
+
+
+@dataclass(frozen=True)
+class ExtractFormat:
+    kind: str
+    title: str
+    supplied_by: str
+    description: str
+    target: str
+    reference: str
+    occurred: str
+    columns: tuple[Column, ...]
+    subjects: tuple[Subject, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """Columns the header must have: the required ones (the others may be left out)."""
+        return tuple(column.name for column in self.columns if column.required)
+
+    def example_path(self) -> Path:
+        return EXAMPLES_DIR / f"{self.kind}.csv"
+
+
+def _references(definition: dict[str, Any]) -> list[tuple[str, str]]:
+    """(where, column name) for every place a definition names one of its columns."""
+    names = [("reference", definition["reference"]), ("occurred", definition["occurred"])]
+    for column in definition["columns"]:
+        for key in ("required_with", "only_with", "not_before"):
+            if key in column:
+                names.append((f"{column['name']}.{key}", column[key]))
+    for subject in definition.get("subjects", []):
+        for key in ("given_name", "family_name", "date_of_birth", "sex", "postcode"):
+            names.append((f"subjects.{subject['role']}.{key}", subject[key]))
+        if "identifier" in subject:
+            names.append(
+                (f"subjects.{subject['role']}.identifier", subject["identifier"]["column"])
+            )
+    return names
+
+
+def _problems(definition: dict[str, Any]) -> list[str]:
+    columns = {column["name"]: column for column in definition["columns"]}
+    problems = [
+        f"{where} names no column {name!r}"
+        for where, name in _references(definition)
+        if name not in columns
+    ]
+    if len(columns) < len(definition["columns"]):
+        problems.append("a column is declared twice")
+    for column in definition["columns"]:
+        if (column["type"] == "code") != ("codes" in column):
+            problems.append(f"{column['name']}: codes go with type code, and only with it")
+    if definition["target"] == "events" and len(definition.get("subjects", [])) > 1:
+        problems.append("an event is about one person: give at most one subject")
+    reference = columns.get(definition["reference"], {})
+    if reference and not reference.get("required"):
+        problems.append("the reference column must be required")
+    return problems
+
+
+def _column(raw: dict[str, Any]) -> Column:
+    codes = tuple((str(code), label) for code, label in raw.pop("codes", {}).items())
+    return Column(**raw, codes=codes)
+
+
+def _subject(raw: dict[str, Any]) -> Subject:
+    identifier = raw.pop("identifier", None)
+    if identifier:
+        raw |= {
+            "identifier_scheme": identifier["scheme"],
+            "identifier_column": identifier["column"],
+        }
+    return Subject(**raw)
+
+
+def parse_definition(definition: Any, *, source: str) -> ExtractFormat:
+    try:
+        jsonschema.validate(definition, SCHEMA)
+    except jsonschema.ValidationError as error:
+        path = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        raise ValidationError(f"{source}: {path}: {error.message}") from error
+    if problems := _problems(definition):
+        raise ValidationError(f"{source}: {'; '.join(problems)}")
+    return ExtractFormat(
+        **{key: definition[key] for key in definition if key not in ("columns", "subjects")},
+        columns=tuple(_column(dict(column)) for column in definition["columns"]),
+        subjects=tuple(_subject(dict(subject)) for subject in definition.get("subjects", [])),
+    )
+
+
+@cache
+def extract_formats() -> dict[str, ExtractFormat]:
+    """Every format, by kind, in the order of their titles."""
+    formats = [
+        parse_definition(yaml.safe_load(path.read_text()), source=path.name)
+        for path in sorted(DEFINITIONS_DIR.glob("*.yaml"))
+    ]
+    return {f.kind: f for f in sorted(formats, key=lambda f: f.title)}
+
+
+def extract_format(kind: str) -> ExtractFormat:
+    try:
+        return extract_formats()[kind]
+    except KeyError:
+        known = ", ".join(extract_formats())
+        raise ValidationError(f"No extract format {kind!r}; the formats are: {known}.") from None

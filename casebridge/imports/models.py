@@ -1,0 +1,132 @@
+"""Batches of partner data, the rows they loaded and the rows they rejected."""
+
+from django.db import models
+
+from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency
+from casebridge.incidents.models import Incident
+from casebridge.people.models import Person
+
+
+class ImportBatch(models.Model):
+    """One file a partner sent, as one unit: its valid rows landed together or not at all."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        VALIDATING = "validating", "Checking rows"
+        LOADING = "loading", "Loading"
+        LOADED = "loaded", "Loaded"
+        FAILED = "failed", "Not loaded"
+
+    kind = models.CharField(max_length=60, help_text="The extract format (imports/definitions).")
+    supplied_by = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    imported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Whose batch it is for need-to-know (the importer's agency sees its batches).
+    imported_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    file_size = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True, help_text="Why the file was not loaded, if it wasn't.")
+    rows_expected = models.PositiveIntegerField(default=0, help_text="Estimate, for progress.")
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_loaded = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(
+        default=0, help_text="Rows an earlier batch loaded already, exactly as sent again."
+    )
+    rows_rejected = models.PositiveIntegerField(default=0)
+    people_created = models.PositiveIntegerField(default=0)
+    people_matched = models.PositiveIntegerField(
+        default=0, help_text="Subjects found by an identifier Casebridge already holds."
+    )
+    linkage = models.TextField(blank=True, help_text="What identity resolution made of them.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "supplied_by", "file_sha256"], name="batch_file")]
+
+    def __str__(self) -> str:
+        return f"Import batch {self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.LOADED, self.Status.FAILED)
+
+    @property
+    def percent_done(self) -> int:
+        if self.finished:
+            return 100
+        if not self.rows_expected:
+            return 0
+        return min(99, round(100 * self.rows_read / self.rows_expected))
+
+
+class RejectedRow(models.Model):
+    """A row that failed its checks, kept as the partner sent it, with every reason."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows")
+    line_number = models.PositiveIntegerField(help_text="The header is line 1.")
+    cells = models.JSONField(help_text="The row's cells by column name, as sent.")
+    reasons = models.JSONField()
+
+    class Meta:
+        ordering = ["batch", "line_number"]
+
+    def __str__(self) -> str:
+        return f"{self.batch}, line {self.line_number}"
+
+
+class PartnerEvent(models.Model):
+    """Something a partner's extract says happened to a person: a detention in custody, a
+    court outcome, an emergency department attendance, a school exclusion... Its own columns
+    are ``details``, typed by its format; when it happened and to whom are columns here."""
+
+    kind = models.CharField(max_length=60)
+    supplied_by = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=40)
+    occurred_on = models.DateField(help_text="The day it happened, in UK local time.")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="partner_events"
+    )
+    details = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "occurred_on"], name="partnerevent_kind_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference}"
+
+
+class LoadedRow(models.Model):
+    """Which batch and line loaded a record, and a digest of what the row said, so a row sent
+    again is recognised (unchanged) and one sent again with other values is not applied."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="loaded_rows")
+    line_number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=60)
+    supplied_by = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=40)
+    digest = models.CharField(max_length=64)
+    incident = models.OneToOneField(
+        Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="loaded_row"
+    )
+    event = models.OneToOneField(
+        PartnerEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="loaded_row"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "supplied_by", "reference"], name="loadedrow_unique_reference"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(incident__isnull=False, event__isnull=True)
+                | models.Q(incident__isnull=True, event__isnull=False),
+                name="loadedrow_one_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch}, line {self.line_number}"

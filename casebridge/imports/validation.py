@@ -1,0 +1,218 @@
+"""Checking one extract row against its format: every cell parsed to its type, every rule
+applied, and every problem with the row given as a reason the analyst can act on.
+
+A row is valid or it is rejected with all its reasons at once (not just the first), so the
+partner can correct the row in one go.
+"""
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from casebridge.imports.formats import Column, ExtractFormat
+
+Value = str | int | bool | date | datetime | None
+
+LONDON = ZoneInfo("Europe/London")
+EARLIEST = date(1900, 1, 1)
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+)
+BOOLEANS = {"y": True, "yes": True, "true": True, "1": True, "n": False, "no": False}
+BOOLEANS |= {"false": False, "0": False}
+SEXES = {"f": "female", "female": "female", "m": "male", "male": "male"}
+# The Royal Mail's shape of a UK postcode: outward code, then sector digit and unit letters.
+POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+
+class CellError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    line: int
+    values: dict[str, Value]
+    reasons: tuple[str, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not self.reasons
+
+    @property
+    def digest(self) -> str:
+        """What the row says, so the same row sent again is recognised as unchanged."""
+        return hashlib.sha256(
+            json.dumps(jsonable(self.values), sort_keys=True).encode()
+        ).hexdigest()
+
+
+def jsonable(values: Mapping[str, Value]) -> dict[str, object]:
+    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in values.items()}
+
+
+def _text(raw: str, column: Column) -> str:
+    if column.max_length and len(raw) > column.max_length:
+        raise CellError(f"is {len(raw)} characters long; the most is {column.max_length}")
+    return raw
+
+
+def _integer(raw: str, column: Column) -> int:
+    try:
+        value = int(raw.replace(",", ""))
+    except ValueError:
+        raise CellError(f"{raw!r} is not a whole number") from None
+    if column.minimum is not None and value < column.minimum:
+        raise CellError(f"{value} is less than {column.minimum}")
+    if column.maximum is not None and value > column.maximum:
+        raise CellError(f"{value} is more than {column.maximum}")
+    return value
+
+
+def _parse(raw: str, formats: tuple[str, ...]) -> datetime | None:
+    for pattern in formats:
+        try:
+            return datetime.strptime(raw, pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def _check_past(day: date, column: Column) -> None:
+    if day < EARLIEST:
+        raise CellError(f"{day:%d/%m/%Y} is before {EARLIEST.year}")
+    if column.past and day > timezone.localdate():
+        raise CellError(f"{day:%d/%m/%Y} is in the future")
+
+
+def _date(raw: str, column: Column) -> date:
+    parsed = _parse(raw, DATE_FORMATS)
+    if parsed is None:
+        raise CellError(f"{raw!r} is not a date (write YYYY-MM-DD or DD/MM/YYYY)")
+    _check_past(parsed.date(), column)
+    return parsed.date()
+
+
+def _datetime(raw: str, column: Column) -> datetime:
+    parsed = _parse(raw, DATETIME_FORMATS) or _parse(raw, DATE_FORMATS)
+    if parsed is None:
+        raise CellError(
+            f"{raw!r} is not a date and time (write YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM)"
+        )
+    # Partners send local (UK) clock times; stored in UTC like every other time.
+    moment = parsed.replace(tzinfo=LONDON)
+    _check_past(moment.date(), column)
+    if moment > timezone.now():
+        raise CellError(f"{raw!r} is in the future")
+    return moment
+
+
+def _boolean(raw: str, column: Column) -> bool:
+    try:
+        return BOOLEANS[raw.lower()]
+    except KeyError:
+        raise CellError(f"{raw!r} is not Y or N") from None
+
+
+def _code(raw: str, column: Column) -> str:
+    code = raw.lower()
+    if code not in column.code_values:
+        raise CellError(
+            f"{raw!r} is not one of its codes ({', '.join(sorted(column.code_values))})"
+        )
+    return code
+
+
+def _sex(raw: str, column: Column) -> str:
+    try:
+        return SEXES[raw.lower()]
+    except KeyError:
+        raise CellError(f"{raw!r} is not F or M (leave it blank when not known)") from None
+
+
+def _postcode(raw: str, column: Column) -> str:
+    match = POSTCODE.match("".join(raw.upper().split()))
+    if match is None:
+        raise CellError(f"{raw!r} is not a UK postcode")
+    return f"{match[1]} {match[2]}"
+
+
+def _nhs_number(raw: str, column: Column) -> str:
+    digits = raw.replace(" ", "").replace("-", "")
+    if not (len(digits) == 10 and digits.isdigit()):
+        raise CellError(f"{raw!r} is not a 10-digit NHS number")
+    # The NHS number's own check digit (modulus 11), which catches a mistyped digit.
+    remainder = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9])) % 11
+    check = 11 - remainder if remainder else 0
+    if check == 10 or check != int(digits[9]):
+        raise CellError(f"{raw!r} is not a valid NHS number (its check digit is wrong)")
+    return digits
+
+
+PARSERS: Mapping[str, Callable[[str, Column], Any]] = {
+    "text": _text,
+    "integer": _integer,
+    "date": _date,
+    "datetime": _datetime,
+    "boolean": _boolean,
+    "code": _code,
+    "sex": _sex,
+    "postcode": _postcode,
+    "nhs_number": _nhs_number,
+}
+
+
+def _day(value: Value) -> date | None:
+    return value.date() if isinstance(value, datetime) else value  # type: ignore[return-value]
+
+
+def _rule_reasons(
+    extract: ExtractFormat, values: dict[str, Value], unparsed: set[str]
+) -> list[str]:
+    reasons = []
+    for column in extract.columns:
+        present = values.get(column.name) is not None
+        if column.required and not present and column.name not in unparsed:
+            reasons.append(f"{column.name} is required")
+        other = column.required_with
+        if other and values.get(other) is not None and not present and column.name not in unparsed:
+            reasons.append(f"{column.name} is required when {other} is given")
+        if column.only_with and present and values.get(column.only_with) is None:
+            reasons.append(f"{column.name} is given but {column.only_with} is blank")
+        later, earlier = _day(values.get(column.name)), _day(values.get(column.not_before))
+        if column.not_before and later and earlier and later < earlier:
+            reasons.append(f"{column.name} is before {column.not_before}")
+    return reasons
+
+
+def check_row(*, extract: ExtractFormat, line: int, cells: Mapping[str, str]) -> CheckedRow:
+    """Parse the row's cells (by column name; missing optional columns are blank)."""
+    values: dict[str, Value] = {}
+    reasons: list[str] = []
+    unparsed: set[str] = set()
+    for column in extract.columns:
+        raw = cells.get(column.name, "").strip()
+        if not raw:
+            values[column.name] = None
+            continue
+        try:
+            values[column.name] = PARSERS[column.type](raw, column)
+        except CellError as error:
+            values[column.name] = None
+            unparsed.add(column.name)
+            reasons.append(f"{column.name}: {error}")
+    reasons += _rule_reasons(extract, values, unparsed)
+    return CheckedRow(line=line, values=values, reasons=tuple(reasons))

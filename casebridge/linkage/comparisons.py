@@ -1,0 +1,330 @@
+"""How two person records are compared: the cleaning every record gets first, the nickname map,
+and the Splink comparisons and blocking rules.
+
+Everything here is plain SQL that both DuckDB and Spark run (Spark's Jaro-Winkler comes from the
+jar Splink ships), and the cleaning happens in Arrow before any engine sees the records, so the
+batch, incremental and single-record paths all compare exactly the same values.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import ColumnExpression, SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+
+# Formal given names and the short forms partner agencies record instead. A short form may belong
+# to several formal names ("alex"); the comparison asks whether two names share any formal name.
+NICKNAMES: dict[str, tuple[str, ...]] = {
+    "abigail": ("abby", "abbie", "abi", "gail"),
+    "albert": ("bert", "bertie", "al"),
+    "alexander": ("alex", "alec", "alexa", "sandy", "xander", "lex"),
+    "alexandra": ("alex", "alexa", "sandra", "sandy", "lexi", "ali"),
+    "alfred": ("alf", "alfie", "fred", "freddie", "al"),
+    "alice": ("ali", "allie"),
+    "andrew": ("andy", "drew"),
+    "anthony": ("tony", "ant"),
+    "arthur": ("art", "artie"),
+    "barbara": ("barb", "babs", "barbie"),
+    "benjamin": ("ben", "benny", "benji"),
+    "catherine": ("cath", "cathy", "kate", "katie", "kat", "cat"),
+    "charles": ("charlie", "chas", "chuck", "chaz"),
+    "charlotte": ("charlie", "lottie", "lotte", "char"),
+    "christina": ("chris", "tina", "chrissy"),
+    "christine": ("chris", "chrissie", "chrissy", "tina"),
+    "christopher": ("chris", "kit", "topher"),
+    "daniel": ("dan", "danny"),
+    "david": ("dave", "davey", "davy"),
+    "deborah": ("debbie", "debs", "deb"),
+    "dorothy": ("dot", "dotty", "dolly"),
+    "edward": ("ed", "eddie", "ted", "teddy", "ned"),
+    "eleanor": ("ellie", "nell", "nelly", "elle"),
+    "elizabeth": ("liz", "lizzie", "beth", "betty", "eliza", "libby", "bess", "lisa"),
+    "emily": ("em", "emmy", "milly"),
+    "frances": ("fran", "frankie", "fanny"),
+    "francis": ("frank", "frankie"),
+    "frederick": ("fred", "freddie", "freddy"),
+    "gabriel": ("gabe", "gabby"),
+    "gabriella": ("gabby", "ella", "gabi"),
+    "gregory": ("greg",),
+    "harold": ("harry", "hal"),
+    "harriet": ("hattie", "harry"),
+    "henry": ("harry", "hank", "hal"),
+    "isabella": ("bella", "izzy", "issy", "isa"),
+    "isabelle": ("belle", "izzy", "issy"),
+    "jacob": ("jake", "jakey"),
+    "james": ("jim", "jimmy", "jamie", "jem"),
+    "jennifer": ("jen", "jenny", "jenni"),
+    "jessica": ("jess", "jessie", "jessy"),
+    "joanna": ("jo", "jojo"),
+    "joanne": ("jo",),
+    "john": ("jack", "johnny", "jonny"),
+    "jonathan": ("jon", "jonny", "johnny"),
+    "joseph": ("joe", "joey", "jo"),
+    "joshua": ("josh",),
+    "josephine": ("jo", "josie", "jojo"),
+    "katherine": ("kate", "katie", "kath", "kathy", "kat", "kitty"),
+    "kathleen": ("kath", "kathy", "katie"),
+    "kenneth": ("ken", "kenny"),
+    "lawrence": ("larry", "laurie", "lol"),
+    "leonard": ("len", "lenny", "leo"),
+    "lewis": ("lew", "lou"),
+    "louise": ("lou", "lulu"),
+    "margaret": ("maggie", "meg", "peggy", "marge", "madge", "greta", "molly"),
+    "mary": ("molly", "polly", "mae"),
+    "matilda": ("tilly", "tilda", "mattie"),
+    "matthew": ("matt", "matty"),
+    "michael": ("mike", "mick", "micky", "mickey", "mikey"),
+    "nathan": ("nat", "nate"),
+    "nathaniel": ("nat", "nate", "nathan"),
+    "nicholas": ("nick", "nicky", "nico"),
+    "nicola": ("nicky", "nikki", "nic"),
+    "oliver": ("ollie", "olly"),
+    "olivia": ("liv", "livvy", "ollie"),
+    "patricia": ("pat", "patsy", "patty", "trish", "tricia"),
+    "patrick": ("pat", "paddy"),
+    "penelope": ("penny", "pen"),
+    "peter": ("pete",),
+    "philip": ("phil", "pip"),
+    "rebecca": ("becky", "becca", "bex"),
+    "richard": ("rich", "richie", "rick", "ricky", "dick"),
+    "robert": ("rob", "robbie", "bob", "bobby", "bert"),
+    "ronald": ("ron", "ronnie"),
+    "samantha": ("sam", "sammy"),
+    "samuel": ("sam", "sammy"),
+    "sarah": ("sally", "sadie"),
+    "sophia": ("sophie", "soph"),
+    "stephen": ("steve", "stevie"),
+    "steven": ("steve", "stevie"),
+    "susan": ("sue", "susie", "suzy"),
+    "terence": ("terry", "tel"),
+    "theodore": ("theo", "ted", "teddy"),
+    "thomas": ("tom", "tommy"),
+    "timothy": ("tim", "timmy"),
+    "victoria": ("vicky", "vikki", "tori", "vic"),
+    "william": ("bill", "billy", "will", "willie", "liam", "wills"),
+    "zachary": ("zach", "zak"),
+}
+
+_FORMAL_NAMES_OF: dict[str, tuple[str, ...]] = {}
+for _formal, _short_forms in NICKNAMES.items():
+    for _name in (_formal, *_short_forms):
+        _FORMAL_NAMES_OF[_name] = tuple(sorted({*_FORMAL_NAMES_OF.get(_name, ()), _formal}))
+
+UK_POSTCODE_SECTOR = "^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]"
+UK_POSTCODE_DISTRICT = "^[A-Z]{1,2}[0-9][A-Z0-9]?"
+# Columns the cleaning adds for the comparisons and blocking rules; callers never supply them.
+DERIVED_COLUMNS = ("given_name_formal", "given_name_key")
+TERM_FREQUENCY_COLUMNS = ("given_name", "family_name")
+
+
+def formal_names(given_name: str) -> tuple[str, ...]:
+    """The formal names a cleaned given name may stand for (itself, if it is no short form)."""
+    return _FORMAL_NAMES_OF.get(given_name, (given_name,))
+
+
+def clean_records(records: pa.Table) -> pa.Table:
+    """Records as every comparison expects them, whatever the extract's spelling and spacing.
+
+    Names lose case, accents and anything but letters ("O'Brien-Smith" is "obriensmith"), so
+    punctuation and spacing never count as a difference; postcodes are upper case with the one
+    space before the inward code; a date of birth that is not a real ISO date becomes missing,
+    so that nonsense cannot earn a "one digit different" match.
+    """
+    given = _clean_name(records["given_name"])
+    return pa.table(
+        {
+            "unique_id": pc.cast(records["unique_id"], pa.string()),
+            "given_name": given,
+            "family_name": _clean_name(records["family_name"]),
+            "date_of_birth": _clean_date(records["date_of_birth"]),
+            "sex": _clean_sex(records["sex"]),
+            "postcode": _clean_postcode(records["postcode"]),
+            **_formal_name_columns(given),
+        }
+    )
+
+
+def _clean_name(names: pa.ChunkedArray) -> pa.ChunkedArray:
+    decomposed = pc.utf8_normalize(pc.cast(names, pa.string()), form="NFKD")
+    letters = pc.replace_substring_regex(pc.utf8_lower(decomposed), "[^a-z]", "")
+    return pc.if_else(pc.equal(letters, ""), None, letters)
+
+
+def _clean_date(dates: pa.ChunkedArray) -> pa.ChunkedArray:
+    text = pc.utf8_trim_whitespace(pc.cast(dates, pa.string()))
+    parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # strptime rolls 30 February over into March; only a date that reads back the same is real.
+    round_trip = pc.cast(pc.cast(parsed, pa.date32()), pa.string())
+    return pc.if_else(pc.equal(round_trip, text), round_trip, None)
+
+
+def _clean_sex(sexes: pa.ChunkedArray) -> pa.ChunkedArray:
+    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(pc.cast(sexes, pa.string())))
+    return pc.if_else(pc.is_in(lowered, pa.array(["female", "male"])), lowered, None)
+
+
+def _clean_postcode(postcodes: pa.ChunkedArray) -> pa.ChunkedArray:
+    packed = pc.utf8_upper(pc.replace_substring_regex(postcodes, "[^A-Za-z0-9]", ""))
+    spaced = pc.replace_substring_regex(packed, "^(.+)([0-9][A-Z]{2})$", r"\1 \2")
+    return pc.if_else(pc.equal(spaced, ""), None, spaced)
+
+
+def _formal_name_columns(given: pa.ChunkedArray) -> dict[str, pa.Array]:
+    # Few distinct names, many records: look each distinct name up once, then spread by index.
+    distinct = pc.unique(given).drop_null()
+    formal_lists = [formal_names(name) for name in distinct.to_pylist()]
+    positions = pc.index_in(given, value_set=distinct)
+    return {
+        "given_name_formal": pc.take(pa.array(formal_lists, pa.list_(pa.string())), positions),
+        "given_name_key": pc.take(pa.array([names[0] for names in formal_lists]), positions),
+    }
+
+
+def person_settings() -> SettingsCreator:
+    """The model's shape before training: what is compared, how finely, and which pairs are
+    compared at all."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            _given_name_comparison(),
+            _family_name_comparison(),
+            _date_of_birth_comparison(),
+            _postcode_comparison(),
+            _sex_comparison(),
+        ],
+        blocking_rules_to_generate_predictions=list(prediction_blocking_rules()),
+        # Evidence per field needs each pair's comparison levels and partial weights.
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=True,
+        em_convergence=0.001,
+        max_iterations=20,
+    )
+
+
+def prediction_blocking_rules() -> Iterable[BlockingRuleCreator]:
+    """Which pairs are scored at all. Each rule survives a different corruption, so a true pair
+    is missed only when every rule's key is damaged in one of its records: date of birth alone
+    (names misspelt, changed or shortened, address moved), then name-plus-something rules that
+    survive a wrong or missing date of birth. Each key is selective enough that a million records
+    give tens of millions of comparisons, not billions."""
+    birth_year = "substr(date_of_birth, 1, 4)"
+    birth_day_and_month = "substr(date_of_birth, 6, 5)"
+    return (
+        block_on("date_of_birth"),
+        block_on("family_name", "given_name_key"),
+        block_on("postcode", "given_name_key"),
+        block_on("postcode", "family_name"),
+        block_on("family_name", birth_year),
+        block_on("given_name_key", birth_day_and_month),
+    )
+
+
+def _level(creator: Any, label: str) -> Any:
+    return creator.configure(label_for_charts=label)
+
+
+def _missing(column: str | ColumnExpression) -> Any:
+    return _level(cll.NullLevel(column), "One or both missing")
+
+
+def _given_name_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_levels=[
+            _missing("given_name"),
+            _level(
+                cll.ExactMatchLevel("given_name", term_frequency_adjustments=True), "Exact match"
+            ),
+            _level(cll.JaroWinklerLevel("given_name", 0.92), "Similar (Jaro-Winkler >= 0.92)"),
+            _level(
+                cll.ArrayIntersectLevel("given_name_formal", min_intersection=1),
+                "Nickname or short form of the same name",
+            ),
+            _level(cll.JaroWinklerLevel("given_name", 0.8), "Alike (Jaro-Winkler >= 0.8)"),
+            _level(cll.ElseLevel(), "Different"),
+        ],
+        comparison_description="Given name",
+    )
+
+
+def _family_name_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="family_name",
+        comparison_levels=[
+            _missing("family_name"),
+            _level(
+                cll.ExactMatchLevel("family_name", term_frequency_adjustments=True),
+                "Exact match",
+            ),
+            _level(cll.JaroWinklerLevel("family_name", 0.92), "Similar (Jaro-Winkler >= 0.92)"),
+            _level(cll.JaroWinklerLevel("family_name", 0.8), "Alike (Jaro-Winkler >= 0.8)"),
+            _level(cll.ElseLevel(), "Different"),
+        ],
+        comparison_description="Family name",
+    )
+
+
+def _date_of_birth_comparison() -> cl.CustomComparison:
+    transposed = (
+        "substr(date_of_birth_l, 1, 4) = substr(date_of_birth_r, 1, 4)"
+        " AND substr(date_of_birth_l, 6, 2) = substr(date_of_birth_r, 9, 2)"
+        " AND substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2)"
+    )
+    year_off_by_one = (
+        "substr(date_of_birth_l, 6, 5) = substr(date_of_birth_r, 6, 5)"
+        " AND abs(cast(substr(date_of_birth_l, 1, 4) as int)"
+        " - cast(substr(date_of_birth_r, 1, 4) as int)) = 1"
+    )
+    return cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_levels=[
+            _missing("date_of_birth"),
+            _level(cll.ExactMatchLevel("date_of_birth"), "Exact match"),
+            cll.CustomLevel(transposed, label_for_charts="Day and month transposed"),
+            cll.CustomLevel(year_off_by_one, label_for_charts="Same day and month, year out by 1"),
+            _level(cll.LevenshteinLevel("date_of_birth", 1), "One digit different"),
+            _level(
+                cll.AbsoluteDateDifferenceLevel(
+                    "date_of_birth", input_is_string=True, threshold=366, metric="day"
+                ),
+                "Within a year",
+            ),
+            _level(cll.ElseLevel(), "Different"),
+        ],
+        comparison_description="Date of birth",
+    )
+
+
+def _postcode_comparison() -> cl.CustomComparison:
+    postcode = ColumnExpression("postcode")
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_levels=[
+            _missing("postcode"),
+            _level(cll.ExactMatchLevel("postcode"), "Exact match"),
+            _level(cll.ExactMatchLevel(postcode.regex_extract(UK_POSTCODE_SECTOR)), "Same sector"),
+            _level(
+                cll.ExactMatchLevel(postcode.regex_extract(UK_POSTCODE_DISTRICT)),
+                "Same district",
+            ),
+            _level(cll.ElseLevel(), "Different"),
+        ],
+        comparison_description="Postcode",
+    )
+
+
+def _sex_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_levels=[
+            _missing("sex"),
+            _level(cll.ExactMatchLevel("sex"), "Exact match"),
+            _level(cll.ElseLevel(), "Different"),
+        ],
+        comparison_description="Sex",
+    )

@@ -1,0 +1,511 @@
+"""The record-linkage engine: which records, across partner agencies' extracts, are one person.
+
+It is Splink (the Ministry of Justice's probabilistic linkage library) with Casebridge's person
+comparisons (`casebridge.linkage.comparisons`), behind a few functions that take and return
+plain Python and Arrow: no Django here, so the same engine runs in a request, in an import job
+and in the benchmark. DuckDB does the work by default; Spark is a matter of configuration
+(`CASEBRIDGE_LINKAGE_BACKEND=spark`) for volumes beyond one machine.
+
+A model is a JSON-serialisable dict: Splink's own saved model, plus a ``"casebridge"`` entry
+holding the term frequencies of names seen in training. Keeping those in the model means every
+path (the batch, an incremental import, a single lookup) scores a pair identically and none of
+them has to scan the population to learn how common "Smith" is.
+"""
+
+import hashlib
+import json
+import logging
+import math
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+from splink import DuckDBAPI, Linker, block_on
+from splink.internals.realtime import compare_records
+from splink.internals.settings import Settings
+
+from casebridge.linkage.comparisons import (
+    TERM_FREQUENCY_COLUMNS,
+    clean_records,
+    person_settings,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from splink.internals.database_api import DatabaseAPISubClass
+    from splink.internals.splink_dataframe import SplinkDataFrame
+
+RECORD_COLUMNS: tuple[str, ...] = (
+    "unique_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "postcode",
+)
+FIELDS: tuple[str, ...] = ("given_name", "family_name", "date_of_birth", "postcode", "sex")
+
+Backend = Literal["duckdb", "spark"]
+
+# A value seen at most this often in training is not stored in the model: it is scored as this
+# rare, which is what the training population can vouch for.
+_RARE_VALUE_COUNT = 1
+_MODEL_EXTRAS = "casebridge"
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldEvidence:
+    """How one field of a pair moved the score: what a reviewer reads to agree or disagree."""
+
+    field: str
+    label: str
+    match_weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    """Two records and the model's view of whether they are the same person.
+
+    ``match_weight`` is the log2 Bayes factor including the prior, so thresholds read the same
+    whatever the population size; ``evidence`` holds one entry per compared field.
+    """
+
+    left_id: str
+    right_id: str
+    match_weight: float
+    match_probability: float
+    evidence: tuple[FieldEvidence, ...]
+
+
+def untrained_model() -> dict:
+    """The person model before training: comparisons, levels and blocking rules, no weights.
+
+    Training fills in the weights; this is also what a maintainer reads to see how records are
+    compared (see `casebridge.linkage.comparisons` for why each level exists).
+    """
+    return person_settings().get_settings("duckdb").as_dict()
+
+
+def train_model(*, records: "pa.Table | pd.DataFrame", backend: Backend = "duckdb") -> dict:
+    """Estimate the model's weights from unlabelled records (no clerical review needed).
+
+    Partner extracts carry no labels, so training is unsupervised: the prior from
+    near-certain deterministic matches, u (how often non-matches agree by chance) from random
+    pairs, and m (how often true matches agree) by expectation maximisation in two sessions
+    blocked on unrelated fields, so that every field is estimated in one of them. The
+    returned dict is everything needed to score later; store it and pass it back.
+    """
+    table = _prepared(records)
+    db_api = _database(backend)
+    linker = Linker(db_api.register(table), person_settings(), log_level=logging.WARNING)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        [
+            block_on("given_name", "family_name", "date_of_birth"),
+            block_on("family_name", "date_of_birth", "postcode"),
+        ],
+        # Agencies misspell and shorten names and lose dates, so the strict rules miss many.
+        recall=0.7,
+    )
+    training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
+    # Blocking on date of birth trains the names, postcode and sex; blocking on names trains
+    # the date of birth. max_pairs keeps each session to seconds at a million records.
+    training.estimate_parameters_using_expectation_maximisation(
+        block_on("date_of_birth"), max_pairs=2e6
+    )
+    training.estimate_parameters_using_expectation_maximisation(
+        block_on("family_name", "given_name_key"), max_pairs=2e6
+    )
+    model = linker.misc.save_model_to_json()
+    model[_MODEL_EXTRAS] = {"term_frequencies": _term_frequencies(table)}
+    model[_MODEL_EXTRAS]["fingerprint"] = _fingerprint(model)
+    return model
+
+
+def predict_pairs(
+    *,
+    model: dict,
+    records: "pa.Table | pd.DataFrame",
+    threshold_weight: float,
+    backend: Backend = "duckdb",
+) -> list[ScoredPair]:
+    """Every candidate pair within `records` scoring at least `threshold_weight`: the batch
+    deduplication of a whole population, before clustering."""
+    table = _prepared(records)
+    db_api = _database(backend)
+    linker = _linker(model, db_api, [table])
+    predictions = linker.inference.predict(
+        threshold_match_weight=threshold_weight, warning_mode="never"
+    )
+    return _scored_pairs(predictions, linker)
+
+
+def link_incoming(
+    *,
+    model: dict,
+    existing: "pa.Table | pd.DataFrame",
+    incoming: "pa.Table | pd.DataFrame",
+    threshold_weight: float,
+    backend: Backend = "duckdb",
+) -> list[ScoredPair]:
+    """Pairs that an imported batch adds: incoming x existing (left is the incoming record)
+    and within incoming, at or above `threshold_weight`.
+
+    Pairs within `existing` were decided when those records arrived, so they are not scored
+    again; that is what keeps a daily import proportional to the import, not the population.
+    Unique ids must not repeat across the two.
+    """
+    existing_table, incoming_table = _prepared(existing), _prepared(incoming)
+    db_api = _database(backend)
+    linker = _linker(model, db_api, [incoming_table, existing_table])
+    existing_df = db_api.register(existing_table)
+    incoming_df = db_api.register(incoming_table)
+    inference = linker.inference
+    between = inference.predict_between(
+        incoming_df, existing_df, threshold_match_weight=threshold_weight, warning_mode="never"
+    )
+    within = inference.predict_within(
+        incoming_df, threshold_match_weight=threshold_weight, warning_mode="never"
+    )
+    return _scored_pairs(between, linker) + _scored_pairs(within, linker)
+
+
+def score_candidates(*, model: dict, record: dict, candidates: Sequence[dict]) -> list[ScoredPair]:
+    """Score one record against candidates the caller found by indexed queries, best first.
+
+    This is the interactive "is this someone we already hold?" lookup, so it avoids everything
+    that costs per call: one in-memory DuckDB connection per model is kept, Splink's SQL is
+    built once and cached, and the names' term frequencies come from the model as plain
+    columns rather than from a scan of the population.
+    """
+    if not candidates:
+        return []
+    scorer = _candidate_scorer(model)
+    left = _prepared(pa.Table.from_pylist([{"unique_id": "new", **record}], _INPUT_SCHEMA))
+    right = _prepared(pa.Table.from_pylist(list(candidates), _INPUT_SCHEMA))
+    pairs = scorer.score(left, right)
+    return sorted(pairs, key=lambda pair: pair.match_weight, reverse=True)
+
+
+def cluster(
+    *, pairs: Sequence[ScoredPair], ids: Sequence[str], threshold_weight: float
+) -> dict[str, str]:
+    """Every id's cluster (the smallest id in it): connected components over the pairs at or
+    above `threshold_weight`.
+
+    Plain union-find: a million ids and a few million links take seconds, without a round trip
+    through a database.
+    """
+    parent: dict[str, str] = {id_: id_ for id_ in ids}
+
+    def root(id_: str) -> str:
+        while parent[id_] != id_:
+            parent[id_] = parent[parent[id_]]
+            id_ = parent[id_]
+        return id_
+
+    for pair in pairs:
+        if pair.match_weight < threshold_weight:
+            continue
+        left, right = root(pair.left_id), root(pair.right_id)
+        # Keeping the smaller id as the root makes each root its cluster's smallest id.
+        if left < right:
+            parent[right] = left
+        elif right < left:
+            parent[left] = right
+    return {id_: root(id_) for id_ in parent}
+
+
+def backend_from_settings() -> Backend:
+    """The backend this deployment runs: ``CASEBRIDGE_LINKAGE_BACKEND`` ("duckdb" unless set).
+
+    Spark is chosen by configuration only, so code and tests never branch on it.
+    """
+    backend = os.environ.get("CASEBRIDGE_LINKAGE_BACKEND", "duckdb").strip().lower() or "duckdb"
+    if backend not in ("duckdb", "spark"):
+        raise ValueError(f"CASEBRIDGE_LINKAGE_BACKEND must be duckdb or spark, not {backend!r}")
+    return "spark" if backend == "spark" else "duckdb"
+
+
+_INPUT_SCHEMA = pa.schema([(column, pa.string()) for column in RECORD_COLUMNS])
+
+
+def _prepared(records: "pa.Table | pd.DataFrame") -> pa.Table:
+    table = records if isinstance(records, pa.Table) else pa.Table.from_pandas(records)
+    missing = [column for column in RECORD_COLUMNS if column not in table.column_names]
+    if missing:
+        raise ValueError(f"records lack the columns {missing}")
+    return clean_records(table.select(list(RECORD_COLUMNS)))
+
+
+def _term_frequencies(table: pa.Table) -> dict[str, Any]:
+    """How common each name is, for the term-frequency adjustment of exact name matches.
+
+    Values seen only once are left out (a typo is seen once; storing them all would make the
+    model as big as the population); they, and names never seen, are scored as seen once.
+    """
+    frequencies: dict[str, Any] = {}
+    for column in TERM_FREQUENCY_COLUMNS:
+        counts = pc.value_counts(table[column].drop_null())
+        values, tallies = counts.field("values"), counts.field("counts")
+        total = max(1, pc.sum(tallies).as_py() or 0)
+        common = pc.greater(tallies, _RARE_VALUE_COUNT)
+        frequencies[column] = {
+            "values": dict(
+                zip(
+                    values.filter(common).to_pylist(),
+                    (count / total for count in tallies.filter(common).to_pylist()),
+                    strict=True,
+                )
+            ),
+            "rare": _RARE_VALUE_COUNT / total,
+        }
+    return frequencies
+
+
+def _fingerprint(model: dict) -> str:
+    content = {key: value for key, value in model.items() if key != _MODEL_EXTRAS}
+    extras = {
+        key: value for key, value in model.get(_MODEL_EXTRAS, {}).items() if key != "fingerprint"
+    }
+    text = json.dumps([content, extras], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _model_fingerprint(model: dict) -> str:
+    stored = model.get(_MODEL_EXTRAS, {}).get("fingerprint")
+    return stored if isinstance(stored, str) else _fingerprint(model)
+
+
+def _database(backend: Backend) -> "DatabaseAPISubClass":
+    if backend == "spark":
+        from splink import SparkAPI
+
+        # Persisting in memory, not Splink's default Parquet checkpoints, leaves no files behind.
+        return SparkAPI(spark_session=_spark_session(), break_lineage_method="persist")
+    return DuckDBAPI(connection=duckdb.connect())
+
+
+def _spark_session() -> Any:
+    """A local two-core Spark session with Splink's similarity functions on its classpath.
+
+    The jar ships inside Splink, so this works offline. An already running session is reused
+    as Spark requires; it must have been started with the jar for Jaro-Winkler to resolve.
+    """
+    from pyspark.sql import SparkSession
+    from splink.internals.spark.jar_location import similarity_jar_location
+
+    logging.getLogger("py4j").setLevel(logging.WARNING)
+    return (
+        SparkSession.builder.master("local[2]")
+        .appName("casebridge-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+
+
+def _splink_settings(model: dict, dialect: str) -> dict:
+    """The model as Splink reads it, in `dialect`'s SQL.
+
+    A model's SQL is written in the dialect it was trained on (DuckDB and Spark name their
+    similarity functions differently), so for another dialect the current comparisons are
+    rebuilt in that dialect and the trained parameters copied across level by level.
+    """
+    settings = {key: value for key, value in model.items() if key != _MODEL_EXTRAS}
+    if settings.get("sql_dialect", dialect) == dialect:
+        return settings
+    rebuilt = person_settings().get_settings(dialect).as_dict()
+    if [c["output_column_name"] for c in rebuilt["comparisons"]] != [
+        c["output_column_name"] for c in settings["comparisons"]
+    ]:
+        raise ValueError("the model's comparisons differ from this engine's; retrain it")
+    for target, source in zip(rebuilt["comparisons"], settings["comparisons"], strict=True):
+        target_levels, source_levels = target["comparison_levels"], source["comparison_levels"]
+        if [level.get("label_for_charts") for level in target_levels] != [
+            level.get("label_for_charts") for level in source_levels
+        ]:
+            raise ValueError(f"the model's {source['output_column_name']} levels differ; retrain")
+        for target_level, source_level in zip(target_levels, source_levels, strict=True):
+            for parameter in ("m_probability", "u_probability"):
+                if parameter in source_level:
+                    target_level[parameter] = source_level[parameter]
+    rebuilt["probability_two_random_records_match"] = settings[
+        "probability_two_random_records_match"
+    ]
+    return rebuilt
+
+
+def _linker(model: dict, db_api: "DatabaseAPISubClass", tables: list[pa.Table]) -> Linker:
+    """A Linker over `tables` (as one population) with the model's name frequencies loaded."""
+    dialect = db_api.sql_dialect.sql_dialect_str
+    settings = _splink_settings(model, dialect)
+    settings["retain_matching_columns"] = True
+    settings["retain_intermediate_calculation_columns"] = True
+    population = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+    linker = Linker(db_api.register(population), settings, log_level=logging.WARNING)
+    for column in TERM_FREQUENCY_COLUMNS:
+        lookup = _term_frequency_lookup(model, column, population[column])
+        linker.table_management.register_term_frequency_lookup(db_api.register(lookup), column)
+    return linker
+
+
+def _term_frequency_lookup(model: dict, column: str, values: pa.ChunkedArray) -> pa.Table:
+    distinct = pc.unique(values).drop_null()
+    frequencies = _term_frequency_of(model, column)
+    return pa.table(
+        {column: distinct, f"tf_{column}": [frequencies(value) for value in distinct.to_pylist()]},
+        schema=pa.schema([(column, pa.string()), (f"tf_{column}", pa.float64())]),
+    )
+
+
+def _term_frequency_of(model: dict, column: str) -> Any:
+    """value -> frequency in training; None (no adjustment) when the model holds none."""
+    stored = model.get(_MODEL_EXTRAS, {}).get("term_frequencies", {}).get(column)
+    if stored is None:
+        return lambda value: None
+    known, rare = stored["values"], stored["rare"]
+    return lambda value: known.get(value, rare)
+
+
+class _Labels:
+    """Each field's comparison-level labels, by the level's number in Splink's output."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.by_field: dict[str, dict[int, str]] = {
+            comparison.output_column_name: {
+                level.comparison_vector_value: level.label_for_charts
+                for level in comparison.comparison_levels
+            }
+            for comparison in settings.comparisons
+        }
+        self.tf_adjusted = {
+            comparison.output_column_name
+            for comparison in settings.comparisons
+            if any(level._has_tf_adjustments for level in comparison.comparison_levels)
+        }
+
+
+def _scored_pairs(predictions: "SplinkDataFrame", linker: Linker) -> list[ScoredPair]:
+    labels = _Labels(linker._settings_obj)
+    table = predictions.as_pyarrow_table()
+    predictions.drop_table_from_database_and_remove_from_cache()
+    return list(_pairs_from_table(table, labels))
+
+
+def _pairs_from_table(table: pa.Table, labels: _Labels) -> Iterator[ScoredPair]:
+    """ScoredPairs from Splink's predictions, sharing identical evidence objects.
+
+    Most pairs reach the same few levels with the same weights, so interning the evidence keeps
+    millions of pairs to a few hundred bytes each.
+    """
+    evidence_columns = []
+    for field in FIELDS:
+        weights = table[f"mw_{field}"]
+        if field in labels.tf_adjusted:
+            weights = pc.add(weights, pc.fill_null(table[f"mw_tf_adj_{field}"], 0.0))
+        evidence_columns.append(
+            zip(table[f"gamma_{field}"].to_pylist(), weights.to_pylist(), strict=True)
+        )
+    interned: dict[tuple, tuple[FieldEvidence, ...]] = {}
+    for left_id, right_id, weight, probability, *levels in zip(
+        table["unique_id_l"].to_pylist(),
+        table["unique_id_r"].to_pylist(),
+        table["match_weight"].to_pylist(),
+        table["match_probability"].to_pylist(),
+        *evidence_columns,
+        strict=True,
+    ):
+        key = tuple(levels)
+        evidence = interned.get(key)
+        if evidence is None:
+            evidence = tuple(
+                FieldEvidence(field, labels.by_field[field][gamma], _finite(field_weight))
+                for field, (gamma, field_weight) in zip(FIELDS, levels, strict=True)
+            )
+            interned[key] = evidence
+        yield ScoredPair(left_id, right_id, weight, probability, evidence)
+
+
+def _finite(weight: float) -> float:
+    return weight if math.isfinite(weight) else math.copysign(99.0, weight)
+
+
+class _CandidateScorer:
+    """One model's lookup machinery: a DuckDB connection, settings and Splink's cached SQL."""
+
+    def __init__(self, model: dict) -> None:
+        self.connection = duckdb.connect()
+        self.db_api = DuckDBAPI(connection=self.connection)
+        settings_dict = _splink_settings(model, "duckdb")
+        self.settings = settings_dict
+        self.labels = _Labels(_settings_object(settings_dict))
+        self.term_frequencies = {
+            column: _term_frequency_of(model, column) for column in TERM_FREQUENCY_COLUMNS
+        }
+        self.cache_key = f"casebridge-{_model_fingerprint(model)}"
+        # DuckDB connections are not safe to share between threads mid-query.
+        self.lock = threading.Lock()
+
+    def score(self, left: pa.Table, right: pa.Table) -> list[ScoredPair]:
+        with self.lock:
+            predictions = compare_records(
+                self._with_term_frequencies(left),
+                self._with_term_frequencies(right),
+                self.settings,
+                self.db_api,
+                sql_cache_key=self.cache_key,
+            )
+            table = predictions.as_pyarrow_table()
+            self._drop_scratch_tables()
+        return list(_pairs_from_table(table, self.labels))
+
+    def _with_term_frequencies(self, table: pa.Table) -> pa.Table:
+        for column in TERM_FREQUENCY_COLUMNS:
+            frequency = self.term_frequencies[column]
+            values = table[column].to_pylist()
+            tf = [None if value is None else frequency(value) for value in values]
+            table = table.append_column(f"tf_{column}", pa.array(tf, pa.float64()))
+        return table
+
+    def _drop_scratch_tables(self) -> None:
+        # compare_records registers its inputs and materialises its output under fresh names
+        # on every call; without this the connection would grow with every lookup.
+        for name, kind in self.connection.execute(
+            "select table_name, table_type from information_schema.tables"
+            " where table_name like '__splink__%'"
+        ).fetchall():
+            statement = "drop view" if kind == "VIEW" else "drop table"
+            self.connection.execute(f'{statement} if exists "{name}"')
+
+
+def _settings_object(settings_dict: dict) -> Settings:
+    from splink import SettingsCreator
+
+    return SettingsCreator.from_path_or_dict(deepcopy(settings_dict)).get_settings("duckdb")
+
+
+_scorers: dict[str, _CandidateScorer] = {}
+_scorers_lock = threading.Lock()
+
+
+def _candidate_scorer(model: dict) -> _CandidateScorer:
+    fingerprint = _model_fingerprint(model)
+    with _scorers_lock:
+        scorer = _scorers.get(fingerprint)
+        if scorer is None:
+            # A deployment holds one or two models at a time; older ones are dropped.
+            if len(_scorers) >= 4:
+                _scorers.pop(next(iter(_scorers)))
+            scorer = _scorers[fingerprint] = _CandidateScorer(model)
+    return scorer

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from casebridge.access.policy import Action, Resource, permitted
 from casebridge.analytics.selectors import may_view_figures
+from casebridge.imports.selectors import may_view_imports
 from casebridge.panels.selectors import may_view_meetings
 from casebridge.pathways.selectors import allocating_pathways, may_view_cases
 from casebridge.refuges.selectors import has_visible_refuges
@@ -48,6 +49,8 @@ def _items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem("Refuges", reverse("refuges:refuge_list"), "refuges"))
     if may_view_figures(user=user):  # type: ignore[arg-type]
         items.append(NavItem("Figures", reverse("analytics:dashboard"), "analytics"))
+    if may_view_imports(user=user):  # type: ignore[arg-type]
+        items.append(NavItem("Imports", reverse("imports:batch_list"), "imports"))
     if may(Action.VIEW, Resource.AUDIT):
         items.append(NavItem("Audit log", reverse("audit:search"), "audit", "search"))
         items.append(

@@ -68,3 +68,9 @@ def example(kind: str) -> bytes:
     from casebridge.imports.formats import extract_format
 
     return Path(extract_format(kind).example_path()).read_bytes()
+
+
+def matrix_batch(agency: Agency) -> ImportBatch:
+    """A loaded batch imported by an analyst of ``agency``, with a rejected row."""
+    content = "\n".join([HEADER, offence("01/1/22"), offence("01/2/22", offence_group="x")])
+    return run_import(actor=analyst(agency), supplied_by=police(), content=content.encode())

@@ -1,0 +1,44 @@
+"""Reading import batches and their rejected rows, as the access rules allow."""
+
+from django.db.models import QuerySet
+
+from casebridge.access.policy import Action, Resource, permitted, visible
+from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency
+from casebridge.imports.formats import extract_formats
+from casebridge.imports.models import ImportBatch, RejectedRow
+
+
+def may_view_imports(*, user: User) -> bool:
+    return permitted(user=user, action=Action.VIEW, resource=Resource.IMPORT_BATCH)
+
+
+def may_import(*, user: User) -> bool:
+    return permitted(user=user, action=Action.CREATE, resource=Resource.IMPORT_BATCH)
+
+
+def batch_list(*, user: User) -> QuerySet[ImportBatch]:
+    return visible(
+        user=user, action=Action.VIEW, queryset=ImportBatch.objects.all()
+    ).select_related("supplied_by", "imported_by")
+
+
+def batch_get(*, user: User, batch_id: int) -> ImportBatch:
+    """The batch, or ``ImportBatch.DoesNotExist`` (a 404) if the user may not see it."""
+    return batch_list(user=user).get(pk=batch_id)
+
+
+def rejected_rows(*, batch: ImportBatch) -> QuerySet[RejectedRow]:
+    """A batch's rejected rows, in file order (the caller has the batch, so may see them)."""
+    return batch.rejected_rows.order_by("line_number")
+
+
+def supplier_choices() -> QuerySet[Agency]:
+    """The agencies that send some kind of extract."""
+    kinds = {extract.supplied_by for extract in extract_formats().values()}
+    return Agency.objects.filter(kind__in=kinds).order_by("name")
+
+
+def rejected_columns(*, batch: ImportBatch) -> list[str]:
+    """The batch's columns in the format's order, for a table or a file of its rejected rows."""
+    return list(extract_formats()[batch.kind].column_names)

@@ -1,0 +1,87 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from casebridge.imports.formats import extract_format
+from casebridge.imports.validation import check_row
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def checked(kind: str = "police-custody", **cells: str):
+    base = {
+        "custody_reference": "C1",
+        "detained_at": "2022-05-14 23:55",
+        "offence_group": "drugs",
+        "disposal": "charged",
+        "domestic_abuse_flag": "N",
+        "given_name": "Kyle",
+        "family_name": "Bennett",
+        "date_of_birth": "2004-09-17",
+    }
+    return check_row(extract=extract_format(kind), line=2, cells=base | cells)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [("2004-09-17", date(2004, 9, 17)), ("17/09/2004", date(2004, 9, 17))],
+)
+def test_dates_are_read_in_iso_and_uk_order(cell, value):
+    assert checked(date_of_birth=cell).values["date_of_birth"] == value
+
+
+def test_times_are_uk_local_time():
+    summer = checked(detained_at="14/05/2022 23:55").values["detained_at"]
+    assert summer == datetime(2022, 5, 14, 23, 55, tzinfo=LONDON)
+    assert summer.utcoffset().total_seconds() == 3600
+
+
+@time_machine.travel(datetime(2023, 1, 1, tzinfo=LONDON))
+def test_a_date_of_birth_in_the_future_is_rejected():
+    assert checked(date_of_birth="2024-01-01").reasons == (
+        "date_of_birth: 01/01/2024 is in the future",
+    )
+
+
+@pytest.mark.parametrize(("cell", "value"), [("se15 4qt", "SE15 4QT"), ("SW1A1AA", "SW1A 1AA")])
+def test_postcodes_are_put_in_royal_mail_form(cell, value):
+    assert checked(postcode=cell).values["postcode"] == value
+
+
+@pytest.mark.parametrize(("cell", "value"), [("Y", True), ("no", False), ("1", True)])
+def test_yes_no_is_read_generously(cell, value):
+    assert checked(domestic_abuse_flag=cell).values["domestic_abuse_flag"] is value
+
+
+def test_codes_are_read_in_any_case():
+    assert checked(offence_group="DRUGS").values["offence_group"] == "drugs"
+
+
+def test_an_nhs_number_with_a_wrong_check_digit_is_rejected():
+    cells = {"attendance_reference": "A1", "attended_at": "2022-05-15 00:40"}
+    cells |= {"location_type": "home", "weapon": "none"}
+    good = checked("hospital-violence-attendances", **cells, nhs_number="943 476 5919")
+    bad = checked("hospital-violence-attendances", **cells, nhs_number="9434765918")
+    assert good.values["nhs_number"] == "9434765919" and good.valid
+    assert bad.reasons == (
+        "nhs_number: '9434765918' is not a valid NHS number (its check digit is wrong)",
+    )
+
+
+def test_an_over_long_value_is_rejected_with_its_length():
+    assert checked(given_name="K" * 101).reasons == (
+        "given_name: is 101 characters long; the most is 100",
+    )
+
+
+def test_an_end_before_its_start_is_rejected():
+    cells = {"episode_reference": "E1", "episode_type": "looked_after", "category": "neglect"}
+    row = checked("social-care-episodes", **cells, started_on="2022-06-20", ended_on="2022-06-01")
+    assert row.reasons == ("ended_on is before started_on",)
+
+
+def test_the_same_values_give_the_same_digest_however_written():
+    assert checked(date_of_birth="17/09/2004").digest == checked(date_of_birth="2004-09-17").digest
+    assert checked(given_name="Kyle").digest != checked(given_name="Kylie").digest

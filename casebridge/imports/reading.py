@@ -7,14 +7,12 @@ validator's business (validation.py): that row is rejected and the rest go on.
 """
 
 import csv
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 # A real cell (a name, a reference, a code) is short; one of 10,000 characters is almost always
 # an unbalanced quote that swallowed the rest of the file.
@@ -130,14 +128,22 @@ def _xlsx_cell(value: object) -> str:
     return str(value)
 
 
+def _damaged(line: int | None = None) -> FileError:
+    return FileError(
+        "the workbook is damaged or is not an Excel .xlsx file (it may have been cut short "
+        "in sending).",
+        line=line,
+    )
+
+
 def _xlsx_rows(path: Path) -> Iterator[Row]:
+    # A damaged workbook fails inside the zip, XML or openpyxl layers in many ways of their
+    # own; to the analyst each is the same fact: the workbook can't be read.
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
-        raise FileError(
-            "the workbook is damaged or is not an Excel .xlsx file (it may have been cut short "
-            "in sending)."
-        ) from error
+    except Exception as error:
+        raise _damaged() from error
+    line = 0
     try:
         sheet = workbook.worksheets[0]
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -145,8 +151,10 @@ def _xlsx_rows(path: Path) -> Iterator[Row]:
             _check_cells(row, line)
             if any(cell.strip() for cell in row):
                 yield Row(line=line, cells=row)
-    except (zipfile.BadZipFile, EOFError, OSError) as error:
-        raise FileError("the workbook is damaged (it may have been cut short).") from error
+    except FileError:
+        raise
+    except Exception as error:
+        raise _damaged(line + 1) from error
     finally:
         workbook.close()
 

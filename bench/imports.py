@@ -1,0 +1,161 @@
+"""Importing a large partner extract: how fast a file is checked and loaded, on SQLite and on
+PostgreSQL, through the same service the upload page and `casebridge import` call.
+
+Writes a police offences CSV of N rows (default 100,000; 2% of them wrong in one way or
+another, and a suspect named on half), imports it as one batch into a fresh database, then
+imports it again (nothing changes: the file is refused) and a second file that repeats half of
+the first (those rows are counted unchanged). Identity resolution is not part of this figure.
+
+    .venv/bin/python bench/imports.py                     # SQLite, 100,000 rows
+    .venv/bin/python bench/imports.py --postgres          # PostgreSQL casebridge_bench_imports
+    .venv/bin/python bench/imports.py --rows 1000000
+"""
+
+import argparse
+import csv
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_DATABASE = "casebridge_bench_imports"
+GIVEN = ["Amira", "Joanne", "Peter", "Kyle", "Layla", "Daniel", "Sarah", "Mohammed", "Grace"]
+FAMILY = ["Hussain", "Clarke", "Okafor", "Bennett", "Price", "Smith", "Nowak", "Patel", "Jones"]
+MISTAKES = [
+    ("offence_group", "burglary"),
+    ("occurred_at", "31/02/2022 10:00"),
+    ("victim_sex", "X"),
+    ("victim_postcode", "NOT A PC"),
+    ("outcome", "caution"),  # without its date
+]
+
+
+def offence_rows(count: int, rng: random.Random, start: int = 0):
+    for n in range(start, start + count):
+        row = {
+            "crime_reference": f"01/{n:07d}/22",
+            "offence_group": rng.choice(["domestic_abuse", "violence_with_injury", "other"]),
+            "domestic_abuse_flag": rng.choice("YN"),
+            "occurred_at": f"2022-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 21:15",
+            "outcome": "",
+            "outcome_on": "",
+            "victim_given_name": rng.choice(GIVEN),
+            "victim_family_name": f"{rng.choice(FAMILY)}{n % 5000}",
+            "victim_date_of_birth": f"{rng.randint(1950, 2005)}-0{rng.randint(1, 9)}-15",
+            "victim_sex": rng.choice("FM"),
+            "victim_postcode": f"SE{rng.randint(1, 28)} {rng.randint(1, 9)}QT",
+            "suspect_given_name": "",
+            "suspect_family_name": "",
+        }
+        if rng.random() < 0.5:
+            row["suspect_given_name"] = rng.choice(GIVEN)
+            row["suspect_family_name"] = f"{rng.choice(FAMILY)}{rng.randint(0, 4999)}"
+        if rng.random() < 0.02:
+            column, wrong = rng.choice(MISTAKES)
+            row[column] = wrong
+        yield row
+
+
+def write_csv(path: Path, rows) -> None:
+    rows = iter(rows)
+    first = next(rows)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(first))
+        writer.writeheader()
+        writer.writerow(first)
+        writer.writerows(rows)
+
+
+def set_up_database(postgres: bool, scratch: Path) -> None:
+    if postgres:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+            c.execute(f"CREATE DATABASE {PG_DATABASE}")
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "casebridge.config.settings.local"
+    os.environ["CASEBRIDGE_IMPORT_DIR"] = str(scratch / "imports")
+    os.environ["CASEBRIDGE_IMPORT_MAX_MB"] = "2000"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("sync_definitions", verbosity=0)
+
+
+def timed_import(*, actor, supplied_by, path: Path):
+    from casebridge.imports.services import import_file
+
+    started = time.perf_counter()
+    batch = import_file(actor=actor, kind="police-offences", supplied_by=supplied_by, path=path)
+    return batch, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--seed", type=int, default=1)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="casebridge-bench-imports-") as directory:
+        scratch = Path(directory)
+        set_up_database(options.postgres, scratch)
+        from casebridge.accounts.models import User
+        from casebridge.agencies.models import Agency, Role
+        from casebridge.core.errors import ApplicationError
+
+        council = Agency.objects.create(code="council", name="Council", kind="council")
+        police = Agency.objects.create(code="police", name="Police", kind="police")
+        actor = User.objects.create(
+            username="analyst", agency=council, role=Role.objects.get(code="analyst")
+        )
+        rng = random.Random(options.seed)
+        first, second = scratch / "offences.csv", scratch / "offences-next.csv"
+        write_csv(first, offence_rows(options.rows, rng))
+        half = options.rows // 2
+        write_csv(
+            second,
+            [
+                *offence_rows(half, random.Random(options.seed)),
+                *offence_rows(half, rng, options.rows),
+            ],
+        )
+        engine = "PostgreSQL" if options.postgres else "SQLite"
+        size = first.stat().st_size / 1e6
+        print(f"{engine}: police offences, {options.rows:,} rows ({size:.1f} MB)")
+        batch, seconds = timed_import(actor=actor, supplied_by=police, path=first)
+        print(
+            f"  first import: {seconds:.1f} s ({batch.rows_read / seconds:,.0f} rows/s): "
+            f"{batch.rows_loaded:,} loaded, {batch.rows_rejected:,} rejected, "
+            f"{batch.people_created:,} people recorded"
+        )
+        write_csv(first, offence_rows(options.rows, random.Random(options.seed)))
+        started = time.perf_counter()
+        try:
+            timed_import(actor=actor, supplied_by=police, path=first)
+        except ApplicationError as refusal:
+            print(
+                f"  same file again: refused in {time.perf_counter() - started:.2f} s "
+                f"({refusal.message[:40]}...)"
+            )
+        batch, seconds = timed_import(actor=actor, supplied_by=police, path=second)
+        print(
+            f"  overlapping file: {seconds:.1f} s: {batch.rows_unchanged:,} unchanged, "
+            f"{batch.rows_loaded:,} loaded, {batch.rows_rejected:,} rejected"
+        )
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  peak memory: {peak:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

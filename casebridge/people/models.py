@@ -36,7 +36,8 @@ class Person(models.Model):
         NOT_RECORDED = "not_recorded", "Not recorded"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    date_of_birth = models.DateField(null=True, blank=True)
+    # Indexed: "is this the same person?" (linkage) looks up everyone born on a date.
+    date_of_birth = models.DateField(null=True, blank=True, db_index=True)
     sex = models.CharField(max_length=12, choices=Sex.choices, default=Sex.NOT_KNOWN)
     gender_identity = models.CharField(max_length=60, blank=True)
     ethnicity = models.CharField(
@@ -111,7 +112,8 @@ class Address(models.Model):
     line_1 = models.CharField(max_length=200)
     line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100)
-    postcode = models.CharField(max_length=10)
+    # Indexed: "is this the same person?" (linkage) looks up who lived at a postcode.
+    postcode = models.CharField(max_length=10, db_index=True)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
     is_confidential = models.BooleanField(default=False)

@@ -1,0 +1,64 @@
+"""Who is already whom: merged records and decided pairs, loaded once for a linking run."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from casebridge.linkage.models import MatchReview
+from casebridge.people.models import Person
+
+
+def _pair(a: str, b: str) -> frozenset[str]:
+    return frozenset((a, b))
+
+
+@dataclass
+class Identities:
+    """The merge links (``merged_into``) and reviewed pairs around some people, kept up to date
+    as a run merges and queues, so each decision sees the ones before it."""
+
+    merged_into: dict[str, str | None] = field(default_factory=dict)
+    reviews: dict[frozenset[str], str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, *, person_ids: Iterable[str]) -> "Identities":
+        identities = cls()
+        wanted = {str(pk) for pk in person_ids}
+        # Follow merge links up to the surviving records (chains are short: one or two links).
+        while wanted:
+            rows = Person.objects.filter(pk__in=wanted).values_list("pk", "merged_into_id")
+            for pk, parent in rows:
+                identities.merged_into[str(pk)] = str(parent) if parent else None
+            wanted = {
+                parent
+                for parent in identities.merged_into.values()
+                if parent and parent not in identities.merged_into
+            }
+        known = list(identities.merged_into)
+        for a, b, status in MatchReview.objects.filter(
+            Q(incoming_id__in=known) | Q(existing_id__in=known)
+        ).values_list("incoming_id", "existing_id", "status"):
+            identities.reviews[_pair(str(a), str(b))] = status
+        return identities
+
+    def survivor(self, person_id: str) -> str:
+        """The record this one is merged into, following merges of merges."""
+        seen = {person_id}
+        while (parent := self.merged_into.get(person_id)) and parent not in seen:
+            seen.add(parent)
+            person_id = parent
+        return person_id
+
+    def decided(self, a: str, b: str) -> bool:
+        """Whether the pair was queued or decided before (by anyone, in any run)."""
+        return _pair(a, b) in self.reviews
+
+    def rejected(self, a: str, b: str) -> bool:
+        return self.reviews.get(_pair(a, b)) == MatchReview.Status.REJECTED
+
+    def merged(self, *, duplicate: str, survivor: str) -> None:
+        self.merged_into[duplicate] = survivor
+
+    def queued(self, a: str, b: str) -> None:
+        self.reviews[_pair(a, b)] = MatchReview.Status.PENDING

@@ -1,0 +1,365 @@
+"""Training, linking imported people, and an analyst's decisions on what linkage found."""
+
+from datetime import date
+
+import pytest
+
+from bench.synthetic_people import generate_population
+from casebridge.access.policy import AccessDenied
+from casebridge.audit.models import AuditEvent
+from casebridge.core.errors import ApplicationError
+from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
+from casebridge.linkage.records import current_people, linkage_records
+from casebridge.linkage.services import (
+    LinkageSummary,
+    linkage_model_train,
+    match_confirm,
+    match_reject,
+    merge_undo,
+    people_link,
+)
+from casebridge.linkage.thresholds import default_thresholds
+from casebridge.people.models import Address, Person, PersonName
+from casebridge.people.names import name_key
+from tests.factories import AddressFactory, UserFactory, role
+from tests.linkage.factories import analyst, current_model, pending_review, person
+
+pytestmark = pytest.mark.django_db
+
+# Scored by the test model against Amira Hussain, 8 March 1991, SE15 4QT: the same details with
+# the family name misspelt about 24; misspelt and moved about 12; her sister about -1.
+MISSPELT = {"family": "Hussein"}
+MISSPELT_AND_MOVED = {"family": "Hussein", "postcode": "SW9 2LA"}
+SISTER = {"given": "Fatima", "born": date(1994, 7, 21)}
+
+
+@pytest.fixture
+def actor():
+    return analyst()
+
+
+@pytest.fixture
+def existing():
+    return person()
+
+
+def incoming(*, given="Amira", family="Hussain", born=date(1991, 3, 8), postcode="SE15 4QT"):
+    return person(given, family, born, postcode=postcode)
+
+
+# --- linking an import ---------------------------------------------------------------------
+
+
+def test_a_match_above_the_upper_threshold_is_merged_into_the_existing_record(actor, existing):
+    current_model()
+    arrived = incoming(**MISSPELT)
+
+    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+
+    assert summary == LinkageSummary(automatic=1, queued=0, new=0)
+    arrived.refresh_from_db()
+    assert arrived.merged_into == existing
+    merge = PersonMerge.objects.get()
+    assert (merge.duplicate, merge.survivor, merge.how) == (arrived, existing, "automatic")
+    assert merge.merged_by == actor and merge.source == "import batch 12"
+    assert {item["field"] for item in merge.evidence} >= {"given_name", "date_of_birth"}
+
+
+def test_a_match_between_the_thresholds_waits_for_an_analyst(actor, existing):
+    current_model()
+    arrived = incoming(**MISSPELT_AND_MOVED)
+
+    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+
+    assert summary == LinkageSummary(automatic=0, queued=1, new=0)
+    review = MatchReview.objects.get()
+    assert (review.incoming, review.existing, review.status) == (arrived, existing, "pending")
+    assert 6 <= review.match_weight < 20 and review.source == "import batch 12"
+    arrived.refresh_from_db()
+    assert arrived.merged_into is None
+
+
+def test_a_match_below_the_lower_threshold_is_a_new_person(actor, existing):
+    current_model()
+    arrived = incoming(given=SISTER["given"], born=SISTER["born"])
+
+    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+
+    assert summary == LinkageSummary(automatic=0, queued=0, new=1)
+    assert not MatchReview.objects.exists() and not PersonMerge.objects.exists()
+
+
+def test_the_same_person_twice_in_one_import_becomes_one_record(actor):
+    current_model()
+    person("Zainab", "Okafor", date(1975, 11, 30), postcode="SW9 2LA")
+    first, second = incoming(), incoming(**MISSPELT)
+
+    people_link(actor=actor, people=[first, second], source="import batch 12")
+
+    second.refresh_from_db()
+    assert second.merged_into == first
+
+
+def test_two_copies_of_a_held_person_in_one_import_both_merge_into_the_held_record(actor, existing):
+    current_model()
+    copies = [incoming(), incoming(**MISSPELT)]
+
+    summary = people_link(actor=actor, people=copies, source="import batch 12")
+
+    assert summary == LinkageSummary(automatic=2, queued=0, new=0)
+    assert {copy.pk for copy in existing.merged_records.all()} == {copy.pk for copy in copies}
+
+
+def test_linking_again_never_queues_a_pair_twice(actor, existing):
+    current_model()
+    arrived = incoming(**MISSPELT_AND_MOVED)
+    people_link(actor=actor, people=[arrived], source="import batch 12")
+
+    again = people_link(actor=actor, people=[arrived], source="import batch 12")
+
+    assert again == LinkageSummary(automatic=0, queued=0, new=1)
+    assert MatchReview.objects.count() == 1
+
+
+def test_a_run_is_audited_once_with_its_counts_and_no_names(actor, existing):
+    current_model()
+    people_link(actor=actor, people=[incoming(**MISSPELT)], source="import batch 12")
+
+    entry = AuditEvent.objects.get(object_type="identity")
+    assert entry.actor == actor and entry.action == "change"
+    assert (entry.changes["automatic"], entry.changes["queued"], entry.changes["new"]) == (1, 0, 0)
+    assert "Hussain" not in entry.summary and "Hussein" not in str(entry.changes)
+
+
+def test_linking_without_a_trained_model_says_how_to_train_one(actor, existing):
+    with pytest.raises(ApplicationError, match="linkage train"):
+        people_link(actor=actor, people=[incoming()], source="import batch 12")
+
+
+@pytest.mark.parametrize("role_code", ["practitioner", "panel_coordinator", "manager"])
+def test_only_analysts_link(role_code, existing):
+    current_model()
+    with pytest.raises(AccessDenied):
+        people_link(actor=UserFactory(role=role(role_code)), people=[incoming()], source="x")
+
+
+# --- an analyst's decisions ----------------------------------------------------------------
+
+
+def test_confirming_a_pair_merges_the_incoming_record(actor, existing):
+    arrived = incoming(**MISSPELT_AND_MOVED)
+    review = pending_review(arrived, existing)
+
+    merge = match_confirm(actor=actor, review=review)
+
+    arrived.refresh_from_db()
+    review.refresh_from_db()
+    assert arrived.merged_into == existing
+    assert (merge.how, merge.review, merge.merged_by) == ("confirmed", review, actor)
+    assert (review.status, review.decided_by) == ("confirmed", actor)
+
+
+def test_confirming_follows_the_existing_record_to_its_survivor(actor, existing):
+    survivor = person("Amira", "Hussain", None, postcode=None)
+    existing.merged_into = survivor
+    existing.save()
+    arrived = incoming(**MISSPELT_AND_MOVED)
+
+    match_confirm(actor=actor, review=pending_review(arrived, existing))
+
+    arrived.refresh_from_db()
+    assert arrived.merged_into == survivor
+
+
+def test_a_pair_is_decided_once(actor, existing):
+    review = pending_review(incoming(**MISSPELT_AND_MOVED), existing)
+    match_reject(actor=actor, review=review)
+
+    with pytest.raises(ApplicationError, match="decided already"):
+        match_confirm(actor=actor, review=review)
+
+
+def test_a_rejected_pair_is_never_queued_or_linked_again(actor, existing):
+    current_model()
+    arrived = incoming(**MISSPELT)  # strong enough to link automatically
+    match_reject(actor=actor, review=pending_review(arrived, existing), reason="Twins")
+
+    summary = people_link(actor=actor, people=[arrived], source="import batch 13")
+
+    assert summary == LinkageSummary(automatic=0, queued=0, new=1)
+    assert MatchReview.objects.get().status == "rejected"
+    assert not PersonMerge.objects.exists()
+
+
+def test_a_rejection_is_audited_with_its_reason(actor, existing):
+    review = match_reject(
+        actor=actor, review=pending_review(incoming(), existing), reason="Different NHS numbers"
+    )
+
+    entry = AuditEvent.objects.get(object_type="match_review", object_id=str(review.pk))
+    assert entry.reason == "Different NHS numbers" and entry.actor == actor
+
+
+@pytest.mark.parametrize("role_code", ["practitioner", "panel_coordinator", "manager"])
+def test_only_analysts_decide(role_code, existing):
+    review = pending_review(incoming(), existing)
+    with pytest.raises(AccessDenied):
+        match_confirm(actor=UserFactory(role=role(role_code)), review=review)
+    assert MatchReview.objects.get().status == "pending"
+
+
+# --- undoing a merge -----------------------------------------------------------------------
+
+
+def test_undoing_a_merge_restores_the_record_and_keeps_the_history(actor, existing):
+    current_model()
+    arrived = incoming(**MISSPELT)
+    people_link(actor=actor, people=[arrived], source="import batch 12")
+    merge = PersonMerge.objects.get()
+
+    merge_undo(actor=actor, merge=merge, reason="Different NHS numbers: twins")
+
+    arrived.refresh_from_db()
+    merge.refresh_from_db()
+    assert arrived.merged_into is None
+    assert (merge.duplicate, merge.survivor) == (arrived, existing)
+    assert merge.undone_by == actor and merge.undone_at is not None
+    assert merge.undo_reason == "Different NHS numbers: twins"
+
+
+def test_an_undone_merge_is_not_linked_again(actor, existing):
+    current_model()
+    arrived = incoming(**MISSPELT)
+    people_link(actor=actor, people=[arrived], source="import batch 12")
+    merge_undo(actor=actor, merge=PersonMerge.objects.get(), reason="Twins")
+
+    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+
+    assert summary == LinkageSummary(automatic=0, queued=0, new=1)
+    assert PersonMerge.objects.count() == 1
+    arrived.refresh_from_db()
+    assert arrived.merged_into is None
+
+
+def test_undoing_a_confirmed_merge_rejects_the_reviewed_pair(actor, existing):
+    review = pending_review(incoming(**MISSPELT_AND_MOVED), existing)
+    merge = match_confirm(actor=actor, review=review)
+
+    merge_undo(actor=actor, merge=merge, reason="Confirmed in error")
+
+    review.refresh_from_db()
+    assert review.status == "rejected" and "Confirmed in error" in review.decision_reason
+
+
+def test_an_undo_needs_a_reason(actor, existing):
+    current_model()
+    people_link(actor=actor, people=[incoming(**MISSPELT)], source="import batch 12")
+
+    with pytest.raises(ApplicationError) as refused:
+        merge_undo(actor=actor, merge=PersonMerge.objects.get(), reason="  ")
+
+    assert refused.value.field == "reason"
+    assert PersonMerge.objects.get().undone_at is None
+
+
+def test_a_merge_is_undone_once(actor, existing):
+    current_model()
+    people_link(actor=actor, people=[incoming(**MISSPELT)], source="import batch 12")
+    merge_undo(actor=actor, merge=PersonMerge.objects.get(), reason="Twins")
+
+    with pytest.raises(ApplicationError, match="undone already"):
+        merge_undo(actor=actor, merge=PersonMerge.objects.get(), reason="Twins")
+
+
+# --- the records and the model -------------------------------------------------------------
+
+
+def test_a_confidential_address_never_enters_a_linkage_record():
+    someone = person(postcode="SE15 4QT")
+    AddressFactory(
+        person=someone, postcode="ZZ9 9ZQ", valid_from=date(2024, 6, 1), is_confidential=True
+    )
+
+    (record,) = linkage_records(people=Person.objects.filter(pk=someone.pk))
+
+    assert record["postcode"] == "SE15 4QT"
+    assert "ZZ9 9ZQ" not in str(record)
+
+
+def test_a_record_has_the_newest_open_postcode_and_no_merged_people_are_current():
+    someone = person(postcode="SE15 4QT")
+    AddressFactory(person=someone, postcode="SW9 2LA", valid_from=date(2024, 6, 1))
+    merged = person(postcode=None)
+    merged.merged_into = someone
+    merged.save()
+
+    records = linkage_records(people=current_people())
+
+    assert [(r["unique_id"], r["postcode"]) for r in records] == [(str(someone.pk), "SW9 2LA")]
+
+
+def _record_population(agency, records: int) -> None:
+    """A synthetic borough's records as people, in bulk: enough for training to settle."""
+    rows = generate_population(records=records, seed=3).to_dict("records")
+    people = Person.objects.bulk_create(
+        Person(
+            date_of_birth=date.fromisoformat(row["date_of_birth"])
+            if row["date_of_birth"]
+            else None,
+            sex=row["sex"] or Person.Sex.NOT_KNOWN,
+            recorded_by_agency=agency,
+        )
+        for row in rows
+    )
+    given = [row["given_name"] or "" for row in rows]
+    family = [row["family_name"] or "" for row in rows]
+    PersonName.objects.bulk_create(
+        PersonName(
+            person=p,
+            given_name=g,
+            family_name=f,
+            given_name_key=name_key(g),
+            family_name_key=name_key(f),
+        )
+        for p, g, f in zip(people, given, family, strict=True)
+    )
+    Address.objects.bulk_create(
+        Address(
+            person=p,
+            line_1="1 High Street",
+            town="London",
+            postcode=row["postcode"],
+            valid_from=date(2020, 1, 1),
+        )
+        for p, row in zip(people, rows, strict=True)
+        if row["postcode"]
+    )
+
+
+def test_training_stores_a_new_current_model_with_the_default_thresholds(actor):
+    _record_population(actor.agency, records=600)
+    previous = current_model()
+
+    model = linkage_model_train(actor=actor)
+
+    previous.refresh_from_db()
+    assert model.is_current and not previous.is_current
+    assert LinkageModel.objects.filter(is_current=True).get() == model
+    assert model.version == previous.version + 1 and model.record_count == 600
+    assert (model.trained_by, model.backend) == (actor, "duckdb")
+    defaults = default_thresholds()
+    assert (model.upper_threshold, model.lower_threshold) == (defaults.upper, defaults.lower)
+    assert model.settings["comparisons"] and model.settings["probability_two_random_records_match"]
+    entry = AuditEvent.objects.get(object_type="linkage_model")
+    assert entry.changes["records"] == 600 and entry.actor == actor
+
+
+def test_thresholds_the_wrong_way_round_are_refused_before_training(actor):
+    with pytest.raises(ApplicationError, match="lower threshold"):
+        linkage_model_train(actor=actor, upper_threshold=5, lower_threshold=10)
+    assert not LinkageModel.objects.exists()
+
+
+def test_only_analysts_train():
+    with pytest.raises(AccessDenied):
+        linkage_model_train(actor=UserFactory(role=role("practitioner")))

@@ -1,0 +1,54 @@
+"""One merge: the duplicate record points at the survivor, and the history row says why."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from casebridge.accounts.models import User
+from casebridge.core.errors import ApplicationError
+from casebridge.linkage import engine
+from casebridge.linkage.models import MatchReview, PersonMerge
+from casebridge.people.models import Person
+
+
+def evidence_json(pair: engine.ScoredPair) -> list[dict[str, Any]]:
+    return [
+        {"field": item.field, "label": item.label, "match_weight": item.match_weight}
+        for item in pair.evidence
+    ]
+
+
+def merge_records(
+    *,
+    actor: User,
+    duplicate_id: Any,
+    survivor_id: Any,
+    how: str,
+    weight: float,
+    probability: float,
+    evidence: list[dict[str, Any]],
+    source: str,
+    review: MatchReview | None = None,
+) -> PersonMerge:
+    now = timezone.now()
+    # Only an unmerged record merges, and only into an unmerged one: a merge never hangs off
+    # a record that is itself a duplicate.
+    if Person.objects.filter(pk=survivor_id, merged_into__isnull=False).exists():
+        raise ApplicationError("Merge into the surviving record, not into a merged one.")
+    merged = Person.objects.filter(pk=duplicate_id, merged_into__isnull=True).update(
+        merged_into_id=survivor_id, updated_at=now
+    )
+    if merged != 1:
+        raise ApplicationError("That record has been merged already; reload and try again.")
+    return PersonMerge.objects.create(
+        duplicate_id=duplicate_id,
+        survivor_id=survivor_id,
+        how=how,
+        review=review,
+        source=source,
+        match_weight=weight,
+        match_probability=probability,
+        evidence=evidence,
+        merged_by=actor,
+        merged_at=now,
+    )

@@ -1,0 +1,72 @@
+"""Training the model from the people held, and putting it in use."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from casebridge.access.policy import Action, Resource, require_permission
+from casebridge.accounts.models import User
+from casebridge.audit.services import audit_record
+from casebridge.linkage import engine
+from casebridge.linkage.models import LinkageModel
+from casebridge.linkage.records import current_people, linkage_records, records_table
+from casebridge.linkage.thresholds import checked_thresholds, default_thresholds
+
+
+def linkage_model_train(
+    *,
+    actor: User | None,
+    upper_threshold: float | None = None,
+    lower_threshold: float | None = None,
+) -> LinkageModel:
+    """Train a model on the current people and make it the one in use.
+
+    ``actor`` None is the system (the ``linkage train`` command). Thresholds left out come from
+    ``definitions/thresholds.yaml``. Training runs outside the transaction, so the database is
+    not held for its minutes on a large population; the model and its audit entry are written
+    together.
+
+    Raises:
+        AccessDenied: the actor may not resolve identities.
+        ApplicationError: the thresholds are the wrong way round.
+    """
+    if actor is not None:
+        require_permission(user=actor, action=Action.CHANGE, resource=Resource.IDENTITY)
+    defaults = default_thresholds()
+    thresholds = checked_thresholds(
+        upper=defaults.upper if upper_threshold is None else upper_threshold,
+        lower=defaults.lower if lower_threshold is None else lower_threshold,
+    )
+    records = linkage_records(people=current_people())
+    backend = engine.backend_from_settings()
+    settings = engine.train_model(records=records_table(records), backend=backend)
+    with transaction.atomic():
+        LinkageModel.objects.select_for_update().filter(is_current=True).update(is_current=False)
+        latest = LinkageModel.objects.aggregate(latest=Max("version"))["latest"] or 0
+        model = LinkageModel.objects.create(
+            version=latest + 1,
+            settings=settings,
+            trained_at=timezone.now(),
+            trained_by=actor,
+            record_count=len(records),
+            backend=backend,
+            upper_threshold=thresholds.upper,
+            lower_threshold=thresholds.lower,
+            is_current=True,
+        )
+        audit_record(
+            actor=actor,
+            actor_username="" if actor else "system",
+            action="create",
+            object_type="linkage_model",
+            object_id=model.pk,
+            summary=f"Trained linkage model {model.version} on {len(records):,} people",
+            changes={
+                "version": model.version,
+                "records": len(records),
+                "backend": backend,
+                "upper_threshold": thresholds.upper,
+                "lower_threshold": thresholds.lower,
+            },
+        )
+    return model

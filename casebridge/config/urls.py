@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("casebridge.refuges.urls")),
     path("", include("casebridge.training.urls")),
     path("", include("casebridge.analytics.urls")),
+    path("", include("casebridge.linkage.urls")),
     path("", include("casebridge.imports.urls")),
     path("api/v1/", include(api_patterns)),
 ]

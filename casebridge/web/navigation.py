@@ -51,6 +51,8 @@ def _items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem("Figures", reverse("analytics:dashboard"), "analytics"))
     if may_view_imports(user=user):  # type: ignore[arg-type]
         items.append(NavItem("Imports", reverse("imports:batch_list"), "imports"))
+    if may(Action.VIEW, Resource.IDENTITY):
+        items.append(NavItem("Identity review", reverse("linkage:review_list"), "linkage"))
     if may(Action.VIEW, Resource.AUDIT):
         items.append(NavItem("Audit log", reverse("audit:search"), "audit", "search"))
         items.append(

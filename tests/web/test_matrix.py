@@ -9,6 +9,7 @@ from casebridge.analytics.services import snapshot_refresh
 from casebridge.pathways.models import DisclosureRequest
 from tests.assessments.factories import AssessmentFactory
 from tests.imports.factories import matrix_batch
+from tests.linkage.factories import linkage_world
 from tests.panels.factories import panel_world
 from tests.refuges.factories import matrix_refuge
 from tests.training.factories import training_world
@@ -126,6 +127,16 @@ EXPECTED = {
     "imports:batch_progress": row("GET", 302, 404, 404, 404, 404, 404),
     "imports:rejected": row("GET", 302, 404, 404, 404, 404, 404),
     "imports:rejected_csv": row("GET", 302, 404, 404, 404, 404, 404),
+    # Identity review shows people held by any agency: analysts only (tests/linkage/test_views.py
+    # has their 200s), so every matrix role is refused, whatever the record.
+    "linkage:review_list": row("GET", 302, 404, 404, 404, 404, 404),
+    "linkage:review_detail": row("GET", 302, 404, 404, 404, 404, 404),
+    "linkage:review_confirm": row("POST", 302, 404, 404, 404, 404, 404),
+    "linkage:review_reject": row("POST", 302, 404, 404, 404, 404, 404),
+    "linkage:merge_list": row("GET", 302, 404, 404, 404, 404, 404),
+    "linkage:merge_undo": row("POST", 302, 404, 404, 404, 404, 404),
+    "linkage:model": row("GET", 302, 404, 404, 404, 404, 404),
+    "linkage:model_train": row("POST", 302, 404, 404, 404, 404, 404),
 }
 
 POST_DATA = {
@@ -133,6 +144,7 @@ POST_DATA = {
     "audit:break_glass_review": {"note": "Justified: police call-out at the address."},
     "panels:information_share": {"phase": "before", "text": "Known to police since 2021."},
     "panels:minutes_record": {"text": "Discussed; safety plan agreed."},
+    "linkage:merge_undo": {"reason": "Different NHS numbers"},
 }
 
 
@@ -196,6 +208,8 @@ def test_authorisation_matrix(url_name, role_name, signed_in_client, settings, t
         kwargs["indicator_id"] = "marac-referrals"
     if url_name.startswith("imports:"):
         kwargs["batch_id"] = matrix_batch(world.practitioner_a.agency).pk
+    if url_name.startswith("linkage:"):
+        kwargs.update(linkage_world(world))
     if url_name.startswith("assessments:"):
         kwargs["assessment_id"] = AssessmentFactory(person=world.person).pk
         kwargs["instrument_code"] = "da-risk-checklist"

@@ -1,0 +1,185 @@
+"""Identity review, for analysts: the queue of pairs that may be one person, each pair's
+evidence and decision, the history of merges (and undoing one), and the model in use.
+
+Every page is audited; every change goes through the services. Anyone else gets a 404.
+"""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from casebridge.audit.services import audit_record
+from casebridge.core.errors import ApplicationError
+from casebridge.linkage.forms import RejectForm, UndoForm
+from casebridge.linkage.selectors import (
+    linkage_model_current,
+    linkage_models_previous,
+    merge_get,
+    merge_history,
+    merge_rows,
+    pair_evidence,
+    review_get,
+    review_queue,
+    review_rows,
+)
+from casebridge.linkage.services import (
+    linkage_model_train,
+    match_confirm,
+    match_reject,
+    merge_undo,
+)
+from casebridge.web.decorators import current_user, signed_in
+from casebridge.web.forms import add_application_error
+
+PAGE_SIZE = 25
+
+
+@signed_in
+def review_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    page = Paginator(review_queue(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = review_rows(reviews=list(page.object_list))
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="identity",
+        summary=f"Viewed the identity review queue: {len(rows)} pairs",
+        changes={"page": page.number, "reviews": [str(row.review.pk) for row in rows]},
+    )
+    return render(request, "linkage/review_list.html", {"page": page, "rows": rows})
+
+
+def _render_review(
+    request: HttpRequest, review_id: UUID, form: RejectForm | None = None
+) -> HttpResponse:
+    user = current_user(request)
+    row = review_get(user=user, review_id=review_id)
+    review = row.review
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="match_review",
+        object_id=review.pk,
+        summary="Viewed a pair of records that may be one person",
+        changes={"people": [str(review.incoming_id), str(review.existing_id)]},
+    )
+    evidence = pair_evidence(
+        match_weight=review.match_weight,
+        probability=review.match_probability,
+        evidence=review.evidence,
+    )
+    context = {"row": row, "evidence": evidence, "form": form or RejectForm()}
+    return render(request, "linkage/review_detail.html", context, status=400 if form else 200)
+
+
+@signed_in
+def review_detail(request: HttpRequest, review_id: UUID) -> HttpResponse:
+    return _render_review(request, review_id)
+
+
+@signed_in
+@require_POST
+def review_confirm(request: HttpRequest, review_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    review = review_get(user=user, review_id=review_id).review
+    try:
+        match_confirm(actor=user, review=review)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The two records are now one person.")
+    return redirect("linkage:review_list")
+
+
+@signed_in
+@require_POST
+def review_reject(request: HttpRequest, review_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    review = review_get(user=user, review_id=review_id).review
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            match_reject(actor=user, review=review, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, "Recorded as different people. They will not be paired again."
+            )
+        return redirect("linkage:review_list")
+    return _render_review(request, review_id, form)
+
+
+def _render_merges(
+    request: HttpRequest, form: UndoForm | None = None, failed: UUID | None = None
+) -> HttpResponse:
+    user = current_user(request)
+    page = Paginator(merge_history(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = merge_rows(merges=list(page.object_list))
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="identity",
+        summary=f"Viewed the merge history: {len(rows)} merges",
+        changes={"page": page.number, "merges": [str(row.merge.pk) for row in rows]},
+    )
+    context = {"page": page, "rows": rows, "form": form, "failed": failed}
+    return render(request, "linkage/merge_list.html", context, status=400 if form else 200)
+
+
+@signed_in
+def merge_list(request: HttpRequest) -> HttpResponse:
+    return _render_merges(request)
+
+
+@signed_in
+@require_POST
+def merge_undo_view(request: HttpRequest, merge_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    merge = merge_get(user=user, merge_id=merge_id)
+    form = UndoForm(request.POST, auto_id=f"%s-{merge.pk}")
+    if form.is_valid():
+        try:
+            merge_undo(actor=user, merge=merge, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, "The merge is undone: they are separate records again.")
+            return redirect("linkage:merge_list")
+    return _render_merges(request, form, failed=merge.pk)
+
+
+@signed_in
+def model_detail(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    model = linkage_model_current(user=user)
+    audit_record(
+        actor=user,
+        action="view",
+        object_type="linkage_model",
+        object_id=model.pk if model else "",
+        summary="Viewed the linkage model",
+    )
+    previous = list(linkage_models_previous(user=user)[:10])
+    return render(request, "linkage/model_detail.html", {"model": model, "previous": previous})
+
+
+@signed_in
+@require_POST
+def model_train(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    try:
+        model = linkage_model_train(actor=user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        people = "person" if model.record_count == 1 else "people"
+        messages.success(
+            request,
+            f"Model {model.version} is trained on {model.record_count:,} {people} and in use.",
+        )
+    return redirect("linkage:model")

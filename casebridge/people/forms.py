@@ -56,6 +56,8 @@ class PersonCreateForm(forms.Form):
         required=False,
         help_text="Only people entitled to it will see it.",
     )
+    # Set when the user has seen the people who may be this person and said it is none of them.
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -68,6 +70,23 @@ class PersonCreateForm(forms.Form):
                 if not data.get(name):
                     self.add_error(name, message)
         return data
+
+    def typed_values(self) -> list[tuple[str, str]]:
+        """What was typed, as the (name, value) pairs that post it again from hidden inputs."""
+        typed = []
+        for name, field in self.fields.items():
+            if name == "confirm_new":
+                continue
+            key = self.add_prefix(name)
+            widget = field.widget
+            keys = (
+                # The date's day, month and year boxes (django-stubs lacks widgets_names).
+                [f"{key}{suffix}" for suffix in widget.widgets_names]  # type: ignore[attr-defined]
+                if isinstance(widget, forms.MultiWidget)
+                else [key]
+            )
+            typed += [(k, str(self.data[k])) for k in keys if k in self.data]
+        return typed
 
     def details(self) -> PersonDetails:
         data = self.cleaned_data

@@ -11,6 +11,7 @@ from casebridge.access.services import break_glass_open
 from casebridge.assessments.selectors import assessments_for_person, current_instruments
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
+from casebridge.linkage.selectors import SamePersonCandidate, same_person_candidates
 from casebridge.pathways.selectors import pathways_open_to
 from casebridge.people.forms import BreakGlassForm, PersonCreateForm, PersonSearchForm
 from casebridge.people.searching import search_from_form
@@ -52,13 +53,34 @@ def create(request: HttpRequest) -> HttpResponse:
     require_permission(user=user, action=Action.CREATE, resource=Resource.PERSON)
     form = PersonCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        details = form.details()
+        if not form.cleaned_data["confirm_new"]:
+            candidates = same_person_candidates(user=user, details=details)
+            if candidates:
+                return _offer_existing(request, form, candidates)
         try:
-            person = person_create(actor=user, details=form.details())
+            person = person_create(actor=user, details=details)
         except ApplicationError as error:
             add_application_error(form, error)
         else:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/create.html", {"form": form})
+
+
+def _offer_existing(
+    request: HttpRequest, form: PersonCreateForm, candidates: list[SamePersonCandidate]
+) -> HttpResponse:
+    """Ask "is this the same person?", showing people already held who may be the one being
+    recorded, before a second record of them is made. A new record needs an explicit no."""
+    audit_record(
+        actor=current_user(request),
+        action="search",
+        object_type="person",
+        summary=f"Offered {len(candidates)} people who may be the person being recorded",
+        changes={"results": [str(candidate.id) for candidate in candidates]},
+    )
+    context = {"form": form, "candidates": candidates, "typed": form.typed_values()}
+    return render(request, "people/create.html", context)
 
 
 @signed_in

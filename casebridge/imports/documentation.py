@@ -26,7 +26,9 @@ casebridge import --kind police-offences --supplied-by met-police --as analyst.u
 - **Rejected rows are kept**, as sent, with their line number (the header is line 1) and every
   reason, on the batch's page and as a CSV to send back for correction.
 - **A file already loaded is refused**, and a row an earlier batch loaded (the same reference)
-  is counted as unchanged; one sent again with other values is rejected, not applied.
+  is counted as unchanged. One sent again changed only in the columns its format lets change
+  (an offence's outcome) updates the record, which remembers the batch; any other change is
+  rejected, not applied.
 - **A file that can't be read at all** (not UTF-8, no header, cut short inside a quoted value,
   a cell of over 10,000 characters, a damaged workbook) fails whole with a message saying
   what and where; nothing is loaded.
@@ -84,7 +86,12 @@ def _format_section(extract: ExtractFormat) -> str:
         f"Kind `{extract.kind}`, from a {extract.supplied_by.replace('_', ' ')} agency. "
         f"{extract.description.strip()}",
         "",
-        f"The reference column is `{extract.reference}`; `{extract.occurred}` says when.",
+        f"The reference column is `{extract.reference}`; `{extract.occurred}` says when."
+        + (
+            f" A later extract may change {', '.join(f'`{c}`' for c in extract.updatable)}."
+            if extract.updatable
+            else ""
+        ),
         "",
         "| column | type | rules | meaning |",
         "| --- | --- | --- | --- |",

@@ -66,6 +66,7 @@ class ExtractFormat:
     occurred: str
     columns: tuple[Column, ...]
     subjects: tuple[Subject, ...]
+    updatable: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -83,6 +84,7 @@ class ExtractFormat:
 def _references(definition: dict[str, Any]) -> list[tuple[str, str]]:
     """(where, column name) for every place a definition names one of its columns."""
     names = [("reference", definition["reference"]), ("occurred", definition["occurred"])]
+    names += [("updatable", name) for name in definition.get("updatable", [])]
     for column in definition["columns"]:
         for key in ("required_with", "only_with", "not_before"):
             if key in column:
@@ -111,6 +113,8 @@ def _problems(definition: dict[str, Any]) -> list[str]:
             problems.append(f"{column['name']}: codes go with type code, and only with it")
     if definition["target"] == "events" and len(definition.get("subjects", [])) > 1:
         problems.append("an event is about one person: give at most one subject")
+    if {definition["reference"], definition["occurred"]} & set(definition.get("updatable", [])):
+        problems.append("a row's reference and when it happened never change: not updatable")
     reference = columns.get(definition["reference"], {})
     if reference and not reference.get("required"):
         problems.append("the reference column must be required")
@@ -141,9 +145,14 @@ def parse_definition(definition: Any, *, source: str) -> ExtractFormat:
     if problems := _problems(definition):
         raise ValidationError(f"{source}: {'; '.join(problems)}")
     return ExtractFormat(
-        **{key: definition[key] for key in definition if key not in ("columns", "subjects")},
+        **{
+            key: definition[key]
+            for key in definition
+            if key not in ("columns", "subjects", "updatable")
+        },
         columns=tuple(_column(dict(column)) for column in definition["columns"]),
         subjects=tuple(_subject(dict(subject)) for subject in definition.get("subjects", [])),
+        updatable=tuple(definition.get("updatable", [])),
     )
 
 

@@ -129,6 +129,7 @@ def _loaded_row(batch: ImportBatch, extract: ExtractFormat, row: CheckedRow) -> 
         supplied_by=batch.supplied_by,
         reference=str(row.values[extract.reference]),
         digest=row.digest,
+        stable_digest=row.digest_without(extract.updatable),
     )
 
 
@@ -206,3 +207,35 @@ def load_rows(
             record.event = event
     LoadedRow.objects.bulk_create(loaded, batch_size=BATCH_SIZE)
     return outcome
+
+
+def update_rows(
+    *, batch: ImportBatch, extract: ExtractFormat, updates: Sequence[tuple[LoadedRow, CheckedRow]]
+) -> None:
+    """Apply what a later extract says of rows loaded before, in their updatable columns only
+    (the caller has checked that nothing else differs)."""
+    if not updates:
+        return
+    changed = set(extract.updatable)
+    if extract.target == "incidents":
+        incidents = Incident.objects.in_bulk([loaded.incident_id for loaded, _ in updates])
+        for loaded, row in updates:
+            incident = incidents[loaded.incident_id]
+            incident.outcome = str(row.values["outcome"] or "")
+            incident.outcome_on = cast(date | None, row.values["outcome_on"])
+        Incident.objects.bulk_update(incidents.values(), ["outcome", "outcome_on"])
+    else:
+        events = PartnerEvent.objects.in_bulk([loaded.event_id for loaded, _ in updates])
+        for loaded, row in updates:
+            details = events[loaded.event_id].details
+            for column, value in jsonable(row.values).items():
+                if column in changed:
+                    details[column] = value
+        PartnerEvent.objects.bulk_update(events.values(), ["details"], batch_size=BATCH_SIZE)
+    for loaded, row in updates:
+        loaded.digest, loaded.updated_by, loaded.updated_line = row.digest, batch, row.line
+    LoadedRow.objects.bulk_update(
+        [loaded for loaded, _ in updates],
+        ["digest", "updated_by", "updated_line"],
+        batch_size=BATCH_SIZE,
+    )

@@ -34,6 +34,9 @@ class ImportBatch(models.Model):
     rows_unchanged = models.PositiveIntegerField(
         default=0, help_text="Rows an earlier batch loaded already, exactly as sent again."
     )
+    rows_updated = models.PositiveIntegerField(
+        default=0, help_text="Rows an earlier batch loaded, sent again with a new outcome."
+    )
     rows_rejected = models.PositiveIntegerField(default=0)
     people_created = models.PositiveIntegerField(default=0)
     people_matched = models.PositiveIntegerField(
@@ -100,8 +103,9 @@ class PartnerEvent(models.Model):
 
 
 class LoadedRow(models.Model):
-    """Which batch and line loaded a record, and a digest of what the row said, so a row sent
-    again is recognised (unchanged) and one sent again with other values is not applied."""
+    """Which batch and line loaded a record, and digests of what the row said, so a row sent
+    again is recognised: unchanged; changed only in what its format lets change (an outcome),
+    which is applied and remembered here; or changed otherwise, which is not applied."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="loaded_rows")
     line_number = models.PositiveIntegerField()
@@ -109,6 +113,12 @@ class LoadedRow(models.Model):
     supplied_by = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=40)
     digest = models.CharField(max_length=64)
+    # The digest of all but the format's updatable columns.
+    stable_digest = models.CharField(max_length=64)
+    updated_by = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="updated_rows"
+    )
+    updated_line = models.PositiveIntegerField(null=True, blank=True)
     incident = models.OneToOneField(
         Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="loaded_row"
     )

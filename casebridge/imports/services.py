@@ -18,17 +18,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from casebridge.access.policy import Action, Resource, require_permission
+from casebridge.access.policy import AccessDenied, Action, Resource, require_permission
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.imports.formats import ExtractFormat, extract_format
-from casebridge.imports.loading import load_rows
+from casebridge.imports.loading import load_rows, update_rows
 from casebridge.imports.models import ImportBatch, LoadedRow, RejectedRow
 from casebridge.imports.reading import FileError, Row, count_lines, header_name, read_rows
 from casebridge.imports.validation import CheckedRow, Value, check_row, jsonable
 from casebridge.incidents.models import Incident
+from casebridge.linkage.services import people_link
+from casebridge.people.models import Person
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +130,7 @@ def _refuse_if_loaded(*, kind: str, supplied_by: Agency, sha256: str) -> None:
 class _Checked:
     valid: list[CheckedRow] = field(default_factory=list)
     rejected: list[tuple[Row, dict[str, str], list[str]]] = field(default_factory=list)
+    updates: list[tuple[LoadedRow, CheckedRow]] = field(default_factory=list)
     unchanged: int = 0
     read: int = 0
 
@@ -205,8 +208,9 @@ def _check_rows(batch: ImportBatch, extract: ExtractFormat, path: Path) -> _Chec
 
 
 def _against_earlier_loads(batch: ImportBatch, extract: ExtractFormat, checked: _Checked) -> None:
-    """Rows whose reference an earlier batch loaded: the same row again changes nothing; a
-    different one is rejected, since corrections to a loaded record are not applied blindly."""
+    """Rows whose reference an earlier batch loaded: the same row again changes nothing; one
+    changed only in its format's updatable columns (an offence's outcome) is an update; any
+    other difference is rejected, since corrections to a loaded record are not applied blindly."""
     by_reference = {str(row.values[extract.reference]): row for row in checked.valid}
     earlier = {
         loaded.reference: loaded
@@ -229,6 +233,9 @@ def _against_earlier_loads(batch: ImportBatch, extract: ExtractFormat, checked: 
         loaded = earlier.get(reference)
         if loaded is not None and loaded.digest == row.digest:
             checked.unchanged += 1
+            continue
+        if loaded is not None and loaded.stable_digest == row.digest_without(extract.updatable):
+            checked.updates.append((loaded, row))
             continue
         if loaded is not None:
             reason = (
@@ -297,7 +304,8 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
     try:
         with transaction.atomic():
             outcome = load_rows(batch=batch, extract=extract, rows=checked.valid)
-            batch.rows_loaded = len(checked.valid)
+            update_rows(batch=batch, extract=extract, updates=checked.updates)
+            batch.rows_loaded, batch.rows_updated = len(checked.valid), len(checked.updates)
             batch.people_created, batch.people_matched = outcome.created, outcome.matched
             batch.status, batch.finished_at = ImportBatch.Status.LOADED, timezone.now()
             batch.save()
@@ -314,6 +322,29 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
         logger.exception("Import batch %s failed to load", batch.pk)
         batch.refresh_from_db()
         return _fail(batch, f"The rows could not be loaded, so none were: {error}")
+    return _resolve_identities(batch, outcome.new_people)
+
+
+def _resolve_identities(batch: ImportBatch, people: list[Person]) -> ImportBatch:
+    """Match the people the batch recorded against everyone held. It runs after the load and
+    apart from it: the batch is loaded whatever linkage makes of it, and an analyst can link
+    later (a model trained, say) without importing again."""
+    if not people:
+        return batch
+    try:
+        linked = people_link(
+            actor=batch.imported_by, people=people, source=f"import batch {batch.pk}"
+        )
+    except AccessDenied:
+        batch.linkage = "Not matched with people already held: the importer may not do that."
+    except ApplicationError as error:
+        batch.linkage = f"Not matched with people already held: {error.message}"
+    else:
+        batch.linkage = (
+            f"{linked.automatic:,} linked to people already held, {linked.queued:,} waiting "
+            f"for an analyst to review, {linked.new:,} new."
+        )
+    batch.save(update_fields=["linkage"])
     return batch
 
 
@@ -322,6 +353,7 @@ def summary(batch: ImportBatch) -> dict[str, int]:
         "read": batch.rows_read,
         "loaded": batch.rows_loaded,
         "unchanged": batch.rows_unchanged,
+        "updated": batch.rows_updated,
         "rejected": batch.rows_rejected,
         "people_created": batch.people_created,
         "people_matched": batch.people_matched,

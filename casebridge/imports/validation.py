@@ -8,7 +8,7 @@ partner can correct the row in one go.
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -55,9 +55,13 @@ class CheckedRow:
     @property
     def digest(self) -> str:
         """What the row says, so the same row sent again is recognised as unchanged."""
-        return hashlib.sha256(
-            json.dumps(jsonable(self.values), sort_keys=True).encode()
-        ).hexdigest()
+        return self.digest_without(())
+
+    def digest_without(self, columns: Iterable[str]) -> str:
+        """What the row says but for ``columns``: equal for a row whose other values stand."""
+        left_out = set(columns)
+        values = {k: v for k, v in jsonable(self.values).items() if k not in left_out}
+        return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
 
 def jsonable(values: Mapping[str, Value]) -> dict[str, object]:

@@ -21,7 +21,7 @@ def test_import_prints_the_batch_summary_and_the_rejected_rows(tmp_path, capsys)
     args = ["--kind", "police-offences", "--supplied-by", supplier.code, "--as", user.username]
     call_command("import", *args, str(path))
     out = capsys.readouterr().out
-    assert "2 rows read, 1 loaded, 0 unchanged (loaded before), 1 rejected" in out
+    assert "2 rows read, 1 loaded, 0 updated, 0 unchanged (loaded before), 1 rejected" in out
     assert "line 3: victim_sex: 'X' is not F or M" in out
     assert path.exists(), "the command never deletes the analyst's own file"
 

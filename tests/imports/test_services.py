@@ -136,6 +136,29 @@ def test_rows_an_earlier_batch_loaded_are_unchanged_and_new_ones_load():
     assert Incident.objects.count() == 2
 
 
+def test_a_later_extract_with_an_offences_outcome_updates_it_and_remembers_the_batch():
+    actor, supplier = analyst(), police()
+    first = run_import(
+        actor=actor,
+        supplied_by=supplier,
+        content=offences_csv(
+            offence("01/1/22", outcome="under_investigation", outcome_on="2022-05-15")
+        ),
+    )
+    later = run_import(
+        actor=actor,
+        supplied_by=supplier,
+        content=offences_csv(offence("01/1/22", outcome="charge_summons", outcome_on="2022-06-02")),
+    )
+    assert (later.rows_updated, later.rows_loaded, later.rows_rejected) == (1, 0, 0)
+    incident = Incident.objects.get()
+    assert (incident.outcome, str(incident.outcome_on)) == ("charge_summons", "2022-06-02")
+    loaded = incident.loaded_row
+    assert (loaded.batch, loaded.updated_by, loaded.updated_line) == (first, later, 2)
+    entry = AuditEvent.objects.get(object_id=str(later.pk), summary__startswith="Loaded")
+    assert entry.changes["updated"] == 1
+
+
 def test_a_loaded_row_sent_again_with_other_values_is_rejected_not_applied():
     actor, supplier = analyst(), police()
     first = run_import(actor=actor, supplied_by=supplier, content=offences_csv(offence("01/1/22")))

@@ -47,7 +47,8 @@ class Command(BaseCommand):
             raise CommandError(f"Batch {batch.pk}: not loaded. {batch.error}")
         self.stdout.write(
             f"Batch {batch.pk}: {batch.rows_read:,} rows read, {batch.rows_loaded:,} loaded, "
-            f"{batch.rows_unchanged:,} unchanged (loaded before), {batch.rows_rejected:,} "
+            f"{batch.rows_updated:,} updated, {batch.rows_unchanged:,} unchanged (loaded before), "
+            f"{batch.rows_rejected:,} "
             f"rejected; {batch.people_created:,} people recorded, {batch.people_matched:,} "
             "found by an identifier."
         )

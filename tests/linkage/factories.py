@@ -11,7 +11,8 @@ from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.linkage import engine
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
-from casebridge.people.models import Person
+from casebridge.people.models import Address, Person, PersonName
+from casebridge.people.names import name_key
 from tests.factories import AddressFactory, AgencyFactory, PersonFactory, UserFactory, role
 
 # Thresholds the tests use, clear of where the test model scores the pairs below.
@@ -100,3 +101,41 @@ def linkage_world(world) -> dict:
         "review_id": pending_review(other, world.person).pk,
         "merge_id": merge_of(duplicate, world.person, by=analyst()).pk,
     }
+
+
+def record_population(agency, records: int) -> None:
+    """A synthetic borough's records as people, in bulk: enough for training to settle."""
+    rows = generate_population(records=records, seed=3).to_dict("records")
+    people = Person.objects.bulk_create(
+        Person(
+            date_of_birth=date.fromisoformat(row["date_of_birth"])
+            if row["date_of_birth"]
+            else None,
+            sex=row["sex"] or Person.Sex.NOT_KNOWN,
+            recorded_by_agency=agency,
+        )
+        for row in rows
+    )
+    given = [row["given_name"] or "" for row in rows]
+    family = [row["family_name"] or "" for row in rows]
+    PersonName.objects.bulk_create(
+        PersonName(
+            person=p,
+            given_name=g,
+            family_name=f,
+            given_name_key=name_key(g),
+            family_name_key=name_key(f),
+        )
+        for p, g, f in zip(people, given, family, strict=True)
+    )
+    Address.objects.bulk_create(
+        Address(
+            person=p,
+            line_1="1 High Street",
+            town="London",
+            postcode=row["postcode"],
+            valid_from=date(2020, 1, 1),
+        )
+        for p, row in zip(people, rows, strict=True)
+        if row["postcode"]
+    )

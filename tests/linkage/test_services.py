@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from bench.synthetic_people import generate_population
 from casebridge.access.policy import AccessDenied
 from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
@@ -19,10 +18,15 @@ from casebridge.linkage.services import (
     people_link,
 )
 from casebridge.linkage.thresholds import default_thresholds
-from casebridge.people.models import Address, Person, PersonName
-from casebridge.people.names import name_key
+from casebridge.people.models import Person
 from tests.factories import AddressFactory, UserFactory, role
-from tests.linkage.factories import analyst, current_model, pending_review, person
+from tests.linkage.factories import (
+    analyst,
+    current_model,
+    pending_review,
+    person,
+    record_population,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -298,46 +302,8 @@ def test_a_record_has_the_newest_open_postcode_and_no_merged_people_are_current(
     assert [(r["unique_id"], r["postcode"]) for r in records] == [(str(someone.pk), "SW9 2LA")]
 
 
-def _record_population(agency, records: int) -> None:
-    """A synthetic borough's records as people, in bulk: enough for training to settle."""
-    rows = generate_population(records=records, seed=3).to_dict("records")
-    people = Person.objects.bulk_create(
-        Person(
-            date_of_birth=date.fromisoformat(row["date_of_birth"])
-            if row["date_of_birth"]
-            else None,
-            sex=row["sex"] or Person.Sex.NOT_KNOWN,
-            recorded_by_agency=agency,
-        )
-        for row in rows
-    )
-    given = [row["given_name"] or "" for row in rows]
-    family = [row["family_name"] or "" for row in rows]
-    PersonName.objects.bulk_create(
-        PersonName(
-            person=p,
-            given_name=g,
-            family_name=f,
-            given_name_key=name_key(g),
-            family_name_key=name_key(f),
-        )
-        for p, g, f in zip(people, given, family, strict=True)
-    )
-    Address.objects.bulk_create(
-        Address(
-            person=p,
-            line_1="1 High Street",
-            town="London",
-            postcode=row["postcode"],
-            valid_from=date(2020, 1, 1),
-        )
-        for p, row in zip(people, rows, strict=True)
-        if row["postcode"]
-    )
-
-
 def test_training_stores_a_new_current_model_with_the_default_thresholds(actor):
-    _record_population(actor.agency, records=600)
+    record_population(actor.agency, records=600)
     previous = current_model()
 
     model = linkage_model_train(actor=actor)
@@ -357,6 +323,13 @@ def test_training_stores_a_new_current_model_with_the_default_thresholds(actor):
 def test_thresholds_the_wrong_way_round_are_refused_before_training(actor):
     with pytest.raises(ApplicationError, match="lower threshold"):
         linkage_model_train(actor=actor, upper_threshold=5, lower_threshold=10)
+    assert not LinkageModel.objects.exists()
+
+
+def test_training_needs_enough_people_to_learn_from(actor):
+    person()
+    with pytest.raises(ApplicationError, match="at least 200 people"):
+        linkage_model_train(actor=actor)
     assert not LinkageModel.objects.exists()
 
 

@@ -13,6 +13,7 @@ from tests.linkage.factories import (
     merge_of,
     pending_review,
     person,
+    record_population,
     trained_settings,
 )
 from tests.world import CANARY, CANARY_POSTCODE
@@ -160,14 +161,22 @@ def test_the_model_page_shows_the_model_in_use(user, signed_in_client):
 
 def test_retraining_from_the_page_makes_a_new_current_model(user, signed_in_client, monkeypatch):
     # The engine's training is tested on its own; here, what the page does with its result.
-    monkeypatch.setattr("casebridge.linkage.engine.train_model", lambda **_: trained_settings())
-    person()
+    settings = trained_settings()
+    monkeypatch.setattr("casebridge.linkage.engine.train_model", lambda **_: settings)
+    record_population(user.agency, records=200)
 
     response = signed_in_client(user).post(reverse("linkage:model_train"), follow=True)
 
     model = LinkageModel.objects.get(is_current=True)
-    assert (model.trained_by, model.record_count) == (user, 1)
-    assert "Model 1 is trained on 1 person" in response.content.decode()
+    assert (model.trained_by, model.record_count) == (user, 200)
+    assert "Model 1 is trained on 200 people" in response.content.decode()
+
+
+def test_training_with_too_few_people_says_so_on_the_page(user, signed_in_client):
+    response = signed_in_client(user).post(reverse("linkage:model_train"), follow=True)
+
+    assert "Training needs at least 200 people" in response.content.decode()
+    assert not LinkageModel.objects.exists()
 
 
 # --- who may ---------------------------------------------------------------------------------

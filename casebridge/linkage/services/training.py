@@ -7,10 +7,15 @@ from django.utils import timezone
 from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
+from casebridge.core.errors import ApplicationError
 from casebridge.linkage import engine
 from casebridge.linkage.models import LinkageModel
 from casebridge.linkage.records import current_people, linkage_records, records_table
 from casebridge.linkage.thresholds import checked_thresholds, default_thresholds
+
+# Fewer people than this and training has too few likely pairs to learn from: its estimates
+# would swing with every person added. Until then the lookup falls back to exact names.
+MIN_TRAINING_PEOPLE = 200
 
 
 def linkage_model_train(
@@ -28,7 +33,7 @@ def linkage_model_train(
 
     Raises:
         AccessDenied: the actor may not resolve identities.
-        ApplicationError: the thresholds are the wrong way round.
+        ApplicationError: the thresholds are the wrong way round, or there are too few people.
     """
     if actor is not None:
         require_permission(user=actor, action=Action.CHANGE, resource=Resource.IDENTITY)
@@ -38,6 +43,11 @@ def linkage_model_train(
         lower=defaults.lower if lower_threshold is None else lower_threshold,
     )
     records = linkage_records(people=current_people())
+    if len(records) < MIN_TRAINING_PEOPLE:
+        raise ApplicationError(
+            f"Training needs at least {MIN_TRAINING_PEOPLE} people and {len(records)} are "
+            "recorded. Train the model once more people are held."
+        )
     backend = engine.backend_from_settings()
     settings = engine.train_model(records=records_table(records), backend=backend)
     with transaction.atomic():

@@ -42,6 +42,9 @@ class ImportBatch(models.Model):
     people_matched = models.PositiveIntegerField(
         default=0, help_text="Subjects found by an identifier Casebridge already holds."
     )
+    people = models.ManyToManyField(
+        Person, related_name="import_batches", blank=True, help_text="The people it recorded."
+    )
     linkage = models.TextField(blank=True, help_text="What identity resolution made of them.")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -18,7 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from casebridge.access.policy import AccessDenied, Action, Resource, require_permission
+from casebridge.access.policy import (
+    AccessDenied,
+    Action,
+    Resource,
+    authorize,
+    require_permission,
+)
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
@@ -309,6 +315,7 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
             batch.people_created, batch.people_matched = outcome.created, outcome.matched
             batch.status, batch.finished_at = ImportBatch.Status.LOADED, timezone.now()
             batch.save()
+            batch.people.add(*outcome.new_people)
             audit_record(
                 actor=batch.imported_by,
                 action="create",
@@ -325,15 +332,26 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
     return _resolve_identities(batch, outcome.new_people)
 
 
-def _resolve_identities(batch: ImportBatch, people: list[Person]) -> ImportBatch:
+def batch_link(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Match a loaded batch's people with the people held (again): once a model is trained,
+    say, without importing the file again. Those merged since are left as they are."""
+    authorize(user=actor, action=Action.VIEW, obj=batch)
+    if batch.status != ImportBatch.Status.LOADED:
+        raise ApplicationError("Only a loaded batch's people can be matched.")
+    return _resolve_identities(batch, list(batch.people.filter(merged_into__isnull=True)), actor)
+
+
+def _resolve_identities(
+    batch: ImportBatch, people: list[Person], actor: User | None = None
+) -> ImportBatch:
     """Match the people the batch recorded against everyone held. It runs after the load and
     apart from it: the batch is loaded whatever linkage makes of it, and an analyst can link
-    later (a model trained, say) without importing again."""
+    later (``batch_link``) without importing again."""
     if not people:
         return batch
     try:
         linked = people_link(
-            actor=batch.imported_by, people=people, source=f"import batch {batch.pk}"
+            actor=actor or batch.imported_by, people=people, source=f"import batch {batch.pk}"
         )
     except AccessDenied:
         batch.linkage = "Not matched with people already held: the importer may not do that."

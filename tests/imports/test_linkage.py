@@ -2,7 +2,9 @@
 
 import pytest
 
+from casebridge.access.policy import AccessDenied
 from casebridge.imports.models import ImportBatch
+from casebridge.imports.services import batch_link
 from casebridge.incidents.models import Incident
 from casebridge.linkage.models import MatchReview
 from tests.imports.factories import analyst, offence, offences_csv, police, run_import
@@ -39,3 +41,20 @@ def test_a_near_match_waits_for_review_and_the_batch_counts_it():
     review = MatchReview.objects.get()
     assert review.existing == held and review.source == f"import batch {batch.pk}"
     assert "1 waiting for an analyst to review" in batch.linkage
+
+
+def test_a_batch_loaded_before_the_model_is_matched_once_there_is_one():
+    actor = analyst()
+    held = person("Amira", "Hussain")
+    batch = run_import(actor=actor, supplied_by=police(), content=offences_csv(offence()))
+    assert batch.linkage.startswith("Not matched")
+    current_model()
+    batch = batch_link(actor=actor, batch=batch)
+    assert batch.linkage.startswith("1 linked to people already held")
+    assert Incident.objects.get().victim.merged_into == held
+
+
+def test_only_the_importing_agency_matches_its_batch():
+    batch = run_import(actor=analyst(), supplied_by=police(), content=offences_csv(offence()))
+    with pytest.raises(AccessDenied):
+        batch_link(actor=analyst(), batch=batch)

@@ -6,6 +6,10 @@ names (a wrong or missing date of birth), then the postcode (a different family 
 uses an index: ``Person.date_of_birth``, ``PersonName(family_name_key, given_name_key)`` and
 ``Address.postcode``. Most telling first, and a cap on each, so a common name cannot crowd out
 the people born on the same day.
+
+The queries read ids only, and what the user may see is applied once to all they found: the
+access rules are the costly part of a query (planning them takes longer than the index probe),
+so five plain probes and one visibility check take a third of the time of five checked probes.
 """
 
 from collections.abc import Iterable
@@ -16,11 +20,14 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 
 from casebridge.linkage.comparisons import NICKNAMES, formal_names
-from casebridge.linkage.records import LinkageRecord
+from casebridge.linkage.records import LinkageRecord, current_people
 from casebridge.people.models import Address, Person, PersonName
 from casebridge.people.names import name_key
 
 CANDIDATE_LIMIT = 50
+# Each query reads at most this many ids before the access rules narrow them: enough that people
+# hidden from the user rarely crowd out those they may see, few enough to stay an index probe.
+IDS_PER_QUERY = 200
 
 
 def _given_name_forms(given: str) -> set[str]:
@@ -91,11 +98,18 @@ def _blocks(people: QuerySet[Person], record: LinkageRecord) -> Iterable[tuple[Q
 
 
 def candidate_ids(*, people: QuerySet[Person], record: LinkageRecord) -> list[UUID]:
-    """Up to ``CANDIDATE_LIMIT`` ids from ``people`` worth scoring against ``record``."""
-    found: dict[UUID, None] = {}
-    for query, limit in _blocks(people, record):
-        for pk in query.values_list("pk", flat=True)[:limit]:
-            found.setdefault(pk)
-        if len(found) >= CANDIDATE_LIMIT:
-            break
-    return list(found)[:CANDIDATE_LIMIT]
+    """Up to ``CANDIDATE_LIMIT`` ids of ``people`` (those the user may see) worth scoring
+    against ``record``, the most telling queries' first."""
+    found = [
+        (list(query.values_list("pk", flat=True)[:IDS_PER_QUERY]), limit)
+        for query, limit in _blocks(current_people(), record)
+    ]
+    everyone = {pk for ids, _ in found for pk in ids}
+    allowed = (
+        set(people.filter(pk__in=everyone).values_list("pk", flat=True)) if everyone else set()
+    )
+    chosen: dict[UUID, None] = {}
+    for ids, limit in found:
+        for pk in [pk for pk in ids if pk in allowed][:limit]:
+            chosen.setdefault(pk)
+    return list(chosen)[:CANDIDATE_LIMIT]

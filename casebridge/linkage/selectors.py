@@ -8,11 +8,13 @@ people held by any agency. The lookup is everyone's, and shows only people the u
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.db.models.fields.json import KT
 
 from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
 from casebridge.accounts.models import User
@@ -247,20 +249,37 @@ def same_person_candidates(*, user: User, details: PersonDetails) -> list[SamePe
     """
     record = lookup_record(details)
     visible_people = visible(user=user, action=Action.VIEW, queryset=current_people())
-    model = current_linkage_model()
-    if model is None:
+    current = (
+        LinkageModel.objects.filter(is_current=True)
+        .values("pk", "lower_threshold", fingerprint=KT("settings__casebridge__fingerprint"))
+        .first()
+    )
+    if current is None:
         return _exact_name_candidates(people=visible_people, details=details)
     ids = candidate_ids(people=visible_people, record=record)
     if not ids:
         return []
     candidates = linkage_records(people=Person.objects.filter(pk__in=ids))
     by_id = {candidate["unique_id"]: candidate for candidate in candidates}
-    scored = engine.score_candidates(model=model.settings, record=record, candidates=candidates)
+    settings = _stored_settings(current["pk"], current["fingerprint"])
+    scored = engine.score_candidates(model=settings, record=record, candidates=candidates)
     return [
         _candidate(by_id[pair.right_id], pair.match_weight)
         for pair in scored
-        if pair.match_weight >= model.lower_threshold
+        if pair.match_weight >= current["lower_threshold"]
     ]
+
+
+@lru_cache(maxsize=4)
+def _stored_settings(model_id: int, fingerprint: str | None) -> dict[str, Any]:
+    """A stored model's settings, read and parsed once per process rather than per lookup (it
+    takes milliseconds). A model never changes once stored: retraining stores a new one. The
+    engine's fingerprint of it is in the key too, so an id used again (a test database rolled
+    back) never gets another model's settings."""
+    settings: dict[str, Any] = LinkageModel.objects.values_list("settings", flat=True).get(
+        pk=model_id
+    )
+    return settings
 
 
 def _candidate(record: LinkageRecord, weight: float | None) -> SamePersonCandidate:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/formats/", views.formats, name="formats"),
     path("imports/<int:batch_id>/", views.batch_detail, name="batch_detail"),
     path("imports/<int:batch_id>/progress/", views.batch_progress, name="batch_progress"),
+    path("imports/<int:batch_id>/match/", views.batch_match, name="batch_match"),
     path("imports/<int:batch_id>/rejected/", views.rejected, name="rejected"),
     path("imports/<int:batch_id>/rejected.csv", views.rejected_csv, name="rejected_csv"),
 ]

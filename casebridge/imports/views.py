@@ -3,10 +3,11 @@ rows (on the page and as a CSV to send back to the partner), and the formats."""
 
 import csv
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.audit.services import audit_record
@@ -24,7 +25,8 @@ from casebridge.imports.selectors import (
     rejected_columns,
     rejected_rows,
 )
-from casebridge.imports.services import import_start
+from casebridge.imports.services import batch_link, import_start
+from casebridge.linkage.selectors import may_review_identities
 from casebridge.web.decorators import current_user, signed_in
 from casebridge.web.forms import add_application_error
 
@@ -97,9 +99,25 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     context = {
         "batch": batch,
         "extract": extract_formats()[batch.kind],
+        "can_match": batch.status == ImportBatch.Status.LOADED
+        and batch.linkage.startswith("Not matched")
+        and may_review_identities(user=current_user(request)),
         "first_rejected": list(rejected_rows(batch=batch)[:10]),
     }
     return render(request, "imports/batch_detail.html", context)
+
+
+@signed_in
+@require_POST
+def batch_match(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    try:
+        batch = batch_link(actor=current_user(request), batch=batch)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, batch.linkage)
+    return redirect("imports:batch_detail", batch_id=batch.pk)
 
 
 @signed_in

@@ -127,3 +127,19 @@ def test_the_formats_page_lists_every_format_and_its_codes(signed_in_client):
     page = signed_in_client(analyst()).get(reverse("imports:formats")).content.decode()
     assert "Police recorded offences and their outcomes" in page
     assert "<code>violence_with_injury</code>" in page
+
+
+def test_an_analyst_matches_a_batch_loaded_before_there_was_a_model(signed_in_client):
+    from tests.linkage.factories import current_model, person
+
+    user = analyst()
+    held = person("Amira", "Hussain")
+    client = signed_in_client(user)
+    upload(client, supplier=police(), content=offences_csv(offence()))
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
+    assert "Match these people with the people held" in page
+    current_model()
+    response = client.post(reverse("imports:batch_match", args=[batch.pk]), follow=True)
+    assert "1 linked to people already held" in response.content.decode()
+    assert held.merged_records.count() == 1

@@ -125,6 +125,7 @@ EXPECTED = {
     "imports:formats": row("GET", 302, 404, 404, 404, 404, 404),
     "imports:batch_detail": row("GET", 302, 404, 404, 404, 404, 404),
     "imports:batch_progress": row("GET", 302, 404, 404, 404, 404, 404),
+    "imports:batch_match": row("POST", 302, 404, 404, 404, 404, 404),
     "imports:rejected": row("GET", 302, 404, 404, 404, 404, 404),
     "imports:rejected_csv": row("GET", 302, 404, 404, 404, 404, 404),
     # Identity review shows people held by any agency: analysts only (tests/linkage/test_views.py

@@ -356,7 +356,8 @@ def _zipf_weights(count: int, exponent: float, offset: float) -> np.ndarray:
 
 
 def _surnames() -> tuple[np.ndarray, np.ndarray]:
-    """Common surnames for 55% of people, a long tail of about 9,000 rarer ones for the rest."""
+    """Common surnames for 35% of people (Smith about 1%, as in England and Wales), a long tail
+    of about 9,000 rarer ones for the rest."""
     tail = sorted(
         {
             start + middle + end
@@ -370,8 +371,8 @@ def _surnames() -> tuple[np.ndarray, np.ndarray]:
     names = np.array(COMMON_SURNAMES + [tail[i] for i in order], dtype=object)
     weights = np.concatenate(
         [
-            0.55 * _zipf_weights(len(COMMON_SURNAMES), 1.0, 3.0),
-            0.45 * _zipf_weights(len(tail), 0.6, 10.0),
+            0.35 * _zipf_weights(len(COMMON_SURNAMES), 1.0, 10.0),
+            0.65 * _zipf_weights(len(tail), 0.6, 10.0),
         ]
     )
     return names, weights

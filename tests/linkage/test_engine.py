@@ -6,6 +6,7 @@ then asks one question a caseworker or an import relies on.
 """
 
 import json
+import math
 import shutil
 
 import pandas as pd
@@ -224,7 +225,5 @@ def _weights(pairs: list[ScoredPair]) -> dict[tuple[str, str], float]:
 
 
 def _prior_weight(model: dict) -> float:
-    import math
-
     prior = model["probability_two_random_records_match"]
     return math.log2(prior / (1 - prior))

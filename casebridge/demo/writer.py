@@ -10,6 +10,7 @@ import time_machine
 from django.db import connection
 
 from casebridge.demo.calendar import LONDON, PERIOD_START
+from casebridge.demo.extracts import import_partner_extracts
 from casebridge.demo.history import replay_history
 from casebridge.demo.plan import Plan
 from casebridge.demo.setup import Organisation, create_organisation
@@ -52,6 +53,8 @@ def write_plan(plan: Plan, progress: Progress) -> Timings:
         progress=progress,
     )
     started = timings.lap("history", started)
+    import_partner_extracts(org=org, seed=plan.seed, progress=progress)
+    started = timings.lap("partner extracts", started)
     _analyze()
     timings.lap("analyze", started)
     return timings

@@ -10,7 +10,6 @@ from casebridge.access.policy import Action, Resource, authorize, require_permis
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
-from casebridge.core.errors import ApplicationError
 from casebridge.people.models import Address, Identifier, Person, PersonName, Relationship
 from casebridge.people.names import name_key
 
@@ -168,43 +167,3 @@ def relationship_add(
         changes={"person": str(person.pk), "related_person": str(related_person.pk)},
     )
     return relationship
-
-
-@transaction.atomic
-def person_merge(*, actor: User, duplicate: Person, survivor: Person) -> Person:
-    """Record that ``duplicate`` is the same person as ``survivor``. Reversible: nothing is
-    deleted, and ``person_unmerge`` restores the duplicate as a person in their own right."""
-    authorize(user=actor, action=Action.CHANGE, obj=duplicate)
-    authorize(user=actor, action=Action.CHANGE, obj=survivor)
-    if duplicate.pk == survivor.pk:
-        raise ApplicationError("A record cannot be merged into itself.")
-    if survivor.merged_into_id is not None:
-        raise ApplicationError("Merge into the surviving record, not into a merged one.")
-    duplicate.merged_into = survivor
-    duplicate.save(update_fields=["merged_into", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="change",
-        object_type="person",
-        object_id=duplicate.pk,
-        summary="Merged into another record of the same person",
-        changes={"merged_into": [None, str(survivor.pk)]},
-    )
-    return duplicate
-
-
-@transaction.atomic
-def person_unmerge(*, actor: User, duplicate: Person) -> Person:
-    authorize(user=actor, action=Action.CHANGE, obj=duplicate)
-    previous = duplicate.merged_into_id
-    duplicate.merged_into = None
-    duplicate.save(update_fields=["merged_into", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="change",
-        object_type="person",
-        object_id=duplicate.pk,
-        summary="Merge undone",
-        changes={"merged_into": [str(previous) if previous else None, None]},
-    )
-    return duplicate

@@ -19,6 +19,7 @@ from casebridge.demo.history import meeting_days
 from casebridge.demo.organisation import USERS, totp_key
 from casebridge.demo.plan import build_plan, fingerprint
 from casebridge.demo.sizes import SIZES
+from casebridge.imports.models import ImportBatch, PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.models import AgendaItem, Meeting
@@ -53,8 +54,9 @@ def tiny_borough(tiny_borough_once, db):
 
 
 def replayed_people() -> QuerySet[Person]:
-    """People made as the history replays, not planned with the borough: refuge residents, and
-    the subjects of other services' cases who were never in a MARAC case."""
+    """People made as the history replays, not planned with the borough: refuge residents, the
+    subjects of other services' cases who were never in a MARAC case, and the people named in
+    the partner extracts imported at the end."""
     in_marac = Person.objects.filter(
         Q(cases__pathway__code="da-marac") | Q(case_links__case__pathway__code="da-marac")
     )
@@ -62,6 +64,7 @@ def replayed_people() -> QuerySet[Person]:
         Q(refuge_stays__isnull=False)
         | Q(refuge_stays_as_child__isnull=False)
         | (Q(cases__isnull=False) & ~Q(pk__in=in_marac))
+        | Q(import_batches__isnull=False)
     )
 
 
@@ -187,3 +190,12 @@ def test_demo_totp_refuses_outside_demo_settings(tiny_borough, settings):
 def test_demo_totp_refuses_other_users(tiny_borough):
     with pytest.raises(CommandError):
         run("demo_totp", "demo-generator-nb-police")
+
+
+def test_tiny_imports_the_police_and_probation_extracts(tiny_borough):
+    batches = {batch.kind: batch for batch in ImportBatch.objects.all()}
+    assert set(batches) == {"police-custody", "probation-events"}
+    custody = batches["police-custody"]
+    assert custody.status == ImportBatch.Status.LOADED and custody.rows_rejected == 2
+    assert custody.rows_loaded > 0 and custody.people.exists()
+    assert PartnerEvent.objects.filter(kind="probation-events").exists()

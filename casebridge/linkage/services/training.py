@@ -10,8 +10,9 @@ from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage import engine
 from casebridge.linkage.models import LinkageModel
-from casebridge.linkage.records import current_people, linkage_records, records_table
+from casebridge.linkage.records import linkage_records, records_table
 from casebridge.linkage.thresholds import checked_thresholds, default_thresholds
+from casebridge.people.models import Person
 
 # Fewer people than this and training has too few likely pairs to learn from: its estimates
 # would swing with every person added. Until then the lookup falls back to exact names.
@@ -42,14 +43,23 @@ def linkage_model_train(
         upper=defaults.upper if upper_threshold is None else upper_threshold,
         lower=defaults.lower if lower_threshold is None else lower_threshold,
     )
-    records = linkage_records(people=current_people())
+    # Every record, merged ones included: the duplicates are what training learns a match
+    # from; a register of survivors alone has none and gives a model that finds few links.
+    records = linkage_records(people=Person.objects.all())
     if len(records) < MIN_TRAINING_PEOPLE:
         raise ApplicationError(
             f"Training needs at least {MIN_TRAINING_PEOPLE} people and {len(records)} are "
             "recorded. Train the model once more people are held."
         )
     backend = engine.backend_from_settings()
-    settings = engine.train_model(records=records_table(records), backend=backend)
+    try:
+        settings = engine.train_model(records=records_table(records), backend=backend)
+    except ValueError as error:
+        # Splink's estimates fail outright when the records hold too few likely matches.
+        raise ApplicationError(
+            "The people held give the model too few likely matches to learn from (Splink: "
+            f"{str(error)[:120]}). Train it once partner extracts have been imported."
+        ) from error
     with transaction.atomic():
         LinkageModel.objects.select_for_update().filter(is_current=True).update(is_current=False)
         latest = LinkageModel.objects.aggregate(latest=Max("version"))["latest"] or 0

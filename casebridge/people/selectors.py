@@ -172,3 +172,13 @@ def identity_ids(*, person: Person) -> list[UUID]:
         frontier = [pk for pk in children if pk not in ids]
         ids.update(frontier)
     return sorted(ids)
+
+
+def person_other_records(*, user: User, person: Person) -> list[Person]:
+    """The other records of the same person the user may see, the surviving record first:
+    identity resolution merged them, and each agency keeps its own record."""
+    others = Person.objects.filter(pk__in=identity_ids(person=person)).exclude(pk=person.pk)
+    shown = visible(user=user, action=Action.VIEW, queryset=others).select_related(
+        "recorded_by_agency"
+    )
+    return sorted(shown, key=lambda other: (other.merged_into_id is not None, str(other.pk)))

@@ -21,6 +21,7 @@ from casebridge.people.selectors import (
     person_get,
     person_has_hidden_addresses,
     person_has_hidden_sealed_cases,
+    person_other_records,
     person_relationships,
 )
 from casebridge.people.services import person_create
@@ -102,6 +103,7 @@ def detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
         "addresses": list(person_addresses(user=user, person=person)),
         "has_hidden_addresses": has_hidden_addresses,
         "relationships": person_relationships(user=user, person=person),
+        "other_records": person_other_records(user=user, person=person),
         "cases": list(person_cases(user=user, person=person)),
         "can_refer": bool(pathways_open_to(user=user)),
         "can_break_glass": permitted(

@@ -4,7 +4,7 @@ from django.urls import reverse
 from casebridge.access.models import BreakGlass
 from casebridge.audit.models import AuditEvent
 from casebridge.people.models import Person, Relationship
-from tests.factories import CaseFactory, PersonFactory
+from tests.factories import CaseFactory, PersonFactory, UserFactory
 from tests.world import CANARY, make_world
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +222,20 @@ def test_relationships_to_people_the_user_cannot_see_are_left_out(world, signed_
         .content.decode()
     )
     assert "Hidden Partner" not in content
+
+
+@pytest.mark.django_db
+def test_a_merged_record_links_to_the_other_records_of_the_person_the_user_may_see(
+    signed_in_client,
+):
+    user = UserFactory()
+    main = PersonFactory(recorded_by_agency=user.agency, name=("Kyle", "Bennett"))
+    merged = PersonFactory(
+        recorded_by_agency=user.agency, name=("Kyle", "Benett"), merged_into=main
+    )
+    hidden = PersonFactory(name=("Kyle", "Bennet"), merged_into=main)
+    page = signed_in_client(user).get(reverse("people:detail", args=[merged.pk]))
+    text = page.content.decode()
+    assert "This record has been linked to another record of the same person." in text
+    assert reverse("people:detail", args=[main.pk]) in text and "(the main record)" in text
+    assert reverse("people:detail", args=[hidden.pk]) not in text

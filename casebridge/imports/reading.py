@@ -43,9 +43,23 @@ def header_name(cell: str) -> str:
 def count_lines(path: Path) -> int:
     """About how many rows the file has, for the progress bar (counting bytes is quick)."""
     if path.suffix.lower() == ".xlsx":
-        return 0
+        return _xlsx_row_count(path)
     with path.open("rb") as handle:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _xlsx_row_count(path: Path) -> int:
+    """The sheet's declared size (read from its header, not by reading the rows)."""
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except Exception:
+        return 0  # reading it will say what is wrong
+    try:
+        return workbook.worksheets[0].max_row or 0
+    except Exception:
+        return 0
+    finally:
+        workbook.close()
 
 
 def _check_cells(cells: tuple[str, ...], line: int) -> None:

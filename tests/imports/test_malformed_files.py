@@ -123,3 +123,11 @@ def test_a_workbook_is_read_with_its_typed_cells():
     )
     assert (batch.status, batch.rows_loaded) == (ImportBatch.Status.LOADED, 1)
     assert str(Incident.objects.get().victim.date_of_birth) == "1991-03-08"
+
+
+def test_a_workbooks_rows_are_counted_for_the_progress_bar(tmp_path):
+    from casebridge.imports.reading import count_lines
+
+    path = tmp_path / "offences.xlsx"
+    path.write_bytes(workbook([HEADER.split(","), offence().split(","), offence().split(",")]))
+    assert count_lines(path) == 3

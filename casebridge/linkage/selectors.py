@@ -13,8 +13,9 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 
 from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
 from casebridge.accounts.models import User
@@ -51,8 +52,24 @@ def linkage_models_previous(*, user: User) -> QuerySet[LinkageModel]:
     return LinkageModel.objects.filter(is_current=False).select_related("trained_by")
 
 
+def _survivor(side: str) -> Coalesce:
+    # Two steps cover a record merged into one that an analyst later merged in turn.
+    return Coalesce(f"{side}__merged_into__merged_into", f"{side}__merged_into", side)
+
+
+def _undecided() -> QuerySet[MatchReview]:
+    """Pending pairs whose two records are not yet one person: a pair left pending when each
+    of its records was linked to the same person since (by the rest of its batch, or by a later
+    one) has nothing left to decide."""
+    return (
+        MatchReview.objects.filter(status=MatchReview.Status.PENDING)
+        .annotate(incoming_survivor=_survivor("incoming"), existing_survivor=_survivor("existing"))
+        .exclude(incoming_survivor=F("existing_survivor"))
+    )
+
+
 def pending_review_count() -> int:
-    return MatchReview.objects.filter(status=MatchReview.Status.PENDING).count()
+    return _undecided().count()
 
 
 # --- the analysts' pages ---------------------------------------------------------------------
@@ -108,9 +125,7 @@ class ReviewRow:
 def review_queue(*, user: User) -> QuerySet[MatchReview]:
     """Pairs waiting for a decision, the strongest first."""
     _require_view(user)
-    return MatchReview.objects.filter(status=MatchReview.Status.PENDING).order_by(
-        "-match_weight", "created_at", "pk"
-    )
+    return _undecided().order_by("-match_weight", "created_at", "pk")
 
 
 def review_rows(*, reviews: Sequence[MatchReview]) -> list[ReviewRow]:

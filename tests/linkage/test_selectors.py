@@ -172,3 +172,11 @@ def test_a_review_that_does_not_exist_is_refused_like_a_hidden_one(review_id):
     pending_review(person(), person())
     with pytest.raises(AccessDenied):
         review_get(user=analyst(), review_id=review_id)
+
+
+def test_a_pair_whose_records_were_linked_to_the_same_person_since_leaves_the_queue():
+    held, custody, probation = person(), person(), person()
+    pending_review(custody, probation)
+    waiting = pending_review(person("Kyle", "Bennett"), person("Kyle", "Benett"))
+    Person.objects.filter(pk__in=[custody.pk, probation.pk]).update(merged_into=held)
+    assert list(review_queue(user=analyst())) == [waiting]

@@ -1,4 +1,5 @@
-"""A MARAC case from a police referral to closure, clicked through in headless Chromium.
+"""A MARAC case from a police referral to closure, and a police extract imported, clicked
+through in headless Chromium.
 
 The server runs in its own process on its own SQLite database (migrated, definitions synced,
 the tiny demo borough loaded), exactly as `make demo` serves it; each person signs in with a
@@ -214,3 +215,38 @@ def test_the_coordinator_computes_the_figures_and_drills_down_to_the_referrals(b
     assert "MARAC-" in rows.first.inner_text()
     rows.first.get_by_role("link").click()
     assert "/cases/" in coordinator.url
+
+
+ANALYST = "lee.chen"
+
+
+def test_the_analyst_imports_a_police_extract_and_sees_the_rows_it_rejected(
+    browser, server, tmp_path
+):
+    header = (
+        "crime_reference,offence_group,domestic_abuse_flag,occurred_at,victim_given_name,"
+        "victim_family_name,victim_date_of_birth,victim_sex,victim_postcode"
+    )
+    rows = [
+        f"E2E/{n:05d},domestic_abuse,Y,2023-01-{1 + n % 28:02d} 21:00,Ann,Walker{n},"
+        f"1985-06-{1 + n % 28:02d},F,NB1 2AB"
+        for n in range(3000)
+    ]
+    rows[7] = rows[7].replace(",F,", ",X,")
+    extract = tmp_path / "police-offences.csv"
+    extract.write_text("\n".join([header, *rows]) + "\n")
+
+    analyst = sign_in(browser, server, ANALYST)
+    analyst.set_default_timeout(60_000)
+    analyst.get_by_role("link", name="Imports").click()
+    analyst.get_by_role("link", name="Import a file").click()
+    analyst.get_by_label("What the file holds").select_option("police-offences")
+    analyst.get_by_label("Whose extract it is").select_option(label="Northbridge Police")
+    analyst.get_by_label("The file (CSV UTF-8 or Excel .xlsx)").set_input_files(extract)
+    analyst.get_by_role("button", name="Import").click()
+    # The file loads in the server's background; the page follows it and shows the summary.
+    analyst.get_by_text("2999 rows loaded").wait_for()
+    assert "1 rejected" in analyst.content()
+    analyst.get_by_role("link", name="All 1 rejected rows, with what they said").click()
+    rejected = analyst.locator("main").inner_text()
+    assert "victim_sex: 'X' is not F or M" in rejected and "E2E/00007" in rejected

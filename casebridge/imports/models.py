@@ -1,11 +1,18 @@
 """Batches of partner data, the rows they loaded and the rows they rejected."""
 
+from datetime import timedelta
+
 from django.db import models
+from django.utils import timezone
 
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Person
+
+# Progress is written every few thousand rows; the one long silence is the load transaction,
+# which takes minutes for a million rows, never this long.
+STALLED_AFTER_MINUTES = 60
 
 
 class ImportBatch(models.Model):
@@ -47,6 +54,8 @@ class ImportBatch(models.Model):
     )
     linkage = models.TextField(blank=True, help_text="What identity resolution made of them.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written with each step of progress, so a batch whose server stopped can be told apart.
+    progressed_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -59,6 +68,12 @@ class ImportBatch(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.LOADED, self.Status.FAILED)
+
+    @property
+    def stalled(self) -> bool:
+        """Unfinished and silent for longer than any step takes: the server stopped under it."""
+        silent = timezone.now() - self.progressed_at
+        return not self.finished and silent > timedelta(minutes=STALLED_AFTER_MINUTES)
 
     @property
     def percent_done(self) -> int:

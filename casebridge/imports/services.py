@@ -209,7 +209,9 @@ def _check_rows(batch: ImportBatch, extract: ExtractFormat, path: Path) -> _Chec
         else:
             checked.valid.append(result)
         if checked.read % PROGRESS_EVERY == 0:
-            ImportBatch.objects.filter(pk=batch.pk).update(rows_read=checked.read)
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                rows_read=checked.read, progressed_at=timezone.now()
+            )
     return checked
 
 

@@ -143,3 +143,19 @@ def test_an_analyst_matches_a_batch_loaded_before_there_was_a_model(signed_in_cl
     response = client.post(reverse("imports:batch_match", args=[batch.pk]), follow=True)
     assert "1 linked to people already held" in response.content.decode()
     assert held.merged_records.count() == 1
+
+
+def test_a_batch_whose_server_stopped_says_so_and_to_import_again(signed_in_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = analyst()
+    batch = matrix_batch(user.agency)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.LOADING, progressed_at=timezone.now() - timedelta(hours=2)
+    )
+    page = signed_in_client(user).get(reverse("imports:batch_detail", args=[batch.pk]))
+    text = page.content.decode()
+    assert "This import stopped before it finished" in text
+    assert "imports/progress" not in text

@@ -16,6 +16,7 @@ from casebridge.imports.validation import CheckedRow, Value, jsonable
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Identifier, Person
 from casebridge.people.names import name_key
+from casebridge.people.selectors import survivors
 from casebridge.people.services import AddressDetails, PersonDetails, people_record_for_import
 
 BATCH_SIZE = 1_000
@@ -70,19 +71,6 @@ def _details(subject: Subject, values: dict[str, Value], since: date) -> PersonD
     )
 
 
-def _survivors(person_ids: set[UUID]) -> dict[UUID, UUID]:
-    """Each person's surviving record: itself, or the record it was merged into (followed
-    through any later merge of that one)."""
-    survivor = {person_id: person_id for person_id in person_ids}
-    while merged := dict(
-        Person.objects.filter(pk__in=set(survivor.values()), merged_into__isnull=False).values_list(
-            "pk", "merged_into"
-        )
-    ):
-        survivor = {key: merged.get(value) or value for key, value in survivor.items()}
-    return survivor
-
-
 def _known_by_identifier(extract: ExtractFormat, rows: Sequence[CheckedRow]) -> People:
     """Subjects whose identifier (PNC ID, NHS number, CRN...) a person record already has."""
     known: People = {}
@@ -93,8 +81,8 @@ def _known_by_identifier(extract: ExtractFormat, rows: Sequence[CheckedRow]) -> 
         found = Identifier.objects.filter(scheme=subject.identifier_scheme, value__in=values)
         for scheme, value, person_id in found.values_list("scheme", "value", "person_id"):
             known[(scheme, value)] = person_id
-    survivors = _survivors(set(known.values()))
-    return {key: survivors[person_id] for key, person_id in known.items()}
+    surviving = survivors(person_ids=set(known.values()))
+    return {key: surviving[person_id] for key, person_id in known.items()}
 
 
 def _people(

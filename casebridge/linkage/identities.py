@@ -2,11 +2,12 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from django.db.models import Q
 
 from casebridge.linkage.models import MatchReview
-from casebridge.people.models import Person
+from casebridge.people.selectors import merge_links, surviving_record
 
 
 def _pair(a: str, b: str) -> frozenset[str]:
@@ -24,17 +25,10 @@ class Identities:
     @classmethod
     def load(cls, *, person_ids: Iterable[str]) -> "Identities":
         identities = cls()
-        wanted = {str(pk) for pk in person_ids}
-        # Follow merge links up to the surviving records (chains are short: one or two links).
-        while wanted:
-            rows = Person.objects.filter(pk__in=wanted).values_list("pk", "merged_into_id")
-            for pk, parent in rows:
-                identities.merged_into[str(pk)] = str(parent) if parent else None
-            wanted = {
-                parent
-                for parent in identities.merged_into.values()
-                if parent and parent not in identities.merged_into
-            }
+        links = merge_links(person_ids=[UUID(str(pk)) for pk in person_ids])
+        identities.merged_into = {
+            str(pk): str(parent) if parent else None for pk, parent in links.items()
+        }
         known = list(identities.merged_into)
         for a, b, status in MatchReview.objects.filter(
             Q(incoming_id__in=known) | Q(existing_id__in=known)
@@ -44,11 +38,7 @@ class Identities:
 
     def survivor(self, person_id: str) -> str:
         """The record this one is merged into, following merges of merges."""
-        seen = {person_id}
-        while (parent := self.merged_into.get(person_id)) and parent not in seen:
-            seen.add(parent)
-            person_id = parent
-        return person_id
+        return surviving_record(self.merged_into, person_id)
 
     def decided(self, a: str, b: str) -> bool:
         """Whether the pair was queued or decided before (by anyone, in any run)."""

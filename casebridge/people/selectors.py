@@ -1,7 +1,9 @@
 """Reading people records, narrowed to what the user may see inside the query."""
 
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
@@ -12,6 +14,8 @@ from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Case
 from casebridge.people.models import Address, Person, PersonName, Relationship
 from casebridge.people.names import name_key
+
+K = TypeVar("K", bound=Hashable)
 
 SEARCH_LIMIT = 50
 # More name matches than this and the search is too broad to be useful (or fast): the user is
@@ -150,6 +154,34 @@ def person_has_hidden_sealed_cases(*, user: User, person: Person) -> bool:
     ).filter(is_restricted=True)
     shown = visible(user=user, action=Action.VIEW, queryset=sealed)
     return sealed.exclude(pk__in=shown.values("pk")).exists()
+
+
+def merge_links(*, person_ids: Iterable[UUID]) -> dict[UUID, UUID | None]:
+    """Each person's ``merged_into``, and theirs in turn, up to the surviving records."""
+    links: dict[UUID, UUID | None] = {}
+    wanted = set(person_ids)
+    while wanted:
+        rows = Person.objects.filter(pk__in=wanted).values_list("pk", "merged_into_id")
+        links.update(rows)
+        wanted = {parent for parent in links.values() if parent and parent not in links}
+    return links
+
+
+def surviving_record(links: Mapping[K, K | None], person_id: K) -> K:
+    """The record ``person_id`` is merged into, following merges of merges through ``links``
+    (``merge_links``, or a copy kept up to date as merges are made)."""
+    seen = {person_id}
+    while (parent := links.get(person_id)) and parent not in seen:
+        seen.add(parent)
+        person_id = parent
+    return person_id
+
+
+def survivors(*, person_ids: Iterable[UUID]) -> dict[UUID, UUID]:
+    """Each person's surviving record: itself, or the one it was merged into."""
+    wanted = list(person_ids)
+    links = merge_links(person_ids=wanted)
+    return {person_id: surviving_record(links, person_id) for person_id in wanted}
 
 
 def identity_ids(*, person: Person) -> list[UUID]:

@@ -13,6 +13,8 @@ from casebridge.people.models import Person
 # Progress is written every few thousand rows; the one long silence is the load transaction,
 # which takes minutes for a million rows, never this long.
 STALLED_AFTER_MINUTES = 60
+# How a batch's linkage note starts while its people wait to be matched (no model yet, say).
+NOT_MATCHED = "Not matched with people already held"
 
 
 class ImportBatch(models.Model):
@@ -68,6 +70,10 @@ class ImportBatch(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.LOADED, self.Status.FAILED)
+
+    @property
+    def awaiting_linkage(self) -> bool:
+        return self.status == self.Status.LOADED and self.linkage.startswith(NOT_MATCHED)
 
     @property
     def stalled(self) -> bool:

@@ -31,7 +31,7 @@ from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.imports.formats import ExtractFormat, extract_format
 from casebridge.imports.loading import load_rows, update_rows
-from casebridge.imports.models import ImportBatch, LoadedRow, RejectedRow
+from casebridge.imports.models import NOT_MATCHED, ImportBatch, LoadedRow, RejectedRow
 from casebridge.imports.reading import FileError, Row, count_lines, header_name, read_rows
 from casebridge.imports.validation import CheckedRow, Value, check_row, jsonable
 from casebridge.incidents.models import Incident
@@ -135,7 +135,8 @@ def _refuse_if_loaded(*, kind: str, supplied_by: Agency, sha256: str) -> None:
 @dataclass
 class _Checked:
     valid: list[CheckedRow] = field(default_factory=list)
-    rejected: list[tuple[Row, dict[str, str], list[str]]] = field(default_factory=list)
+    # (line, the row's cells as sent, every reason)
+    rejected: list[tuple[int, dict[str, str], list[str]]] = field(default_factory=list)
     updates: list[tuple[LoadedRow, CheckedRow]] = field(default_factory=list)
     unchanged: int = 0
     read: int = 0
@@ -205,7 +206,7 @@ def _check_rows(batch: ImportBatch, extract: ExtractFormat, path: Path) -> _Chec
         if reference and (earlier := first_line_of.setdefault(reference, row.line)) != row.line:
             reasons.append(f"{extract.reference} {reference} is on line {earlier} already")
         if reasons:
-            checked.rejected.append((row, cells, reasons))
+            checked.rejected.append((row.line, cells, reasons))
         else:
             checked.valid.append(result)
         if checked.read % PROGRESS_EVERY == 0:
@@ -256,7 +257,7 @@ def _against_earlier_loads(batch: ImportBatch, extract: ExtractFormat, checked: 
         else:
             keep.append(row)
             continue
-        checked.rejected.append((Row(line=row.line, cells=()), _raw(row), [reason]))
+        checked.rejected.append((row.line, _raw(row), [reason]))
     checked.valid = keep
 
 
@@ -301,8 +302,8 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
     with transaction.atomic():
         RejectedRow.objects.bulk_create(
             (
-                RejectedRow(batch=batch, line_number=row.line, cells=cells, reasons=reasons)
-                for row, cells, reasons in sorted(checked.rejected, key=lambda r: r[0].line)
+                RejectedRow(batch=batch, line_number=line, cells=cells, reasons=reasons)
+                for line, cells, reasons in sorted(checked.rejected, key=lambda r: r[0])
             ),
             batch_size=1_000,
         )
@@ -356,9 +357,9 @@ def _resolve_identities(
             actor=actor or batch.imported_by, people=people, source=f"import batch {batch.pk}"
         )
     except AccessDenied:
-        batch.linkage = "Not matched with people already held: the importer may not do that."
+        batch.linkage = f"{NOT_MATCHED}: the importer may not do that."
     except ApplicationError as error:
-        batch.linkage = f"Not matched with people already held: {error.message}"
+        batch.linkage = f"{NOT_MATCHED}: {error.message}"
     else:
         batch.linkage = (
             f"{linked.automatic:,} linked to people already held, {linked.queued:,} waiting "

@@ -99,9 +99,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     context = {
         "batch": batch,
         "extract": extract_formats()[batch.kind],
-        "can_match": batch.status == ImportBatch.Status.LOADED
-        and batch.linkage.startswith("Not matched")
-        and may_review_identities(user=current_user(request)),
+        "can_match": batch.awaiting_linkage and may_review_identities(user=current_user(request)),
         "first_rejected": list(rejected_rows(batch=batch)[:10]),
     }
     return render(request, "imports/batch_detail.html", context)

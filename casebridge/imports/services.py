@@ -271,7 +271,7 @@ def _fail(batch: ImportBatch, message: str) -> ImportBatch:
         message,
         timezone.now(),
     )
-    batch.save(update_fields=["status", "error", "finished_at", "rows_read"])
+    batch.save(update_fields=["status", "error", "finished_at"])
     audit_record(
         actor=batch.imported_by,
         action="change",

@@ -131,3 +131,12 @@ def test_a_workbooks_rows_are_counted_for_the_progress_bar(tmp_path):
     path = tmp_path / "offences.xlsx"
     path.write_bytes(workbook([HEADER.split(","), offence().split(","), offence().split(",")]))
     assert count_lines(path) == 3
+
+
+def test_a_file_failing_part_way_keeps_how_far_it_was_read():
+    rows = [offence(f"01/{n}/22") for n in range(2_500)]
+    content = offences_csv(*rows) + b'01/x/22,other,N,"2022-05-'
+    batch = run_import(actor=analyst(), supplied_by=police(), content=content)
+    assert batch.status == ImportBatch.Status.FAILED
+    batch.refresh_from_db()
+    assert batch.rows_read == 2_000  # the last progress written before the file ended badly

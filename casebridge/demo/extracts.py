@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import time_machine
+from django.db.models import Min
 
 from casebridge.core.errors import ApplicationError
 from casebridge.demo.calendar import AS_OF, PERIOD_END
@@ -82,13 +83,12 @@ def _identity(person: Person, rng: random.Random, postcodes: list[str]) -> dict[
 
 def _suspects() -> list[tuple[Person, date]]:
     """Each suspect with the first day the police recorded them as one."""
-    first: dict[object, datetime] = {}
-    for suspect_id, occurred in (
+    first = dict(
         Incident.objects.filter(suspect__isnull=False)
-        .order_by("occurred_at")
-        .values_list("suspect_id", "occurred_at")
-    ):
-        first.setdefault(suspect_id, occurred)
+        .values("suspect")
+        .annotate(first=Min("occurred_at"))
+        .values_list("suspect", "first")
+    )
     people = Person.objects.filter(pk__in=first).prefetch_related("names", "addresses")
     return sorted(
         ((person, first[person.pk].date()) for person in people), key=lambda pair: str(pair[0].pk)

@@ -5,6 +5,7 @@ that is not confidential. A confidential address (a refuge, a safe house) never 
 record: records feed training, matching and the evidence an analyst is shown.
 """
 
+from datetime import date
 from typing import Any
 
 import pyarrow as pa
@@ -60,16 +61,36 @@ def linkage_records(*, people: QuerySet[Person]) -> list[LinkageRecord]:
         "linkage_postcode",
     )
     return [
-        {
-            "unique_id": str(pk),
-            "given_name": given or None,
-            "family_name": family or None,
-            "date_of_birth": born.isoformat() if born else None,
-            "sex": _ENGINE_SEX.get(sex),
-            "postcode": postcode or None,
-        }
+        linkage_record(
+            unique_id=str(pk),
+            given_name=given,
+            family_name=family,
+            date_of_birth=born,
+            sex=sex,
+            postcode=postcode,
+        )
         for pk, given, family, born, sex, postcode in rows.iterator(chunk_size=5000)
     ]
+
+
+def linkage_record(
+    *,
+    given_name: str | None,
+    family_name: str | None,
+    date_of_birth: date | None,
+    sex: str,
+    postcode: str | None,
+    unique_id: str | None = None,
+) -> LinkageRecord:
+    """One person's values in the engine's columns: blanks as missing, dates as ISO text."""
+    record: LinkageRecord = {} if unique_id is None else {"unique_id": unique_id}
+    return record | {
+        "given_name": given_name or None,
+        "family_name": family_name or None,
+        "date_of_birth": date_of_birth.isoformat() if date_of_birth else None,
+        "sex": _ENGINE_SEX.get(sex),
+        "postcode": postcode or None,
+    }
 
 
 def records_table(records: list[LinkageRecord]) -> pa.Table:

@@ -22,7 +22,12 @@ from casebridge.accounts.models import User
 from casebridge.linkage import engine
 from casebridge.linkage.candidates import CANDIDATE_LIMIT, candidate_ids
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
-from casebridge.linkage.records import LinkageRecord, current_people, linkage_records
+from casebridge.linkage.records import (
+    LinkageRecord,
+    current_people,
+    linkage_record,
+    linkage_records,
+)
 from casebridge.people.models import Person, PersonName
 from casebridge.people.names import name_key
 from casebridge.people.services import PersonDetails
@@ -244,13 +249,13 @@ def lookup_record(details: PersonDetails) -> LinkageRecord:
     """The typed details as a linkage record. A confidential address typed in is left out,
     as it is left out of every stored record."""
     postcode = next((a.postcode for a in details.addresses if not a.is_confidential), None)
-    return {
-        "given_name": details.given_name,
-        "family_name": details.family_name,
-        "date_of_birth": details.date_of_birth.isoformat() if details.date_of_birth else None,
-        "sex": {"female": "female", "male": "male"}.get(details.sex),
-        "postcode": postcode or None,
-    }
+    return linkage_record(
+        given_name=details.given_name,
+        family_name=details.family_name,
+        date_of_birth=details.date_of_birth,
+        sex=details.sex,
+        postcode=postcode,
+    )
 
 
 def same_person_candidates(*, user: User, details: PersonDetails) -> list[SamePersonCandidate]:

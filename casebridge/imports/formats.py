@@ -115,9 +115,10 @@ def _problems(definition: dict[str, Any]) -> list[str]:
         problems.append("an event is about one person: give at most one subject")
     if {definition["reference"], definition["occurred"]} & set(definition.get("updatable", [])):
         problems.append("a row's reference and when it happened never change: not updatable")
-    reference = columns.get(definition["reference"], {})
-    if reference and not reference.get("required"):
-        problems.append("the reference column must be required")
+    for role in ("reference", "occurred"):
+        column = columns.get(definition[role], {})
+        if column and not column.get("required"):
+            problems.append(f"the {role} column must be required")
     return problems
 
 

@@ -8,11 +8,9 @@ from datetime import date, datetime
 from typing import cast
 from uuid import UUID
 
-from django.utils import timezone
-
 from casebridge.imports.formats import ExtractFormat, Subject
 from casebridge.imports.models import ImportBatch, LoadedRow, PartnerEvent
-from casebridge.imports.validation import CheckedRow, Value, jsonable
+from casebridge.imports.validation import CheckedRow, Value, day_of, jsonable
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Identifier, Person
 from casebridge.people.names import name_key
@@ -31,11 +29,10 @@ class LoadOutcome:
     new_people: list[Person] = field(default_factory=list)
 
 
-def _day(value: Value) -> date:
-    if isinstance(value, datetime):
-        return timezone.localdate(value)
-    assert isinstance(value, date)
-    return value
+def _occurred_on(extract: ExtractFormat, row: CheckedRow) -> date:
+    day = day_of(row.values[extract.occurred])
+    assert day is not None, "the format requires its occurred column"
+    return day
 
 
 def _identity(subject: Subject, values: dict[str, Value]) -> tuple[object, ...] | None:
@@ -93,7 +90,7 @@ def _people(
     outcome.matched = len(people)
     wanted: dict[tuple[object, ...], PersonDetails] = {}
     for row in rows:
-        since = _day(row.values[extract.occurred])
+        since = _occurred_on(extract, row)
         for subject in extract.subjects:
             identity = _identity(subject, row.values)
             if identity is not None and identity not in people and identity not in wanted:
@@ -184,7 +181,7 @@ def load_rows(
                 kind=extract.kind,
                 supplied_by=batch.supplied_by,
                 reference=str(row.values[extract.reference]),
-                occurred_on=_day(row.values[extract.occurred]),
+                occurred_on=_occurred_on(extract, row),
                 person_id=_person(subject, row, people) if subject else None,
                 details=_event_details(extract, row.values),
             )

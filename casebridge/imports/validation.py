@@ -179,8 +179,11 @@ PARSERS: Mapping[str, Callable[[str, Column], Any]] = {
 }
 
 
-def _day(value: Value) -> date | None:
-    return value.date() if isinstance(value, datetime) else value  # type: ignore[return-value]
+def day_of(value: Value) -> date | None:
+    """The UK calendar day of a date or a time (a parsed cell), None for a blank one."""
+    if isinstance(value, datetime):
+        return timezone.localdate(value)
+    return value if isinstance(value, date) else None
 
 
 def _rule_reasons(
@@ -196,7 +199,7 @@ def _rule_reasons(
             reasons.append(f"{column.name} is required when {other} is given")
         if column.only_with and present and values.get(column.only_with) is None:
             reasons.append(f"{column.name} is given but {column.only_with} is blank")
-        later, earlier = _day(values.get(column.name)), _day(values.get(column.not_before))
+        later, earlier = day_of(values.get(column.name)), day_of(values.get(column.not_before))
         if column.not_before and later and earlier and later < earlier:
             reasons.append(f"{column.name} is before {column.not_before}")
     return reasons

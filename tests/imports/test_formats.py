@@ -54,3 +54,10 @@ def test_an_event_about_two_people_is_refused():
     broken["subjects"] = broken["subjects"] * 2
     with pytest.raises(ValidationError, match="an event is about one person"):
         parse_definition(broken, source="custody.yaml")
+
+
+def test_a_format_whose_when_column_may_be_blank_is_refused():
+    broken = definition()
+    broken["columns"][1]["required"] = False
+    with pytest.raises(ValidationError, match="the occurred column must be required"):
+        parse_definition(broken, source="custody.yaml")

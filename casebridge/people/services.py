@@ -78,6 +78,13 @@ def _save_children(children: Iterable[object]) -> None:
         model.objects.bulk_create(rows)  # type: ignore[attr-defined]
 
 
+def _record_many(people: Sequence[PersonDetails], agency: Agency | None) -> list[Person]:
+    built = [_build(details, agency) for details in people]
+    persons = Person.objects.bulk_create([person for person, _ in built])
+    _save_children(child for _, children in built for child in children)
+    return persons
+
+
 @transaction.atomic
 def person_create(*, actor: User, details: PersonDetails) -> Person:
     """Record a new person on behalf of the actor's agency."""
@@ -99,11 +106,9 @@ def person_create(*, actor: User, details: PersonDetails) -> Person:
 def people_bulk_create(
     *, actor: User, people: Sequence[PersonDetails], source: str
 ) -> list[Person]:
-    """Record many people in one transaction with one audit entry (imports, the demo borough)."""
+    """Record many people in one transaction with one audit entry (the demo borough)."""
     require_permission(user=actor, action=Action.CREATE, resource=Resource.PERSON)
-    built = [_build(details, actor.agency) for details in people]
-    persons = Person.objects.bulk_create([person for person, _ in built])
-    _save_children(child for _, children in built for child in children)
+    persons = _record_many(people, actor.agency)
     audit_record(
         actor=actor,
         action="create",
@@ -122,10 +127,7 @@ def people_record_for_import(
     For the imports service only, inside its batch's transaction: it has checked that the
     actor may import the extract, and its one audit entry for the batch counts these people.
     """
-    built = [_build(details, recorded_by) for details in people]
-    persons = Person.objects.bulk_create([person for person, _ in built])
-    _save_children(child for _, children in built for child in children)
-    return persons
+    return _record_many(people, recorded_by)
 
 
 @transaction.atomic

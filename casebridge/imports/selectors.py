@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from casebridge.access.policy import Action, Resource, permitted, visible
+from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.imports.formats import extract_formats
@@ -24,8 +24,11 @@ def batch_list(*, user: User) -> QuerySet[ImportBatch]:
 
 
 def batch_get(*, user: User, batch_id: int) -> ImportBatch:
-    """The batch, or ``ImportBatch.DoesNotExist`` (a 404) if the user may not see it."""
-    return batch_list(user=user).get(pk=batch_id)
+    """The batch, if the user may see it; ``AccessDenied`` otherwise (shown as 404)."""
+    batch = batch_list(user=user).filter(pk=batch_id).first()
+    if batch is None:
+        raise AccessDenied(Action.VIEW, Resource.IMPORT_BATCH, batch_id)
+    return batch
 
 
 def rejected_rows(*, batch: ImportBatch) -> QuerySet[RejectedRow]:

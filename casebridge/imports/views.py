@@ -39,11 +39,7 @@ def _require_view(request: HttpRequest) -> None:
 
 
 def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
-    _require_view(request)
-    try:
-        return batch_get(user=current_user(request), batch_id=batch_id)
-    except ImportBatch.DoesNotExist:
-        raise AccessDenied(Action.VIEW, Resource.IMPORT_BATCH, batch_id) from None
+    return batch_get(user=current_user(request), batch_id=batch_id)
 
 
 def _audit_view(request: HttpRequest, summary: str, batch: ImportBatch | None = None) -> None:

@@ -118,7 +118,12 @@ def assessment_complete(
         _check_case(actor=actor, person=person, case=case)
     instrument = _current_instrument(instrument_code)
     now = timezone.now()
-    if assessed_at is not None and assessed_at > now + CLOCK_TOLERANCE:
+    # A later day is refused whatever the clocks: in the last minutes of a day, the start of
+    # tomorrow is within the tolerance of now.
+    if assessed_at is not None and (
+        assessed_at > now + CLOCK_TOLERANCE
+        or timezone.localdate(assessed_at) > timezone.localdate(now)
+    ):
         raise ApplicationError(
             "The date of the assessment must be today or in the past", field="assessed_at"
         )

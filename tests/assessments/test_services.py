@@ -3,6 +3,7 @@
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from casebridge.access.policy import AccessDenied
@@ -157,3 +158,11 @@ def test_completing_is_audited_without_the_answers(world):
     assert entry.actor == world.practitioner_a
     assert entry.changes["final_band"] == "high" and entry.changes["score"] == 14
     assert "answers" not in entry.changes
+
+
+def test_tomorrow_is_refused_in_the_last_minutes_of_today(world):
+    late = timezone.make_aware(datetime(2026, 12, 1, 23, 58))
+    with time_machine.travel(late, tick=False):
+        tomorrow = timezone.make_aware(datetime(2026, 12, 2, 0, 0))
+        with pytest.raises(ApplicationError, match="today or in the past"):
+            complete(world, 1, assessed_at=tomorrow)

@@ -29,6 +29,7 @@ class PermissionRule(models.Model):
         FIGURES = "figures", "Partnership figures (counts, never records)"
         IMPORT_BATCH = "import_batch", "Partner data imports and their rejected rows"
         IDENTITY = "identity", "Identity resolution: linking records of the same person"
+        ACTION_PLAN = "action_plan", "Partnership action plans and their commitments"
 
     class Action(models.TextChoices):
         VIEW = "view", "View"

@@ -24,6 +24,7 @@ from casebridge.imports.models import ImportBatch
 from casebridge.panels.models import AgendaItem, Meeting, MeetingAttendee
 from casebridge.pathways.models import Case, CasePerson, Pathway
 from casebridge.people.models import Address, Person
+from casebridge.plans.models import ActionPlan, Commitment
 from casebridge.refuges.models import Refuge, Stay
 from casebridge.training.models import Course, GPSurgery, TrainingSession
 
@@ -213,10 +214,15 @@ def _audit_condition(user: User, action: str) -> Q:
     return granted
 
 
-def _training_condition(user: User, action: str) -> Q:
-    # Surgeries, courses and sessions name no person: a rule grants all of them or none.
-    rules = _matching(user, Resource.TRAINING, action)
-    return EVERYTHING if any(rule.scope == Scope.ALL for rule in rules) else NOTHING
+def _all_or_none(resource: str) -> Callable[[User, str], Q]:
+    """For records that name no person (surgeries, courses, action plans): a rule grants all
+    of them or none."""
+
+    def condition(user: User, action: str) -> Q:
+        rules = _matching(user, resource, action)
+        return EVERYTHING if any(rule.scope == Scope.ALL for rule in rules) else NOTHING
+
+    return condition
 
 
 # Refuges: a provider's staff act on their own agency's refuges; "all" is for figures only.
@@ -266,9 +272,11 @@ CONDITIONS: dict[type[Model], Callable[[User, str], Q]] = {
     Meeting: _meeting_condition,
     Refuge: _refuge_condition,
     Stay: _stay_condition,
-    GPSurgery: _training_condition,
-    Course: _training_condition,
-    TrainingSession: _training_condition,
+    GPSurgery: _all_or_none(Resource.TRAINING),
+    Course: _all_or_none(Resource.TRAINING),
+    TrainingSession: _all_or_none(Resource.TRAINING),
+    ActionPlan: _all_or_none(Resource.ACTION_PLAN),
+    Commitment: _all_or_none(Resource.ACTION_PLAN),
     ImportBatch: _import_batch_condition,
 }
 

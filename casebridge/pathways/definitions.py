@@ -38,8 +38,31 @@ def validate_definition(definition: dict[str, Any], *, source: str) -> None:
         outcomes = [outcome["code"] for outcome in transition.get("outcomes", [])]
         if len(set(outcomes)) != len(outcomes):
             problems.append(f"transition {transition['code']!r}: outcome codes repeat")
+    problems += _repeated_codes(definition)
     if problems:
         raise ValidationError(f"{source}: " + "; ".join(problems))
+
+
+def _repeated_codes(definition: dict[str, Any]) -> list[str]:
+    """Codes that repeat in a list where each must name one thing (a tier, a need, a service,
+    one of a need's outcomes or a service's elements)."""
+    lists: list[tuple[str, list[dict[str, Any]]]] = [
+        (key, definition.get(key, [])) for key in ("activities", "tiers", "needs", "services")
+    ]
+    lists += [
+        (f"need {need['code']!r}: outcomes", need["outcomes"])
+        for need in definition.get("needs", [])
+    ]
+    lists += [
+        (f"service {service['code']!r}: elements", service.get("elements", []))
+        for service in definition.get("services", [])
+    ]
+    problems = []
+    for name, items in lists:
+        codes = [item["code"] for item in items]
+        if len(set(codes)) != len(codes):
+            problems.append(f"{name}: codes repeat")
+    return problems
 
 
 def read_definitions(directory: Path = DEFINITIONS_DIR) -> list[dict[str, Any]]:

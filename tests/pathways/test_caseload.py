@@ -42,18 +42,18 @@ def colleague(service):
 
 
 @pytest.fixture
-def officer():
-    return UserFactory(agency=AgencyFactory(kind=Agency.Kind.POLICE))
+def social_worker():
+    return UserFactory(agency=AgencyFactory(kind=Agency.Kind.COUNCIL))
 
 
 @pytest.fixture
-def refer(idva, service, officer):
-    """Refer a new victim to the advocacy service, as a police officer."""
+def refer(idva, service, social_worker):
+    """Refer a new victim to the advocacy service, as a social worker."""
 
     def make(given: str, family: str) -> Case:
-        victim = PersonFactory(recorded_by_agency=officer.agency, name=(given, family))
+        victim = PersonFactory(recorded_by_agency=social_worker.agency, name=(given, family))
         return referral_create(
-            actor=officer,
+            actor=social_worker,
             pathway=idva,
             subject=victim,
             referral_reason="High risk after MARAC",
@@ -80,14 +80,16 @@ def loads(refer, advocate, colleague):
 # --- who has a caseload --------------------------------------------------------------------
 
 
-def test_the_services_advocates_are_allocated_cases_and_others_are_not(advocate, officer, idva):
+def test_the_services_advocates_are_allocated_cases_and_others_are_not(
+    advocate, social_worker, idva
+):
     council = UserFactory(agency=AgencyFactory(kind=Agency.Kind.COUNCIL))
     coordinator = UserFactory(
         agency=AgencyFactory(kind=Agency.Kind.CHARITY), role=role("panel_coordinator")
     )
     manager = UserFactory(agency=advocate.agency, role=role("manager"))
     assert idva in allocating_pathways(user=advocate)
-    for someone in (officer, council, coordinator, manager):
+    for someone in (social_worker, council, coordinator, manager):
         assert allocating_pathways(user=someone) == []
 
 
@@ -183,12 +185,12 @@ def test_an_empty_caseload_says_so(advocate, signed_in_client):
     assert not AuditEvent.objects.filter(actor=advocate, summary="Viewed their caseload").exists()
 
 
-@pytest.mark.parametrize("who", ["officer", "coordinator", "manager", "auditor"])
+@pytest.mark.parametrize("who", ["social_worker", "coordinator", "manager", "auditor"])
 def test_a_user_without_a_caseload_gets_404_and_a_denied_entry(
-    loads, officer, advocate, signed_in_client, who
+    loads, social_worker, advocate, signed_in_client, who
 ):
     users = {
-        "officer": officer,  # referred the cases, but is not allocated them
+        "social_worker": social_worker,  # referred the cases, but is not allocated them
         "coordinator": UserFactory(agency=advocate.agency, role=role("panel_coordinator")),
         "manager": UserFactory(agency=advocate.agency, role=role("manager")),
         "auditor": UserFactory(agency=advocate.agency, role=role("auditor")),
@@ -234,9 +236,11 @@ def _nav(client, url=None) -> str:
     return content.split('id="navigation"')[1].split("</ul>")[0]
 
 
-def test_the_caseload_link_is_in_the_advocates_navigation_only(advocate, officer, signed_in_client):
+def test_the_caseload_link_is_in_the_advocates_navigation_only(
+    advocate, social_worker, signed_in_client
+):
     assert f'href="{URL}"' in _nav(signed_in_client(advocate))
-    assert f'href="{URL}"' not in _nav(signed_in_client(officer))
+    assert f'href="{URL}"' not in _nav(signed_in_client(social_worker))
 
 
 def test_on_the_caseload_page_only_its_own_link_is_current(loads, advocate, signed_in_client):

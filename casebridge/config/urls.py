@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("casebridge.analytics.urls")),
     path("", include("casebridge.linkage.urls")),
     path("", include("casebridge.imports.urls")),
+    path("", include("casebridge.justice.urls")),
     path("api/v1/", include(api_patterns)),
 ]

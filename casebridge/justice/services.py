@@ -10,6 +10,7 @@ from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.justice.models import JusticeContact
+from casebridge.justice.selectors import records_justice_contacts
 from casebridge.pathways.models import Case, CaseEvent
 
 
@@ -44,7 +45,7 @@ def justice_contact_record(
     # Lock the row so the case cannot be closed between the check and the write.
     case = Case.objects.select_for_update().select_related("pathway").get(pk=case.pk)
     authorize(user=actor, action=Action.CHANGE, obj=case)
-    if not case.pathway.definition.get("justice_contacts"):
+    if not records_justice_contacts(case=case):
         raise ApplicationError(
             f"{case.pathway.name} does not record contacts with the criminal justice system."
         )

@@ -9,6 +9,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from numbers import Integral
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ import ibis
 import ibis.expr.types as ir
 from django.conf import settings
 
+from casebridge.analytics import cohorts
+from casebridge.analytics.cohorts import Measured, conditions, overlapping
 from casebridge.analytics.periods import Period
 from casebridge.analytics.registry import Indicator
 from casebridge.analytics.snapshot import Snapshot
@@ -32,9 +35,12 @@ class Figure:
     period: str
     numerator: Number
     denominator: Number | None
-    value: Number | None  # None when the denominator is nought
+    value: Number | None  # None when the denominator is nought, or not yet known
     records: int  # snapshot rows behind the numerator (its provenance)
     category: str | None = None  # in a breakdown: the category (None: not recorded)
+    # When a follow-up has not matured in the data held: the day the data must reach for the
+    # figure to be known. Until then value is None, and numerator and records are nought.
+    matures_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,7 @@ class Engine:
         self.connection = connection if connection is not None else ibis.duckdb.connect()
         self.population = read_population(population or population_file())
         self._tables: dict[str, ir.Table] = {}
+        self._reach: dict[str, date | None] = {}
 
     def table(self, name: str) -> ir.Table:
         if name not in self._tables:
@@ -82,18 +89,32 @@ class Engine:
             )
         return self._tables[name]
 
+    def reach(self, key: str, days: ir.Table) -> date | None:
+        """The latest ``day`` of some events in the snapshot: how far the data held reach, read
+        once per engine for each kind of event a follow-up waits for."""
+        if key not in self._reach:
+            (row,) = days.aggregate(latest=days.day.max()).to_pyarrow().to_pylist()
+            self._reach[key] = row["latest"]
+        return self._reach[key]
+
     # --- measures ----------------------------------------------------------------------------
 
-    def _matching(self, measure: dict[str, Any]) -> ir.Table:
-        """The rows of the measure's table that meet its conditions, in any period."""
+    def _matching(
+        self, measure: dict[str, Any], periods: list[Period]
+    ) -> tuple[ir.Table, list[ir.BooleanValue]]:
+        """The rows of the measure's table that meet its conditions, in any period, and for each
+        period whether the row's person passes the measure's ``people`` filter."""
         table = self.table(measure["table"])
-        conditions = [_condition(table[column], test) for column, test in _where(measure)]
-        return table.filter(conditions) if conditions else table
+        tests = conditions(table, measure.get("where", {}))
+        return cohorts.members(
+            self.table, table.filter(tests) if tests else table, measure, periods
+        )
 
     def rows(self, measure: dict[str, Any], period: Period) -> ir.Table:
         """The rows a measure counts in a period (also what a drill-down lists)."""
-        rows = self._matching(measure)
-        return rows.filter(_in_period(rows, measure, period))
+        rows, (member,) = self._matching(measure, [period])
+        inside = rows.filter(_in_period(rows, measure, period), member)
+        return inside.select(*self.table(measure["table"]).columns)
 
     def _population(self, wanted: dict[str, Any], period: Period) -> int:
         year = period.start.year
@@ -111,22 +132,26 @@ class Engine:
 
     # --- indicators --------------------------------------------------------------------------
 
-    def across(self, measure: dict[str, Any], periods: list[Period]) -> list[tuple[Number, int]]:
+    def across(self, measure: dict[str, Any], periods: list[Period]) -> list[Measured]:
         """A measure for several periods in one aggregate query: for each period, its value and
         the snapshot rows behind it (a dashboard's eight quarters cost one query, not eight)."""
         if "population" in measure:
-            return [(self._population(measure["population"], period), 0) for period in periods]
-        rows = self._matching(measure)
+            return [Measured(self._population(measure["population"], p), 0) for p in periods]
+        if "reoffending" in measure:
+            return cohorts.reoffending(self.table, self.reach, measure, periods)
+        if "around" in measure:
+            return cohorts.around(self.table, self.reach, measure, periods)
+        rows, members = self._matching(measure, periods)
         aggregates: dict[str, ir.Scalar] = {}
         for index, period in enumerate(periods):
-            inside = _in_period(rows, measure, period)
+            inside = _in_period(rows, measure, period) & members[index]
             aggregates[f"records_{index}"] = inside.ifelse(1, 0).sum().coalesce(0)
             if "sum" in measure:
                 added = inside.ifelse(rows[measure["sum"]], 0)
                 aggregates[f"value_{index}"] = added.sum().coalesce(0)
         (result,) = rows.aggregate(**aggregates).to_pyarrow().to_pylist()
         return [
-            (
+            Measured(
                 _number(result[f"value_{i}" if "sum" in measure else f"records_{i}"]),
                 result[f"records_{i}"],
             )
@@ -140,9 +165,9 @@ class Engine:
     def figures(self, indicators: Iterable[Indicator], periods: Iterable[Period]) -> list[Figure]:
         """Every indicator for every period, one aggregate query per distinct measure."""
         periods = list(periods)
-        computed: dict[str, list[tuple[Number, int]]] = {}
+        computed: dict[str, list[Measured]] = {}
 
-        def across(measure: dict[str, Any]) -> list[tuple[Number, int]]:
+        def across(measure: dict[str, Any]) -> list[Measured]:
             key = json.dumps(measure, sort_keys=True, default=str)
             if key not in computed:
                 computed[key] = self.across(measure, periods)
@@ -154,13 +179,20 @@ class Engine:
             denominators = across(indicator.denominator) if indicator.denominator else None
             scale = 100 if indicator.unit == "percent" else indicator.per or 1
             for index, period in enumerate(periods):
-                numerator, records = numerators[index]
+                numerator, records, matures_on = numerators[index]
+                if denominators is not None:
+                    matures_on = _later(matures_on, denominators[index].matures_on)
+                if matures_on is not None:  # never a partial count passed off as the figure
+                    figures.append(
+                        Figure(indicator.id, period.label, 0, None, None, 0, None, matures_on)
+                    )
+                    continue
                 if denominators is None:
                     figures.append(
                         Figure(indicator.id, period.label, numerator, None, numerator, records)
                     )
                     continue
-                denominator = denominators[index][0]
+                denominator = denominators[index].value
                 value = scale * numerator / denominator if denominator else None
                 figures.append(
                     Figure(indicator.id, period.label, numerator, denominator, value, records)
@@ -225,6 +257,12 @@ class Engine:
         return figures
 
 
+def _later(one: date | None, other: date | None) -> date | None:
+    """When both parts of a figure are known (None: both are already)."""
+    days = [day for day in (one, other) if day is not None]
+    return max(days) if days else None
+
+
 def _number(value: Any) -> Number:
     return int(value) if isinstance(value, Integral) else float(value or 0)
 
@@ -238,32 +276,13 @@ def _category_order(category: str | None) -> tuple[bool, str]:
     return (category is None, category or "")
 
 
-def _where(measure: dict[str, Any]) -> list[tuple[str, Any]]:
-    return list(measure.get("where", {}).items())
-
-
-def _condition(column: ir.Column, test: Any) -> ir.BooleanValue:
-    if isinstance(test, list):
-        return column.isin(test)
-    if isinstance(test, dict):
-        ((operator, operand),) = test.items()
-        return {
-            "gt": column > operand,
-            "gte": column >= operand,
-            "lt": column < operand,
-            "lte": column <= operand,
-            "ne": column != operand,
-        }[operator]
-    return column == test
-
-
 def _in_period(table: ir.Table, measure: dict[str, Any], period: Period) -> ir.BooleanValue:
     start, end = ibis.literal(period.start), ibis.literal(period.end)
     if "date" in measure:
         return table[measure["date"]].between(start, end)
     if "overlaps" in measure:
         begins, ends = (table[column] for column in measure["overlaps"])
-        return (begins <= end) & (ends.isnull() | (ends >= start))
+        return overlapping(begins, ends, period)
     entered, left = table["entered_on"], table["left_on"]
     if measure["as_at"] == "start":  # in the state as the first day began
         return (entered < start) & (left.isnull() | (left >= start))

@@ -5,6 +5,8 @@ from casebridge.analytics.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, prote
 from casebridge.analytics.engine import Figure
 from casebridge.analytics.registry import Indicator
 
+NOT_YET_KNOWN = "Not yet known"
+
 
 def format_value(indicator: Indicator, value: float | None) -> str:
     """A figure as a table prints it: "-" where it is undefined (a rate of nothing)."""
@@ -12,14 +14,16 @@ def format_value(indicator: Indicator, value: float | None) -> str:
         return "-"
     if indicator.unit == "percent":
         return f"{value:.1f}%"
-    if indicator.unit == "rate":
+    if indicator.unit in ("rate", "ratio"):
         return f"{value:,.1f}"
     return f"{round(value):,}"
 
 
 def published_value(figure: Figure, *, public: bool, threshold: int) -> float | None:
     """The figure's value, or None where a public output must not show it: a small count, or a
-    percentage or rate built on one."""
+    percentage or rate built on one. None too while the figure is not yet known."""
+    if figure.matures_on is not None:
+        return None
     if public and protect_count(int(figure.numerator), threshold=threshold) is None:
         return None
     return figure.value
@@ -28,11 +32,24 @@ def published_value(figure: Figure, *, public: bool, threshold: int) -> float | 
 def shown_value(
     indicator: Indicator, figure: Figure, *, public: bool, threshold: int = DEFAULT_THRESHOLD
 ) -> str:
-    """The figure as printed: [c] where suppressed."""
+    """The figure as printed: [c] where suppressed, "Not yet known" where its follow-up has not
+    matured in the data held (neither nought nor suppressed: there is no figure yet)."""
+    if figure.matures_on is not None:
+        return NOT_YET_KNOWN
     value = published_value(figure, public=public, threshold=threshold)
     if value is None and figure.value is not None:
         return SUPPRESSED
     return format_value(indicator, value)
+
+
+def maturity_note(figure: Figure) -> str:
+    """Why a figure is not yet known, for beside it or under a table; "" when it is known."""
+    if figure.matures_on is None:
+        return ""
+    return (
+        f"{figure.period}: not yet known. Its follow-up and waiting period end with the records "
+        f"of {figure.matures_on:%-d %B %Y}; the figure is computed once a snapshot holds them."
+    )
 
 
 # How categories print, by breakdown column; others print as their code, nicely.

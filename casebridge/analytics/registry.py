@@ -10,11 +10,11 @@ import jsonschema
 import yaml
 from django.core.exceptions import ValidationError
 
-from casebridge.analytics.snapshot import TABLES
+from casebridge.analytics.snapshot import DERIVED_TABLES, TABLES
 
 INDICATORS_DIR = Path(__file__).parent / "indicators"
 SCHEMA = json.loads((Path(__file__).parent / "schema.json").read_text())
-KNOWN_TABLES = {*TABLES, "case_states"}
+KNOWN_TABLES = {*TABLES, *DERIVED_TABLES}
 
 
 @dataclass(frozen=True)
@@ -30,18 +30,37 @@ class Indicator:
     breakdowns: tuple[str, ...]
 
 
+# The tables a measure reads besides its own: the people filter's, and the fixed ones a
+# reoffending or around measure counts over.
+FIXED_TABLES = {"reoffending": ("justice_events",), "around": ("case_states", "justice_events")}
+PERSON_MEASURES = tuple(FIXED_TABLES)
+
+
+def _tables(measure: dict[str, Any]) -> list[str]:
+    tables = [measure["table"]] if "table" in measure else []
+    if "people" in measure:
+        tables.append(measure["people"]["table"])
+    for kind, fixed in FIXED_TABLES.items():
+        if kind in measure:
+            tables += fixed
+    return tables
+
+
 def _problems(indicator: dict[str, Any]) -> list[str]:
     problems = []
     if indicator["unit"] == "count" and "denominator" in indicator:
         problems.append("a count has no denominator")
-    if indicator["unit"] in ("percent", "rate") and "denominator" not in indicator:
+    if indicator["unit"] in ("percent", "rate", "ratio") and "denominator" not in indicator:
         problems.append(f"a {indicator['unit']} needs a denominator")
     if indicator["unit"] == "rate" and "per" not in indicator:
         problems.append("a rate says what it is per (per: 1000)")
     for part in ("numerator", "denominator"):
-        table = indicator.get(part, {}).get("table")
-        if table is not None and table not in KNOWN_TABLES:
-            problems.append(f"{part}: no snapshot table {table!r}")
+        measure = indicator.get(part, {})
+        for table in _tables(measure):
+            if table not in KNOWN_TABLES:
+                problems.append(f"{part}: no snapshot table {table!r}")
+        if indicator.get("breakdowns") and any(kind in measure for kind in PERSON_MEASURES):
+            problems.append(f"{part}: a measure of people is not broken down")
     return problems
 
 

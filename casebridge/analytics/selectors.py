@@ -21,9 +21,16 @@ from casebridge.analytics.presentation import (
     published_value,
     shown_value,
 )
-from casebridge.analytics.records import RecordKind, RecordRow, record_kind, rows_for
+from casebridge.analytics.records import (
+    TABLE_RECORDS,
+    RecordKind,
+    RecordRow,
+    record_kind,
+    rows_for,
+)
 from casebridge.analytics.registry import Indicator, registry
 from casebridge.analytics.snapshot import Snapshot, open_snapshot
+from casebridge.core.errors import ApplicationError
 
 TREND_QUARTERS = 8  # a trend line's length; the dashboard's table shows the last four
 TABLE_QUARTERS = 4
@@ -195,9 +202,11 @@ class FigureRecords:
 
 
 def has_records(indicator: Indicator, part: str) -> bool:
-    """Whether this part of the indicator counts records (a population estimate does not)."""
+    """Whether this part of the indicator counts records that can be listed. A population
+    estimate does not; nor does a measure of people (a reoffending cohort, offences around
+    adoption), whose rows are other people's justice events a user may not see."""
     measure = indicator.numerator if part == NUMERATOR else indicator.denominator
-    return measure is not None and "table" in measure
+    return measure is not None and measure.get("table") in TABLE_RECORDS
 
 
 def figure_records(
@@ -215,8 +224,10 @@ def figure_records(
     from the live records through the access rules, so nothing is shown that the user could not
     open anyway. Records removed since the snapshot count as not shown.
     """
+    if not has_records(indicator, part):
+        raise ApplicationError(f"{indicator.id}: no records are listed behind this figure.")
     measure = indicator.numerator if part == NUMERATOR else indicator.denominator
-    assert measure is not None and "table" in measure
+    assert measure is not None
     column, kind = record_kind(measure["table"])
     engine = Engine(snapshot=snapshot)
     ids = engine.rows(measure, period).select(column).distinct().to_pyarrow()

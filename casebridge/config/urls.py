@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("casebridge.analytics.urls")),
     path("", include("casebridge.linkage.urls")),
     path("", include("casebridge.imports.urls")),
+    path("", include("casebridge.casework.urls")),
     path("", include("casebridge.justice.urls")),
+    path("", include("casebridge.plans.urls")),
     path("api/v1/", include(api_patterns)),
 ]

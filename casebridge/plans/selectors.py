@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
-from casebridge.access.policy import AccessDenied, Action, Resource, visible
+from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
 from casebridge.accounts.models import User
 from casebridge.plans.models import ActionPlan, Commitment, CommitmentUpdate
 
@@ -81,3 +81,16 @@ def plan_summary(*, plan: ActionPlan, on: date) -> PlanSummary:
         by_status=[(s.value, s.label, counts[s.value]) for s in Commitment.Status],
         overdue=counts["overdue"],
     )
+
+
+def may_view_plans(*, user: User) -> bool:
+    """Whether any rule lets the user read action plans (the navigation, the list)."""
+    return permitted(user=user, action=Action.VIEW, resource=Resource.ACTION_PLAN)
+
+
+def may_add_commitments(*, user: User) -> bool:
+    return permitted(user=user, action=Action.CREATE, resource=Resource.ACTION_PLAN)
+
+
+def may_update_commitments(*, user: User) -> bool:
+    return permitted(user=user, action=Action.CHANGE, resource=Resource.ACTION_PLAN)

@@ -11,6 +11,7 @@ from casebridge.analytics.selectors import may_view_figures
 from casebridge.imports.selectors import may_view_imports
 from casebridge.panels.selectors import may_view_meetings
 from casebridge.pathways.selectors import allocating_pathways, may_view_cases
+from casebridge.plans.selectors import may_view_plans
 from casebridge.refuges.selectors import has_visible_refuges
 from casebridge.training.selectors import may_view_training
 
@@ -49,6 +50,8 @@ def _items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem("Refuges", reverse("refuges:refuge_list"), "refuges"))
     if may_view_figures(user=user):  # type: ignore[arg-type]
         items.append(NavItem("Figures", reverse("analytics:dashboard"), "analytics"))
+    if may_view_plans(user=user):  # type: ignore[arg-type]
+        items.append(NavItem("Action plans", reverse("plans:plan_list"), "plans"))
     if may_view_imports(user=user):  # type: ignore[arg-type]
         items.append(NavItem("Imports", reverse("imports:batch_list"), "imports"))
     if may(Action.VIEW, Resource.IDENTITY):

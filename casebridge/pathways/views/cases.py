@@ -9,7 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.access.policy import AccessDenied
 from casebridge.audit.services import audit_record
+from casebridge.casework.selectors import case_casework
 from casebridge.core.errors import ApplicationError
+from casebridge.justice.selectors import case_justice_contacts
 from casebridge.panels.selectors import case_agenda_items
 from casebridge.pathways.forms import ActivityForm, ReferralForm, TransitionForm
 from casebridge.pathways.marac import MARAC_CODE, marac_referral_create
@@ -127,6 +129,10 @@ def _render_case(
         "disclosures": list(case_disclosure_requests(case=case)) if is_marac else [],
         "can_record_disclosures": is_marac and next_steps.may_change,
         "panel_items": case_agenda_items(user=user, case=case),
+        "casework": case_casework(case=case),
+        "may_change_casework": next_steps.may_change and not case.is_closed,
+        "may_change": next_steps.may_change,
+        "justice_contacts": case_justice_contacts(case=case),
         "form": form,
         "failed_transition": form.data.get("transition") if form is not None else None,
     }

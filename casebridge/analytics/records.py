@@ -62,6 +62,27 @@ def _case_row(case: Case) -> RecordRow:
     )
 
 
+def _people(user: User, ids: Sequence[Any]) -> QuerySet[Person]:
+    queryset = Person.objects.filter(pk__in=ids)
+    return (
+        visible(user=user, action=Action.VIEW, queryset=queryset)
+        .prefetch_related("names")
+        .order_by("-date_of_birth", "pk")
+    )
+
+
+def _person_row(person: Person) -> RecordRow:
+    born = f"Born {person.date_of_birth:%-d %B %Y}" if person.date_of_birth else "Born: not known"
+    return RecordRow(
+        id=str(person.pk),
+        reference=str(person),
+        person=str(person),
+        description=f"{born}, {person.get_sex_display().lower()}",
+        on=None,
+        url=reverse("people:detail", kwargs={"person_id": person.pk}),
+    )
+
+
 def _stays(user: User, ids: Sequence[Any]) -> QuerySet[Stay]:
     queryset = Stay.objects.filter(pk__in=ids)
     return (
@@ -148,11 +169,20 @@ def _disclosure_row(request: DisclosureRequest) -> RecordRow:
 
 
 CASES = RecordKind("cases", _cases, _case_row)
+PEOPLE = RecordKind("people", _people, _person_row)
 TABLE_RECORDS: dict[str, tuple[str, RecordKind]] = {
     "cases": ("case_id", CASES),
     "case_events": ("case_id", CASES),
     "case_states": ("case_id", CASES),
     "marac_referrals": ("case_id", CASES),
+    # Casework is seen through its case; a person's justice events through their record.
+    "case_tiers": ("case_id", CASES),
+    "case_needs": ("case_id", CASES),
+    "service_referrals": ("case_id", CASES),
+    "service_elements": ("case_id", CASES),
+    "case_starts": ("case_id", CASES),
+    "justice_events": ("person_id", PEOPLE),
+    "first_proven_offences": ("person_id", PEOPLE),
     "refuge_stays": ("stay_id", RecordKind("refuge stays", _stays, _stay_row)),
     "incidents": ("incident_id", RecordKind("incidents", _incidents, _incident_row)),
     "assessments": (

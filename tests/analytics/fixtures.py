@@ -2,13 +2,18 @@
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
+
+import pyarrow.parquet as pq
 
 from casebridge.agencies.models import Agency
 from casebridge.analytics.engine import Engine
 from casebridge.analytics.snapshot import take_snapshot
+from casebridge.imports.models import PartnerEvent
 from casebridge.pathways.models import Case, CaseEvent, MaracReferral, Pathway, ReferralCriterion
-from tests.factories import CaseFactory, PersonFactory
+from casebridge.people.models import Person
+from tests.factories import AgencyFactory, CaseFactory, PersonFactory
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -73,3 +78,29 @@ def engine_for(directory: Path) -> Engine:
 
 def day(year: int, month: int, dd: int) -> date:
     return date(year, month, dd)
+
+
+def court_outcome(
+    person: Person, outcome_on: date, *, sentence: str = "custody", offence_on: date | None = None
+) -> PartnerEvent:
+    """A conviction (with ``sentence``) from the police's court results extract."""
+    return PartnerEvent.objects.create(
+        kind="court-outcomes",
+        supplied_by=AgencyFactory(),
+        reference=f"CR{PartnerEvent.objects.count() + 1}",
+        occurred_on=outcome_on,
+        person=person,
+        details={
+            "case_reference": "01YY0001/1",
+            "offence_on": (offence_on or outcome_on).isoformat(),
+            "outcome_on": outcome_on.isoformat(),
+            "court": "magistrates",
+            "verdict": "convicted",
+            "sentence": sentence,
+        },
+    )
+
+
+def table(directory: Path, name: str) -> list[dict[str, Any]]:
+    """A snapshot table's rows, in the snapshot's order."""
+    return pq.read_table(directory / f"{name}.parquet").to_pylist()

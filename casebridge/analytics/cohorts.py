@@ -112,7 +112,7 @@ def members(
             f"_member_{index}": (
                 overlapping(found.entered_on, found.left_on, period)
                 if spec.get("during")
-                else ibis.literal(True)
+                else found.person_id.notnull()
             ).any()
             for index, period in enumerate(periods)
         }

@@ -22,6 +22,7 @@ from casebridge.accounts.models import User
 from casebridge.assessments.models import Instrument
 from casebridge.assessments.services import assessment_complete
 from casebridge.audit.services import audit_record
+from casebridge.demo.action_plans import schedule_action_plans
 from casebridge.demo.calendar import (
     AS_OF,
     FIRST_MARAC_MEETING,
@@ -32,6 +33,7 @@ from casebridge.demo.casework import PlannedCasework
 from casebridge.demo.disclosures import schedule_disclosures
 from casebridge.demo.hearings import Hearing, agenda_built_at, meeting_end, meeting_start
 from casebridge.demo.marac import PlannedReferral
+from casebridge.demo.offending import schedule_offending
 from casebridge.demo.organisation import coordinator, practitioners
 from casebridge.demo.police import schedule_police_incidents
 from casebridge.demo.programmes import schedule_programmes
@@ -136,6 +138,8 @@ def replay_history(
     schedule_support(replay)
     schedule_police_incidents(replay, already=_marac_incidents_by_year(referrals))
     schedule_disclosures(replay, referrals)
+    schedule_offending(replay)
+    schedule_action_plans(replay)
     steps = sorted(replay.steps)
     reported = time.perf_counter()
     with time_machine.travel(steps[0].at if steps else AS_OF, tick=False) as clock:

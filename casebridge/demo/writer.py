@@ -12,6 +12,7 @@ from django.db import connection
 from casebridge.demo.calendar import LONDON, PERIOD_START
 from casebridge.demo.extracts import import_partner_extracts
 from casebridge.demo.history import replay_history
+from casebridge.demo.offence_histories import import_offence_histories
 from casebridge.demo.plan import Plan
 from casebridge.demo.setup import Organisation, create_organisation
 from casebridge.people.models import Person
@@ -55,6 +56,10 @@ def write_plan(plan: Plan, progress: Progress) -> Timings:
     started = timings.lap("history", started)
     import_partner_extracts(org=org, seed=plan.seed, progress=progress)
     started = timings.lap("partner extracts", started)
+    import_offence_histories(
+        org=org, seed=plan.seed, scale=plan.size.activity_scale, progress=progress
+    )
+    started = timings.lap("offence histories", started)
     _analyze()
     timings.lap("analyze", started)
     return timings

@@ -194,7 +194,7 @@ def test_demo_totp_refuses_other_users(tiny_borough):
 
 def test_tiny_imports_the_police_and_probation_extracts(tiny_borough):
     batches = {batch.kind: batch for batch in ImportBatch.objects.all()}
-    assert set(batches) == {"police-custody", "probation-events"}
+    assert {"police-custody", "probation-events"} <= set(batches)
     custody = batches["police-custody"]
     assert custody.status == ImportBatch.Status.LOADED and custody.rows_rejected == 2
     assert custody.rows_loaded > 0 and custody.people.exists()

@@ -1,0 +1,169 @@
+"""The demo borough's reoffending work: the IOM cohort, young people's offending, the women's
+pathway and the Blueprint plan, planned near the source report's figures and written through
+the services."""
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from casebridge.casework.models import Need, ServiceReferral, TierAssignment
+from casebridge.demo.offending_plan import (
+    FOLLOW_UP,
+    WAITING,
+    YOUTH_POPULATION,
+    Offender,
+    plan_offending,
+)
+from casebridge.demo.sizes import SIZES
+from casebridge.imports.models import PartnerEvent
+from casebridge.incidents.models import Incident
+from casebridge.justice.models import JusticeContact
+from casebridge.pathways.models import Case, CaseEvent
+from casebridge.plans.models import ActionPlan, Commitment
+from tests.demo.test_commands import tiny_borough_once  # noqa: F401 (the module's fixture)
+
+BOROUGH = plan_offending(2022, SIZES["borough"].activity_scale)
+TINY = plan_offending(2022, SIZES["tiny"].activity_scale)
+Q2_22_23 = (date(2022, 7, 1), date(2022, 9, 30))
+
+
+@pytest.fixture
+def tiny_borough(tiny_borough_once, db):  # noqa: F811
+    return tiny_borough_once
+
+
+# --- the plan ------------------------------------------------------------------------------
+
+
+def test_borough_cohort_is_about_a_hundred_mostly_on_licence():
+    first, last = Q2_22_23
+    adopted = [m for m in BOROUGH.members if m.adopted_on]
+    in_quarter = [m for m in adopted if m.adopted_on <= last and (m.ended_on or last) >= first]
+    on_day = [m for m in adopted if m.on_cohort(last)]
+    assert 90 <= len(in_quarter) <= 115
+    assert 0.78 <= sum(m.statutory_on(last) for m in on_day) / len(on_day) <= 0.92
+    men = sum(m.offender.details.sex == "male" for m in in_quarter)
+    assert 0.8 <= men / len(in_quarter) <= 0.94
+    red_amber = sum(m.tier_on(last) in ("red", "amber") for m in on_day)
+    assert 0.55 <= red_amber / len(on_day) <= 0.8
+
+
+def test_borough_offending_roughly_halves_after_adoption():
+    before = after = 0
+    for member in BOROUGH.members:
+        adopted = member.adopted_on
+        if adopted is None or adopted + FOLLOW_UP > date(2023, 3, 30):
+            continue
+        for offence in member.offender.offences:
+            before += adopted - FOLLOW_UP <= offence.committed_on < adopted
+            after += adopted <= offence.committed_on < adopted + FOLLOW_UP
+    assert 0.4 <= after / before <= 0.65
+
+
+def first_proven(offender: Offender) -> date:
+    return min(o.proven_on for o in offender.offences if o.proven_on)
+
+
+def test_borough_first_time_entrants_are_near_169_per_100000_in_22_23():
+    by_year = Counter(
+        first.year if first.month >= 4 else first.year - 1
+        for first in map(first_proven, BOROUGH.young_people)
+    )
+    rate = by_year[2022] / YOUTH_POPULATION * 100_000
+    assert 150 <= rate <= 185
+    assert by_year[2020] < by_year[2022]  # fewer during Covid
+
+
+def test_about_a_third_of_young_people_reoffend_within_the_follow_up():
+    matured = [y for y in BOROUGH.young_people if first_proven(y) <= date(2021, 9, 30)]
+    reoffended = 0
+    for young in matured:
+        index = first_proven(young)
+        reoffended += any(
+            o.proven_on
+            and index < o.committed_on <= index + FOLLOW_UP
+            and o.proven_on <= index + FOLLOW_UP + WAITING
+            for o in young.offences
+        )
+    assert 0.25 <= reoffended / len(matured) <= 0.4
+
+
+def test_every_offence_is_committed_before_it_is_proven():
+    for offender in BOROUGH.offenders:
+        for offence in offender.offences:
+            for day in (offence.police_outcome_on, offence.court_on):
+                assert day is None or offence.committed_on <= day <= date(2023, 3, 30)
+
+
+def test_borough_refers_about_sixty_women_a_year_and_thirteen_to_the_academy():
+    assert 110 <= len(BOROUGH.women) <= 130
+    academy = [s for m in BOROUGH.members for s in m.services if s.service == "fitness_academy"]
+    assert len(academy) == 13
+    assert sum("coach_qualification" in s.elements for s in academy) == 2
+
+
+def test_the_plan_is_the_same_for_the_same_seed():
+    again = plan_offending.__wrapped__(2022, SIZES["tiny"].activity_scale)
+    assert [m.offender.details for m in again.members] == [m.offender.details for m in TINY.members]
+
+
+# --- the tiny demo, written ----------------------------------------------------------------
+
+
+def test_tiny_iom_cohort_has_tiers_needs_and_mentoring(tiny_borough):
+    iom = Case.objects.filter(pathway__code="iom")
+    assert iom.count() == len(TINY.members)
+    adopted = iom.exclude(state__in=["proposed", "not_adopted"])
+    assert adopted.count() == sum(m.adopted_on is not None for m in TINY.members)
+    assert not adopted.filter(tier_assignments__isnull=True).exists()
+    assert TierAssignment.objects.filter(case__in=iom).count() == sum(
+        len(m.tiers) for m in TINY.members
+    )
+    assert Need.objects.filter(case__in=iom).exclude(outcome="").exists()
+    academy = ServiceReferral.objects.filter(case__in=iom, service="fitness_academy")
+    assert academy.exists() and all("mentoring" in r.elements_completed for r in academy)
+    contacts = CaseEvent.objects.filter(case__in=iom, kind=CaseEvent.Kind.ACTIVITY)
+    assert contacts.count() >= sum(len(m.contacts) for m in TINY.members)
+
+
+def test_tiny_offence_histories_attach_to_the_cohort(tiny_borough):
+    cohort = Case.objects.filter(pathway__code="iom").exclude(state="not_adopted")
+    people = cohort.values("subject")
+    planned = sum(len(m.offender.offences) for m in TINY.members)
+    assert Incident.objects.filter(suspect__in=people).count() == planned
+    convictions = PartnerEvent.objects.filter(kind="court-outcomes", person__in=people)
+    assert convictions.count() == sum(
+        1 for m in TINY.members for o in m.offender.offences if o.court_on
+    )
+    assert PartnerEvent.objects.filter(kind="probation-events", person__in=people).exists()
+
+
+def test_tiny_young_peoples_offences_attach_to_one_person_holding_their_pnc(tiny_borough):
+    for young in TINY.young_people:
+        incidents = Incident.objects.filter(reference__in=[o.reference for o in young.offences])
+        (suspect,) = {incident.suspect for incident in incidents}
+        assert young.pnc in suspect.identifiers.values_list("value", flat=True)
+
+
+def test_tiny_womens_cases_have_contacts_needs_and_justice_contacts(tiny_borough):
+    women = Case.objects.filter(pathway__code="womens-whole-system")
+    assert women.count() == len(TINY.women)
+    supported = women.exclude(state__in=["referred", "not_engaged"])
+    assert supported.exists()
+    assert CaseEvent.objects.filter(case__in=supported, kind=CaseEvent.Kind.ACTIVITY).exists()
+    assert Need.objects.filter(case__in=supported).exists()
+    assert JusticeContact.objects.filter(case__in=supported).exists()
+
+
+def test_tiny_has_the_blueprint_plan_with_overdue_commitments(tiny_borough):
+    plan = ActionPlan.objects.get(code="london-blueprint")
+    commitments = plan.commitments.all()
+    assert commitments.count() == 9
+    statuses = set(commitments.values_list("status", flat=True))
+    assert {"done", "at_risk", "dropped"} <= statuses
+    overdue = commitments.filter(due_on__lt=date(2023, 3, 31)).exclude(
+        status__in=[Commitment.Status.DONE, Commitment.Status.DROPPED]
+    )
+    assert overdue.exists()
+    assert all(c.updates.exists() for c in commitments)

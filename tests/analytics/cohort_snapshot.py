@@ -42,6 +42,52 @@ SCHEMAS = {
         "subject_id": TEXT,
         "person_id": TEXT,
     },
+    "case_events": {
+        "case_id": TEXT,
+        "pathway": TEXT,
+        "kind": TEXT,
+        "from_state": TEXT,
+        "to_state": TEXT,
+        "outcome": TEXT,
+        "occurred_at": pa.timestamp("us", tz="UTC"),
+        "occurred_on": DAY,
+    },
+    "case_tiers": {
+        "case_id": TEXT,
+        "pathway": TEXT,
+        "tier": TEXT,
+        "entered_on": DAY,
+        "left_on": DAY,
+    },
+    "service_referrals": {
+        "referral_id": TEXT,
+        "case_id": TEXT,
+        "pathway": TEXT,
+        "person_id": TEXT,
+        "service": TEXT,
+        "referred_on": DAY,
+        "started_on": DAY,
+        "ended_on": DAY,
+        "completed": FLAG,
+    },
+    "service_elements": {
+        "referral_id": TEXT,
+        "case_id": TEXT,
+        "pathway": TEXT,
+        "person_id": TEXT,
+        "service": TEXT,
+        "element": TEXT,
+        "ended_on": DAY,
+    },
+    "first_proven_offences": {
+        "person_id": TEXT,
+        "event_id": TEXT,
+        "kind": TEXT,
+        "occurred_on": DAY,
+        "offence_on": DAY,
+        "age": WHOLE,
+        "sex": TEXT,
+    },
     "case_states": {
         "case_id": TEXT,
         "pathway": TEXT,
@@ -113,7 +159,7 @@ def engine_of(directory: Path, **tables: list[dict[str, Any]]) -> Engine:
 
 
 def _blank(kind: pa.DataType) -> Any:
-    return "" if kind == TEXT else None
+    return "" if kind == TEXT else False if kind == FLAG else None
 
 
 def indicator(

@@ -1,6 +1,8 @@
 """The full indicator set, and every declared breakdown, gives the same values on Spark as on
 DuckDB, from one snapshot."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from pyspark.sql import SparkSession
@@ -12,6 +14,7 @@ from casebridge.analytics.snapshot import take_snapshot
 from casebridge.analytics.spark import spark_connection
 from casebridge.incidents.models import Incident
 from casebridge.pathways.models import MaracReferral
+from tests.analytics.cohort_snapshot import engine_of, event
 from tests.analytics.fixtures import at, marac_referral, pathway_case
 from tests.factories import AgencyFactory, PersonFactory
 from tests.refuges.factories import RefugeFactory, StayFactory, add_child
@@ -103,4 +106,36 @@ def test_every_indicator_has_the_same_value_on_spark_as_on_duckdb(tmp_path):
         assert spark.records == duck.records, duck
         assert spark.numerator == duck.numerator, duck
         assert spark.denominator == duck.denominator, duck
+        assert spark.value == pytest.approx(duck.value), duck
+
+
+def test_reoffending_and_around_measures_have_the_same_values_on_spark(tmp_path):
+    events = [
+        event("a", "caution", date(2022, 4, 1), age=17),
+        event("a", "conviction_custody", date(2023, 10, 1), offence_on=date(2023, 3, 31), age=18),
+        event("a", "recorded_offence", date(2022, 2, 28)),
+        event("b", "custody_release", date(2022, 8, 31)),
+        event("b", "caution", date(2023, 2, 28), offence_on=date(2023, 1, 31)),
+        event("c", "conviction_non_custodial", date(2022, 12, 31), sex="female"),
+        event("z", "conviction_custody", date(2024, 6, 1)),
+    ]
+    case = {"case_id": "c1", "pathway": "iom", "person_id": "a"}
+    state = {"case_id": "c1", "pathway": "iom", "state": "statutory"}
+    engine_args = {"cases": [case], "case_states": [state | {"entered_on": date(2022, 5, 31)}]}
+    duckdb_engine = engine_of(tmp_path, justice_events=events, **engine_args)
+    indicators = [i for i in registry().values() if i.section == "Reducing reoffending"]
+    periods = parse_period("Q4 22/23").previous_quarters(4)
+    on_duckdb = duckdb_engine.figures(indicators, periods)
+    spark_engine = Engine(snapshot=duckdb_engine.snapshot, connection=spark_connection())
+    try:
+        on_spark = spark_engine.figures(indicators, periods)
+    finally:
+        SparkSession.getActiveSession().stop()
+    assert any(figure.numerator for figure in on_duckdb)
+    for duck, spark in zip(on_duckdb, on_spark, strict=True):
+        assert (spark.numerator, spark.denominator, spark.matures_on) == (
+            duck.numerator,
+            duck.denominator,
+            duck.matures_on,
+        ), duck
         assert spark.value == pytest.approx(duck.value), duck

@@ -16,7 +16,7 @@ from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.analytics.charts import trend_chart
 from casebridge.analytics.forms import FiguresForm
 from casebridge.analytics.periods import Period, parse_period
-from casebridge.analytics.presentation import format_value, shown_value
+from casebridge.analytics.presentation import format_value, maturity_note, shown_value
 from casebridge.analytics.registry import Indicator, registry
 from casebridge.analytics.selectors import (
     DENOMINATOR,
@@ -159,6 +159,7 @@ def indicator_detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
             {
                 "figure": figure,
                 "value": text,
+                "maturity": maturity_note(figure),
                 "numerator_link": _figures_link("records", **query, part=NUMERATOR)
                 if has_records(indicator, NUMERATOR)
                 else "",

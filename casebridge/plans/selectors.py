@@ -1,9 +1,10 @@
 """Reading the partnership's action plans: who may see them is decided by the policy."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
 from casebridge.accounts.models import User
@@ -81,6 +82,41 @@ def plan_summary(*, plan: ActionPlan, on: date) -> PlanSummary:
         by_status=[(s.value, s.label, counts[s.value]) for s in Commitment.Status],
         overdue=counts["overdue"],
     )
+
+
+@dataclass(frozen=True)
+class CommitmentStanding:
+    """A commitment as it stood at the end of a day: the status its latest update by then gave
+    it (not started before any), and whether it was overdue then."""
+
+    commitment: Commitment
+    status: str
+    status_label: str
+    overdue: bool
+
+
+def plan_standing(*, plan: ActionPlan, on: date) -> list[CommitmentStanding]:
+    """The plan's commitments made by the end of ``on``, as they stood then (a board report for
+    a past quarter shows that quarter's position, not today's), soonest due first."""
+    day_end = datetime.combine(
+        on + timedelta(days=1), time(), tzinfo=timezone.get_current_timezone()
+    )
+    latest = CommitmentUpdate.objects.filter(
+        commitment=OuterRef("pk"), updated_at__lt=day_end
+    ).order_by("-updated_at", "-pk")
+    commitments = (
+        plan.commitments.filter(created_at__lt=day_end)
+        .select_related("owner_agency")
+        .annotate(status_then=Subquery(latest.values("status")[:1]))
+        .order_by("due_on", "reference")
+    )
+    labels = dict(Commitment.Status.choices)
+    standings = []
+    for commitment in commitments:
+        status = commitment.status_then or Commitment.Status.NOT_STARTED
+        overdue = commitment.due_on < on and status not in FINISHED
+        standings.append(CommitmentStanding(commitment, status, labels[status], overdue))
+    return standings
 
 
 def may_view_plans(*, user: User) -> bool:

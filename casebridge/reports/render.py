@@ -1,6 +1,7 @@
 """Rendering a board report as HTML (with inline SVG charts) or as a PDF (ReportLab)."""
 
 import io
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
@@ -25,7 +26,7 @@ from reportlab.platypus import (
 )
 
 from casebridge.analytics.disclosure import SUPPRESSED
-from casebridge.reports.board import PUBLIC, BoardReport, BreakdownTable, Chart
+from casebridge.reports.board import PUBLIC, BoardReport, BreakdownTable, Chart, Section
 
 # GOV.UK colours, for both renderings.
 PALETTE = ("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92")
@@ -92,18 +93,23 @@ def _svg_series(chart: Chart) -> tuple[list[dict], list[float]]:
     return series, xs
 
 
+def _svg_chart(chart: Chart, report: BoardReport) -> dict[str, Any]:
+    series, xs = _svg_series(chart)
+    labels = [(f"{x:.1f}", q.label) for x, q in zip(xs, report.quarters, strict=True)]
+    gaps = GAPS if _has_gaps(chart) else ""
+    return {"chart": chart, "series": series, "labels": labels, "gaps": gaps}
+
+
 def report_html(report: BoardReport) -> str:
-    charts = []
-    for chart in report.charts:
-        series, xs = _svg_series(chart)
-        labels = [(f"{x:.1f}", q.label) for x, q in zip(xs, report.quarters, strict=True)]
-        gaps = GAPS if _has_gaps(chart) else ""
-        charts.append({"chart": chart, "series": series, "labels": labels, "gaps": gaps})
+    sections = [
+        {**vars(section), "charts": [_svg_chart(chart, report) for chart in section.charts]}
+        for section in report.sections
+    ]
     return render_to_string(
         "reports/board.html",
         {
             "report": report,
-            "charts": charts,
+            "sections": sections,
             "edition_line": _edition_line(report),
             "breakdown_note": _breakdown_note(report),
             "width": SVG_WIDTH,
@@ -227,6 +233,59 @@ def _pdf_breakdown(table: BreakdownTable, labels: list[str], note: str) -> list:
     ]
 
 
+def _pdf_section(section: Section, report: BoardReport, labels: list[str]) -> list:
+    styles = getSampleStyleSheet()
+    story: list = [Spacer(1, 6 * mm), Paragraph(escape(section.title), styles["Heading1"])]
+    story += [Paragraph(escape(text), styles["BodyText"]) for text in section.narrative]
+    for table in section.tables:
+        story += [Spacer(1, 4 * mm), Paragraph(escape(table.title), styles["Heading2"])]
+        rows = [[row.indicator.title, *row.cells] for row in table.rows]
+        header = ["Indicator", *(column.label for column in table.columns)]
+        story.append(_pdf_table(header, rows, [70 * mm] + [25 * mm] * len(table.columns)))
+        if table.note:
+            story.append(Paragraph(escape(table.note), styles["Italic"]))
+    for breakdown in section.breakdowns:
+        story += _pdf_breakdown(breakdown, labels, _breakdown_note(report))
+    for comparison in section.comparisons:
+        story += [Spacer(1, 4 * mm), Paragraph(escape(comparison.title), styles["Heading2"])]
+        rows = [
+            [report.area, comparison.period.label, comparison.ours, "Computed from the records"]
+        ]
+        rows += [
+            [
+                other.area,
+                other.period,
+                value,
+                f"{other.source}, published {other.published_on:%-d %B %Y}",
+            ]
+            for other, value in comparison.others
+        ]
+        header = ["Area", "Period", "Value", "Source"]
+        story.append(_pdf_table(header, rows, [40 * mm, 35 * mm, 20 * mm, 75 * mm], numbers=False))
+    for plan in section.plans:
+        story += [Spacer(1, 4 * mm), Paragraph(escape(plan.title), styles["Heading2"])]
+        if not plan.standings:
+            story.append(Paragraph(escape(plan.summary), styles["BodyText"]))
+            continue
+        story.append(Paragraph(escape(plan.summary), styles["BodyText"]))
+        rows = [
+            [
+                f"{s.commitment.reference} {s.commitment.commitment}",
+                f"{s.commitment.owner}, {s.commitment.owner_agency.name}",
+                f"{s.commitment.due_on:%-d %b %Y}",
+                s.status_label + (" (overdue)" if s.overdue else ""),
+            ]
+            for s in plan.standings
+        ]
+        header = ["Commitment", "Owner", "Due", "Status"]
+        story.append(_pdf_table(header, rows, [75 * mm, 45 * mm, 22 * mm, 28 * mm], numbers=False))
+    for chart in section.charts:
+        story += [Spacer(1, 4 * mm), _pdf_chart(chart, labels)]
+        if _has_gaps(chart):
+            story.append(Paragraph(escape(GAPS), styles["Italic"]))
+    return story
+
+
 def report_pdf(report: BoardReport) -> bytes:
     styles = getSampleStyleSheet()
     labels = [quarter.label for quarter in report.quarters]
@@ -235,17 +294,8 @@ def report_pdf(report: BoardReport) -> bytes:
         Paragraph(escape(_edition_line(report)), styles["Italic"]),
         Spacer(1, 4 * mm),
     ]
-    story += [Paragraph(escape(text), styles["BodyText"]) for text in report.narrative]
-    for table in report.tables:
-        story += [Spacer(1, 4 * mm), Paragraph(escape(table.title), styles["Heading2"])]
-        rows = [[row.indicator.title, *row.cells] for row in table.rows]
-        story.append(_pdf_table(["Indicator", *labels], rows, [70 * mm] + [25 * mm] * 4))
-    for breakdown in report.breakdowns:
-        story += _pdf_breakdown(breakdown, labels, _breakdown_note(report))
-    for chart in report.charts:
-        story += [Spacer(1, 4 * mm), _pdf_chart(chart, labels)]
-        if _has_gaps(chart):
-            story.append(Paragraph(escape(GAPS), styles["Italic"]))
+    for section in report.sections:
+        story += _pdf_section(section, report, labels)
     story += [PageBreak(), Paragraph("Appendix: where each figure comes from", styles["Heading2"])]
     story.append(
         Paragraph(

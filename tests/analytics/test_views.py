@@ -167,3 +167,13 @@ def test_an_indicators_page_breaks_the_quarter_down_by_referring_agency(signed_i
     assert "<title>MARAC referrals \u2013 Casebridge</title>" in page
     assert "By referring agency, Q1 22/23" in page
     assert '<th scope="row" class="govuk-table__header">Police</th>' in page
+
+
+def test_a_reoffending_figure_not_yet_known_says_so_rather_than_nought(signed_in_client, manager):
+    referrals(1)
+    snapshot = snapshot_refresh(actor=None)
+    query = {"period": "Q4 22/23", "snapshot": snapshot_id(snapshot)}
+    page = signed_in_client(manager).get("/figures/yj-reoffending-binary-rate/", query)
+    content = page.content.decode()
+    assert content.count("not yet known. Its follow-up and waiting period end") == 8
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">0</td>' not in content

@@ -25,8 +25,17 @@ def _records():
 
 def _row(report, indicator_id):
     return next(
-        row for table in report.tables for row in table.rows if row.indicator.id == indicator_id
+        row
+        for section in report.sections
+        for table in section.tables
+        for row in table.rows
+        if row.indicator.id == indicator_id
     )
+
+
+def _narrative(report):
+    (domestic_abuse, *_) = report.sections
+    return domestic_abuse.narrative
 
 
 def test_four_quarters_side_by_side_with_the_latest_last(tmp_path):
@@ -43,16 +52,17 @@ def test_the_public_edition_hides_small_counts_and_figures_built_on_them(tmp_pat
     assert _row(report, "marac-referrals").cells[-1] == "7"
     assert _row(report, "marac-repeat-rate").cells[-1] == SUPPRESSED  # 2 repeats
     assert _row(report, "marac-children-in-households").cells[-1] == SUPPRESSED  # 3 children
-    assert "and [c] of them were repeat referrals" in report.narrative[0]
+    assert "and [c] of them were repeat referrals" in _narrative(report)[0]
 
 
 def test_the_narrative_takes_its_numbers_from_the_indicators(tmp_path):
     _records()
     report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
-    assert report.narrative[0].startswith(
+    assert _narrative(report)[0].startswith(
         "In Q2 22/23 there were 7 referrals to the domestic abuse MARAC, and 28.6% of them"
     )
-    assert not re.search(r"\{[a-z-]+\}", " ".join(report.narrative))
+    paragraphs = [text for section in report.sections for text in section.narrative]
+    assert not re.search(r"\{[a-z0-9-]+\}", " ".join(paragraphs))
 
 
 def test_the_appendix_gives_each_definition_and_the_records_behind_it(tmp_path):
@@ -66,9 +76,14 @@ def test_the_appendix_gives_each_definition_and_the_records_behind_it(tmp_path):
 
 def test_the_html_has_the_tables_charts_and_appendix(tmp_path):
     _records()
-    html = report_html(build_report(engine=engine_for(tmp_path), period=Q2))
-    assert html.count("<table>") == 4
-    assert html.count("<svg") == 2 and "<polyline" in html and "<rect" in html
+    report = build_report(engine=engine_for(tmp_path), period=Q2)
+    html = report_html(report)
+    tables = sum(len(section.tables) + len(section.comparisons) for section in report.sections)
+    charts = sum(len(section.charts) for section in report.sections)
+    assert html.count("<table>") == tables
+    assert html.count("<svg") == charts and "<polyline" in html and "<rect" in html
+    assert "<h2>Domestic abuse and violence against women and girls</h2>" in html
+    assert "<h2>Reducing reoffending</h2>" in html
     assert "Appendix: where each figure comes from" in html
     assert "Public edition" in html
 
@@ -92,7 +107,9 @@ def _by_agency():
 
 
 def _breakdown(report, title="MARAC referrals by referring agency"):
-    return next(table for table in report.breakdowns if table.title == title)
+    return next(
+        table for section in report.sections for table in section.breakdowns if table.title == title
+    )
 
 
 def test_a_breakdown_table_has_a_row_per_agency_and_totals_both_ways(tmp_path):
@@ -139,7 +156,8 @@ def test_the_breakdowns_print_with_the_symbol_and_a_footnote(tmp_path):
     _by_agency()
     report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
     html = report_html(report)
-    assert html.count('<table class="breakdown">') == 2
+    breakdowns = sum(len(section.breakdowns) for section in report.sections)
+    assert html.count('<table class="breakdown">') == breakdowns
     assert '<th scope="row">Charity or voluntary sector</th>' in html
     assert '<th scope="row">All agencies</th>' in html
     assert f"{SUPPRESSED}: confidential. Counts from 1 to 4" in html

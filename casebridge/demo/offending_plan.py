@@ -73,7 +73,7 @@ IOM_NEEDS: dict[str, tuple[float, dict[str, float], str]] = {
     "accommodation": (0.6, {"housed": 82, "not_housed": 18}, "Referred to housing support."),
     "drugs_alcohol": (
         0.65,
-        {"in_treatment": 52, "declined_treatment": 48},
+        {"in_treatment": 57, "declined_treatment": 43},
         "Referred to the drug and alcohol service (Change, Grow, Live).",
     ),
     "mental_health": (
@@ -83,7 +83,7 @@ IOM_NEEDS: dict[str, tuple[float, dict[str, float], str]] = {
     ),
     "finance_employment": (
         0.7,
-        {"employment_training": 70, "education": 8, "benefits_in_place": 10, "not_achieved": 12},
+        {"employment_training": 73, "education": 8, "benefits_in_place": 9, "not_achieved": 10},
         "Referred to the DWP work coach for benefits and employment support.",
     ),
     "thinking_behaviour": (

@@ -17,6 +17,7 @@ from casebridge.analytics.disclosure import SUPPRESSED, protect_with_totals
 from casebridge.analytics.engine import Engine
 from casebridge.analytics.periods import Period, parse_period
 from casebridge.analytics.presentation import (
+    NOT_YET_KNOWN,
     breakdown_headings,
     category_label,
     format_value,
@@ -259,13 +260,15 @@ def _section(
     ]
 
     def fill(match: re.Match[str]) -> str:
-        """A placeholder takes the latest column of the section's first table showing the
-        indicator (a reoffending rate: the latest cohort), else the latest quarter."""
+        """A placeholder takes the latest known column of the section's first table showing
+        the indicator (a reoffending rate: the latest cohort whose follow-up is complete), else
+        the latest quarter."""
         name = match.group(1)
         if name == "period":
             return quarters[-1].label
         shown = next((r for t in tables for r in t.rows if r.indicator.id == name), None)
-        return (shown or figures.row(name, quarters)).cells[-1]
+        cells = (shown or figures.row(name, quarters)).cells
+        return next((cell for cell in reversed(cells) if cell != NOT_YET_KNOWN), cells[-1])
 
     narrative = [PLACEHOLDER.sub(fill, " ".join(text.split())) for text in definition["narrative"]]
     plans = [_plan(spec, on=quarters[-1].end) for spec in definition.get("action_plans", [])]

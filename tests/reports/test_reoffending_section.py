@@ -87,3 +87,10 @@ def test_without_the_plan_the_report_says_so(tmp_path):
     section = _section(build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED))
     (table,) = section.plans
     assert table.standings == [] and "No commitments" in table.summary
+
+
+def test_the_narrative_takes_the_latest_cohort_whose_follow_up_is_complete(tmp_path):
+    section = _section(build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED))
+    # With nothing known, it says so rather than printing a number.
+    assert "whose follow-up is complete: Not yet known." in section.narrative[1]
+    assert "whose follow-up is complete: Not yet known." in section.narrative[2]

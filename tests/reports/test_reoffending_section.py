@@ -12,8 +12,8 @@ from casebridge.plans.models import Commitment
 from casebridge.plans.services import commitment_update
 from casebridge.reports.board import RESTRICTED, build_report
 from casebridge.reports.render import report_html
-from tests.analytics.fixtures import engine_for
-from tests.factories import UserFactory, role
+from tests.analytics.fixtures import court_outcome, engine_for
+from tests.factories import PersonFactory, UserFactory, role
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +94,19 @@ def test_the_narrative_takes_the_latest_cohort_whose_follow_up_is_complete(tmp_p
     # With nothing known, it says so rather than printing a number.
     assert "whose follow-up is complete: Not yet known." in section.narrative[1]
     assert "whose follow-up is complete: Not yet known." in section.narrative[2]
+
+
+def test_the_narrative_names_the_latest_cohort_known_not_one_still_in_follow_up(tmp_path):
+    young = PersonFactory(date_of_birth=date(2005, 1, 1), sex="male")
+    # Convicted with a community order on 10 September 2020 (his index date), and again for an
+    # offence committed that December: he reoffended.
+    court_outcome(young, date(2020, 9, 10), sentence="community_order", offence_on=date(2020, 8, 1))
+    court_outcome(young, date(2021, 2, 1), sentence="fine", offence_on=date(2020, 12, 1))
+    # The records reach 1 August 2022: the cohort to December 2020 is known (its waiting period
+    # ended on 30 June 2022), the cohort to March 2021 is not (30 September 2022).
+    court_outcome(PersonFactory(), date(2022, 8, 1), offence_on=date(2022, 7, 1))
+    section = _section(build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED))
+    rates = _table(section, "Proven reoffending").rows
+    binary = next(row for row in rates if row.indicator.id == "yj-reoffending-binary-rate")
+    assert binary.cells[2:] == ["100.0%", NOT_YET_KNOWN]
+    assert "whose follow-up is complete: 100.0%." in section.narrative[2]

@@ -1,6 +1,6 @@
 """The full indicator set over a synthetic snapshot of 10 million timeline events.
 
-Writes a snapshot shaped like the real one (casebridge/analytics/snapshot.py) straight to
+Writes a snapshot shaped like the real one (casebridge/analytics/tables/) straight to
 Parquet, scaled far beyond the demo borough, then computes every indicator for four quarters:
 once with the columnar engine (Ibis on DuckDB) and once with a straightforward pandas version of
 the same definitions (load the tables, filter with boolean masks). Prints wall time, peak memory
@@ -189,7 +189,7 @@ def write_snapshot(directory: Path, events: int, seed: int = 2022) -> dict[str, 
     )
     import duckdb
 
-    from casebridge.analytics.snapshot import CASE_STATES_SQL
+    from casebridge.analytics.tables.derived import CASE_STATES_SQL
 
     states = directory / "case_states.parquet"
     with duckdb.connect() as connection:

@@ -10,7 +10,7 @@ import jsonschema
 import yaml
 from django.core.exceptions import ValidationError
 
-from casebridge.analytics.snapshot import DERIVED_TABLES, TABLES
+from casebridge.analytics.tables import DERIVED_TABLES, TABLES
 
 INDICATORS_DIR = Path(__file__).parent / "indicators"
 SCHEMA = json.loads((Path(__file__).parent / "schema.json").read_text())

@@ -7,7 +7,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from casebridge.analytics.records import record_kind, rows_for
-from casebridge.analytics.snapshot import DERIVED_TABLES, TABLES, take_snapshot
+from casebridge.analytics.snapshot import take_snapshot
+from casebridge.analytics.tables import DERIVED_TABLES, TABLES
 from casebridge.imports.models import PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.justice.models import JusticeContact

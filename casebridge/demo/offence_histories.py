@@ -17,7 +17,8 @@ from pathlib import Path
 import time_machine
 
 from casebridge.demo.calendar import AS_OF, PERIOD_END
-from casebridge.demo.offending_plan import Offender, plan_offending
+from casebridge.demo.offenders import Offender
+from casebridge.demo.offending_plan import plan_offending
 from casebridge.demo.setup import Organisation
 from casebridge.imports.models import ImportBatch
 from casebridge.imports.services import import_file

@@ -1,12 +1,13 @@
 """Replaying the IOM cohort's and the women's centre's casework through the services.
 
-What happens, and when, is planned in ``offending_plan`` (sources and volumes are described
-there). Each IOM member is recorded and proposed by their manager (the probation officer for
-those on licence, the police IOM officer for the rest), adopted, given a tier, their needs and
-the services they are referred to, contacted, and removed. Each woman is referred by the
-police, probation or liaison and diversion to the women's centre, whose key worker accepts
-her, records her contacts with the criminal justice system, needs and services, and closes the
-case. Their offence histories come in as partner extracts at the end (``offence_histories``).
+What happens, and when, is planned in ``offending_plan`` and the modules it names (sources and
+volumes are described there). Each IOM member is recorded and proposed by their manager (the
+probation officer for those on licence, the police IOM officer for the rest), adopted, given a
+tier, their needs and the services they are referred to, contacted, and removed. Each woman is
+referred by the police, probation or liaison and diversion to the women's centre, whose key
+worker accepts her, records her contacts with the criminal justice system, needs and services,
+and closes the case. Their offence histories come in as partner extracts at the end
+(``offence_histories``).
 
 Records kept by the day (tiers, needs, services) are entered at the end of their day, after
 that day's moves, or first thing when they close before a case does.
@@ -26,15 +27,11 @@ from casebridge.casework.services import (
     tier_assign,
 )
 from casebridge.demo.calendar import AS_OF, LONDON
-from casebridge.demo.offending_plan import (
-    ROUTE_REASON,
-    PlannedMember,
-    PlannedNeed,
-    PlannedService,
-    PlannedWoman,
-    plan_offending,
-)
+from casebridge.demo.iom_plan import PlannedMember
+from casebridge.demo.offenders import PlannedNeed, PlannedService
+from casebridge.demo.offending_plan import plan_offending
 from casebridge.demo.organisation import USERS
+from casebridge.demo.womens_plan import ROUTE_REASON, PlannedWoman
 from casebridge.justice.services import justice_contact_record
 from casebridge.pathways.models import Case, Pathway
 from casebridge.pathways.services import case_activity_record, case_transition, referral_create

@@ -8,14 +8,11 @@ from datetime import date
 import pytest
 
 from casebridge.casework.models import Need, ServiceReferral, TierAssignment
-from casebridge.demo.offending_plan import (
-    FOLLOW_UP,
-    WAITING,
-    YOUTH_POPULATION,
-    Offender,
-    plan_offending,
-)
+from casebridge.demo.fitness_academy_plan import FITNESS_ELEMENTS
+from casebridge.demo.offenders import FOLLOW_UP, WAITING, Offender
+from casebridge.demo.offending_plan import plan_offending
 from casebridge.demo.sizes import SIZES
+from casebridge.demo.youth_plan import YOUTH_POPULATION
 from casebridge.imports.models import PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.justice.models import JusticeContact
@@ -101,6 +98,27 @@ def test_borough_refers_about_sixty_women_a_year_and_thirteen_to_the_academy():
     academy = [s for m in BOROUGH.members for s in m.services if s.service == "fitness_academy"]
     assert len(academy) == 13
     assert sum("coach_qualification" in s.elements for s in academy) == 2
+
+
+def test_the_fitness_academy_starts_and_ends_in_22_23_as_the_board_report_counts_it():
+    first, last = date(2022, 4, 1), date(2023, 3, 31)
+    for plan in (BOROUGH, TINY):
+        taken = [
+            (member, service)
+            for member in plan.members
+            for service in member.services
+            if service.service == "fitness_academy"
+        ]
+        assert taken
+        for member, service in taken:
+            assert first <= service.referred_on <= service.started_on < service.ended_on <= last
+            assert member.on_cohort(service.ended_on)
+    academy = [s for m in BOROUGH.members for s in m.services if s.service == "fitness_academy"]
+    # Spread through the year: starts in three quarters and completions in three.
+    assert len({(s.started_on.month - 4) % 12 // 3 for s in academy}) >= 3
+    assert len({(s.ended_on.month - 4) % 12 // 3 for s in academy}) >= 3
+    completed = Counter(element for s in academy for element in s.elements)
+    assert completed == FITNESS_ELEMENTS
 
 
 def test_the_plan_is_the_same_for_the_same_seed():

@@ -78,7 +78,7 @@ REASONS = {
     "goals_met": "Support plan completed.",
     "disengaged": "Stopped attending; no response since.",
     "custody": "Sentenced to custody.",
-    "moved_away": "Moved out of the borough; handed to the receiving IOM team.",
+    "moved_away": "Moved out of the borough; referred to the women's centre where she now lives.",
 }
 
 

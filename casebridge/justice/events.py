@@ -41,10 +41,10 @@ class EventKind:
 @dataclass(frozen=True)
 class Rule:
     """A source record is an event of ``kind`` when every ``where`` column holds one of its
-    codes; ``on`` and ``offence_on`` name the columns giving its days ("" for the default)."""
+    codes; ``day`` and ``offence_on`` name the columns giving its days ("" for the default)."""
 
     kind: str
-    on: str = ""
+    day: str = ""
     offence_on: str = ""
     where: tuple[tuple[str, frozenset[str]], ...] = ()
     format: str = ""
@@ -54,7 +54,7 @@ class Rule:
 
     @property
     def columns(self) -> list[tuple[str, str]]:
-        named = [("on", self.on), ("offence_on", self.offence_on)]
+        named = [("day", self.day), ("offence_on", self.offence_on)]
         return [(role, name) for role, name in named if name] + [
             ("where", column) for column, _ in self.where
         ]
@@ -82,12 +82,10 @@ def _codes(value: Any) -> frozenset[str]:
 
 
 def _rule(raw: dict[Any, Any]) -> Rule:
-    # YAML 1.1 reads a bare ``on`` key as the boolean true.
-    raw = {"on" if key is True else key: value for key, value in raw.items()}
     where = tuple((column, _codes(codes)) for column, codes in raw.get("where", {}).items())
     return Rule(
         kind=raw["kind"],
-        on=raw.get("on", ""),
+        day=raw.get("day", ""),
         offence_on=raw.get("offence_on", ""),
         where=where,
         format=raw.get("format", ""),
@@ -176,7 +174,7 @@ def _events(record: _Record) -> Iterator[JusticeEvent]:
     for rule in event_definitions().rules[record.source]:
         if rule.format != record.format or not rule.matches(values):
             continue
-        occurred_on = _day(values.get(rule.on)) if rule.on else record.on
+        occurred_on = _day(values.get(rule.day)) if rule.day else record.on
         if occurred_on is None:  # dated by a column left blank: nothing to count it on yet
             continue
         yield JusticeEvent(

@@ -250,7 +250,7 @@ def test_the_shipped_definitions_pass_the_system_check():
 def test_a_rule_dating_events_by_a_column_its_format_lacks_is_refused():
     definition = shipped()
     definition["partner_events"].append(
-        {"kind": "arrest", "format": "police-custody", True: "arrested_at"}
+        {"kind": "arrest", "format": "police-custody", "day": "arrested_at"}
     )
-    with pytest.raises(ValidationError, match="on names no column 'arrested_at'"):
+    with pytest.raises(ValidationError, match="day names no column 'arrested_at'"):
         parse_definitions(definition, source="events.yaml")

@@ -5,29 +5,15 @@ the services."""
 from collections import Counter
 from datetime import date
 
-import pytest
-
-from casebridge.casework.models import Need, ServiceReferral, TierAssignment
 from casebridge.demo.fitness_academy_plan import FITNESS_ELEMENTS
 from casebridge.demo.offenders import FOLLOW_UP, WAITING, Offender
 from casebridge.demo.offending_plan import plan_offending
 from casebridge.demo.sizes import SIZES
 from casebridge.demo.youth_plan import YOUTH_POPULATION
-from casebridge.imports.models import PartnerEvent
-from casebridge.incidents.models import Incident
-from casebridge.justice.models import JusticeContact
-from casebridge.pathways.models import Case, CaseEvent
-from casebridge.plans.models import ActionPlan, Commitment
-from tests.demo.test_commands import tiny_borough_once  # noqa: F401 (the module's fixture)
 
 BOROUGH = plan_offending(2022, SIZES["borough"].activity_scale)
 TINY = plan_offending(2022, SIZES["tiny"].activity_scale)
 Q2_22_23 = (date(2022, 7, 1), date(2022, 9, 30))
-
-
-@pytest.fixture
-def tiny_borough(tiny_borough_once, db):  # noqa: F811
-    return tiny_borough_once
 
 
 # --- the plan ------------------------------------------------------------------------------
@@ -124,64 +110,3 @@ def test_the_fitness_academy_starts_and_ends_in_22_23_as_the_board_report_counts
 def test_the_plan_is_the_same_for_the_same_seed():
     again = plan_offending.__wrapped__(2022, SIZES["tiny"].activity_scale)
     assert [m.offender.details for m in again.members] == [m.offender.details for m in TINY.members]
-
-
-# --- the tiny demo, written ----------------------------------------------------------------
-
-
-def test_tiny_iom_cohort_has_tiers_needs_and_mentoring(tiny_borough):
-    iom = Case.objects.filter(pathway__code="iom")
-    assert iom.count() == len(TINY.members)
-    adopted = iom.exclude(state__in=["proposed", "not_adopted"])
-    assert adopted.count() == sum(m.adopted_on is not None for m in TINY.members)
-    assert not adopted.filter(tier_assignments__isnull=True).exists()
-    assert TierAssignment.objects.filter(case__in=iom).count() == sum(
-        len(m.tiers) for m in TINY.members
-    )
-    assert Need.objects.filter(case__in=iom).exclude(outcome="").exists()
-    academy = ServiceReferral.objects.filter(case__in=iom, service="fitness_academy")
-    assert academy.exists() and all("mentoring" in r.elements_completed for r in academy)
-    contacts = CaseEvent.objects.filter(case__in=iom, kind=CaseEvent.Kind.ACTIVITY)
-    assert contacts.count() >= sum(len(m.contacts) for m in TINY.members)
-
-
-def test_tiny_offence_histories_attach_to_the_cohort(tiny_borough):
-    cohort = Case.objects.filter(pathway__code="iom").exclude(state="not_adopted")
-    people = cohort.values("subject")
-    planned = sum(len(m.offender.offences) for m in TINY.members)
-    assert Incident.objects.filter(suspect__in=people).count() == planned
-    convictions = PartnerEvent.objects.filter(kind="court-outcomes", person__in=people)
-    assert convictions.count() == sum(
-        1 for m in TINY.members for o in m.offender.offences if o.court_on
-    )
-    assert PartnerEvent.objects.filter(kind="probation-events", person__in=people).exists()
-
-
-def test_tiny_young_peoples_offences_attach_to_one_person_holding_their_pnc(tiny_borough):
-    for young in TINY.young_people:
-        incidents = Incident.objects.filter(reference__in=[o.reference for o in young.offences])
-        (suspect,) = {incident.suspect for incident in incidents}
-        assert young.pnc in suspect.identifiers.values_list("value", flat=True)
-
-
-def test_tiny_womens_cases_have_contacts_needs_and_justice_contacts(tiny_borough):
-    women = Case.objects.filter(pathway__code="womens-whole-system")
-    assert women.count() == len(TINY.women)
-    supported = women.exclude(state__in=["referred", "not_engaged"])
-    assert supported.exists()
-    assert CaseEvent.objects.filter(case__in=supported, kind=CaseEvent.Kind.ACTIVITY).exists()
-    assert Need.objects.filter(case__in=supported).exists()
-    assert JusticeContact.objects.filter(case__in=supported).exists()
-
-
-def test_tiny_has_the_blueprint_plan_with_overdue_commitments(tiny_borough):
-    plan = ActionPlan.objects.get(code="london-blueprint")
-    commitments = plan.commitments.all()
-    assert commitments.count() == 9
-    statuses = set(commitments.values_list("status", flat=True))
-    assert {"done", "at_risk", "dropped"} <= statuses
-    overdue = commitments.filter(due_on__lt=date(2023, 3, 31)).exclude(
-        status__in=[Commitment.Status.DONE, Commitment.Status.DROPPED]
-    )
-    assert overdue.exists()
-    assert all(c.updates.exists() for c in commitments)

@@ -268,7 +268,7 @@ def _section(
             return quarters[-1].label
         shown = next((r for t in tables for r in t.rows if r.indicator.id == name), None)
         cells = (shown or figures.row(name, quarters)).cells
-        return next((cell for cell in reversed(cells) if cell != NOT_YET_KNOWN), cells[-1])
+        return cells[_latest_known(cells)]
 
     narrative = [PLACEHOLDER.sub(fill, " ".join(text.split())) for text in definition["narrative"]]
     plans = [_plan(spec, on=quarters[-1].end) for spec in definition.get("action_plans", [])]
@@ -293,9 +293,16 @@ def _comparison(
         (c for c in comparators if c.indicator == indicator.id and c.family == spec["family"]),
         key=lambda c: (c.value, c.area),
     )
-    ours = figures.row(indicator.id, columns).cells[-1]
+    cells = figures.row(indicator.id, columns).cells
+    latest = _latest_known(cells)
     printed = [(other, format_value(indicator, other.value)) for other in others]
-    return Comparison(spec["title"], indicator, columns[-1], ours, printed)
+    return Comparison(spec["title"], indicator, columns[latest], cells[latest], printed)
+
+
+def _latest_known(cells: list[str]) -> int:
+    """The last column whose figure is known (a cohort past its follow-up), else the last."""
+    known = [index for index, cell in enumerate(cells) if cell != NOT_YET_KNOWN]
+    return known[-1] if known else len(cells) - 1
 
 
 def build_report(

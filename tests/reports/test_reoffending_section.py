@@ -110,3 +110,5 @@ def test_the_narrative_names_the_latest_cohort_known_not_one_still_in_follow_up(
     binary = next(row for row in rates if row.indicator.id == "yj-reoffending-binary-rate")
     assert binary.cells[2:] == ["100.0%", NOT_YET_KNOWN]
     assert "whose follow-up is complete: 100.0%." in section.narrative[2]
+    (beside_the_family, _) = section.comparisons
+    assert (beside_the_family.period.label, beside_the_family.ours) == ("12m to 2020-12", "100.0%")

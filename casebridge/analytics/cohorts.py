@@ -16,6 +16,7 @@ Day arithmetic follows the Ministry of Justice's method, day by day:
   February), as both engines add months.
 """
 
+import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, NamedTuple
@@ -28,6 +29,7 @@ from casebridge.analytics.periods import Period
 Number = int | float
 EVENTS = "justice_events"
 FOLLOW_UP_MONTHS, WAITING_MONTHS = 12, 6
+COUNTS = ("offenders", "reoffenders", "reoffences")
 
 
 class Measured(NamedTuple):
@@ -125,10 +127,23 @@ def members(
 # --- proven reoffending --------------------------------------------------------------------------
 
 
-def reoffending(
-    tables: Tables, reach: Reach, measure: dict[str, Any], periods: list[Period]
-) -> list[Measured]:
-    """Offenders, reoffenders or proven reoffences of each period's cohort (see the module)."""
+Totals = dict[int, dict[str, int]]  # by period: offenders, reoffenders and reoffences
+
+
+def cohort_key(measure: dict[str, Any], periods: list[Period]) -> str:
+    """What a cohort's totals depend on: the measure but for which count it takes, and the
+    periods (a binary rate's reoffenders and offenders come from one computation)."""
+    spec = {key: value for key, value in measure["reoffending"].items() if key != "count"}
+    return json.dumps(
+        [{**measure, "reoffending": spec}, [period.label for period in periods]],
+        sort_keys=True,
+        default=str,
+    )
+
+
+def reoffending_totals(tables: Tables, measure: dict[str, Any], periods: list[Period]) -> Totals:
+    """Offenders, reoffenders and proven reoffences of each period's cohort (see the module),
+    in one query."""
     spec = measure["reoffending"]
     follow_up = spec.get("follow_up_months", FOLLOW_UP_MONTHS)
     waiting = spec.get("waiting_months", WAITING_MONTHS)
@@ -154,8 +169,7 @@ def reoffending(
             )
         )
     cohort = ibis.union(*cohorts, distinct=False)
-    proven = events.filter(events.is_proven, events.offence_on.notnull())
-    proven = proven.select(_person="person_id", _offence_on="offence_on", _proven_on="occurred_on")
+    proven = _proven(events)
     follow_up_end = cohort.index_on + ibis.interval(months=follow_up)
     joined = cohort.left_join(
         proven,
@@ -174,14 +188,34 @@ def reoffending(
         reoffenders=(people.reoffences > 0).ifelse(1, 0).sum(),
         reoffences=people.reoffences.sum(),
     )
-    result = {row["period"]: row for row in totals.to_pyarrow().to_pylist()}
+    return {
+        row["period"]: {count: int(row[count] or 0) for count in COUNTS}
+        for row in totals.to_pyarrow().to_pylist()
+    }
+
+
+def _proven(events: ir.Table) -> ir.Table:
+    proven = events.filter(events.is_proven, events.offence_on.notnull())
+    return proven.select(_person="person_id", _offence_on="offence_on", _proven_on="occurred_on")
+
+
+def reoffending(
+    tables: Tables, reach: Reach, measure: dict[str, Any], periods: list[Period], totals: Totals
+) -> list[Measured]:
+    """The measure's count of each period's cohort from its ``totals``; a count of reoffenders
+    or reoffences is not yet known until the proven offences held reach the end of the waiting
+    period of the period's last day."""
+    spec = measure["reoffending"]
+    follow_up = spec.get("follow_up_months", FOLLOW_UP_MONTHS)
+    waiting = spec.get("waiting_months", WAITING_MONTHS)
     count = spec["count"]
-    known = reach("reoffending", proven.select(day="_proven_on")) if count != "offenders" else None
+    proven = _proven(tables(EVENTS)).select(day="_proven_on")
+    known = reach("reoffending", proven) if count != "offenders" else None
     measured = []
     for number, period in enumerate(periods):
-        row = result.get(number, {})
-        value = int(row.get(count) or 0)
-        records = value if count == "reoffences" else int(row.get("offenders") or 0)
+        row = totals.get(number, {})
+        value = row.get(count, 0)
+        records = value if count == "reoffences" else row.get("offenders", 0)
         matures_on = add_months(add_months(period.end, follow_up), waiting)
         if count != "offenders" and (known is None or known < matures_on):
             measured.append(Measured(0, 0, matures_on))

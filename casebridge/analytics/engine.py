@@ -81,6 +81,9 @@ class Engine:
         self.population = read_population(population or population_file())
         self._tables: dict[str, ir.Table] = {}
         self._reach: dict[str, date | None] = {}
+        # A cohort's offenders, reoffenders and reoffences come from one query, whichever of
+        # them a figure asks for first.
+        self._cohorts: dict[str, cohorts.Totals] = {}
 
     def table(self, name: str) -> ir.Table:
         if name not in self._tables:
@@ -138,7 +141,11 @@ class Engine:
         if "population" in measure:
             return [Measured(self._population(measure["population"], p), 0) for p in periods]
         if "reoffending" in measure:
-            return cohorts.reoffending(self.table, self.reach, measure, periods)
+            key = cohorts.cohort_key(measure, periods)
+            if key not in self._cohorts:
+                self._cohorts[key] = cohorts.reoffending_totals(self.table, measure, periods)
+            totals = self._cohorts[key]
+            return cohorts.reoffending(self.table, self.reach, measure, periods, totals)
         if "around" in measure:
             return cohorts.around(self.table, self.reach, measure, periods)
         rows, members = self._matching(measure, periods)

@@ -1,6 +1,8 @@
 """The tables the columnar engine derives from those written: DuckDB SQL over their Parquet."""
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -55,10 +57,10 @@ COPY (
 """
 
 
-def _support_states() -> pa.Table:
+def _support_states(definitions: Iterable[dict[str, Any]]) -> pa.Table:
     pairs = [
-        (code, state["code"])
-        for code, definition in Pathway.objects.values_list("code", "definition")
+        (definition["code"], state["code"])
+        for definition in definitions
         for state in definition["states"]
         if state["code"] != definition["initial_state"] and not state.get("terminal")
     ]
@@ -68,8 +70,14 @@ def _support_states() -> pa.Table:
     )
 
 
-def derive(directory: Path) -> dict[str, int]:
-    """Write the derived tables from those written already, and count their rows."""
+def derive(
+    directory: Path, *, pathway_definitions: Iterable[dict[str, Any]] | None = None
+) -> dict[str, int]:
+    """Write the derived tables from those written already, and count their rows. A case
+    starts when it enters a state of its pathway that is neither the first nor an end: the
+    pathways held, unless ``pathway_definitions`` are given (a benchmark has no database)."""
+    if pathway_definitions is None:
+        pathway_definitions = Pathway.objects.values_list("definition", flat=True)
     sources = {
         "case_states": (CASE_STATES_SQL, ["case_events"]),
         "first_proven_offences": (FIRST_PROVEN_OFFENCES_SQL, ["justice_events"]),
@@ -77,7 +85,7 @@ def derive(directory: Path) -> dict[str, int]:
     }
     rows = {}
     with duckdb.connect() as connection:
-        connection.register("support_states", _support_states())
+        connection.register("support_states", _support_states(pathway_definitions))
         for table in DERIVED_TABLES:
             sql, inputs = sources[table]
             target = directory / f"{table}.parquet"

@@ -33,6 +33,7 @@ def test_json_gives_each_figure_with_its_parts_and_the_snapshot_time():
         "value": 50.0,
         "numerator": 1,
         "denominator": 2,
+        "known_once_records_reach": None,
     }
     assert document["snapshot_taken_at"]
 
@@ -92,3 +93,10 @@ def test_a_breakdown_gives_a_figure_per_category_with_its_category():
 def test_an_undeclared_breakdown_is_refused(args):
     with pytest.raises(CommandError, match=r"route|no_such_column"):
         run("--period", "Q1 22/23", *args)
+
+
+def test_a_figure_not_yet_known_says_when_it_will_be_rather_than_giving_nought():
+    document = json.loads(run("--period", "Q1 22/23", "--indicator", "yj-reoffending-binary-rate"))
+    (figure,) = document["figures"]
+    assert (figure["value"], figure["numerator"]) == (None, None)
+    assert figure["known_once_records_reach"] == "2023-12-30"

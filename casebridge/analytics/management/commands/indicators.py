@@ -82,8 +82,12 @@ class Command(BaseCommand):
                 "period": figure.period,
                 **({"category": figure.category} if by is not None else {}),
                 "value": figure.value,
-                "numerator": figure.numerator,
+                # A figure not yet known has no parts either: never a partial count as a nought.
+                "numerator": None if figure.matures_on else figure.numerator,
                 "denominator": figure.denominator,
+                "known_once_records_reach": figure.matures_on.isoformat()
+                if figure.matures_on
+                else None,
             }
             for figure in figures
         ]

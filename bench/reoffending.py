@@ -40,46 +40,7 @@ KIND_SHARES = {
     "out_of_court_disposal": 0.02,
 }
 COHORT_PEOPLE = 5_000  # on the IOM cohort, and as many women on the whole-system pathway
-TEXT, DAY, WHOLE, FLAG = pa.string(), pa.date32(), pa.int32(), pa.bool_()
-EMPTY = {
-    "case_tiers": {
-        "case_id": TEXT,
-        "pathway": TEXT,
-        "tier": TEXT,
-        "entered_on": DAY,
-        "left_on": DAY,
-    },
-    "case_needs": {
-        "need_id": TEXT,
-        "case_id": TEXT,
-        "pathway": TEXT,
-        "person_id": TEXT,
-        "area": TEXT,
-        "identified_on": DAY,
-        "outcome": TEXT,
-        "outcome_on": DAY,
-    },
-    "service_referrals": {
-        "referral_id": TEXT,
-        "case_id": TEXT,
-        "pathway": TEXT,
-        "person_id": TEXT,
-        "service": TEXT,
-        "referred_on": DAY,
-        "started_on": DAY,
-        "ended_on": DAY,
-        "completed": FLAG,
-    },
-    "service_elements": {
-        "referral_id": TEXT,
-        "case_id": TEXT,
-        "pathway": TEXT,
-        "person_id": TEXT,
-        "service": TEXT,
-        "element": TEXT,
-        "ended_on": DAY,
-    },
-}
+DAY, WHOLE = pa.date32(), pa.int32()
 
 
 def _days(values: np.ndarray) -> np.ndarray:
@@ -87,6 +48,7 @@ def _days(values: np.ndarray) -> np.ndarray:
 
 
 def _justice_events(rng: np.random.Generator, people: int, directory: Path) -> int:
+    from casebridge.analytics.tables.justice import JUSTICE_EVENTS
     from casebridge.justice.events import event_definitions
 
     kinds = event_definitions().kinds
@@ -119,7 +81,8 @@ def _justice_events(rng: np.random.Generator, people: int, directory: Path) -> i
                 "sex": np.where(female[person], "female", "male"),
                 "is_proven": proven,
                 "is_index": index,
-            }
+            },
+            schema=JUSTICE_EVENTS,
         ),
         directory / "justice_events.parquet",
     )
@@ -128,6 +91,8 @@ def _justice_events(rng: np.random.Generator, people: int, directory: Path) -> i
 
 def _cases(rng: np.random.Generator, people: int, directory: Path) -> None:
     """An IOM cohort (adopted, half later removed) and women supported on the pathway."""
+    from casebridge.analytics.tables.cases import CASE_EVENTS, CASES
+
     iom = rng.choice(people, COHORT_PEOPLE, replace=False)
     women = rng.choice(people, COHORT_PEOPLE, replace=False)
     subjects = np.concatenate([iom, women])
@@ -147,7 +112,8 @@ def _cases(rng: np.random.Generator, people: int, directory: Path) -> None:
                 "outcome": np.full(cases, ""),
                 "subject_id": np.char.add("p", subjects.astype(str)),
                 "person_id": np.char.add("p", subjects.astype(str)),
-            }
+            },
+            schema=CASES,
         ),
         directory / "cases.parquet",
     )
@@ -176,15 +142,23 @@ def _cases(rng: np.random.Generator, people: int, directory: Path) -> None:
                     days.astype("datetime64[us]"), pa.timestamp("us", tz="UTC")
                 ),
                 "occurred_on": pa.array(days, type=DAY),
-            }
+            },
+            schema=CASE_EVENTS,
         ),
         directory / "case_events.parquet",
     )
 
 
 def _empty_tables(directory: Path) -> None:
-    for name, columns in EMPTY.items():
-        schema = pa.schema(list(columns.items()))
+    """The casework tables the figures read, with nothing in them."""
+    from casebridge.analytics.tables import casework
+
+    for name, schema in (
+        ("case_tiers", casework.CASE_TIERS),
+        ("case_needs", casework.CASE_NEEDS),
+        ("service_referrals", casework.SERVICE_REFERRALS),
+        ("service_elements", casework.SERVICE_ELEMENTS),
+    ):
         pq.write_table(schema.empty_table(), directory / f"{name}.parquet")
 
 

@@ -15,70 +15,29 @@ import pyarrow.parquet as pq
 from casebridge.analytics.engine import Engine
 from casebridge.analytics.registry import Indicator
 from casebridge.analytics.snapshot import MANIFEST, Snapshot
+from casebridge.analytics.tables.cases import CASE_EVENTS, CASES
+from casebridge.analytics.tables.casework import (
+    CASE_NEEDS,
+    CASE_TIERS,
+    SERVICE_ELEMENTS,
+    SERVICE_REFERRALS,
+)
+from casebridge.analytics.tables.justice import JUSTICE_EVENTS
 
 TEXT, DAY, WHOLE, FLAG = pa.string(), pa.date32(), pa.int32(), pa.bool_()
+# The tables the snapshot writes have its schemas; the derived ones (which DuckDB writes from
+# its SQL) are spelt out.
+BUILT = {
+    "justice_events": JUSTICE_EVENTS,
+    "cases": CASES,
+    "case_events": CASE_EVENTS,
+    "case_tiers": CASE_TIERS,
+    "case_needs": CASE_NEEDS,
+    "service_referrals": SERVICE_REFERRALS,
+    "service_elements": SERVICE_ELEMENTS,
+}
 SCHEMAS = {
-    "justice_events": {
-        "event_id": TEXT,
-        "person_id": TEXT,
-        "kind": TEXT,
-        "source": TEXT,
-        "detail": TEXT,
-        "offence_on": DAY,
-        "occurred_on": DAY,
-        "age": WHOLE,
-        "sex": TEXT,
-        "is_proven": FLAG,
-        "is_index": FLAG,
-    },
-    "cases": {
-        "case_id": TEXT,
-        "pathway": TEXT,
-        "referred_on": DAY,
-        "referring_agency_kind": TEXT,
-        "owner_agency_kind": TEXT,
-        "state": TEXT,
-        "outcome": TEXT,
-        "subject_id": TEXT,
-        "person_id": TEXT,
-    },
-    "case_events": {
-        "case_id": TEXT,
-        "pathway": TEXT,
-        "kind": TEXT,
-        "from_state": TEXT,
-        "to_state": TEXT,
-        "outcome": TEXT,
-        "occurred_at": pa.timestamp("us", tz="UTC"),
-        "occurred_on": DAY,
-    },
-    "case_tiers": {
-        "case_id": TEXT,
-        "pathway": TEXT,
-        "tier": TEXT,
-        "entered_on": DAY,
-        "left_on": DAY,
-    },
-    "service_referrals": {
-        "referral_id": TEXT,
-        "case_id": TEXT,
-        "pathway": TEXT,
-        "person_id": TEXT,
-        "service": TEXT,
-        "referred_on": DAY,
-        "started_on": DAY,
-        "ended_on": DAY,
-        "completed": FLAG,
-    },
-    "service_elements": {
-        "referral_id": TEXT,
-        "case_id": TEXT,
-        "pathway": TEXT,
-        "person_id": TEXT,
-        "service": TEXT,
-        "element": TEXT,
-        "ended_on": DAY,
-    },
+    **{name: {field.name: field.type for field in schema} for name, schema in BUILT.items()},
     "first_proven_offences": {
         "person_id": TEXT,
         "event_id": TEXT,
@@ -94,16 +53,6 @@ SCHEMAS = {
         "state": TEXT,
         "entered_on": DAY,
         "left_on": DAY,
-    },
-    "case_needs": {
-        "need_id": TEXT,
-        "case_id": TEXT,
-        "pathway": TEXT,
-        "person_id": TEXT,
-        "area": TEXT,
-        "identified_on": DAY,
-        "outcome": TEXT,
-        "outcome_on": DAY,
     },
     "case_starts": {
         "case_id": TEXT,

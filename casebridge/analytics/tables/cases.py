@@ -6,6 +6,20 @@ from django.db.models import F
 from casebridge.analytics.tables.common import Survivors, TableSpec, day, values
 from casebridge.pathways.models import Case, CaseEvent, DisclosureRequest, MaracReferral
 
+CASES = pa.schema(
+    [
+        ("case_id", pa.string()),
+        ("pathway", pa.string()),
+        ("referred_on", pa.date32()),
+        ("referring_agency_kind", pa.string()),
+        ("owner_agency_kind", pa.string()),
+        ("state", pa.string()),
+        ("outcome", pa.string()),
+        ("subject_id", pa.string()),
+        ("person_id", pa.string()),  # the subject's surviving record
+    ]
+)
+
 
 def cases() -> TableSpec:
     survivors = Survivors()
@@ -33,20 +47,21 @@ def cases() -> TableSpec:
             "subject_id",
         )
     )
-    schema = pa.schema(
-        [
-            ("case_id", pa.string()),
-            ("pathway", pa.string()),
-            ("referred_on", pa.date32()),
-            ("referring_agency_kind", pa.string()),
-            ("owner_agency_kind", pa.string()),
-            ("state", pa.string()),
-            ("outcome", pa.string()),
-            ("subject_id", pa.string()),
-            ("person_id", pa.string()),  # the subject's surviving record
-        ]
-    )
-    return TableSpec(schema, rows)
+    return TableSpec(CASES, rows)
+
+
+CASE_EVENTS = pa.schema(
+    [
+        ("case_id", pa.string()),
+        ("pathway", pa.string()),
+        ("kind", pa.string()),
+        ("from_state", pa.string()),
+        ("to_state", pa.string()),
+        ("outcome", pa.string()),
+        ("occurred_at", pa.timestamp("us", tz="UTC")),
+        ("occurred_on", pa.date32()),
+    ]
+)
 
 
 def case_events() -> TableSpec:
@@ -63,19 +78,7 @@ def case_events() -> TableSpec:
             "occurred_at",
         )
     )
-    schema = pa.schema(
-        [
-            ("case_id", pa.string()),
-            ("pathway", pa.string()),
-            ("kind", pa.string()),
-            ("from_state", pa.string()),
-            ("to_state", pa.string()),
-            ("outcome", pa.string()),
-            ("occurred_at", pa.timestamp("us", tz="UTC")),
-            ("occurred_on", pa.date32()),
-        ]
-    )
-    return TableSpec(schema, rows)
+    return TableSpec(CASE_EVENTS, rows)
 
 
 def marac_referrals() -> TableSpec:

@@ -22,6 +22,17 @@ def _states(*, terminal: bool) -> Q:
     return condition
 
 
+CASE_TIERS = pa.schema(
+    [
+        ("case_id", pa.string()),
+        ("pathway", pa.string()),
+        ("tier", pa.string()),
+        ("entered_on", pa.date32()),
+        ("left_on", pa.date32()),  # None while it is the case's tier
+    ]
+)
+
+
 def case_tiers() -> TableSpec:
     ended = {
         case: day(first)
@@ -47,16 +58,21 @@ def case_tiers() -> TableSpec:
                 left = max(min(ends), entered) if ends else None
                 yield str(case), pathway, tier, entered, left
 
-    schema = pa.schema(
-        [
-            ("case_id", pa.string()),
-            ("pathway", pa.string()),
-            ("tier", pa.string()),
-            ("entered_on", pa.date32()),
-            ("left_on", pa.date32()),  # None while it is the case's tier
-        ]
-    )
-    return TableSpec(schema, rows())
+    return TableSpec(CASE_TIERS, rows())
+
+
+CASE_NEEDS = pa.schema(
+    [
+        ("need_id", pa.string()),
+        ("case_id", pa.string()),
+        ("pathway", pa.string()),
+        ("person_id", pa.string()),
+        ("area", pa.string()),
+        ("identified_on", pa.date32()),
+        ("outcome", pa.string()),  # "" until one is recorded
+        ("outcome_on", pa.date32()),
+    ]
+)
 
 
 def case_needs() -> TableSpec:
@@ -75,19 +91,7 @@ def case_needs() -> TableSpec:
             "outcome_on",
         )
     )
-    schema = pa.schema(
-        [
-            ("need_id", pa.string()),
-            ("case_id", pa.string()),
-            ("pathway", pa.string()),
-            ("person_id", pa.string()),
-            ("area", pa.string()),
-            ("identified_on", pa.date32()),
-            ("outcome", pa.string()),  # "" until one is recorded
-            ("outcome_on", pa.date32()),
-        ]
-    )
-    return TableSpec(schema, rows)
+    return TableSpec(CASE_NEEDS, rows)
 
 
 REFERRAL_FIELDS = (
@@ -103,6 +107,21 @@ REFERRAL_FIELDS = (
 )
 
 
+SERVICE_REFERRALS = pa.schema(
+    [
+        ("referral_id", pa.string()),
+        ("case_id", pa.string()),
+        ("pathway", pa.string()),
+        ("person_id", pa.string()),
+        ("service", pa.string()),
+        ("referred_on", pa.date32()),
+        ("started_on", pa.date32()),
+        ("ended_on", pa.date32()),
+        ("completed", pa.bool_()),
+    ]
+)
+
+
 def service_referrals() -> TableSpec:
     survivors = Survivors()
     rows = (
@@ -111,20 +130,20 @@ def service_referrals() -> TableSpec:
             ServiceReferral.objects.all(), *REFERRAL_FIELDS
         )
     )
-    schema = pa.schema(
-        [
-            ("referral_id", pa.string()),
-            ("case_id", pa.string()),
-            ("pathway", pa.string()),
-            ("person_id", pa.string()),
-            ("service", pa.string()),
-            ("referred_on", pa.date32()),
-            ("started_on", pa.date32()),
-            ("ended_on", pa.date32()),
-            ("completed", pa.bool_()),
-        ]
-    )
-    return TableSpec(schema, rows)
+    return TableSpec(SERVICE_REFERRALS, rows)
+
+
+SERVICE_ELEMENTS = pa.schema(
+    [
+        ("referral_id", pa.string()),
+        ("case_id", pa.string()),
+        ("pathway", pa.string()),
+        ("person_id", pa.string()),
+        ("service", pa.string()),
+        ("element", pa.string()),
+        ("ended_on", pa.date32()),  # the referral's
+    ]
+)
 
 
 def service_elements() -> TableSpec:
@@ -143,15 +162,4 @@ def service_elements() -> TableSpec:
         )
         for element in elements or ()
     )
-    schema = pa.schema(
-        [
-            ("referral_id", pa.string()),
-            ("case_id", pa.string()),
-            ("pathway", pa.string()),
-            ("person_id", pa.string()),
-            ("service", pa.string()),
-            ("element", pa.string()),
-            ("ended_on", pa.date32()),  # the referral's
-        ]
-    )
-    return TableSpec(schema, rows)
+    return TableSpec(SERVICE_ELEMENTS, rows)

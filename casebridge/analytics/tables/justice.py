@@ -84,6 +84,23 @@ def _justice_event_sources() -> Iterator[tuple[JusticeEvent, date | None, str]]:
             yield event, born, sex
 
 
+JUSTICE_EVENTS = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("person_id", pa.string()),
+        ("kind", pa.string()),
+        ("source", pa.string()),  # partner_event, incident or justice_contact
+        ("detail", pa.string()),  # the sentence, disposal or outcome code, or ""
+        ("offence_on", pa.date32()),
+        ("occurred_on", pa.date32()),
+        ("age", pa.int32()),  # whole years on occurred_on
+        ("sex", pa.string()),
+        ("is_proven", pa.bool_()),
+        ("is_index", pa.bool_()),
+    ]
+)
+
+
 def justice_events() -> TableSpec:
     survivors = Survivors()
     kinds = event_definitions().kinds
@@ -105,19 +122,4 @@ def justice_events() -> TableSpec:
             kind.index,
         )
 
-    schema = pa.schema(
-        [
-            ("event_id", pa.string()),
-            ("person_id", pa.string()),
-            ("kind", pa.string()),
-            ("source", pa.string()),  # partner_event, incident or justice_contact
-            ("detail", pa.string()),  # the sentence, disposal or outcome code, or ""
-            ("offence_on", pa.date32()),
-            ("occurred_on", pa.date32()),
-            ("age", pa.int32()),  # whole years on occurred_on
-            ("sex", pa.string()),
-            ("is_proven", pa.bool_()),
-            ("is_index", pa.bool_()),
-        ]
-    )
-    return TableSpec(schema, (row(*source) for source in _justice_event_sources()))
+    return TableSpec(JUSTICE_EVENTS, (row(*source) for source in _justice_event_sources()))

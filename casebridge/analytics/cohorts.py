@@ -18,13 +18,14 @@ Day arithmetic follows the Ministry of Justice's method, day by day:
 
 import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, NamedTuple
 
 import ibis
 import ibis.expr.types as ir
 
 from casebridge.analytics.periods import Period
+from casebridge.core.periods import months_after
 
 Number = int | float
 EVENTS = "justice_events"
@@ -40,13 +41,6 @@ class Measured(NamedTuple):
 
 Tables = Callable[[str], ir.Table]
 Reach = Callable[[str, ir.Table], date | None]
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months, clamped to the month's last day (as DuckDB and Spark do)."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    following = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    return date(year, month + 1, min(day.day, (following - timedelta(days=1)).day))
 
 
 # --- conditions --------------------------------------------------------------------------------
@@ -216,7 +210,7 @@ def reoffending(
         row = totals.get(number, {})
         value = row.get(count, 0)
         records = value if count == "reoffences" else row.get("offenders", 0)
-        matures_on = add_months(add_months(period.end, follow_up), waiting)
+        matures_on = months_after(months_after(period.end, follow_up), waiting)
         if count != "offenders" and (known is None or known < matures_on):
             measured.append(Measured(0, 0, matures_on))
         else:
@@ -266,7 +260,7 @@ def around(
     known = reach(f"around {spec.get('events', {})}", events.select(day="_on")) if after else None
     measured = []
     for number, period in enumerate(periods):
-        matures_on = add_months(period.end, months)
+        matures_on = months_after(period.end, months)
         if after and (known is None or known < matures_on):
             measured.append(Measured(0, 0, matures_on))
         else:

@@ -1,10 +1,13 @@
 """Calendar arithmetic the figures and rules share."""
 
 import calendar
-from datetime import datetime
+from datetime import date
+from typing import TypeVar
+
+Day = TypeVar("Day", bound=date)  # a date, or a datetime (which keeps its time)
 
 
-def months_before(moment: datetime, months: int) -> datetime:
+def months_before(moment: Day, months: int) -> Day:
     """The same day and time ``months`` calendar months earlier, clamped to the month's end.
 
     31 March minus one month is 28 (or 29) February; 29 February 2024 minus twelve months is
@@ -14,3 +17,9 @@ def months_before(moment: datetime, months: int) -> datetime:
     year, month = divmod(index, 12)
     day = min(moment.day, calendar.monthrange(year, month + 1)[1])
     return moment.replace(year=year, month=month + 1, day=day)
+
+
+def months_after(moment: Day, months: int) -> Day:
+    """The same day ``months`` calendar months later, clamped to the month's end (31 August
+    plus six months is 28 or 29 February), as DuckDB and Spark add months."""
+    return months_before(moment, -months)

@@ -12,6 +12,7 @@ from casebridge.audit.services import audit_record
 from casebridge.casework import definitions
 from casebridge.casework.events import casework_noted
 from casebridge.casework.models import Need, ServiceReferral, TierAssignment
+from casebridge.core.dates import refuse_future
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Case
 
@@ -27,9 +28,7 @@ def _open_case(*, actor: User, case: Case) -> Case:
 
 
 def _not_future(day: date, *, field: str, what: str) -> None:
-    # Today is the UK's today, whatever the server's clock zone.
-    if day > timezone.localdate():
-        raise ApplicationError(f"The date {what} must be today or in the past.", field=field)
+    refuse_future(day, field=field, message=f"The date {what} must be today or in the past.")
 
 
 def _not_before(day: date, earlier: date, *, field: str, message: str) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from casebridge.access.policy import AccessDenied, Action, authorize, visible
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record, field_changes
+from casebridge.core.dates import refuse_future
 from casebridge.core.errors import ApplicationError
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Person
@@ -163,8 +164,9 @@ def incident_outcome_record(
         raise ApplicationError(
             "The outcome date must be on or after the day of the incident", field="outcome_on"
         )
-    if outcome_on > timezone.localdate():
-        raise ApplicationError("The outcome date must be today or in the past", field="outcome_on")
+    refuse_future(
+        outcome_on, field="outcome_on", message="The outcome date must be today or in the past"
+    )
     changes = field_changes(
         {"outcome": incident.outcome, "outcome_on": incident.outcome_on},
         {"outcome": outcome, "outcome_on": outcome_on},

@@ -8,6 +8,7 @@ from django.utils import timezone
 from casebridge.access.policy import Action, authorize
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
+from casebridge.core.dates import refuse_future
 from casebridge.core.errors import ApplicationError
 from casebridge.justice.models import JusticeContact
 from casebridge.justice.selectors import records_justice_contacts
@@ -96,11 +97,11 @@ def _check_stage_and_outcome(stage: str, outcome: str) -> None:
 
 
 def _check_dates(occurred_on: date, offence_on: date | None) -> None:
-    today = timezone.localdate()
-    if occurred_on > today:
-        raise ApplicationError(
-            "The date of the contact must be today or in the past.", field="occurred_on"
-        )
+    refuse_future(
+        occurred_on,
+        field="occurred_on",
+        message="The date of the contact must be today or in the past.",
+    )
     if offence_on is not None and offence_on > occurred_on:
         raise ApplicationError(
             "The date of the offence must be on or before the date of the contact.",

@@ -9,7 +9,6 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from casebridge.access.policy import (
     Action,
@@ -21,6 +20,7 @@ from casebridge.access.policy import (
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
+from casebridge.core.dates import refuse_future
 from casebridge.core.errors import ApplicationError
 from casebridge.people.models import Person
 from casebridge.refuges.models import Refuge, Stay, StayChild
@@ -155,8 +155,9 @@ def stay_begin(
     authorize(user=actor, action=Action.VIEW, obj=person)
     for child in children:
         authorize(user=actor, action=Action.VIEW, obj=child)
-    if arrived_on > timezone.localdate():
-        raise ApplicationError("The arrival date must be today or in the past.", field="arrived_on")
+    refuse_future(
+        arrived_on, field="arrived_on", message="The arrival date must be today or in the past."
+    )
     child_ids = [child.pk for child in children]
     if person.pk in child_ids:
         raise ApplicationError("She cannot also be one of her children.", field="children")
@@ -218,10 +219,11 @@ def stay_end(*, actor: User, stay: Stay, departed_on: date | None, move_on: str)
             f"The departure date must be on or after the arrival ({stay.arrived_on:%-d %B %Y}).",
             field="departed_on",
         )
-    if departed_on > timezone.localdate():
-        raise ApplicationError(
-            "The departure date must be today or in the past.", field="departed_on"
-        )
+    refuse_future(
+        departed_on,
+        field="departed_on",
+        message="The departure date must be today or in the past.",
+    )
     if move_on not in Stay.MoveOn.values:
         raise ApplicationError("Select where she moved on to.", field="move_on")
     stay.departed_on = departed_on

@@ -2,11 +2,9 @@
 
 from datetime import date
 
-from django.utils import timezone
-
 from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.accounts.models import User
-from casebridge.core.errors import ApplicationError
+from casebridge.core.dates import refuse_future
 
 
 def require_recorder(actor: User, action: str = Action.CREATE) -> None:
@@ -16,5 +14,4 @@ def require_recorder(actor: User, action: str = Action.CREATE) -> None:
 
 def require_past(day: date, *, field: str, what: str) -> None:
     """Dates recorded here are of things that have happened: never in the future."""
-    if day > timezone.localdate():
-        raise ApplicationError(f"{what} cannot be in the future.", field=field)
+    refuse_future(day, field=field, message=f"{what} cannot be in the future.")

@@ -10,10 +10,10 @@ from casebridge.access.policy import Action, authorize
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.casework import definitions
-from casebridge.casework.events import casework_noted
 from casebridge.casework.models import Need, ServiceReferral, TierAssignment
 from casebridge.core.dates import refuse_future
 from casebridge.core.errors import ApplicationError
+from casebridge.pathways.events import case_noted
 from casebridge.pathways.models import Case
 
 
@@ -65,7 +65,7 @@ def tier_assign(
         case=case, tier=tier, assigned_on=assigned_on, reason=reason.strip(), assigned_by=actor
     )
     text = f"Tier set: {chosen['label']}"
-    casework_noted(
+    case_noted(
         case=case,
         actor=actor,
         day=assigned_on,
@@ -102,7 +102,7 @@ def need_record(
         support=support.strip(),
         recorded_by=actor,
     )
-    casework_noted(case=case, actor=actor, day=identified_on, text=f"Need: {chosen['label']}")
+    case_noted(case=case, actor=actor, day=identified_on, text=f"Need: {chosen['label']}")
     _audit(
         actor=actor,
         case=case,
@@ -140,7 +140,7 @@ def need_update(
     need.support, need.outcome, need.outcome_on = support.strip(), outcome, outcome_on
     need.save(update_fields=["support", "outcome", "outcome_on", "updated_at"])
     if outcome and outcome != before["outcome"]:
-        casework_noted(
+        case_noted(
             case=case,
             actor=actor,
             day=outcome_on or timezone.localdate(),
@@ -169,7 +169,7 @@ def service_refer(*, actor: User, case: Case, service: str, referred_on: date) -
     referral = ServiceReferral.objects.create(
         case=case, service=service, referred_on=referred_on, recorded_by=actor
     )
-    casework_noted(case=case, actor=actor, day=referred_on, text=f"Referred to {chosen['label']}")
+    case_noted(case=case, actor=actor, day=referred_on, text=f"Referred to {chosen['label']}")
     _audit(
         actor=actor,
         case=case,
@@ -198,7 +198,7 @@ def service_start(*, actor: User, referral: ServiceReferral, started_on: date) -
     referral.started_on = started_on
     referral.save(update_fields=["started_on", "updated_at"])
     label = definitions.label(case.pathway, "services", referral.service)
-    casework_noted(case=case, actor=actor, day=started_on, text=f"Started {label}")
+    case_noted(case=case, actor=actor, day=started_on, text=f"Started {label}")
     _audit(
         actor=actor,
         case=case,
@@ -251,7 +251,7 @@ def service_end(
     if chosen:
         parts = ", ".join(definitions.option_label(elements, code) for code in chosen)
         text = f"{text}. Parts completed: {parts}"
-    casework_noted(case=case, actor=actor, day=ended_on, text=text)
+    case_noted(case=case, actor=actor, day=ended_on, text=text)
     _audit(
         actor=actor,
         case=case,

@@ -1,9 +1,8 @@
 """Recording a woman's contacts with the criminal justice system on her case."""
 
-from datetime import date, datetime, time
+from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from casebridge.access.policy import Action, authorize
 from casebridge.accounts.models import User
@@ -12,6 +11,7 @@ from casebridge.core.dates import refuse_future
 from casebridge.core.errors import ApplicationError
 from casebridge.justice.models import JusticeContact
 from casebridge.justice.selectors import records_justice_contacts
+from casebridge.pathways.events import case_noted
 from casebridge.pathways.models import Case, CaseEvent
 
 
@@ -113,12 +113,9 @@ def _timeline_entry(contact: JusticeContact, actor: User) -> CaseEvent:
     label = contact.get_stage_display()
     if contact.outcome:
         label = f"{label}: {contact.get_outcome_display()}"
-    # On the timeline at the start of the (usually earlier) day it happened; pathways owns
-    # CaseEvent.Kind, so this is a note and needs no pathways migration.
-    return CaseEvent.objects.create(
+    return case_noted(
         case=contact.case,
-        occurred_at=timezone.make_aware(datetime.combine(contact.occurred_on, time())),
-        kind=CaseEvent.Kind.NOTE,
         actor=actor,
+        day=contact.occurred_on,
         text=f"Criminal justice contact: {label}",
     )

@@ -1,6 +1,6 @@
 """The case timeline, written explicitly by the services (no signals)."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -65,4 +65,21 @@ def case_activity(
         actor=actor,
         activity=activity,
         text=text,
+    )
+
+
+def _moment(day: date) -> datetime:
+    # Recorded on the day it happened: now; recorded later: the start of that day, so the
+    # timeline keeps the order things happened in.
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def case_noted(*, case: Case, actor: User, day: date, text: str) -> CaseEvent:
+    """A dated line of casework that moves nothing along (a tier set, a need recorded, a
+    contact with the criminal justice system). A note, not an activity: only activities count
+    as the contacts a tier requires."""
+    return CaseEvent.objects.create(
+        case=case, occurred_at=_moment(day), kind=CaseEvent.Kind.NOTE, actor=actor, text=text
     )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ViolenceConfig(AppConfig):
+    name = "casebridge.violence"
+    label = "violence"
+    verbose_name = "Serious violence: SIRM and the Serious Adult Violence panel"

@@ -30,6 +30,7 @@ class PermissionRule(models.Model):
         IMPORT_BATCH = "import_batch", "Partner data imports and their rejected rows"
         IDENTITY = "identity", "Identity resolution: linking records of the same person"
         ACTION_PLAN = "action_plan", "Partnership action plans and their commitments"
+        SIRM_PROPOSAL = "sirm_proposal", "Incidents the SIRM criteria propose for a meeting"
 
     class Action(models.TextChoices):
         VIEW = "view", "View"

@@ -12,6 +12,9 @@ class Agency(models.Model):
         YOUTH_JUSTICE = "youth_justice", "Youth justice"
         HOUSING = "housing", "Housing"
         CHARITY = "charity", "Charity or voluntary sector"
+        # Invited to a SIRM's community-impact meeting; they never see a case.
+        SCHOOL = "school", "School or college"
+        COMMUNITY = "community", "Community group"
 
     code = models.SlugField(unique=True)
     name = models.CharField(max_length=200)

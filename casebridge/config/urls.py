@@ -26,5 +26,8 @@ urlpatterns = [
     path("", include("casebridge.casework.urls")),
     path("", include("casebridge.justice.urls")),
     path("", include("casebridge.plans.urls")),
+    path("", include("casebridge.violence.urls")),
+    path("", include("casebridge.exploitation.urls")),
+    path("", include("casebridge.victims.urls")),
     path("api/v1/", include(api_patterns)),
 ]

@@ -14,12 +14,34 @@ class Incident(models.Model):
     class); ``domestic_abuse`` is the police's domestic-abuse flag, so an offence can be both
     domestic-abuse related and violence with injury. An incident of category "domestic abuse"
     always carries the flag.
+
+    The serious-violence details (weapon, injury, kidnapping, a link to gangs or exploitation,
+    children in the households) are what the police record; the SIRM rule in the ``sirm``
+    pathway's definition reads them, and the figures count knife-enabled and serious youth
+    violence from them.
     """
 
     class Category(models.TextChoices):
         DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
         VIOLENCE_WITH_INJURY = "violence_with_injury", "Violence with injury"
+        VIOLENCE_WITHOUT_INJURY = "violence_without_injury", "Violence without injury"
+        ROBBERY = "robbery", "Robbery"
+        SEXUAL_OFFENCE = "sexual_offence", "Sexual offence"
+        WEAPON_POSSESSION = "weapon_possession", "Possession of weapons"
         OTHER = "other", "Other"
+
+    class Weapon(models.TextChoices):
+        NONE = "", "None recorded"
+        KNIFE = "knife", "Knife or sharp instrument"
+        FIREARM = "firearm", "Firearm"
+        OTHER = "other", "Other weapon"
+
+    class Injury(models.TextChoices):
+        NOT_RECORDED = "", "Not recorded"
+        NONE = "none", "No injury"
+        INJURY = "injury", "Injury"
+        SERIOUS = "serious", "Serious injury"
+        FATAL = "fatal", "Fatal"
 
     class Outcome(models.TextChoices):
         """Home Office crime outcome types, grouped as partnership reports use them. Which of
@@ -51,6 +73,20 @@ class Incident(models.Model):
     suspect = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="incidents_as_suspect", null=True, blank=True
     )
+    weapon = models.CharField(max_length=8, choices=Weapon.choices, blank=True)
+    firearm_discharged = models.BooleanField(default=False)
+    kidnapping = models.BooleanField(default=False)
+    injury = models.CharField(
+        max_length=8, choices=Injury.choices, blank=True, help_text="The victim's injury."
+    )
+    gang_related = models.BooleanField(
+        default=False, help_text="Potentially linked to gangs or exploitation."
+    )
+    child_in_victim_household = models.BooleanField(default=False)
+    child_in_suspect_household = models.BooleanField(default=False)
+    # Where it happened, for hotspots: the ward, or blank when it happened outside the borough.
+    ward = models.CharField(max_length=80, blank=True)
+    outside_borough = models.BooleanField(default=False)
     outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
     outcome_on = models.DateField(null=True, blank=True, help_text="When the outcome was given.")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -65,6 +101,10 @@ class Incident(models.Model):
                 name="incident_domestic_abuse_flagged",
             ),
             models.CheckConstraint(
+                condition=~models.Q(firearm_discharged=True) | models.Q(weapon="firearm"),
+                name="incident_discharged_firearm",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(outcome="", outcome_on__isnull=True)
                 | (~models.Q(outcome="") & models.Q(outcome_on__isnull=False)),
                 name="incident_outcome_dated",
@@ -74,3 +114,7 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reporting_agency.code}/{self.reference}"
+
+    @property
+    def serious_assault(self) -> bool:
+        return self.injury in (self.Injury.SERIOUS, self.Injury.FATAL)

@@ -1,7 +1,9 @@
-"""Multi-agency panel meetings (MARAC first; SIRM, SAV and exploitation panels reuse them).
+"""Multi-agency panel meetings: MARAC, SIRM, the Serious Adult Violence and exploitation panels.
 
 A meeting belongs to one pathway, is attended by agencies, discusses cases (agenda items), records
-what each agency shared and agrees actions owned by an attending agency.
+what each agency shared, rates the risk areas its pathway's definition names, and agrees actions
+owned by an attending agency. A SIRM may be followed by a community-impact meeting with schools
+and community groups, which discusses no case.
 """
 
 import uuid
@@ -22,8 +24,19 @@ class Meeting(models.Model):
         CLOSED = "closed", "Closed"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Purpose(models.TextChoices):
+        PANEL = "panel", "Panel meeting"
+        COMMUNITY_IMPACT = "community_impact", "Community-impact meeting"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="meetings")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.PANEL)
+    # A community-impact meeting follows the SIRM it was called after.
+    follows = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+    # What a community-impact meeting heard and agreed; it names no one, so schools may read it.
+    summary = models.TextField(blank=True)
     title = models.CharField(max_length=200)
     scheduled_for = models.DateTimeField()
     # The venue or "Online"; never the address of a person.
@@ -42,6 +55,13 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["scheduled_for"]
         indexes = [models.Index(fields=["pathway", "status"], name="meeting_pathway_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purpose="panel", follows__isnull=True)
+                | models.Q(purpose="community_impact", follows__isnull=False),
+                name="meeting_follow_up_purpose",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.scheduled_for:%Y-%m-%d})"
@@ -110,6 +130,32 @@ class InformationShared(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} on {self.agenda_item}"
+
+
+class RiskRating(models.Model):
+    """The panel's rating of one risk area for one case (a SIRM's reprisal risk, say).
+
+    The areas and levels are the pathway definition's ``risk_areas``; a rating is replaced, not
+    edited, so the audit trail keeps each earlier one.
+    """
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="risk_ratings"
+    )
+    area = models.CharField(max_length=40)
+    level = models.CharField(max_length=20)
+    assessment = models.TextField(help_text="What the panel found and why it rated it so.")
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["agenda_item", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agenda_item", "area"], name="riskrating_unique_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.level} on {self.agenda_item}"
 
 
 class Action(models.Model):

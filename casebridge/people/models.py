@@ -49,6 +49,9 @@ class Person(models.Model):
     sexual_orientation = models.CharField(
         max_length=14, choices=SexualOrientation.choices, default=SexualOrientation.NOT_RECORDED
     )
+    # Looked after by a local authority now or in the past: the SIRM criteria extend their age
+    # limit from under 19 to under 25, as the care leavers' duties do.
+    care_experienced = models.BooleanField(default=False)
     recorded_by_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="recorded_people"
     )

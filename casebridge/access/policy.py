@@ -27,6 +27,7 @@ from casebridge.people.models import Address, Person
 from casebridge.plans.models import ActionPlan, Commitment
 from casebridge.refuges.models import Refuge, Stay
 from casebridge.training.models import Course, GPSurgery, TrainingSession
+from casebridge.violence.models import SirmProposal
 
 Resource = PermissionRule.Resource
 Action = PermissionRule.Action
@@ -160,6 +161,12 @@ def _person_condition(user: User, action: str) -> Q:
             granted |= Exists(cases.filter(subject_id=OuterRef("pk"))) | Exists(
                 CasePerson.objects.filter(person_id=OuterRef("pk"), case__in=cases)
             )
+        # Deciding on a SIRM proposal needs the victim and the suspect it names, whoever holds them.
+        if _all_or_none(Resource.SIRM_PROPOSAL)(user, action) != NOTHING:
+            proposed = SirmProposal.objects.values("incident")
+            granted |= Exists(proposed.filter(incident__victim_id=OuterRef("pk"))) | Exists(
+                proposed.filter(incident__suspect_id=OuterRef("pk"))
+            )
     return granted
 
 
@@ -278,6 +285,7 @@ CONDITIONS: dict[type[Model], Callable[[User, str], Q]] = {
     ActionPlan: _all_or_none(Resource.ACTION_PLAN),
     Commitment: _all_or_none(Resource.ACTION_PLAN),
     ImportBatch: _import_batch_condition,
+    SirmProposal: _all_or_none(Resource.SIRM_PROPOSAL),
 }
 
 

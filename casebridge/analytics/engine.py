@@ -156,10 +156,13 @@ class Engine:
             if "sum" in measure:
                 added = inside.ifelse(rows[measure["sum"]], 0)
                 aggregates[f"value_{index}"] = added.sum().coalesce(0)
+            elif "distinct" in measure:
+                aggregates[f"value_{index}"] = rows[measure["distinct"]].nunique(where=inside)
+        valued = "sum" in measure or "distinct" in measure
         (result,) = rows.aggregate(**aggregates).to_pyarrow().to_pylist()
         return [
             Measured(
-                _number(result[f"value_{i}" if "sum" in measure else f"records_{i}"]),
+                _number(result[f"value_{i}" if valued else f"records_{i}"]),
                 result[f"records_{i}"],
             )
             for i in range(len(periods))
@@ -212,11 +215,17 @@ class Engine:
         self, measure: dict[str, Any], period: Period, by: str
     ) -> dict[str | None, tuple[Number, int]]:
         """A measure per category of ``by`` in one grouped aggregate query: for each category
-        present in the period, its value and the snapshot rows behind it."""
+        present in the period, its value and the snapshot rows behind it. A count of distinct
+        people is distinct within each category, so one person may count in two."""
         rows = self.rows(measure, period)
         if by not in rows.columns:
             raise ApplicationError(f"The {measure['table']} table has no column {by!r}.")
-        total = rows[measure["sum"]].sum().coalesce(0) if "sum" in measure else rows.count()
+        if "sum" in measure:
+            total = rows[measure["sum"]].sum().coalesce(0)
+        elif "distinct" in measure:
+            total = rows[measure["distinct"]].nunique()
+        else:
+            total = rows.count()
         query = rows.group_by(category=rows[by]).aggregate(value=total, records=rows.count())
         result = self.connection.execute(query)
         return {

@@ -19,6 +19,7 @@ from casebridge.accounts.models import User
 from casebridge.assessments.models import Assessment
 from casebridge.assessments.selectors import visible_assessments
 from casebridge.incidents.models import Incident
+from casebridge.panels.models import Meeting
 from casebridge.pathways.models import Case, DisclosureRequest
 from casebridge.people.models import Person
 from casebridge.refuges.models import Stay
@@ -168,8 +169,29 @@ def _disclosure_row(request: DisclosureRequest) -> RecordRow:
     )
 
 
+def _meetings(user: User, ids: Sequence[Any]) -> QuerySet[Meeting]:
+    queryset = Meeting.objects.filter(pk__in=ids)
+    return (
+        visible(user=user, action=Action.VIEW, queryset=queryset)
+        .select_related("pathway")
+        .order_by("-scheduled_for", "pk")
+    )
+
+
+def _meeting_row(meeting: Meeting) -> RecordRow:
+    return RecordRow(
+        id=str(meeting.pk),
+        reference=meeting.title,
+        person="",  # a meeting is about its agenda's cases, listed on its page
+        description=f"{meeting.get_purpose_display()}: {meeting.get_status_display().lower()}",
+        on=timezone.localdate(meeting.scheduled_for),
+        url=reverse("panels:meeting_detail", kwargs={"meeting_id": meeting.pk}),
+    )
+
+
 CASES = RecordKind("cases", _cases, _case_row)
 PEOPLE = RecordKind("people", _people, _person_row)
+INCIDENTS = RecordKind("incidents", _incidents, _incident_row)
 TABLE_RECORDS: dict[str, tuple[str, RecordKind]] = {
     "cases": ("case_id", CASES),
     "case_events": ("case_id", CASES),
@@ -184,7 +206,8 @@ TABLE_RECORDS: dict[str, tuple[str, RecordKind]] = {
     "justice_events": ("person_id", PEOPLE),
     "first_proven_offences": ("person_id", PEOPLE),
     "refuge_stays": ("stay_id", RecordKind("refuge stays", _stays, _stay_row)),
-    "incidents": ("incident_id", RecordKind("incidents", _incidents, _incident_row)),
+    "incidents": ("incident_id", INCIDENTS),
+    "sirm_proposals": ("incident_id", INCIDENTS),
     "assessments": (
         "assessment_id",
         RecordKind("assessments", _assessments, _assessment_row),
@@ -193,6 +216,14 @@ TABLE_RECORDS: dict[str, tuple[str, RecordKind]] = {
         "request_id",
         RecordKind("Clare's Law requests", _disclosure_requests, _disclosure_row),
     ),
+    "meetings": ("meeting_id", RecordKind("meetings", _meetings, _meeting_row)),
+    # A case on an agenda, a SAV or Victim Coordinator referral is seen through its case; a
+    # SIRM proposal through its incident; a missing episode or NRM referral through the person.
+    "agenda_items": ("case_id", CASES),
+    "sav_referrals": ("case_id", CASES),
+    "victim_referrals": ("case_id", CASES),
+    "missing_episodes": ("person_id", PEOPLE),
+    "nrm_referrals": ("person_id", PEOPLE),
 }
 
 

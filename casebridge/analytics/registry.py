@@ -56,6 +56,8 @@ def _problems(indicator: dict[str, Any]) -> list[str]:
         problems.append("a rate says what it is per (per: 1000)")
     for part in ("numerator", "denominator"):
         measure = indicator.get(part, {})
+        if "sum" in measure and "distinct" in measure:
+            problems.append(f"{part}: a measure sums a column or counts distinct values, not both")
         for table in _tables(measure):
             if table not in KNOWN_TABLES:
                 problems.append(f"{part}: no snapshot table {table!r}")

@@ -1,7 +1,18 @@
 """The snapshot's tables, each built from the operational models; each module holds the tables
 of one part of the system (its Django app), ``derived`` those computed from the others."""
 
-from casebridge.analytics.tables import assessments, cases, casework, incidents, justice, refuges
+from casebridge.analytics.tables import (
+    assessments,
+    cases,
+    casework,
+    exploitation,
+    incidents,
+    justice,
+    panels,
+    refuges,
+    victims,
+    violence,
+)
 
 TABLES = {
     "cases": cases.cases,
@@ -16,5 +27,12 @@ TABLES = {
     "case_needs": casework.case_needs,
     "service_referrals": casework.service_referrals,
     "service_elements": casework.service_elements,
+    "meetings": panels.meetings,
+    "agenda_items": panels.agenda_items,
+    "sirm_proposals": violence.sirm_proposals,
+    "sav_referrals": violence.sav_referrals,
+    "missing_episodes": exploitation.missing_episodes,
+    "nrm_referrals": exploitation.nrm_referrals,
+    "victim_referrals": victims.victim_referrals,
 }
 DERIVED_TABLES = ("case_states", "first_proven_offences", "case_starts")

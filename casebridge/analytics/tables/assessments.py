@@ -1,15 +1,17 @@
-"""The risk assessments table."""
+"""The risk assessments table (with whom each was about, for figures of people identified at
+risk)."""
 
 import pyarrow as pa
 
-from casebridge.analytics.tables.common import TableSpec, day, values
+from casebridge.analytics.tables.common import Survivors, TableSpec, day, values
 from casebridge.assessments.models import Assessment
 
 
 def assessments() -> TableSpec:
+    survivors = Survivors()
     rows = (
-        (str(pk), instrument, day(assessed), band, agency, stage, score)
-        for pk, instrument, assessed, band, agency, stage, score in values(
+        (str(pk), instrument, day(assessed), band, agency, stage, score, survivors.id(person))
+        for pk, instrument, assessed, band, agency, stage, score, person in values(
             Assessment.objects.all(),
             "pk",
             "instrument_code",
@@ -18,6 +20,7 @@ def assessments() -> TableSpec:
             "assessing_agency__kind",
             "stage",
             "score",
+            "person_id",
         )
     )
     schema = pa.schema(
@@ -29,6 +32,7 @@ def assessments() -> TableSpec:
             ("assessing_agency_kind", pa.string()),
             ("stage", pa.string()),
             ("score", pa.int32()),
+            ("person_id", pa.string()),  # the surviving record
         ]
     )
     return TableSpec(schema, rows)

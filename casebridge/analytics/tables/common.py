@@ -55,3 +55,16 @@ def age(born: date | None, on: date) -> int | None:
     if born is None:
         return None
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def age_band(years: int | None, bands: tuple[tuple[int, int], ...]) -> str | None:
+    """``years`` as its band ("15-17"), "under 18" before the first band, "41+" past the last;
+    None when the age is not known."""
+    if years is None:
+        return None
+    if years < bands[0][0]:
+        return f"under {bands[0][0]}"
+    for low, high in bands:
+        if low <= years <= high:
+            return f"{low}-{high}"
+    return f"{bands[-1][1] + 1}+"

@@ -1,11 +1,17 @@
 from collections.abc import Sequence
+from typing import Any
 
 from django import forms
 
 from casebridge.agencies.models import Agency
 from casebridge.pathways.models import Case, DisclosureRequest, MaracReferral, Pathway
 from casebridge.people.selectors import RelatedPerson
+from casebridge.victims.models import VictimReferral
+from casebridge.victims.services import VICTIM_COORDINATOR_CODE
+from casebridge.violence.sav import SAV_CODE
 from casebridge.web.forms import DateField
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class ReferralForm(forms.Form):
@@ -77,6 +83,38 @@ class ReferralForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea,
     )
+    # The Serious Adult Violence panel's questions.
+    gang_affiliated = forms.ChoiceField(
+        label="On police or partner intelligence, is the person affiliated to a gang?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    youth_transition = forms.ChoiceField(
+        label="Is the person moving from youth justice to adult services?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    # The Victim Coordinator's: and, when a panel refers, which meeting (from its page).
+    victim_kind = forms.ChoiceField(
+        label="Is the person a direct or an indirect victim?",
+        choices=VictimReferral.VictimKind.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    from_meeting = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    # Questions a pathway must have answered, with the message when they are not.
+    REQUIRED_FOR = {
+        SAV_CODE: {
+            "gang_affiliated": "Select whether the person is affiliated to a gang",
+            "youth_transition": "Select whether the person is moving to adult services",
+        },
+        VICTIM_COORDINATOR_CODE: {
+            "victim_kind": "Select whether the person is a direct or an indirect victim",
+        },
+    }
 
     def __init__(
         self,
@@ -100,6 +138,13 @@ class ReferralForm(forms.Form):
         people = [(str(r.person.pk), f"{r.person} ({r.label.lower()})") for r in related]
         self.fields["perpetrators"].choices = people  # type: ignore[attr-defined]
         self.fields["children"].choices = people  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for field, message in self.REQUIRED_FOR.get(data.get("pathway", ""), {}).items():
+            if not data.get(field):
+                self.add_error(field, message)
+        return data
 
     def chosen_pathway(self) -> Pathway:
         return self.pathways[self.cleaned_data["pathway"]]

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from casebridge.victims import views
 
 app_name = "victims"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("victims/referrals/", views.referral_index, name="referral_list"),
+]

@@ -34,6 +34,7 @@ from casebridge.panels.services import (
     meeting_mark_held,
     meeting_schedule,
 )
+from casebridge.victims.selectors import may_refer_from_meeting
 from casebridge.web.decorators import current_user, signed_in
 from casebridge.web.forms import add_application_error
 
@@ -142,6 +143,7 @@ def render_meeting(
         # Closed and cancelled meetings are final: nothing more is shared, minuted or agreed.
         "is_open": meeting.status in (Meeting.Status.PLANNED, Meeting.Status.HELD),
         "form": attendee_form,
+        "refers_victims": may_refer_from_meeting(user=user, meeting=meeting),
     }
     return render(request, "panels/meeting_detail.html", context, status=status)
 

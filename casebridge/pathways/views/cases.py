@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.access.policy import AccessDenied
+from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.casework.selectors import case_casework
 from casebridge.core.errors import ApplicationError
 from casebridge.justice.selectors import case_justice_contacts
-from casebridge.panels.selectors import case_agenda_items
+from casebridge.panels.models import Meeting
+from casebridge.panels.selectors import case_agenda_items, meeting_get
 from casebridge.pathways.forms import ActivityForm, ReferralForm, TransitionForm
 from casebridge.pathways.marac import MARAC_CODE, marac_referral_create
 from casebridge.pathways.models import Case, MaracReferral
@@ -27,11 +29,74 @@ from casebridge.pathways.selectors import (
     receiving_services,
 )
 from casebridge.pathways.services import case_activity_record, case_transition, referral_create
+from casebridge.people.models import Person
 from casebridge.people.selectors import person_get, person_relationships
+from casebridge.victims.selectors import victim_referral_for
+from casebridge.victims.services import VICTIM_COORDINATOR_CODE, victim_referral_create
+from casebridge.violence.sav import SAV_CODE, sav_referral_create
+from casebridge.violence.sav_selectors import sav_referral_for
 from casebridge.web.decorators import current_user, signed_in
 from casebridge.web.forms import add_application_error
 
 PAGE_SIZE = 50
+
+
+def _from_meeting(request: HttpRequest, user: User) -> Meeting | None:
+    """The panel meeting referring, named by its page's link (``?meeting=``) or the form."""
+    meeting_id = request.POST.get("from_meeting") or request.GET.get("meeting")
+    if not meeting_id:
+        return None
+    try:
+        return meeting_get(user=user, meeting_id=UUID(meeting_id))
+    except ValueError as error:
+        raise AccessDenied("view", "meeting", meeting_id) from error
+
+
+def _make_referral(
+    form: ReferralForm, *, user: User, person: Person, meeting: Meeting | None
+) -> Case:
+    """Refer through the pathway's own service when it asks more than the generic referral."""
+    data = form.cleaned_data
+    code = form.chosen_pathway().code
+    common = {
+        "referral_reason": data["referral_reason"],
+        "consent": data["consent"],
+        "lawful_basis": data["lawful_basis"],
+    }
+    if code == MARAC_CODE:
+        return marac_referral_create(
+            actor=user,
+            victim=person,
+            perpetrators=form.chosen_people("perpetrators"),
+            children=form.chosen_people("children"),
+            relationship=data["relationship"] or MaracReferral.Relationship.OTHER,
+            victim_aware=data["victim_aware"] == "yes",
+            judgement_reason=data["judgement_reason"],
+            needs=data["needs"],
+            **common,
+        )
+    if code == SAV_CODE:
+        return sav_referral_create(
+            actor=user,
+            subject=person,
+            gang_affiliated=data["gang_affiliated"] == "yes",
+            youth_transition=data["youth_transition"] == "yes",
+            **common,
+        )
+    service = form.chosen_service()
+    # Without a service chosen the generic referral says to choose one.
+    if code == VICTIM_COORDINATOR_CODE and service is not None:
+        return victim_referral_create(
+            actor=user,
+            subject=person,
+            owner_agency=service,
+            victim_kind=data["victim_kind"],
+            from_meeting=meeting,
+            **common,
+        )
+    return referral_create(
+        actor=user, pathway=form.chosen_pathway(), subject=person, owner_agency=service, **common
+    )
 
 
 @signed_in
@@ -42,39 +107,21 @@ def refer(request: HttpRequest, person_id: UUID) -> HttpResponse:
     pathways = pathways_open_to(user=user)
     if not pathways:
         raise AccessDenied("refer", "person", person.pk)
+    meeting = _from_meeting(request, user)
     form = ReferralForm(
         request.POST or None,
         pathways=pathways,
         services=receiving_services(pathways=pathways),
         related=person_relationships(user=user, person=person),
+        # A meeting page's link names the pathway and the meeting; the referrer fills in the rest.
+        initial={
+            "pathway": request.GET.get("pathway", ""),
+            "from_meeting": meeting.pk if meeting else None,
+        },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if form.chosen_pathway().code == MARAC_CODE:
-                case = marac_referral_create(
-                    actor=user,
-                    victim=person,
-                    perpetrators=form.chosen_people("perpetrators"),
-                    children=form.chosen_people("children"),
-                    relationship=data["relationship"] or MaracReferral.Relationship.OTHER,
-                    victim_aware=data["victim_aware"] == "yes",
-                    referral_reason=data["referral_reason"],
-                    consent=data["consent"],
-                    lawful_basis=data["lawful_basis"],
-                    judgement_reason=data["judgement_reason"],
-                    needs=data["needs"],
-                )
-            else:
-                case = referral_create(
-                    actor=user,
-                    pathway=form.chosen_pathway(),
-                    subject=person,
-                    referral_reason=data["referral_reason"],
-                    consent=data["consent"],
-                    lawful_basis=data["lawful_basis"],
-                    owner_agency=form.chosen_service(),
-                )
+            case = _make_referral(form, user=user, person=person, meeting=meeting)
         except ApplicationError as error:
             add_application_error(form, error)
         else:
@@ -86,7 +133,9 @@ def refer(request: HttpRequest, person_id: UUID) -> HttpResponse:
         object_id=person.pk,
         summary="Viewed person to refer them",
     )
-    return render(request, "pathways/refer.html", {"form": form, "person": person})
+    return render(
+        request, "pathways/refer.html", {"form": form, "person": person, "meeting": meeting}
+    )
 
 
 @signed_in
@@ -118,7 +167,8 @@ def _render_case(
         summary=f"Viewed case {case.reference}",
         changes={"people": [str(case.subject_id), *(str(cp.person_id) for cp in people)]},
     )
-    is_marac = case.pathway.code == MARAC_CODE
+    code = case.pathway.code
+    is_marac = code == MARAC_CODE
     context = {
         "case": case,
         "people": people,
@@ -133,6 +183,10 @@ def _render_case(
         "may_change_casework": next_steps.may_change and not case.is_closed,
         "may_change": next_steps.may_change,
         "justice_contacts": case_justice_contacts(case=case),
+        "sav_referral": sav_referral_for(case=case) if code == SAV_CODE else None,
+        "victim_referral": (
+            victim_referral_for(user=user, case=case) if code == VICTIM_COORDINATOR_CODE else None
+        ),
         "form": form,
         "failed_transition": form.data.get("transition") if form is not None else None,
     }

@@ -40,22 +40,17 @@ def _discussed_at(meeting: Meeting, person: Person) -> bool:
 
 
 def _check_meeting(actor: User, meeting: Meeting, subject: Person) -> None:
+    # No field named: the meeting is where the referral came from, not an answer on the form.
     authorize(user=actor, action=Action.VIEW, obj=meeting)
     if meeting.pathway.code not in REFERRING_PANELS:
         raise ApplicationError(
-            f"{meeting.pathway.name} meetings do not refer to the Victim Coordinator.",
-            field="from_meeting",
+            f"{meeting.pathway.name} meetings do not refer to the Victim Coordinator."
         )
     if meeting.status not in HEARD:
-        raise ApplicationError(
-            "Only a meeting that has been held can refer someone it discussed.",
-            field="from_meeting",
-        )
+        raise ApplicationError("Only a meeting that has been held can refer someone it discussed.")
     # A panel refers someone it discussed: the subject of a case on its agenda or a person in one.
     if not _discussed_at(meeting, subject):
-        raise ApplicationError(
-            f"This person was not discussed at {meeting.title}.", field="from_meeting"
-        )
+        raise ApplicationError(f"This person was not discussed at {meeting.title}.")
 
 
 @transaction.atomic

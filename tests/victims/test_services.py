@@ -104,6 +104,15 @@ def test_a_meeting_not_yet_held_is_refused(sirm):
         refer(sirm.vve_coordinator, sirm.victim, sirm.service, from_meeting=sirm.meeting)
 
 
+def test_a_marac_does_not_refer_to_the_victim_coordinator(sirm):
+    marac_coordinator = UserFactory(agency=sirm.police, role=role("panel_coordinator"))
+    meeting = MeetingFactory(chair=marac_coordinator, status=Meeting.Status.HELD)
+    AgendaItemFactory(meeting=meeting, case=CaseFactory(subject=sirm.victim))
+
+    with pytest.raises(ApplicationError, match="do not refer to the Victim Coordinator"):
+        refer(marac_coordinator, sirm.victim, sirm.service, from_meeting=meeting)
+
+
 def test_the_referral_goes_to_a_council_service(sirm):
     with pytest.raises(ApplicationError) as refused:
         refer(sirm.officer, sirm.victim, sirm.police)

@@ -81,6 +81,30 @@ def test_a_meeting_the_user_cannot_see_is_not_found(sirm, signed_in_client):
     assert signed_in_client(sirm.officer).get(url).status_code == 404
 
 
+def test_someone_the_meeting_did_not_discuss_is_refused_at_the_top_of_the_form(
+    sirm, signed_in_client
+):
+    stranger = PersonFactory(recorded_by_agency=sirm.vve_coordinator.agency)
+    response = signed_in_client(sirm.vve_coordinator).post(
+        reverse("pathways:refer", args=[stranger.pk]),
+        {
+            "pathway": "victim-coordinator",
+            "referral_reason": "Lives next door",
+            "consent": "given",
+            "lawful_basis": "consent",
+            "owner_agency": str(sirm.service.pk),
+            "victim_kind": "indirect",
+            "from_meeting": str(sirm.meeting.pk),
+        },
+    )
+
+    content = response.content.decode()
+    assert (
+        f'<a href="#main-content">This person was not discussed at {sirm.meeting.title}.' in content
+    )
+    assert 'value="indirect" checked' in content
+
+
 def test_the_victim_kind_is_asked_for(sirm, signed_in_client):
     response = signed_in_client(sirm.officer).post(
         reverse("pathways:refer", args=[sirm.victim.pk]),

@@ -187,3 +187,16 @@ def test_the_list_is_not_for_those_who_see_no_victim_coordinator_case(signed_in_
     manager = UserFactory(agency=AgencyFactory(), role=role("manager"))
 
     assert signed_in_client(manager).get(reverse("victims:referral_list")).status_code == 404
+
+
+def test_the_owning_victim_coordinator_is_offered_casework_and_the_referrer_is_not(
+    sirm, signed_in_client
+):
+    case = refer(sirm, sirm.victim, from_meeting=sirm.meeting)
+    url = reverse("pathways:case_detail", args=[case.pk])
+
+    worker = signed_in_client(sirm.victim_coordinator).get(url).content.decode()
+    referrer = signed_in_client(sirm.vve_coordinator).get(url).content.decode()
+
+    assert "Record casework" in worker and "Refer to a service" in worker
+    assert "Record casework" not in referrer and "Refer to a service" not in referrer

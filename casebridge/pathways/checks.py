@@ -19,4 +19,23 @@ def definitions_are_valid(app_configs: Any, **kwargs: Any) -> list[checks.CheckM
             reader()
         except ValidationError as error:
             errors.append(checks.Error(str(error.message), id=check_id))
+    if not errors:
+        errors += _transition_roles_exist(read_definitions(), read_permissions())
     return errors
+
+
+def _transition_roles_exist(
+    definitions: list[dict[str, Any]], permissions: dict[str, Any]
+) -> list[checks.CheckMessage]:
+    """A transition whose roles nobody holds can never be taken: its cases would stick."""
+    roles = {role["code"] for role in permissions["roles"]}
+    return [
+        checks.Error(
+            f"{definition['code']}: transition {transition['code']!r} names unknown role "
+            f"{unknown!r}",
+            id="casebridge.E003",
+        )
+        for definition in definitions
+        for transition in definition["transitions"]
+        for unknown in sorted(set(transition["roles"]) - roles)
+    ]

@@ -39,3 +39,16 @@ def test_a_transition_listing_an_outcome_twice_is_refused():
     withdraw["outcomes"].append(dict(withdraw["outcomes"][0]))
     with pytest.raises(ValidationError, match="outcome codes repeat"):
         validate_definition(definition, source="test")
+
+
+def test_a_transition_naming_a_role_nobody_holds_stops_start_up():
+    from casebridge.access.definitions import read_permissions
+    from casebridge.pathways.checks import _transition_roles_exist
+    from casebridge.pathways.definitions import read_definitions
+
+    definitions = read_definitions()
+    assert _transition_roles_exist(definitions, read_permissions()) == []
+    sirm = next(d for d in definitions if d["code"] == "sirm")
+    sirm["transitions"][0]["roles"] = ["sirm_chair"]
+    (error,) = _transition_roles_exist([sirm], read_permissions())
+    assert error.id == "casebridge.E003" and "'sirm_chair'" in error.msg

@@ -14,6 +14,7 @@ from casebridge.core.dates import refuse_future
 from casebridge.core.errors import ApplicationError
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Person
+from casebridge.violence.services import sirm_proposals_for
 
 
 def _flagged(category: str, domestic_abuse: bool) -> bool:
@@ -26,6 +27,17 @@ def _check_category(category: str) -> None:
         raise ApplicationError(f"{category!r} is not an incident category.", field="category")
 
 
+def _check_violence(*, weapon: str, injury: str, firearm_discharged: bool) -> None:
+    if weapon not in Incident.Weapon.values:
+        raise ApplicationError(f"{weapon!r} is not a kind of weapon.", field="weapon")
+    if injury not in Incident.Injury.values:
+        raise ApplicationError(f"{injury!r} is not an injury level.", field="injury")
+    if firearm_discharged and weapon != Incident.Weapon.FIREARM:
+        raise ApplicationError(
+            "A firearm was discharged, so the weapon must be a firearm.", field="weapon"
+        )
+
+
 @transaction.atomic
 def incident_record(
     *,
@@ -36,12 +48,23 @@ def incident_record(
     victim: Person,
     suspect: Person | None = None,
     domestic_abuse: bool = False,
+    weapon: str = "",
+    firearm_discharged: bool = False,
+    kidnapping: bool = False,
+    injury: str = "",
+    gang_related: bool = False,
+    child_in_victim_household: bool = False,
+    child_in_suspect_household: bool = False,
+    ward: str = "",
+    outside_borough: bool = False,
 ) -> Incident:
     """Record an incident reported by the actor's agency. Recording it changes the people's
     records, so the actor must be allowed to change them.
 
     ``domestic_abuse`` is the domestic-abuse flag: an offence of another category (violence
-    with injury, say) can carry it; a "domestic abuse" incident always does.
+    with injury, say) can carry it; a "domestic abuse" incident always does. The serious-violence
+    details (``weapon`` to ``outside_borough``) are as the police recorded them; an incident
+    that meets the SIRM criteria with them is proposed for a SIRM in the same transaction.
     """
     authorize(user=actor, action=Action.CHANGE, obj=victim)
     if suspect is not None:
@@ -49,6 +72,7 @@ def incident_record(
     if actor.agency is None:
         raise ApplicationError("Only a member of an agency can record an incident.")
     _check_category(category)
+    _check_violence(weapon=weapon, injury=injury, firearm_discharged=firearm_discharged)
     if Incident.objects.filter(reporting_agency=actor.agency, reference=reference).exists():
         raise ApplicationError(f"Incident {reference} is already recorded.", field="reference")
     incident = Incident.objects.create(
@@ -59,6 +83,15 @@ def incident_record(
         occurred_at=occurred_at,
         victim=victim,
         suspect=suspect,
+        weapon=weapon,
+        firearm_discharged=firearm_discharged,
+        kidnapping=kidnapping,
+        injury=injury,
+        gang_related=gang_related,
+        child_in_victim_household=child_in_victim_household,
+        child_in_suspect_household=child_in_suspect_household,
+        ward=ward.strip(),
+        outside_borough=outside_borough,
     )
     audit_record(
         actor=actor,
@@ -72,6 +105,7 @@ def incident_record(
             "domestic_abuse": incident.domestic_abuse,
         },
     )
+    sirm_proposals_for(incidents=[incident])
     return incident
 
 
@@ -85,6 +119,15 @@ class IncidentDetails:
     victim: Person
     suspect: Person | None = None
     domestic_abuse: bool = False
+    weapon: str = ""
+    firearm_discharged: bool = False
+    kidnapping: bool = False
+    injury: str = ""
+    gang_related: bool = False
+    child_in_victim_household: bool = False
+    child_in_suspect_household: bool = False
+    ward: str = ""
+    outside_borough: bool = False
 
 
 @transaction.atomic
@@ -96,7 +139,8 @@ def incidents_import(
 
     The same rules as ``incident_record``, checked for the whole extract at once: the actor must
     be allowed to change every victim and suspect, and no reference may be recorded already
-    (nor repeat within the extract). Nothing is recorded if any row breaks them.
+    (nor repeat within the extract). Nothing is recorded if any row breaks them. The incidents
+    that meet the SIRM criteria are proposed for a SIRM in the same transaction.
     """
     if actor.agency is None:
         raise ApplicationError("Only a member of an agency can record an incident.")
@@ -112,6 +156,9 @@ def incidents_import(
         raise AccessDenied(Action.CHANGE, "person", sorted(map(str, refused))[0])
     for row in incidents:
         _check_category(row.category)
+        _check_violence(
+            weapon=row.weapon, injury=row.injury, firearm_discharged=row.firearm_discharged
+        )
     references = [row.reference for row in incidents]
     known = Incident.objects.filter(reporting_agency=actor.agency, reference__in=references)
     if len(set(references)) < len(references) or known.exists():
@@ -125,6 +172,15 @@ def incidents_import(
             occurred_at=row.occurred_at,
             victim=row.victim,
             suspect=row.suspect,
+            weapon=row.weapon,
+            firearm_discharged=row.firearm_discharged,
+            kidnapping=row.kidnapping,
+            injury=row.injury,
+            gang_related=row.gang_related,
+            child_in_victim_household=row.child_in_victim_household,
+            child_in_suspect_household=row.child_in_suspect_household,
+            ward=row.ward.strip(),
+            outside_borough=row.outside_borough,
         )
         for row in incidents
     )
@@ -139,6 +195,7 @@ def incidents_import(
             "incidents": [str(incident.pk) for incident in created],
         },
     )
+    sirm_proposals_for(incidents=created)
     return created
 
 

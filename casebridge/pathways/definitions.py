@@ -39,6 +39,9 @@ def validate_definition(definition: dict[str, Any], *, source: str) -> None:
         if len(set(outcomes)) != len(outcomes):
             problems.append(f"transition {transition['code']!r}: outcome codes repeat")
     problems += _repeated_codes(definition)
+    # A panel cannot rate an area without the levels to rate it at.
+    if definition.get("risk_areas") and not definition.get("risk_levels"):
+        problems.append("risk_areas need risk_levels")
     if problems:
         raise ValidationError(f"{source}: " + "; ".join(problems))
 
@@ -47,7 +50,8 @@ def _repeated_codes(definition: dict[str, Any]) -> list[str]:
     """Codes that repeat in a list where each must name one thing (a tier, a need, a service,
     one of a need's outcomes or a service's elements)."""
     lists: list[tuple[str, list[dict[str, Any]]]] = [
-        (key, definition.get(key, [])) for key in ("activities", "tiers", "needs", "services")
+        (key, definition.get(key, []))
+        for key in ("activities", "tiers", "needs", "services", "risk_areas", "risk_levels")
     ]
     lists += [
         (f"need {need['code']!r}: outcomes", need["outcomes"])

@@ -15,6 +15,7 @@ from casebridge.incidents.services import (
     incident_record,
     incidents_import,
 )
+from casebridge.violence.models import SirmProposal
 from tests.factories import AgencyFactory, PersonFactory, UserFactory, role
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +126,45 @@ def test_an_unknown_outcome_is_refused(officer, victim):
             actor=officer, incident=incident, outcome="detected", outcome_on=date(2022, 4, 2)
         )
     assert error.value.field == "outcome"
+
+
+def stabbing(reference, victim):
+    """A gang-related stabbing of a young victim: it meets the SIRM criteria."""
+    return IncidentDetails(
+        reference,
+        Incident.Category.VIOLENCE_WITH_INJURY,
+        OCCURRED_AT,
+        victim,
+        weapon=Incident.Weapon.KNIFE,
+        injury=Incident.Injury.SERIOUS,
+        gang_related=True,
+        ward="Burnt Oak",
+    )
+
+
+def test_an_extract_proposes_a_sirm_for_each_incident_meeting_the_criteria(officer):
+    young = PersonFactory(recorded_by_agency=officer.agency, date_of_birth=date(2006, 1, 1))
+    adult = PersonFactory(recorded_by_agency=officer.agency)
+    rows = [stabbing("CAD-1", young), stabbing("CAD-2", adult)]
+
+    created = incidents_import(actor=officer, incidents=rows, source="police extract")
+
+    assert [incident.ward for incident in created] == ["Burnt Oak", "Burnt Oak"]
+    assert list(SirmProposal.objects.values_list("incident__reference", flat=True)) == ["CAD-1"]
+
+
+def test_an_extract_that_fails_records_no_proposal(officer):
+    young = PersonFactory(recorded_by_agency=officer.agency, date_of_birth=date(2006, 1, 1))
+    stranger = PersonFactory()
+    rows = [stabbing("CAD-1", young), stabbing("CAD-2", stranger)]
+
+    with pytest.raises(AccessDenied):
+        incidents_import(actor=officer, incidents=rows, source="police extract")
+
+    assert not SirmProposal.objects.exists() and not Incident.objects.exists()
+
+
+def test_a_discharged_firearm_must_be_the_weapon(officer, victim):
+    with pytest.raises(ApplicationError) as error:
+        record(officer, victim, weapon=Incident.Weapon.KNIFE, firearm_discharged=True)
+    assert error.value.field == "weapon"

@@ -52,3 +52,21 @@ def test_a_transition_naming_a_role_nobody_holds_stops_start_up():
     sirm["transitions"][0]["roles"] = ["sirm_chair"]
     (error,) = _transition_roles_exist([sirm], read_permissions())
     assert error.id == "casebridge.E003" and "'sirm_chair'" in error.msg
+
+
+def shipped_sirm():
+    return yaml.safe_load((DEFINITIONS_DIR / "sirm.yaml").read_text())
+
+
+def test_risk_areas_without_levels_to_rate_them_at_are_refused():
+    definition = shipped_sirm()
+    del definition["risk_levels"]
+    with pytest.raises(ValidationError, match="risk_areas need risk_levels"):
+        validate_definition(definition, source="sirm.yaml")
+
+
+def test_a_risk_area_listed_twice_is_refused():
+    definition = shipped_sirm()
+    definition["risk_areas"].append(dict(definition["risk_areas"][0]))
+    with pytest.raises(ValidationError, match="risk_areas: codes repeat"):
+        validate_definition(definition, source="sirm.yaml")

@@ -1,0 +1,126 @@
+"""The SIRM rule engine: a pathway's ``incident_rule`` checked against one recorded incident.
+
+Which facts the rule requires, and how they combine, is data (sirm.yaml); what each fact means
+is code, here, because it reads the incident's fields.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from casebridge.incidents.models import Incident
+from casebridge.people.models import Person
+
+
+@dataclass(frozen=True)
+class ConditionMet:
+    """One condition of the rule that held, and what in the record shows it."""
+
+    label: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    met: bool
+    conditions: tuple[ConditionMet, ...]
+
+    def as_json(self) -> list[dict[str, str]]:
+        """The conditions as a proposal keeps them (``SirmProposal.criteria``)."""
+        return [{"label": c.label, "evidence": c.evidence} for c in self.conditions]
+
+
+Fact = Callable[[Incident], str | None]
+
+
+def _household(role: str) -> Fact:
+    def fact(incident: Incident) -> str | None:
+        if not getattr(incident, f"child_in_{role}_household"):
+            return None
+        return f"A child lives in the {role}'s household"
+
+    return fact
+
+
+# Each fact gives its evidence when it holds, None when it does not.
+FACTS: dict[str, Fact] = {
+    "weapon_used": lambda i: i.get_weapon_display() if i.weapon else None,
+    "firearm_discharged": lambda i: "Firearm discharged" if i.firearm_discharged else None,
+    "kidnapping": lambda i: "Kidnapping" if i.kidnapping else None,
+    "serious_assault": lambda i: i.get_injury_display() if i.serious_assault else None,
+    "gang_related": lambda i: (
+        "Recorded as potentially linked to gangs or exploitation" if i.gang_related else None
+    ),
+    "child_in_victim_household": _household("victim"),
+    "child_in_suspect_household": _household("suspect"),
+}
+
+
+def _age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _under_age(incident: Incident, rule: dict[str, Any]) -> list[str]:
+    day = timezone.localdate(incident.occurred_at)
+    found = []
+    for role in rule["roles"]:
+        person: Person | None = getattr(incident, role)
+        # An unknown date of birth proves nothing either way, so it does not meet the rule.
+        if person is None or person.date_of_birth is None:
+            continue
+        age = _age_on(person.date_of_birth, day)
+        care_limit = rule.get("care_experienced_years")
+        if person.care_experienced and care_limit is not None:
+            if age < care_limit:
+                found.append(f"{role.capitalize()} aged {age} on {_day(day)}, care-experienced")
+        elif age < rule["years"]:
+            found.append(f"{role.capitalize()} aged {age} on {_day(day)}")
+    return found
+
+
+def _label(condition: dict[str, Any], default: str) -> str:
+    return str(condition.get("label", default))
+
+
+def _evaluate(incident: Incident, condition: dict[str, Any]) -> tuple[bool, list[ConditionMet]]:
+    if "all" in condition:
+        results = [_evaluate(incident, part) for part in condition["all"]]
+        held = all(ok for ok, _ in results)
+        return held, [met for ok, found in results if ok for met in found]
+    if "any" in condition:
+        results = [_evaluate(incident, part) for part in condition["any"]]
+        return any(ok for ok, _ in results), [met for ok, found in results if ok for met in found]
+    if "fact" in condition:
+        evidence = FACTS[condition["fact"]](incident)
+        if evidence is None:
+            return False, []
+        return True, [ConditionMet(_label(condition, condition["fact"]), evidence)]
+    found = _under_age(incident, condition["under_age"])
+    label = _label(condition, f"Under {condition['under_age']['years']}")
+    return bool(found), [ConditionMet(label, evidence) for evidence in found]
+
+
+def incident_rule_met(*, incident: Incident, rule: dict[str, Any]) -> RuleResult:
+    """Check one incident against a pathway's ``incident_rule`` (its ``when`` condition).
+
+    Returns:
+        Whether the rule is met, and every condition that held with its evidence (also when
+        the rule as a whole is not met, so a reader can see what was missing).
+    """
+    met, conditions = _evaluate(incident, rule["when"])
+    return RuleResult(met=met, conditions=tuple(conditions))
+
+
+def facts_named(condition: dict[str, Any]) -> set[str]:
+    """Every fact a condition names, at any depth (for the start-up check)."""
+    if "fact" in condition:
+        return {condition["fact"]}
+    parts = condition.get("all", []) + condition.get("any", [])
+    return {fact for part in parts for fact in facts_named(part)}

@@ -22,7 +22,13 @@ from casebridge.access.policy import (
 )
 from casebridge.accounts.models import User
 from casebridge.panels.models import Action as PanelAction
-from casebridge.panels.models import AgendaItem, InformationShared, Meeting, MeetingAttendee
+from casebridge.panels.models import (
+    AgendaItem,
+    InformationShared,
+    Meeting,
+    MeetingAttendee,
+    RiskRating,
+)
 from casebridge.pathways.models import Case, CasePerson, Pathway
 
 # The state a referral must be in to be put on the next agenda (DA-MARAC's "accepted").
@@ -103,6 +109,7 @@ def agenda_items(*, user: User, meeting: Meeting) -> list[AgendaItem]:
                 "actions",
                 queryset=PanelAction.objects.select_related("owner_agency", "owner_user"),
             ),
+            Prefetch("risk_ratings", queryset=RiskRating.objects.select_related("rated_by")),
         )
         .order_by("position")
     )

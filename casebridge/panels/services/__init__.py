@@ -11,6 +11,10 @@ from casebridge.panels.services.agenda import (
     information_share,
     minutes_record,
 )
+from casebridge.panels.services.community import (
+    community_impact_schedule,
+    community_impact_summary_record,
+)
 from casebridge.panels.services.meetings import (
     attendee_add,
     meeting_cancel,
@@ -18,6 +22,7 @@ from casebridge.panels.services.meetings import (
     meeting_mark_held,
     meeting_schedule,
 )
+from casebridge.panels.services.risk import risk_rate
 
 __all__ = [
     "action_agree",
@@ -26,10 +31,13 @@ __all__ = [
     "agenda_add",
     "agenda_build",
     "attendee_add",
+    "community_impact_schedule",
+    "community_impact_summary_record",
     "information_share",
     "meeting_cancel",
     "meeting_close",
     "meeting_mark_held",
     "meeting_schedule",
     "minutes_record",
+    "risk_rate",
 ]

@@ -17,6 +17,12 @@ from casebridge.pathways.models import Case
 TEXT_LIMIT = 10_000
 
 
+def _require_panel(meeting: Meeting) -> None:
+    # A community-impact meeting's attendees (schools, community groups) never see a case.
+    if meeting.purpose != Meeting.Purpose.PANEL:
+        raise ApplicationError("A community-impact meeting discusses no case: it has no agenda.")
+
+
 def _next_position(meeting: Meeting) -> int:
     current = meeting.agenda.aggregate(top=Max("position"))["top"]
     return (current or 0) + 1
@@ -41,6 +47,7 @@ def agenda_build(*, actor: User, meeting: Meeting) -> list[AgendaItem]:
     meeting = lock_meeting(meeting)
     require_runner(actor, meeting)
     require_status(meeting, Meeting.Status.PLANNED, doing="change its agenda")
+    _require_panel(meeting)
     # Only cases the coordinator may see: a sealed case needs an entitlement first.
     cases = list(agenda_candidates(user=actor, meeting=meeting).select_for_update())
     position = _next_position(meeting)
@@ -67,6 +74,7 @@ def agenda_add(*, actor: User, meeting: Meeting, case: Case) -> AgendaItem:
     require_runner(actor, meeting)
     authorize(user=actor, action=Action.VIEW, obj=case)
     require_status(meeting, Meeting.Status.PLANNED, doing="change its agenda")
+    _require_panel(meeting)
     if case.pathway_id != meeting.pathway_id:
         raise ApplicationError(f"{case.reference} is not a {meeting.pathway.name} case.")
     if case.is_closed:
@@ -85,7 +93,7 @@ def agenda_add(*, actor: User, meeting: Meeting, case: Case) -> AgendaItem:
     return item
 
 
-def _clean_text(text: str, *, field: str, missing: str) -> str:
+def clean_text(text: str, *, field: str, missing: str) -> str:
     text = text.strip()
     if not text:
         raise ApplicationError(missing, field=field)
@@ -115,7 +123,7 @@ def information_share(
     agency = actor.agency
     if agency is None or not meeting.attendees.filter(agency=agency).exists():
         raise ApplicationError("Only agencies attending this meeting can share information.")
-    text = _clean_text(text, field="text", missing="Enter the information to share.")
+    text = clean_text(text, field="text", missing="Enter the information to share.")
     shared = InformationShared.objects.create(
         agenda_item=agenda_item,
         agency=agency,
@@ -151,7 +159,7 @@ def minutes_record(*, actor: User, agenda_item: AgendaItem, text: str) -> Agenda
     require_status(meeting, Meeting.Status.PLANNED, Meeting.Status.HELD, doing="record minutes")
     item = AgendaItem.objects.select_for_update().get(pk=agenda_item.pk)
     before = len(item.minutes)
-    item.minutes = _clean_text(text, field="text", missing="Enter the minutes.")
+    item.minutes = clean_text(text, field="text", missing="Enter the minutes.")
     item.save(update_fields=["minutes"])
     audit_record(
         actor=actor,

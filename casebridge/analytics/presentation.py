@@ -58,6 +58,8 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
 }
 # What the rows are, and what their total row is, by breakdown column.
 HEADINGS = {"referring_agency_kind": ("Referring agency", "All agencies")}
+# Categories that are names as recorded (a ward), printed as they are, never recased.
+VERBATIM = {"ward"}
 NOT_RECORDED = "Not recorded"
 
 
@@ -79,4 +81,6 @@ def breakdown_headings(by: str) -> tuple[str, str]:
 def category_label(by: str, category: str | None) -> str:
     if category is None:
         return NOT_RECORDED
+    if by in VERBATIM:
+        return category
     return CATEGORY_LABELS.get(by, {}).get(category, category.replace("_", " ").capitalize())

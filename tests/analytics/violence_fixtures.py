@@ -62,7 +62,8 @@ def sirm_proposal(
 ) -> SirmProposal:
     case = pathway_case("sirm", proposed_at) if status == SirmProposal.Status.CONVENED else None
     return SirmProposal.objects.create(
-        incident=incident(proposed_at, weapon="knife"),
+        # (a kidnapping of an adult: neither knife-enabled nor serious youth violence)
+        incident=incident(proposed_at, kidnapping=True),
         proposed_at=proposed_at,
         rule_version=1,
         criteria={"met": True},

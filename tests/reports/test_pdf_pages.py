@@ -102,8 +102,8 @@ def test_the_pages_follow_tables_then_charts_then_the_appendix(pages):
     assert 0 < breakdown <= charts < appendix < len(pages)
     # The appendix runs to the last page, and its table goes on there.
     assert pages[-1][1].startswith("Indicator Definition Records") or appendix == len(pages) - 1
-    # The two sections and the appendix need several pages, but no more than they fill.
-    assert 8 <= len(pages) <= 16
+    # The four sections and the appendix need several pages, but no more than they fill.
+    assert 12 <= len(pages) <= 24
     assert all(_ink(image) > 0.01 for image, _, _ in pages), [_ink(p[0]) for p in pages]
 
 

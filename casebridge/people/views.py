@@ -11,6 +11,7 @@ from casebridge.access.services import break_glass_open
 from casebridge.assessments.selectors import assessments_for_person, current_instruments
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
+from casebridge.exploitation.selectors import person_records
 from casebridge.linkage.selectors import SamePersonCandidate, same_person_candidates
 from casebridge.pathways.selectors import pathways_open_to
 from casebridge.people.forms import BreakGlassForm, PersonCreateForm, PersonSearchForm
@@ -115,6 +116,7 @@ def detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
         and (has_hidden_addresses or person_has_hidden_sealed_cases(user=user, person=person)),
         "assessments": list(assessments_for_person(user=user, person=person)),
         "assessment_instruments": current_instruments(),
+        "exploitation_records": person_records(user=user, person=person),
     }
     return render(request, "people/detail.html", context)
 

@@ -61,7 +61,9 @@ def _rules(column: Column) -> str:
         rules.append("required")
     if column.required_with:
         rules.append(f"required with `{column.required_with}`")
-    if column.only_with:
+    if column.only_with_code:
+        rules.append(f"only with `{column.only_with}` `{column.only_with_code}`")
+    elif column.only_with:
         rules.append(f"only with `{column.only_with}`")
     if column.past:
         rules.append("past")

@@ -29,6 +29,8 @@ class Column:
     required: bool = False
     required_with: str = ""
     only_with: str = ""
+    # With only_with: given (for a boolean, Y) only when that column has this code.
+    only_with_code: str = ""
     max_length: int | None = None
     minimum: int | None = None
     maximum: int | None = None
@@ -111,6 +113,12 @@ def _problems(definition: dict[str, Any]) -> list[str]:
     for column in definition["columns"]:
         if (column["type"] == "code") != ("codes" in column):
             problems.append(f"{column['name']}: codes go with type code, and only with it")
+        if "only_with_code" in column:
+            other = columns.get(column.get("only_with", ""), {})
+            if column["only_with_code"] not in other.get("codes", {}):
+                problems.append(
+                    f"{column['name']}: only_with_code must be a code of its only_with column"
+                )
     if definition["target"] == "events" and len(definition.get("subjects", [])) > 1:
         problems.append("an event is about one person: give at most one subject")
     if {definition["reference"], definition["occurred"]} & set(definition.get("updatable", [])):

@@ -16,6 +16,7 @@ from casebridge.people.models import Identifier, Person
 from casebridge.people.names import name_key
 from casebridge.people.selectors import survivors
 from casebridge.people.services import AddressDetails, PersonDetails, people_record_for_import
+from casebridge.violence.services import sirm_proposals_for
 
 BATCH_SIZE = 1_000
 # A subject's identity (see _identity) and the id of the person record it resolved to.
@@ -138,9 +139,20 @@ def _incidents(
                 suspect_id=_person(roles["suspect"], row, people),
                 outcome=str(values["outcome"] or ""),
                 outcome_on=cast(date | None, values["outcome_on"]),
+                weapon=str(values["weapon"] or ""),
+                firearm_discharged=bool(values["firearm_discharged"]),
+                kidnapping=bool(values["kidnapping"]),
+                injury=str(values["injury"] or ""),
+                gang_related=bool(values["gang_related"]),
+                child_in_victim_household=bool(values["child_in_victim_household"]),
+                child_in_suspect_household=bool(values["child_in_suspect_household"]),
+                ward=str(values["ward"] or ""),
+                outside_borough=bool(values["outside_borough"]),
             )
         )
     Incident.objects.bulk_create(incidents, batch_size=BATCH_SIZE)
+    # In the batch's transaction: an import that fails leaves no proposal behind.
+    sirm_proposals_for(incidents=incidents)
     return incidents
 
 

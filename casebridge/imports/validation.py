@@ -197,8 +197,16 @@ def _rule_reasons(
         other = column.required_with
         if other and values.get(other) is not None and not present and column.name not in unparsed:
             reasons.append(f"{column.name} is required when {other} is given")
-        if column.only_with and present and values.get(column.only_with) is None:
-            reasons.append(f"{column.name} is given but {column.only_with} is blank")
+        # A boolean's N asserts nothing, so only a Y needs the column it goes with.
+        asserted = present and values[column.name] is not False
+        if column.only_with and asserted:
+            other_value = values.get(column.only_with)
+            if other_value is None:
+                reasons.append(f"{column.name} is given but {column.only_with} is blank")
+            elif column.only_with_code and other_value != column.only_with_code:
+                reasons.append(
+                    f"{column.name} is given but {column.only_with} is not {column.only_with_code}"
+                )
         later, earlier = day_of(values.get(column.name)), day_of(values.get(column.not_before))
         if column.not_before and later and earlier and later < earlier:
             reasons.append(f"{column.name} is before {column.not_before}")

@@ -21,6 +21,7 @@ from casebridge.violence.models import SirmProposal
 
 SIRM_CODE = "sirm"
 REASON_LIMIT = 2_000
+CHUNK = 1_000
 
 
 def _sirm_pathway() -> Pathway | None:
@@ -42,29 +43,30 @@ def sirm_proposals_for(*, incidents: Sequence[Incident]) -> list[SirmProposal]:
     if pathway is None or "incident_rule" not in pathway.definition or not incidents:
         return []
     rule = pathway.definition["incident_rule"]
-    proposed = set(
-        SirmProposal.objects.filter(incident__in=[i.pk for i in incidents]).values_list(
-            "incident_id", flat=True
-        )
-    )
     now = timezone.now()
     proposals = []
-    for incident in incidents:
-        if incident.pk in proposed:
-            continue
-        result = incident_rule_met(incident=incident, rule=rule)
-        if result.met:
-            proposals.append(
-                SirmProposal(
-                    incident=incident,
-                    proposed_at=now,
-                    rule_version=pathway.version,
-                    criteria=result.as_json(),
+    ids = [incident.pk for incident in incidents]
+    for start in range(0, len(ids), CHUNK):
+        # Re-read with the people the rule judges: an import's incidents carry only their ids.
+        chunk = (
+            Incident.objects.filter(pk__in=ids[start : start + CHUNK], sirm_proposal__isnull=True)
+            .select_related("victim", "suspect")
+            .order_by("occurred_at", "reference")
+        )
+        for incident in chunk:
+            result = incident_rule_met(incident=incident, rule=rule)
+            if result.met:
+                proposals.append(
+                    SirmProposal(
+                        incident=incident,
+                        proposed_at=now,
+                        rule_version=pathway.version,
+                        criteria=result.as_json(),
+                    )
                 )
-            )
     if not proposals:
         return []
-    SirmProposal.objects.bulk_create(proposals)
+    SirmProposal.objects.bulk_create(proposals, batch_size=CHUNK)
     references = [proposal.incident.reference for proposal in proposals]
     audit_record(
         actor=None,

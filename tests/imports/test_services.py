@@ -8,8 +8,17 @@ from casebridge.imports.formats import extract_formats
 from casebridge.imports.models import ImportBatch, LoadedRow, PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Identifier, Person
+from casebridge.violence.models import SirmProposal
 from tests.factories import AgencyFactory, PersonFactory, UserFactory
-from tests.imports.factories import analyst, example, offence, offences_csv, police, run_import
+from tests.imports.factories import (
+    HEADER,
+    analyst,
+    example,
+    offence,
+    offences_csv,
+    police,
+    run_import,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +258,57 @@ def test_a_known_identifier_of_a_merged_record_resolves_to_the_surviving_record(
         kind="police-custody",
     )
     assert PartnerEvent.objects.get(reference="C22/004530").person == survivor
+
+
+SERIOUS_VIOLENCE = (
+    HEADER + ",weapon,firearm_discharged,kidnapping,injury,gang_related,ward,outside_borough"
+)
+
+
+def stabbing(reference: str, **changes: str) -> str:
+    """A gang-related stabbing of a 17-year-old: it meets the SIRM criteria."""
+    details = {"weapon": "knife", "firearm_discharged": "N", "kidnapping": "N"}
+    details |= {"injury": "serious", "gang_related": "Y", "ward": "Peckham", "outside_borough": "N"}
+    row = offence(reference, victim_date_of_birth="2005-02-19", victim_given_name=reference)
+    return ",".join([row, *(details | changes).values()])
+
+
+def test_an_imported_offence_meeting_the_sirm_criteria_is_proposed_as_it_loads():
+    content = offences_csv(
+        stabbing("01/1/22"), stabbing("01/2/22", gang_related="N"), header=SERIOUS_VIOLENCE
+    )
+
+    batch = run_import(actor=analyst(), supplied_by=police(), content=content)
+
+    assert (batch.status, batch.rows_loaded) == (Status.LOADED, 2)
+    incident = Incident.objects.get(reference="01/1/22")
+    assert (incident.weapon, incident.injury, incident.gang_related, incident.ward) == (
+        "knife",
+        "serious",
+        True,
+        "Peckham",
+    )
+    assert list(SirmProposal.objects.values_list("incident__reference", flat=True)) == ["01/1/22"]
+
+
+def test_an_import_that_fails_proposes_nothing(monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("casebridge.imports.loading.LoadedRow.objects.bulk_create", fail)
+    content = offences_csv(stabbing("01/1/22"), header=SERIOUS_VIOLENCE)
+
+    batch = run_import(actor=analyst(), supplied_by=police(), content=content)
+
+    assert batch.status == Status.FAILED
+    assert not SirmProposal.objects.exists() and not Incident.objects.exists()
+
+
+def test_a_discharged_firearm_row_must_name_a_firearm():
+    content = offences_csv(stabbing("01/1/22", firearm_discharged="Y"), header=SERIOUS_VIOLENCE)
+
+    batch = run_import(actor=analyst(), supplied_by=police(), content=content)
+
+    assert batch.rejected_rows.get().reasons == [
+        "firearm_discharged is given but weapon is not firearm"
+    ]

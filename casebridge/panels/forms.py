@@ -18,6 +18,102 @@ from casebridge.web.forms import DateField
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
+def parse_start(text: str) -> time:
+    """A start time as people type it on the 24-hour clock ("09:30", "14.00")."""
+    match = TIME.match(text)
+    if match is None:
+        raise ValidationError("Enter a start time like 09:30")
+    hours, minutes = int(match[1]), int(match[2])
+    if hours > 23 or minutes > 59:
+        raise ValidationError("Start time must be a real time")
+    return time(hours, minutes)
+
+
+def starts_at(cleaned_data: dict[str, Any]) -> datetime:
+    """When a meeting form's ``date`` and ``start`` say it begins, in UK time."""
+    return timezone.make_aware(datetime.combine(cleaned_data["date"], cleaned_data["start"]))
+
+
+class StartFields(forms.Form):
+    """The date, start time, optional title and location, and agencies of a meeting called
+    from another page (a SIRM convened, a community-impact meeting)."""
+
+    title = forms.CharField(label="Title (optional)", max_length=200, required=False)
+    date = DateField(label="Date of the meeting", help_text="For example, 12 1 2027")
+    start = forms.CharField(
+        label="Start time",
+        max_length=5,
+        help_text="Use the 24-hour clock, for example 09:30 or 14:00",
+        error_messages={"required": "Enter a start time"},
+    )
+    location = forms.CharField(
+        label="Location (optional)",
+        max_length=200,
+        required=False,
+        help_text="The venue or 'Online'. Never the address of a person.",
+    )
+    agencies = forms.MultipleChoiceField(
+        label="Which agencies will attend?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one attending agency"},
+    )
+
+    def __init__(self, *args: Any, agencies: Sequence[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agency_options = {str(a.pk): a for a in agencies}
+        self.fields["agencies"].choices = [  # type: ignore[attr-defined]
+            (pk, a.name) for pk, a in self.agency_options.items()
+        ]
+
+    def clean_start(self) -> time:
+        return parse_start(self.cleaned_data["start"])
+
+    def scheduled_for(self) -> datetime:
+        return starts_at(self.cleaned_data)
+
+    def chosen_agencies(self) -> list[Agency]:
+        return [self.agency_options[pk] for pk in self.cleaned_data["agencies"]]
+
+
+class CommunityImpactForm(StartFields):
+    agencies = forms.MultipleChoiceField(
+        label="Which schools and community groups will attend?",
+        help_text="They see this meeting and its summary, never the SIRM or who was involved.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one attending agency"},
+    )
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label="What the meeting heard and agreed",
+        help_text="Everyone attending reads this: name no one involved.",
+        max_length=10_000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the summary"},
+    )
+
+
+class RiskRatingForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Level of risk",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the level of risk"},
+    )
+    assessment = forms.CharField(
+        label="What the panel found, and why it rated it so",
+        max_length=10_000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what the panel found and why"},
+    )
+
+    def __init__(self, *args: Any, levels: Sequence[dict[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [  # type: ignore[attr-defined]
+            (level["code"], level["label"]) for level in levels
+        ]
+
+
 class MeetingForm(forms.Form):
     pathway = forms.ChoiceField(
         label="Which panel is this meeting for?",
@@ -62,17 +158,10 @@ class MeetingForm(forms.Form):
         ]
 
     def clean_start(self) -> time:
-        match = TIME.match(self.cleaned_data["start"])
-        if match is None:
-            raise ValidationError("Enter a start time like 09:30")
-        hours, minutes = int(match[1]), int(match[2])
-        if hours > 23 or minutes > 59:
-            raise ValidationError("Start time must be a real time")
-        return time(hours, minutes)
+        return parse_start(self.cleaned_data["start"])
 
     def scheduled_for(self) -> datetime:
-        day = self.cleaned_data["date"]
-        return timezone.make_aware(datetime.combine(day, self.cleaned_data["start"]))
+        return starts_at(self.cleaned_data)
 
     def chosen_pathway(self) -> Pathway:
         return self.pathways[self.cleaned_data["pathway"]]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casebridge.panels.views import actions, agenda, exports, meetings
+from casebridge.panels.views import actions, agenda, community, exports, meetings
 
 app_name = "panels"
 
@@ -25,6 +25,16 @@ urlpatterns = [
         name="meeting_cancel",
     ),
     path("meetings/<uuid:meeting_id>/close/", meetings.meeting_closure, name="meeting_close"),
+    path(
+        "meetings/<uuid:meeting_id>/community-impact/",
+        community.community_impact_create,
+        name="community_impact_create",
+    ),
+    path(
+        "meetings/<uuid:meeting_id>/summary/",
+        community.community_impact_summary,
+        name="community_impact_summary",
+    ),
     path("meetings/<uuid:meeting_id>/agenda.csv", exports.export_csv, name="export_csv"),
     path("meetings/<uuid:meeting_id>/agenda.pdf", exports.export_pdf, name="export_pdf"),
     path(
@@ -34,6 +44,11 @@ urlpatterns = [
     ),
     path("agenda-items/<int:item_id>/minutes/", agenda.item_minutes, name="minutes_record"),
     path("agenda-items/<int:item_id>/action/", agenda.item_action, name="action_agree"),
+    path(
+        "agenda-items/<int:item_id>/risk/<slug:area>/",
+        agenda.item_risk,
+        name="risk_rate",
+    ),
     path("actions/", actions.action_index, name="action_list"),
     path(
         "actions/<uuid:action_id>/complete/",

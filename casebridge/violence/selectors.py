@@ -37,6 +37,7 @@ def sirm_proposal_get(*, user: User, proposal_id: UUID | str) -> SirmProposal:
     proposal = (
         sirm_proposals(user=user)
         .select_related("incident__victim", "incident__suspect")
+        .prefetch_related("incident__victim__names", "incident__suspect__names")
         .filter(pk=proposal_id)
         .first()
     )

@@ -9,6 +9,7 @@ from casebridge.access.policy import AccessDenied
 from casebridge.agencies.models import Agency
 from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
+from casebridge.panels.events import meeting_day
 from casebridge.panels.models import Meeting, RiskRating
 from casebridge.panels.services import (
     agenda_add,
@@ -114,7 +115,7 @@ def test_after_the_sirm_is_held_a_community_impact_meeting_follows_it(sirm):
         Meeting.Purpose.COMMUNITY_IMPACT,
         sirm.meeting,
     )
-    assert follow_up.title == f"Community impact - {sirm.meeting.title}"
+    assert follow_up.title == f"Community impact - SIRM of {meeting_day(sirm.meeting)}"
     assert list(follow_up.attendees.values_list("agency", flat=True)) == [sirm.teacher.agency_id]
 
 

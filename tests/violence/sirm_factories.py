@@ -90,3 +90,10 @@ def convened_sirm() -> Sirm:
         case=item.case,
         item=item,
     )
+
+
+def matrix_sirm() -> dict:
+    """URL keyword arguments for the authorisation matrix: a proposed incident (no matrix role
+    runs SIRMs) and a risk area (which the matrix's MARAC meeting does not rate)."""
+    incident = serious_incident(officer(), reference="MATRIX/1")
+    return {"proposal_id": incident.sirm_proposal.pk, "area": "reprisal"}

@@ -42,7 +42,7 @@ def community_impact_schedule(
         actor: the coordinator running ``meeting``; they chair the new one.
         meeting: the panel meeting it follows, of a pathway with ``community_impact``.
         scheduled_for: when it starts (timezone-aware).
-        title: defaults to "Community impact - <the panel meeting's title>".
+        title: defaults to "Community impact - SIRM of 3 Dec 2026" (the panel meeting's day).
         location: the venue or "Online".
         attending_agencies: each of the definition's ``community_impact`` agency kinds.
 
@@ -71,7 +71,9 @@ def community_impact_schedule(
         pathway=pathway,
         purpose=Meeting.Purpose.COMMUNITY_IMPACT,
         follows=meeting,
-        title=title.strip() or f"Community impact - {meeting.title}",
+        # Not the panel meeting's title: a SIRM's names the incident, which schools must not see.
+        title=title.strip()
+        or f"Community impact - {pathway.reference_prefix} of {events.meeting_day(meeting)}",
         scheduled_for=scheduled_for,
         location=location.strip(),
         chair=actor,

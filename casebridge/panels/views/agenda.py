@@ -1,6 +1,6 @@
 """Per-case pages of a meeting: share information, record minutes, agree an action."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -9,7 +9,7 @@ from casebridge.access.policy import AccessDenied, Action
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
-from casebridge.panels.forms import ActionForm, InformationForm, MinutesForm
+from casebridge.panels.forms import ActionForm, InformationForm, MinutesForm, RiskRatingForm
 from casebridge.panels.models import AgendaItem
 from casebridge.panels.selectors import (
     agenda_item_get,
@@ -18,7 +18,12 @@ from casebridge.panels.selectors import (
     meeting_attendees,
     owner_user_choices,
 )
-from casebridge.panels.services import action_agree, information_share, minutes_record
+from casebridge.panels.services import (
+    action_agree,
+    information_share,
+    minutes_record,
+    risk_rate,
+)
 from casebridge.web.decorators import current_user, signed_in
 from casebridge.web.forms import add_application_error
 
@@ -29,7 +34,13 @@ def _back_to_item(item: AgendaItem) -> HttpResponse:
 
 
 def _render(
-    request: HttpRequest, user: User, item: AgendaItem, template: str, form: object, doing: str
+    request: HttpRequest,
+    user: User,
+    item: AgendaItem,
+    template: str,
+    form: object,
+    doing: str,
+    **context: object,
 ) -> HttpResponse:
     audit_record(
         actor=user,
@@ -39,7 +50,7 @@ def _render(
         summary=f"Viewed {item.case.reference} on {item.meeting.title} to {doing}",
     )
     status = 400 if getattr(form, "errors", None) else 200
-    return render(request, template, {"item": item, "form": form}, status=status)
+    return render(request, template, {"item": item, "form": form, **context}, status=status)
 
 
 def _runnable_item(user: User, item_id: int) -> AgendaItem:
@@ -113,3 +124,37 @@ def item_action(request: HttpRequest, item_id: int) -> HttpResponse:
         else:
             return _back_to_item(item)
     return _render(request, user, item, "panels/action_form.html", form, "agree an action")
+
+
+@signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def item_risk(request: HttpRequest, item_id: int, area: str) -> HttpResponse:
+    """Rate one of the pathway's risk areas for the case (a SIRM's reprisal risk, say)."""
+    user = current_user(request)
+    item = _runnable_item(user, item_id)
+    definition = item.meeting.pathway.definition
+    chosen = next((a for a in definition.get("risk_areas", []) if a["code"] == area), None)
+    if chosen is None:
+        raise Http404("No such risk area")
+    earlier = item.risk_ratings.filter(area=area).first()
+    form = RiskRatingForm(
+        request.POST or None,
+        levels=definition["risk_levels"],
+        initial={"level": earlier.level, "assessment": earlier.assessment} if earlier else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            risk_rate(
+                actor=user,
+                agenda_item=item,
+                area=area,
+                level=form.cleaned_data["level"],
+                assessment=form.cleaned_data["assessment"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            return _back_to_item(item)
+    return _render(
+        request, user, item, "panels/risk_form.html", form, f"rate {area} risk", area=chosen
+    )

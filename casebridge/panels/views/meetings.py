@@ -14,7 +14,7 @@ from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.panels.exports.rows import address_remover
-from casebridge.panels.forms import AttendeeForm, CancelMeetingForm, MeetingForm
+from casebridge.panels.forms import AttendeeForm, CancelMeetingForm, MeetingForm, SummaryForm
 from casebridge.panels.models import AgendaItem, Meeting
 from casebridge.panels.selectors import (
     agenda_items,
@@ -25,6 +25,7 @@ from casebridge.panels.selectors import (
     meeting_get,
     meeting_list,
     schedulable_pathways,
+    visible_meetings,
 )
 from casebridge.panels.services import (
     agenda_build,
@@ -34,6 +35,7 @@ from casebridge.panels.services import (
     meeting_mark_held,
     meeting_schedule,
 )
+from casebridge.panels.services.community import community_impact_kinds
 from casebridge.victims.selectors import may_refer_from_meeting
 from casebridge.web.decorators import current_user, signed_in
 from casebridge.web.forms import add_application_error
@@ -106,7 +108,22 @@ def _remove_addresses(items: list[AgendaItem]) -> Callable[[str], str]:
         for action in item.actions.all():
             action.description_shown = remove(action.description)  # type: ignore[attr-defined]
             action.reason_shown = remove(action.cancellation_reason)  # type: ignore[attr-defined]
+        for rating in item.risk_ratings.all():
+            rating.assessment_shown = remove(rating.assessment)  # type: ignore[attr-defined]
     return remove
+
+
+def _risk_rows(meeting: Meeting, items: list[AgendaItem]) -> None:
+    """Each item's risk areas in the definition's order, with the rating given, if any."""
+    areas = meeting.pathway.definition.get("risk_areas", [])
+    levels = {
+        level["code"]: level["label"] for level in meeting.pathway.definition.get("risk_levels", [])
+    }
+    for item in items:
+        ratings = {rating.area: rating for rating in item.risk_ratings.all()}
+        for rating in ratings.values():
+            rating.level_label = levels.get(rating.level, rating.level)  # type: ignore[attr-defined]
+        item.risk_rows = [(area, ratings.get(area["code"])) for area in areas]  # type: ignore[attr-defined]
 
 
 def render_meeting(
@@ -114,13 +131,22 @@ def render_meeting(
     meeting: Meeting,
     attendee_form: AttendeeForm | None = None,
     status: int = 200,
+    summary_form: SummaryForm | None = None,
 ) -> HttpResponse:
-    """The meeting page: attendees, the agenda the user may see, and what they may do."""
+    """The meeting page: attendees, the agenda the user may see, and what they may do.
+
+    A community-impact meeting has no agenda: the page shows its summary instead.
+    """
     user = current_user(request)
     attendees = list(meeting_attendees(meeting=meeting))
     items = agenda_items(user=user, meeting=meeting)
     remove = _remove_addresses(items)
+    _risk_rows(meeting, items)
     can_run = may_change_meeting(user=user, meeting=meeting)
+    community_impact = meeting.purpose == Meeting.Purpose.COMMUNITY_IMPACT
+    if community_impact and can_run and summary_form is None:
+        summary_form = SummaryForm(initial={"summary": meeting.summary})
+    calls_community_meetings = bool(community_impact_kinds(meeting))
     audit_record(
         actor=user,
         action="view",
@@ -144,6 +170,17 @@ def render_meeting(
         "is_open": meeting.status in (Meeting.Status.PLANNED, Meeting.Status.HELD),
         "form": attendee_form,
         "refers_victims": may_refer_from_meeting(user=user, meeting=meeting),
+        "community_impact": community_impact,
+        "summary_form": summary_form,
+        "calls_community_meetings": calls_community_meetings,
+        "follow_ups": (
+            list(visible_meetings(user=user).filter(follows=meeting).order_by("scheduled_for"))
+            if calls_community_meetings
+            else []
+        ),
+        "may_call_follow_up": calls_community_meetings
+        and can_run
+        and meeting.status in (Meeting.Status.HELD, Meeting.Status.CLOSED),
     }
     return render(request, "panels/meeting_detail.html", context, status=status)
 

@@ -47,6 +47,12 @@ class PersonCreateForm(forms.Form):
         initial=Person.YesNoUnknown.NOT_KNOWN,
         widget=forms.RadioSelect,
     )
+    care_experienced = forms.BooleanField(
+        label="Care-experienced",
+        required=False,
+        help_text="Looked after by a local authority, now or in the past. The SIRM criteria "
+        "count a care-experienced young person up to 25.",
+    )
     line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=100, required=False)
@@ -109,6 +115,7 @@ class PersonCreateForm(forms.Form):
             sex=data["sex"],
             ethnicity=data["ethnicity"],
             disability=data["disability"],
+            care_experienced=data["care_experienced"],
             addresses=addresses,
         )
 

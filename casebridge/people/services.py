@@ -35,6 +35,7 @@ class PersonDetails:
     ethnicity: str = Person.Ethnicity.NOT_RECORDED
     disability: str = Person.YesNoUnknown.NOT_KNOWN
     sexual_orientation: str = Person.SexualOrientation.NOT_RECORDED
+    care_experienced: bool = False
     aliases: Sequence[tuple[str, str]] = ()
     addresses: Sequence[AddressDetails] = ()
     identifiers: Sequence[tuple[str, str]] = field(default_factory=tuple)
@@ -59,6 +60,7 @@ def _build(details: PersonDetails, agency: Agency | None) -> tuple[Person, list[
         ethnicity=details.ethnicity,
         disability=details.disability,
         sexual_orientation=details.sexual_orientation,
+        care_experienced=details.care_experienced,
         recorded_by_agency=agency,
     )
     children: list[object] = [

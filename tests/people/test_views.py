@@ -201,6 +201,23 @@ def test_create_person_with_a_confidential_address(world, signed_in_client):
     assert address.is_confidential and address.postcode == "EN5 2ZZ"
 
 
+def test_a_practitioner_records_that_a_person_is_care_experienced(world, signed_in_client):
+    signed_in_client(world.practitioner_a).post(
+        reverse("people:create"),
+        {
+            "given_name": "Kai",
+            "family_name": "Careleaver",
+            "sex": "male",
+            "ethnicity": "white",
+            "disability": "no",
+            "care_experienced": "on",
+            "confirm_new": "True",
+        },
+    )
+
+    assert Person.objects.get(names__family_name="Careleaver").care_experienced
+
+
 def test_create_person_reshows_typed_values_on_error(world, signed_in_client):
     response = signed_in_client(world.practitioner_a).post(
         reverse("people:create"),

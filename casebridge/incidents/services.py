@@ -103,6 +103,9 @@ def incident_record(
             "victim": str(victim.pk),
             "suspect": str(suspect.pk) if suspect else None,
             "domestic_abuse": incident.domestic_abuse,
+            "weapon": weapon,
+            "injury": injury,
+            "gang_related": gang_related,
         },
     )
     sirm_proposals_for(incidents=[incident])

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from casebridge.access.services import entitlement_grant
 from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency
 from casebridge.assessments.models import Instrument
 from casebridge.assessments.services import assessment_complete
 from casebridge.audit.services import audit_record
@@ -31,6 +32,7 @@ from casebridge.demo.calendar import (
 )
 from casebridge.demo.casework import PlannedCasework
 from casebridge.demo.disclosures import schedule_disclosures
+from casebridge.demo.exploitation import schedule_exploitation
 from casebridge.demo.hearings import Hearing, agenda_built_at, meeting_end, meeting_start
 from casebridge.demo.marac import PlannedReferral
 from casebridge.demo.offending import schedule_offending
@@ -38,9 +40,12 @@ from casebridge.demo.organisation import coordinator, practitioners
 from casebridge.demo.police import schedule_police_incidents
 from casebridge.demo.programmes import schedule_programmes
 from casebridge.demo.refuges import schedule_refuges
+from casebridge.demo.sav import schedule_sav
 from casebridge.demo.setup import Organisation
 from casebridge.demo.support import schedule_support
 from casebridge.demo.training import schedule_training
+from casebridge.demo.victims import schedule_victims
+from casebridge.demo.violence import schedule_violence
 from casebridge.incidents.models import Incident
 from casebridge.incidents.services import incident_record
 from casebridge.panels.models import Action as PanelAction
@@ -67,6 +72,7 @@ SCHEDULED_AHEAD = timedelta(days=28)
 MINUTES_PER_CASE = timedelta(minutes=5)
 SEAL_REASON = "The victim works for a partner agency: case sealed to named staff"
 IDVA_SERVICE = "nb-da-advocacy"
+CASELESS_KINDS = (Agency.Kind.SCHOOL, Agency.Kind.COMMUNITY)
 
 Progress = Callable[[str], None]
 
@@ -140,6 +146,12 @@ def replay_history(
     schedule_disclosures(replay, referrals)
     schedule_offending(replay)
     schedule_action_plans(replay)
+    sirms, sirms_held = schedule_violence(replay)
+    schedule_sav(replay)
+    young, exploitation_panel = schedule_exploitation(replay)
+    schedule_victims(
+        replay, sirms=sirms, sirms_held=sirms_held, young=young, panel=exploitation_panel
+    )
     steps = sorted(replay.steps)
     reported = time.perf_counter()
     with time_machine.travel(steps[0].at if steps else AS_OF, tick=False) as clock:
@@ -177,7 +189,12 @@ def meeting_days() -> list[date]:
 
 
 def _plan_meetings(replay: Replay, marac: Pathway) -> None:
-    attending = [agency for code, agency in replay.org.agencies.items() if practitioners(code)]
+    # Schools and community groups come to a SIRM's community-impact meetings, never a MARAC.
+    attending = [
+        agency
+        for code, agency in replay.org.agencies.items()
+        if practitioners(code) and agency.kind not in CASELESS_KINDS
+    ]
     for day in meeting_days():
 
         def schedule(day: date = day) -> None:

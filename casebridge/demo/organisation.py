@@ -46,7 +46,12 @@ AGENCIES: tuple[AgencySpec, ...] = (
         "nb-childrens-services",
         "Northbridge Council Children's Social Care",
         Agency.Kind.COUNCIL,
-        ("Multi-Agency Safeguarding Hub", "Children in Need", "Early Help"),
+        (
+            "Multi-Agency Safeguarding Hub",
+            "Children in Need",
+            "Early Help",
+            "Vulnerable Adolescents",
+        ),
     ),
     AgencySpec(
         "nb-adult-social-care",
@@ -89,6 +94,14 @@ AGENCIES: tuple[AgencySpec, ...] = (
         "Northbridge Women's Centre",
         Agency.Kind.CHARITY,
         ("Women's Support", "Criminal Justice Pathway"),
+    ),
+    # Invited to a SIRM's community-impact meeting when violence happens near them.
+    AgencySpec("nb-academy", "Northbridge Academy", Agency.Kind.SCHOOL, ("Safeguarding",)),
+    AgencySpec(
+        "nb-community-responders",
+        "Northbridge Community Responders",
+        Agency.Kind.COMMUNITY,
+        ("Community Responders",),
     ),
 )
 
@@ -188,6 +201,42 @@ USERS: tuple[UserSpec, ...] = (
         "Women's centre key worker",
     ),
     UserSpec(
+        "yasmin.haddad",
+        "Yasmin",
+        "Haddad",
+        "vve_coordinator",
+        "nb-childrens-services",
+        "Vulnerable Adolescents",
+        "SIRM, SAV and exploitation panel coordinator",
+    ),
+    UserSpec(
+        "marcus.bell",
+        "Marcus",
+        "Bell",
+        "victim_coordinator",
+        "nb-childrens-services",
+        "Vulnerable Adolescents",
+        "Victim Coordinator",
+    ),
+    UserSpec(
+        "olivia.king",
+        "Olivia",
+        "King",
+        "practitioner",
+        "nb-academy",
+        "Safeguarding",
+        "Designated safeguarding lead",
+    ),
+    UserSpec(
+        "kofi.boateng",
+        "Kofi",
+        "Boateng",
+        "practitioner",
+        "nb-community-responders",
+        "Community Responders",
+        "Community responder",
+    ),
+    UserSpec(
         "lee.chen",
         "Lee",
         "Chen",
@@ -235,6 +284,14 @@ def generator_username(agency_code: str) -> str:
 
 def coordinator() -> UserSpec:
     return next(user for user in USERS if user.role == "panel_coordinator")
+
+
+def vve_coordinator() -> UserSpec:
+    return next(user for user in USERS if user.role == "vve_coordinator")
+
+
+def victim_coordinator() -> UserSpec:
+    return next(user for user in USERS if user.role == "victim_coordinator")
 
 
 def practitioners(agency_code: str) -> list[UserSpec]:

@@ -13,20 +13,26 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Role
+from casebridge.assessments.models import Assessment
 from casebridge.audit.models import AuditEvent
 from casebridge.audit.verification import verify_chain
 from casebridge.casework.models import Need, ServiceReferral, TierAssignment
 from casebridge.demo.calendar import AS_OF
+from casebridge.demo.exploitation_plan import plan_exploitation
 from casebridge.demo.history import meeting_days
 from casebridge.demo.offending_plan import plan_offending
 from casebridge.demo.organisation import USERS, totp_key
 from casebridge.demo.plan import build_plan, fingerprint
+from casebridge.demo.sav_plan import RULES as SAV_RULES
+from casebridge.demo.sav_plan import plan_sav
 from casebridge.demo.sizes import SIZES
+from casebridge.demo.violence_plan import plan_violence
+from casebridge.exploitation.models import MissingEpisode, NrmReferral
 from casebridge.imports.models import ImportBatch, PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.justice.models import JusticeContact
 from casebridge.panels.models import Action as PanelAction
-from casebridge.panels.models import AgendaItem, Meeting
+from casebridge.panels.models import AgendaItem, Meeting, RiskRating
 from casebridge.pathways.models import (
     Case,
     CaseEvent,
@@ -36,6 +42,8 @@ from casebridge.pathways.models import (
 )
 from casebridge.people.models import Address, Person, Relationship
 from casebridge.plans.models import ActionPlan, Commitment
+from casebridge.victims.models import VictimReferral
+from casebridge.violence.models import SavReferral, SirmProposal
 
 
 def run(*args: str) -> str:
@@ -60,8 +68,8 @@ def tiny_borough(tiny_borough_once, db):
 
 def replayed_people() -> QuerySet[Person]:
     """People made as the history replays, not planned with the borough: refuge residents, the
-    subjects of other services' cases who were never in a MARAC case, and the people named in
-    the partner extracts imported at the end."""
+    subjects of other services' cases who were never in a MARAC case, the people named in the
+    partner extracts imported at the end, and those in serious violence incidents."""
     in_marac = Person.objects.filter(
         Q(cases__pathway__code="da-marac") | Q(case_links__case__pathway__code="da-marac")
     )
@@ -70,6 +78,9 @@ def replayed_people() -> QuerySet[Person]:
         | Q(refuge_stays_as_child__isnull=False)
         | (Q(cases__isnull=False) & ~Q(pk__in=in_marac))
         | Q(import_batches__isnull=False)
+        # The victims and suspects in the police's serious violence extract.
+        | Q(incidents_as_victim__reference__startswith="SV-")
+        | Q(incidents_as_suspect__reference__startswith="SV-")
     )
 
 
@@ -127,11 +138,14 @@ def test_tiny_history_goes_through_criteria_meetings_and_casework(tiny_borough):
     repeats = ReferralCriterion.objects.filter(code="repeat").count()
     assert repeats == sum(r.is_repeat for r in plan.referrals)
     heard = [r for r in plan.referrals if r.hearing]
-    assert AgendaItem.objects.count() == len(heard)
-    assert Meeting.objects.filter(status=Meeting.Status.HELD).count() == len(meeting_days())
+    items = AgendaItem.objects.filter(meeting__pathway__code="da-marac")
+    assert items.count() == len(heard)
+    maracs = Meeting.objects.filter(pathway__code="da-marac", status=Meeting.Status.HELD)
+    assert maracs.count() == len(meeting_days())
     planned_actions = [a for r in heard for a in r.hearing.actions]
-    assert PanelAction.objects.count() == len(planned_actions)
-    assert PanelAction.objects.filter(status=PanelAction.Status.COMPLETED).count() == sum(
+    actions = PanelAction.objects.filter(case__pathway__code="da-marac")
+    assert actions.count() == len(planned_actions)
+    assert actions.filter(status=PanelAction.Status.COMPLETED).count() == sum(
         a.completed_at is not None for a in planned_actions
     )
     # The advocacy service's MARAC victims (it has referrals from elsewhere too).
@@ -267,3 +281,77 @@ def test_tiny_has_the_blueprint_plan_with_overdue_commitments(tiny_borough):
     )
     assert overdue.exists()
     assert all(c.updates.exists() for c in commitments)
+
+
+# --- violence, vulnerability and exploitation in the tiny demo ---------------------------------
+
+SCALE = SIZES["tiny"].activity_scale
+VIOLENCE = plan_violence(2022, SCALE)
+SAV = plan_sav(2022, SCALE)
+YOUNG = plan_exploitation(2022, SCALE)
+
+
+def test_tiny_police_record_knife_enabled_offences_and_serious_youth_violence(tiny_borough):
+    serious = Incident.objects.filter(reference__startswith="SV-")
+    assert serious.count() == len(VIOLENCE.incidents)
+    knife = serious.filter(weapon=Incident.Weapon.KNIFE)
+    assert knife.filter(injury=Incident.Injury.INJURY).exists()
+    assert knife.filter(injury=Incident.Injury.NONE).exists()
+    young = [i.reference for i in VIOLENCE.incidents if i.serious_youth_violence]
+    assert young and serious.filter(
+        reference__in=young, victim__sex=Person.Sex.MALE
+    ).count() == len(young)
+
+
+def test_tiny_sirm_proposals_are_convened_with_risk_ratings_and_actions(tiny_borough):
+    assert SirmProposal.objects.count() == len(VIOLENCE.sirms)
+    convened = SirmProposal.objects.filter(status=SirmProposal.Status.CONVENED)
+    assert convened.count() == sum(s.convened for s in VIOLENCE.sirms)
+    sirms = Meeting.objects.filter(pathway__code="sirm", purpose=Meeting.Purpose.PANEL)
+    held = sirms.filter(status__in=[Meeting.Status.HELD, Meeting.Status.CLOSED])
+    assert held.exists()
+    items = AgendaItem.objects.filter(meeting__in=held)
+    assert RiskRating.objects.filter(agenda_item__in=items).values("area").distinct().count() >= 3
+    assert PanelAction.objects.filter(agenda_item__in=items).exists()
+
+
+def test_tiny_sirm_is_followed_by_a_community_impact_meeting_with_a_school(tiny_borough):
+    impact = Meeting.objects.get(pathway__code="sirm", purpose=Meeting.Purpose.COMMUNITY_IMPACT)
+    assert impact.follows.purpose == Meeting.Purpose.PANEL
+    assert impact.attendees.filter(agency__kind="school").exists()
+    assert impact.summary and not impact.agenda.exists()
+
+
+def test_tiny_sav_panel_meets_monthly_and_reviews_its_cases(tiny_borough):
+    assert SavReferral.objects.count() == len(SAV)
+    meetings = Meeting.objects.filter(pathway__code="sav")
+    assert meetings.filter(status=Meeting.Status.CLOSED).count() == len(SAV_RULES.days)
+    items = AgendaItem.objects.filter(meeting__in=meetings)
+    assert items.count() == sum(len(r.case.meetings) for r in SAV)
+    assert items.values("case").distinct().count() < items.count()  # reviewed again
+
+
+def test_tiny_exploitation_cases_have_screenings_missing_episodes_and_nrm(tiny_borough):
+    cases = Case.objects.filter(pathway__code="exploitation")
+    assert cases.count() == len(YOUNG)
+    screened = set(
+        Assessment.objects.filter(person__cases__in=cases).values_list(
+            "instrument__code", flat=True
+        )
+    )
+    assert screened == {"child-sexual-exploitation-risk", "child-criminal-exploitation-risk"}
+    assert MissingEpisode.objects.count() == sum(len(y.missing) for y in YOUNG) > 0
+    assert NrmReferral.objects.count() == sum(y.nrm is not None for y in YOUNG) > 0
+    rescue = ServiceReferral.objects.filter(case__in=cases, service="rescue_and_response")
+    assert rescue.count() == sum(y.rescue_on is not None for y in YOUNG) > 0
+
+
+def test_tiny_victim_coordinator_has_referrals_from_a_meeting_and_an_agency(tiny_borough):
+    referrals = VictimReferral.objects.select_related("case")
+    assert referrals.filter(from_meeting__isnull=False).exists()
+    from_agency = referrals.filter(from_meeting__isnull=True)
+    assert from_agency.filter(case__referring_agency__code="nb-homes").exists()
+    worked = CaseEvent.objects.filter(
+        case__in=[r.case for r in referrals], kind=CaseEvent.Kind.ACTIVITY
+    )
+    assert worked.exists()

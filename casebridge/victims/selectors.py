@@ -87,3 +87,12 @@ def may_refer_from_meeting(*, user: User, meeting: Meeting) -> bool:
         return False
     pathway = Pathway.objects.get(code=VICTIM_COORDINATOR_CODE)
     return permitted(user=user, action=Action.CREATE, resource=Resource.CASE, pathway=pathway)
+
+
+def may_work_victim_referrals(*, user: User) -> bool:
+    """The list of referrals belongs in the Victim Coordinator's navigation; a practitioner who
+    referred someone finds the case under Cases."""
+    pathway = Pathway.objects.filter(code=VICTIM_COORDINATOR_CODE).first()
+    return pathway is not None and permitted(
+        user=user, action=Action.CHANGE, resource=Resource.CASE, pathway=pathway
+    )

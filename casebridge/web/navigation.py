@@ -8,12 +8,15 @@ from django.urls import reverse
 
 from casebridge.access.policy import Action, Resource, permitted
 from casebridge.analytics.selectors import may_view_figures
+from casebridge.exploitation.selectors import may_follow_missing_children
 from casebridge.imports.selectors import may_view_imports
 from casebridge.panels.selectors import may_view_meetings
 from casebridge.pathways.selectors import allocating_pathways, may_view_cases
 from casebridge.plans.selectors import may_view_plans
 from casebridge.refuges.selectors import has_visible_refuges
 from casebridge.training.selectors import may_view_training
+from casebridge.victims.selectors import may_work_victim_referrals
+from casebridge.violence.selectors import may_view_sirm_proposals
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,14 @@ def _items(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem("Caseload", reverse("pathways:caseload"), "pathways", "caseload"))
     if may_view_meetings(user=user):  # type: ignore[arg-type]
         items.append(NavItem("Meetings", reverse("panels:meeting_list"), "panels"))
+    if may_view_sirm_proposals(user=user):  # type: ignore[arg-type]
+        items.append(NavItem("SIRM proposals", reverse("violence:sirm_proposal_list"), "violence"))
+    if may_follow_missing_children(user=user):  # type: ignore[arg-type]
+        items.append(
+            NavItem("Children missing", reverse("exploitation:still_missing"), "exploitation")
+        )
+    if may_work_victim_referrals(user=user):  # type: ignore[arg-type]
+        items.append(NavItem("Victim referrals", reverse("victims:referral_list"), "victims"))
     if may_view_training(user=user):  # type: ignore[arg-type]
         items.append(
             NavItem("GP programme and training", reverse("training:surgery_list"), "training")

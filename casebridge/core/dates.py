@@ -12,3 +12,10 @@ def refuse_future(day: date, *, field: str, message: str) -> None:
     the server's clock zone."""
     if day > timezone.localdate():
         raise ApplicationError(message, field=field)
+
+
+def age_on(born: date | None, day: date) -> int | None:
+    """Age in whole years on ``day`` (a birthday counts on the day itself); None if not known."""
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

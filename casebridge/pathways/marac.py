@@ -2,7 +2,7 @@
 dataset's details. The pathway's states and criteria themselves are data (da-marac.yaml)."""
 
 from collections.abc import Collection, Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils import timezone
 from casebridge.access.policy import Action, authorize
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
+from casebridge.core.dates import age_on
 from casebridge.core.errors import ApplicationError
 from casebridge.panels.selectors import pending_agenda_items
 from casebridge.pathways.criteria import Referral, criteria_met
@@ -21,12 +22,6 @@ from casebridge.people.selectors import identity_ids
 MARAC_CODE = "da-marac"
 # Referred but not yet heard: a second referral now would put the victim on an agenda twice.
 AWAITING_MEETING = ("referred", "accepted")
-
-
-def _age_on(born: date | None, day: date) -> int | None:
-    if born is None:
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _pending_case(pathway: Pathway, victim_ids: list) -> Case | None:
@@ -115,7 +110,7 @@ def marac_referral_create(
         victim_ethnicity=victim.ethnicity,
         victim_disability=victim.disability,
         victim_sexual_orientation=victim.sexual_orientation,
-        victim_age=_age_on(victim.date_of_birth, referred_at.date()),
+        victim_age=age_on(victim.date_of_birth, referred_at.date()),
         **{field: code in needs for code, field in MaracReferral.NEED_FIELDS.items()},
     )
     audit_record(

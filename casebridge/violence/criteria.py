@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from casebridge.core.dates import age_on
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Person
 
@@ -59,10 +60,6 @@ FACTS: dict[str, Fact] = {
 }
 
 
-def _age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def _day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
@@ -72,10 +69,10 @@ def _under_age(incident: Incident, rule: dict[str, Any]) -> list[str]:
     found = []
     for role in rule["roles"]:
         person: Person | None = getattr(incident, role)
+        age = age_on(person.date_of_birth, day) if person is not None else None
         # An unknown date of birth proves nothing either way, so it does not meet the rule.
-        if person is None or person.date_of_birth is None:
+        if person is None or age is None:
             continue
-        age = _age_on(person.date_of_birth, day)
         care_limit = rule.get("care_experienced_years")
         if person.care_experienced and care_limit is not None:
             if age < care_limit:

@@ -1,7 +1,7 @@
 """Serious Adult Violence panel referrals: the generic referral plus what the panel asks of it.
 The pathway's states and services are data (sav.yaml)."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.utils import timezone
 from casebridge.access.policy import Action, authorize
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
+from casebridge.core.dates import age_on
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Case, Pathway
 from casebridge.pathways.services import referral_create
@@ -17,12 +18,6 @@ from casebridge.violence.models import SavReferral
 
 SAV_CODE = "sav"
 ADULT_AGE = 18
-
-
-def _age_on(born: date | None, day: date) -> int | None:
-    if born is None:
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 @transaction.atomic
@@ -46,7 +41,7 @@ def sav_referral_create(
     """
     authorize(user=actor, action=Action.VIEW, obj=subject)
     referred_at = referred_at or timezone.now()
-    age = _age_on(subject.date_of_birth, timezone.localtime(referred_at).date())
+    age = age_on(subject.date_of_birth, timezone.localtime(referred_at).date())
     if age is not None and age < ADULT_AGE:
         raise ApplicationError(
             f"The Serious Adult Violence panel is for adults; this person is {age}. "

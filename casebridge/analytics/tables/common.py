@@ -51,12 +51,6 @@ class Survivors:
         return self.details.get(surviving_record(self.links, person_id), (born, sex))
 
 
-def age(born: date | None, on: date) -> int | None:
-    if born is None:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def age_band(years: int | None, bands: tuple[tuple[int, int], ...]) -> str | None:
     """``years`` as its band ("15-17"), "under 18" before the first band, "41+" past the last;
     None when the age is not known."""

@@ -8,7 +8,8 @@ from uuid import UUID
 import pyarrow as pa
 from django.utils import timezone
 
-from casebridge.analytics.tables.common import Survivors, TableSpec, age, age_band, values
+from casebridge.analytics.tables.common import Survivors, TableSpec, age_band, values
+from casebridge.core.dates import age_on
 from casebridge.incidents.models import Incident
 
 # The victim's age on the day, in the bands the serious youth violence figures are broken down by.
@@ -59,7 +60,7 @@ def incidents() -> TableSpec:
         if person is None:
             return None, None, None
         born, survivor_sex = survivors.born_and_sex(person, born, sex or "")
-        return survivors.id(person), age(born, on), survivor_sex
+        return survivors.id(person), age_on(born, on), survivor_sex
 
     def row(
         pk: UUID,

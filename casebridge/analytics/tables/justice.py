@@ -7,7 +7,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from casebridge.analytics.tables.common import Survivors, TableSpec, age, values
+from casebridge.analytics.tables.common import Survivors, TableSpec, values
+from casebridge.core.dates import age_on
 from casebridge.imports.models import PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.justice.events import (
@@ -116,7 +117,7 @@ def justice_events() -> TableSpec:
             event.detail,
             event.offence_on,
             event.occurred_on,
-            age(born, event.occurred_on),
+            age_on(born, event.occurred_on),
             sex,
             kind.proven,
             kind.index,

@@ -24,7 +24,8 @@ FIRST_MONTH = date(2020, 5, 1)
 NEW_PER_QUARTER = 11
 REFERRERS = {"nb-probation": 75, "nb-youth-justice": 12, "nb-police": 8, "nb-homes": 5}
 GANG_SHARE = 0.5
-YOUNG_SHARE = 0.58  # aged 18 to 25
+# Aged 18 to 25, of those not moving from youth justice (all 18): 58% of all referrals.
+YOUNG_SHARE = 0.52
 FEMALE_SHARE = 0.04
 SAV_AGENCIES = (
     "nb-probation",

@@ -49,7 +49,6 @@ NOT_NEEDED_REASONS = (
     "there.",
     "Suspect charged and remanded; no reprisal risk identified by the police.",
 )
-OUTSIDE_REASON = "Took place outside the borough; the local partnership has convened its own."
 COMMUNITY_IMPACT_FROM = date(2021, 7, 1)
 COMMUNITY_IMPACT_SHARE = 0.6
 # Northbridge's wards; serious incidents cluster in and around Watling Park.
@@ -196,6 +195,14 @@ def spread(per_quarter: float, scale: float, count: int) -> list[int]:
     return [round(wanted * (n + 1)) - round(wanted * n) for n in range(count)]
 
 
+def shares(rng: random.Random, count: int, share: float) -> list[bool]:
+    """``count`` flags, ``round(count * share)`` of them set, in a random order: a quarter's
+    rate is then the source's, not a coin's."""
+    flags = [number < round(count * share) for number in range(count)]
+    rng.shuffle(flags)
+    return flags
+
+
 def _moment(rng: random.Random, first: date, last: date) -> datetime:
     day = first + timedelta(days=rng.randint(0, (last - first).days))
     hour = weighted(rng, HOURS)
@@ -222,16 +229,16 @@ class ViolencePlanner:
         age = max(14, victim_age + self.rng.randint(-3, 6))
         return self._person(age=age, on=on)
 
-    def youth(self, first: date, last: date) -> PlannedViolence:
+    def youth(self, first: date, last: date, *, injured: bool, outside: bool) -> PlannedViolence:
         rng = self.rng
         at = _moment(rng, first, last)
         age = weighted(rng, SYV_VICTIM_AGES)
         weapon = weighted(rng, SYV_WEAPONS)
-        injured = rng.random() < SYV_INJURY_SHARE
+        if weapon == Weapon.NONE and not injured:
+            weapon = Weapon.KNIFE  # without a weapon, only a serious injury makes it serious
         injury = Injury.INJURY if injured else Injury.NONE
         if weapon == Weapon.NONE:
-            injury = Injury.SERIOUS  # most serious violence without a weapon
-        outside = rng.random() < SYV_OUTSIDE_SHARE
+            injury = Injury.SERIOUS
         category = Category.VIOLENCE_WITH_INJURY if injury != Injury.NONE else Category.ROBBERY
         return PlannedViolence(
             self._reference(at),
@@ -246,12 +253,11 @@ class ViolencePlanner:
             serious_youth_violence=True,
         )
 
-    def knife(self, first: date, last: date) -> PlannedViolence:
+    def knife(self, first: date, last: date, *, injured: bool) -> PlannedViolence:
         rng = self.rng
         at = _moment(rng, first, last)
         low, high = weighted(rng, ADULT_VICTIM_AGES)
         age = rng.randint(low, high)
-        injured = rng.random() < KNIFE_INJURY_SHARE
         category = Category.VIOLENCE_WITH_INJURY if injured else weighted(rng, KNIFE_CATEGORIES)
         sex = (
             Person.Sex.FEMALE
@@ -276,8 +282,6 @@ class ViolencePlanner:
         rng = self.rng
         extract = datetime.combine(incident.reported_on, time(23, 30), tzinfo=LONDON)
         decided = at_office_time(rng, add_working_days(incident.reported_on, 1), latest=11)
-        if incident.outside_borough:
-            return PlannedSirm(incident, decided, OUTSIDE_REASON)
         if rng.random() < NOT_NEEDED_SHARE:
             return PlannedSirm(incident, decided, rng.choice(NOT_NEEDED_REASONS))
         meeting_day = add_working_days(decided.date(), rng.randint(1, 2))
@@ -327,10 +331,25 @@ def plan_violence(seed: int, scale: float) -> ViolencePlan:
     youth = spread(SYV_PER_QUARTER, scale, len(spans))
     knives = spread(KNIFE_ENABLED_PER_QUARTER, scale, len(spans))
     for (first, last), young, knifed in zip(spans, youth, knives, strict=True):
-        incidents = [planner.youth(first, last) for _ in range(young)]
-        # Knife-enabled youth violence counts in both figures: the rest are adults'.
-        already = sum(i.weapon == Weapon.KNIFE for i in incidents)
-        incidents += [planner.knife(first, last) for _ in range(max(0, knifed - already))]
+        injured, outside = (
+            shares(rng, young, SYV_INJURY_SHARE),
+            shares(rng, young, SYV_OUTSIDE_SHARE),
+        )
+        incidents = [
+            planner.youth(first, last, injured=hurt, outside=away)
+            for hurt, away in zip(injured, outside, strict=True)
+        ]
+        # Knife-enabled youth violence counts in both figures: the rest are adults', injured so
+        # that the quarter's knife-enabled offences have the source's share of injuries.
+        young_knives = [i for i in incidents if i.weapon == Weapon.KNIFE]
+        adults = max(0, knifed - len(young_knives))
+        hurt = round(knifed * KNIFE_INJURY_SHARE) - sum(
+            i.injury != Injury.NONE for i in young_knives
+        )
+        incidents += [
+            planner.knife(first, last, injured=flag)
+            for flag in shares(rng, adults, max(0, hurt) / adults if adults else 0)
+        ]
         plan.incidents += incidents
     # Today's incidents are in tonight's extract, after the demo's "now".
     latest = AS_OF - timedelta(hours=1)
@@ -347,13 +366,19 @@ def _mark_sirm_incidents(
     rng: random.Random, incidents: list[PlannedViolence], scale: float
 ) -> list[PlannedViolence]:
     """Flag each year's SIRM incidents as potentially gang-linked: young victims' serious
-    violence first (under 19 meets the rule), then adults' with a child in the household."""
+    violence in the borough first (under 19 meets the rule), then adults' with a child in the
+    household."""
     chosen: dict[str, bool] = {}
     for start_year, per_year in SIRMS_PER_YEAR.items():
         year = financial_year(date(start_year, 4, 1))
         wanted = max(1, round(per_year * scale))
         in_year = [i for i in incidents if financial_year(i.reported_on) == year]
-        young = [i for i in in_year if i.serious_youth_violence and _age(i) < 19]
+        # Ours first: the borough where an incident happened convenes its SIRM.
+        young = [
+            i
+            for i in in_year
+            if i.serious_youth_violence and _age(i) < 19 and not i.outside_borough
+        ]
         adults = [i for i in in_year if not i.serious_youth_violence]
         rng.shuffle(young)
         rng.shuffle(adults)

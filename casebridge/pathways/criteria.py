@@ -35,23 +35,44 @@ class CriterionMet:
 Evaluator = Callable[[Referral, dict[str, Any]], CriterionMet | None]
 
 
+def _assessed(
+    referral: Referral, *, code: str, label: str, instruments: list[str]
+) -> CriterionMet | None:
+    """Met when the latest assessment with one of the instruments, before the referral, is in
+    a band whose referral rule gives this criterion of the pathway."""
+    for instrument in instruments:
+        assessment = latest_assessment(
+            person_ids=referral.victim_ids,
+            instrument_code=instrument,
+            on_or_before=referral.referred_at,
+        )
+        if assessment is None:
+            continue
+        if code in referral_criteria_met(assessment=assessment, pathway_code=referral.pathway.code):
+            return CriterionMet(
+                code,
+                label,
+                f"{assessment.instrument.name} on {assessment.assessed_at:%d %b %Y}: "
+                f"score {assessment.score}, {assessment.final_band} risk",
+            )
+    return None
+
+
 def _visible_high_risk(referral: Referral, rule: dict[str, Any]) -> CriterionMet | None:
-    assessment = latest_assessment(
-        person_ids=referral.victim_ids,
-        instrument_code=rule["instrument"],
-        on_or_before=referral.referred_at,
+    return _assessed(
+        referral,
+        code="visible_high_risk",
+        label=rule.get("label", "Visible high risk"),
+        instruments=[rule["instrument"]],
     )
-    if assessment is None:
-        return None
-    if "visible_high_risk" not in referral_criteria_met(
-        assessment=assessment, pathway_code=referral.pathway.code
-    ):
-        return None
-    return CriterionMet(
-        "visible_high_risk",
-        rule.get("label", "Visible high risk"),
-        f"{assessment.instrument.name} on {assessment.assessed_at:%d %b %Y}: "
-        f"score {assessment.score}, {assessment.final_band} risk",
+
+
+def _identified_risk(referral: Referral, rule: dict[str, Any]) -> CriterionMet | None:
+    return _assessed(
+        referral,
+        code="identified_risk",
+        label=rule.get("label", "Identified risk"),
+        instruments=rule["instruments"],
     )
 
 
@@ -127,6 +148,7 @@ def _professional_judgement(referral: Referral, rule: dict[str, Any]) -> Criteri
 
 EVALUATORS: dict[str, Evaluator] = {
     "visible_high_risk": _visible_high_risk,
+    "identified_risk": _identified_risk,
     "potential_escalation": _potential_escalation,
     "repeat": _repeat,
     "professional_judgement": _professional_judgement,

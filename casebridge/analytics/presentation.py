@@ -4,6 +4,8 @@ from casebridge.agencies.models import Agency
 from casebridge.analytics.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, protect_count
 from casebridge.analytics.engine import Figure
 from casebridge.analytics.registry import Indicator
+from casebridge.exploitation.models import MissingEpisode, NrmReferral
+from casebridge.people.models import Person
 
 NOT_YET_KNOWN = "Not yet known"
 
@@ -53,11 +55,28 @@ def maturity_note(figure: Figure) -> str:
 
 
 # How categories print, by breakdown column; others print as their code, nicely.
+def _labels(choices: list[tuple[str, str]]) -> dict[str, str]:
+    return {str(code): str(label) for code, label in choices}
+
+
 CATEGORY_LABELS: dict[str, dict[str, str]] = {
-    "referring_agency_kind": {str(kind): str(label) for kind, label in Agency.Kind.choices},
+    "referring_agency_kind": _labels(Agency.Kind.choices),
+    "victim_sex": _labels(Person.Sex.choices),
+    "victim_ethnicity": _labels(Person.Ethnicity.choices),
+    "exploitation": _labels(NrmReferral.Exploitation.choices),
+    "missing_from": _labels(MissingEpisode.MissingFrom.choices),
 }
 # What the rows are, and what their total row is, by breakdown column.
-HEADINGS = {"referring_agency_kind": ("Referring agency", "All agencies")}
+HEADINGS = {
+    "referring_agency_kind": ("Referring agency", "All agencies"),
+    "victim_age_band": ("Victim's age", "All ages"),
+    "victim_sex": ("Victim's sex", "All victims"),
+    "victim_ethnicity": ("Victim's ethnicity", "All victims"),
+    "age_band": ("Age", "All ages"),
+    "ward": ("Ward", "All wards"),
+    "exploitation": ("Type of exploitation", "All types"),
+    "missing_from": ("Missing from", "All episodes"),
+}
 # Categories that are names as recorded (a ward), printed as they are, never recased.
 VERBATIM = {"ward"}
 NOT_RECORDED = "Not recorded"

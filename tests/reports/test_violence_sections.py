@@ -151,7 +151,7 @@ def test_breakdowns_tabulate_victims_by_age_and_knife_offences_by_ward(tmp_path)
     ]
     assert wards.column_totals == ["0", "0", "1", "6"]  # Q1's offence had no ward recorded
     nrm = next(t for t in _section(report, EXPLOITATION).breakdowns if t.title.startswith("NRM"))
-    assert nrm.rows == [("Criminal", ["0", "0", "0", "7"], "7")]
+    assert nrm.rows == [("Criminal exploitation", ["0", "0", "0", "7"], "7")]
 
 
 def test_the_sections_render_in_the_html_report(tmp_path):

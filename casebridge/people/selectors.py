@@ -214,3 +214,10 @@ def person_other_records(*, user: User, person: Person) -> list[Person]:
         "recorded_by_agency"
     )
     return sorted(shown, key=lambda other: (other.merged_into_id is not None, str(other.pk)))
+
+
+def may_change_person(*, user: User, person: Person) -> bool:
+    """Whether the services will let the user change the person's records, so that pages offer
+    the forms only to them."""
+    people = Person.objects.filter(pk=person.pk)
+    return visible(user=user, action=Action.CHANGE, queryset=people).exists()

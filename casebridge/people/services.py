@@ -133,6 +133,31 @@ def people_record_for_import(
 
 
 @transaction.atomic
+def person_care_experienced_record(
+    *, actor: User, person: Person, care_experienced: bool
+) -> Person:
+    """Record whether the person is care-experienced, learnt after they were recorded (the SIRM
+    criteria count a care-experienced young person up to 25)."""
+    authorize(user=actor, action=Action.CHANGE, obj=person)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.care_experienced == care_experienced:
+        return person
+    person.care_experienced = care_experienced
+    person.save(update_fields=["care_experienced", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="change",
+        object_type="person",
+        object_id=person.pk,
+        summary="Recorded as care-experienced"
+        if care_experienced
+        else "Recorded as not care-experienced",
+        changes={"care_experienced": [not care_experienced, care_experienced]},
+    )
+    return person
+
+
+@transaction.atomic
 def address_add(*, actor: User, person: Person, address: AddressDetails) -> Address:
     authorize(user=actor, action=Action.CHANGE, obj=person)
     created = Address.objects.create(person=person, **vars(address))

@@ -17,6 +17,7 @@ from casebridge.pathways.selectors import pathways_open_to
 from casebridge.people.forms import BreakGlassForm, PersonCreateForm, PersonSearchForm
 from casebridge.people.searching import search_from_form
 from casebridge.people.selectors import (
+    may_change_person,
     person_addresses,
     person_cases,
     person_get,
@@ -25,7 +26,7 @@ from casebridge.people.selectors import (
     person_other_records,
     person_relationships,
 )
-from casebridge.people.services import person_create
+from casebridge.people.services import person_care_experienced_record, person_create
 from casebridge.web.decorators import current_user, signed_in
 from casebridge.web.forms import add_application_error
 
@@ -117,6 +118,7 @@ def detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
         "assessments": list(assessments_for_person(user=user, person=person)),
         "assessment_instruments": current_instruments(),
         "exploitation_records": person_records(user=user, person=person),
+        "may_change": may_change_person(user=user, person=person),
     }
     return render(request, "people/detail.html", context)
 
@@ -143,3 +145,14 @@ def break_glass(request: HttpRequest, person_id: UUID) -> HttpResponse:
         summary="Viewed break-glass page",
     )
     return render(request, "people/break_glass.html", {"form": form, "person": person})
+
+
+@signed_in
+@require_http_methods(["POST"])
+def care_experienced(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    user = current_user(request)
+    person = person_get(user=user, person_id=person_id)
+    person_care_experienced_record(
+        actor=user, person=person, care_experienced=request.POST.get("care_experienced") == "yes"
+    )
+    return redirect("people:detail", person_id=person.pk)

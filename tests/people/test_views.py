@@ -218,6 +218,29 @@ def test_a_practitioner_records_that_a_person_is_care_experienced(world, signed_
     assert Person.objects.get(names__family_name="Careleaver").care_experienced
 
 
+def test_a_person_learnt_to_be_care_experienced_is_recorded_so_and_audited(world, signed_in_client):
+    client = signed_in_client(world.practitioner_a)
+    page = client.get(reverse("people:detail", args=[world.person.pk])).content.decode()
+    assert "Record as care-experienced" in page
+    url = reverse("people:care_experienced", args=[world.person.pk])
+    assert client.post(url, {"care_experienced": "yes"}).status_code == 302
+    world.person.refresh_from_db()
+    assert world.person.care_experienced
+    entry = AuditEvent.objects.filter(object_id=str(world.person.pk), action="change").get()
+    assert entry.changes == {"care_experienced": [False, True]}
+
+
+def test_only_those_who_may_change_a_person_record_them_care_experienced(world, signed_in_client):
+    # The coordinator sees agency A's person through the MARAC case, but may not change them.
+    client = signed_in_client(world.coordinator)
+    page = client.get(reverse("people:detail", args=[world.person.pk])).content.decode()
+    assert "Record as care-experienced" not in page
+    url = reverse("people:care_experienced", args=[world.person.pk])
+    assert client.post(url, {"care_experienced": "yes"}).status_code == 404
+    world.person.refresh_from_db()
+    assert not world.person.care_experienced
+
+
 def test_create_person_reshows_typed_values_on_error(world, signed_in_client):
     response = signed_in_client(world.practitioner_a).post(
         reverse("people:create"),

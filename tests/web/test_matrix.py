@@ -48,6 +48,8 @@ EXPECTED = {
     "people:search": row("GET", 302, 200, 200, 200, 404, 404),
     "people:create": row("GET", 302, 200, 200, 200, 404, 404),
     "people:detail": row("GET", 302, 200, 404, 200, 404, 404),
+    # Only those who may change the person: agency A's (the coordinator only sees them).
+    "people:care_experienced": row("POST", 302, 302, 404, 404, 404, 404),
     "people:break_glass": row("GET", 302, 404, 404, 200, 404, 404),
     "pathways:refer": row("GET", 302, 200, 404, 200, 404, 404),
     "pathways:case_list": row("GET", 302, 200, 200, 200, 200, 200),

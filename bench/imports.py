@@ -4,7 +4,10 @@ PostgreSQL, through the same service the upload page and `casebridge import` cal
 Writes a police offences CSV of N rows (default 100,000; 2% of them wrong in one way or
 another, and a suspect named on half), imports it as one batch into a fresh database, then
 imports it again (nothing changes: the file is refused) and a second file that repeats half of
-the first (those rows are counted unchanged). Identity resolution is not part of this figure.
+the first (those rows are counted unchanged). One offence in twenty is knife crime with the
+serious-violence details; some of those meet the SIRM criteria and are proposed as the batch
+loads, and the check of every incident is timed again on its own. Identity resolution is not
+part of this figure.
 
     .venv/bin/python bench/imports.py                     # SQLite, 100,000 rows
     .venv/bin/python bench/imports.py --postgres          # PostgreSQL casebridge_bench_imports
@@ -51,7 +54,17 @@ def offence_rows(count: int, rng: random.Random, start: int = 0):
             "victim_postcode": f"SE{rng.randint(1, 28)} {rng.randint(1, 9)}QT",
             "suspect_given_name": "",
             "suspect_family_name": "",
+            "weapon": "",
+            "injury": "",
+            "gang_related": "",
+            "child_in_victim_household": "",
         }
+        if rng.random() < 0.05:
+            row["offence_group"] = rng.choice(["violence_with_injury", "robbery"])
+            row["weapon"] = "knife"
+            row["injury"] = rng.choice(["none", "injury", "serious"])
+            row["gang_related"] = rng.choice("YNN")
+            row["child_in_victim_household"] = rng.choice("YNNNN")
         if rng.random() < 0.5:
             row["suspect_given_name"] = rng.choice(GIVEN)
             row["suspect_family_name"] = f"{rng.choice(FAMILY)}{rng.randint(0, 4999)}"
@@ -113,6 +126,9 @@ def main() -> None:
         from casebridge.accounts.models import User
         from casebridge.agencies.models import Agency, Role
         from casebridge.core.errors import ApplicationError
+        from casebridge.incidents.models import Incident
+        from casebridge.violence.models import SirmProposal
+        from casebridge.violence.services import sirm_proposals_for
 
         council = Agency.objects.create(code="council", name="Council", kind="council")
         police = Agency.objects.create(code="police", name="Police", kind="police")
@@ -137,7 +153,15 @@ def main() -> None:
         print(
             f"  first import: {seconds:.1f} s ({batch.rows_read / seconds:,.0f} rows/s): "
             f"{batch.rows_loaded:,} loaded, {batch.rows_rejected:,} rejected, "
-            f"{batch.people_created:,} people recorded"
+            f"{batch.people_created:,} people recorded, "
+            f"{SirmProposal.objects.count():,} SIRMs proposed"
+        )
+        incidents = list(Incident.objects.all())
+        started = time.perf_counter()
+        sirm_proposals_for(incidents=incidents)
+        print(
+            f"  SIRM criteria checked again for all {len(incidents):,} incidents: "
+            f"{time.perf_counter() - started:.1f} s"
         )
         write_csv(first, offence_rows(options.rows, random.Random(options.seed)))
         started = time.perf_counter()

@@ -343,6 +343,8 @@ def test_tiny_exploitation_cases_have_screenings_missing_episodes_and_nrm(tiny_b
     )
     assert screened == {"child-sexual-exploitation-risk", "child-criminal-exploitation-risk"}
     assert MissingEpisode.objects.count() == sum(len(y.missing) for y in YOUNG) > 0
+    from_care = MissingEpisode.objects.filter(missing_from=MissingEpisode.MissingFrom.CARE)
+    assert not from_care.filter(person__care_experienced=False).exists()
     assert NrmReferral.objects.count() == sum(y.nrm is not None for y in YOUNG) > 0
     rescue = ServiceReferral.objects.filter(case__in=cases, service="rescue_and_response")
     assert rescue.count() == sum(y.rescue_on is not None for y in YOUNG) > 0

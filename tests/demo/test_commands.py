@@ -13,6 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Role
+from casebridge.analytics.periods import parse_period
+from casebridge.analytics.registry import registry
 from casebridge.assessments.models import Assessment
 from casebridge.audit.models import AuditEvent
 from casebridge.audit.verification import verify_chain
@@ -42,8 +44,10 @@ from casebridge.pathways.models import (
 )
 from casebridge.people.models import Address, Person, Relationship
 from casebridge.plans.models import ActionPlan, Commitment
+from casebridge.reports.board import RESTRICTED, build_report
 from casebridge.victims.models import VictimReferral
 from casebridge.violence.models import SavReferral, SirmProposal
+from tests.analytics.fixtures import engine_for
 
 
 def run(*args: str) -> str:
@@ -359,3 +363,31 @@ def test_tiny_victim_coordinator_has_referrals_from_a_meeting_and_an_agency(tiny
         case__in=[r.case for r in referrals], kind=CaseEvent.Kind.ACTIVITY
     )
     assert worked.exists()
+
+
+def test_tiny_board_report_regenerates_the_violence_and_exploitation_sections(
+    tiny_borough, tmp_path
+):
+    engine = engine_for(tmp_path)
+    years = [parse_period("21/22"), parse_period("22/23")]
+    for indicator in (
+        "knife-enabled-offences",
+        "serious-youth-violence-incidents",
+        "sirm-proposals",
+        "sirms-held",
+        "community-impact-meetings",
+        "sav-individuals-discussed",
+        "sav-new-referrals",
+        "cse-risk-identified",
+        "cce-risk-identified",
+        "missing-episodes",
+        "nrm-referrals",
+        "county-lines-service-referrals",
+        "victim-coordinator-referrals",
+    ):
+        counted = [engine.figure(registry()[indicator], year).value or 0 for year in years]
+        assert sum(counted) > 0, indicator
+    report = build_report(engine=engine, period=parse_period("Q4 22/23"), edition=RESTRICTED)
+    sections = {section.title: section for section in report.sections}
+    for title in ("Serious youth and adult violence", "Vulnerability and exploitation"):
+        assert sections[title].tables and sections[title].narrative

@@ -5,13 +5,11 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from pyspark.sql import SparkSession
 
 from casebridge.analytics.engine import Engine
 from casebridge.analytics.periods import parse_period
 from casebridge.analytics.registry import registry
 from casebridge.analytics.snapshot import take_snapshot
-from casebridge.analytics.spark import spark_connection
 from casebridge.panels.models import Meeting
 from tests.analytics.fixtures import at
 from tests.analytics.violence_fixtures import (
@@ -62,12 +60,6 @@ def _records() -> None:
     for day in (1, 9):
         missing_episode(girl, at(2022, 8, day), returned_at=at(2022, 8, day + 1))
     nrm_referral(date(2022, 9, 1), county_lines=True)
-
-
-@pytest.fixture(scope="module")
-def spark():
-    yield spark_connection()
-    SparkSession.getActiveSession().stop()
 
 
 def test_the_violence_and_exploitation_figures_agree_on_spark(tmp_path, spark):

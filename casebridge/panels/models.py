@@ -135,8 +135,8 @@ class InformationShared(models.Model):
 class RiskRating(models.Model):
     """The panel's rating of one risk area for one case (a SIRM's reprisal risk, say).
 
-    The areas and levels are the pathway definition's ``risk_areas``; a rating is replaced, not
-    edited, so the audit trail keeps each earlier one.
+    The areas and levels are the pathway definition's ``risk_areas`` and ``risk_levels``. Rating
+    an area again replaces its rating; the audit trail keeps each earlier level.
     """
 
     agenda_item = models.ForeignKey(

@@ -14,7 +14,7 @@ from casebridge.panels.selectors import visible_meetings
 from casebridge.pathways.models import Case, Pathway
 from casebridge.pathways.selectors import case_list
 from casebridge.victims.models import VictimReferral
-from casebridge.victims.services import HEARD, REFERRING_PANELS, VICTIM_COORDINATOR_CODE
+from casebridge.victims.services import HEARD, VICTIM_COORDINATOR_CODE, refers_from
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def victim_referral_rows(*, cases: Iterable[Case]) -> list[VictimReferralRow]:
 def may_refer_from_meeting(*, user: User, meeting: Meeting) -> bool:
     """Whether the meeting's page offers to refer the people it discussed to the Victim
     Coordinator: a held panel of the violence and exploitation kind, and a user who may refer."""
-    if meeting.pathway.code not in REFERRING_PANELS or meeting.status not in HEARD:
+    if not refers_from(meeting) or meeting.status not in HEARD:
         return False
     pathway = Pathway.objects.get(code=VICTIM_COORDINATOR_CODE)
     return permitted(user=user, action=Action.CREATE, resource=Resource.CASE, pathway=pathway)

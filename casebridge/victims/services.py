@@ -22,8 +22,6 @@ from casebridge.people.selectors import identity_ids
 from casebridge.victims.models import VictimReferral
 
 VICTIM_COORDINATOR_CODE = "victim-coordinator"
-# The panels that discuss victims of violence and refer them on to the Victim Coordinator.
-REFERRING_PANELS = ("sirm", "sav", "exploitation")
 HEARD = (Meeting.Status.HELD, Meeting.Status.CLOSED)
 
 
@@ -39,10 +37,19 @@ def _discussed_at(meeting: Meeting, person: Person) -> bool:
     )
 
 
+def refers_from(meeting: Meeting) -> bool:
+    """Whether the meeting's panel is one the Victim Coordinator's definition takes referrals
+    from (``referring_panels``)."""
+    pathway = Pathway.objects.filter(code=VICTIM_COORDINATOR_CODE).first()
+    return pathway is not None and meeting.pathway.code in pathway.definition.get(
+        "referring_panels", []
+    )
+
+
 def _check_meeting(actor: User, meeting: Meeting, subject: Person) -> None:
     # No field named: the meeting is where the referral came from, not an answer on the form.
     authorize(user=actor, action=Action.VIEW, obj=meeting)
-    if meeting.pathway.code not in REFERRING_PANELS:
+    if not refers_from(meeting):
         raise ApplicationError(
             f"{meeting.pathway.name} meetings do not refer to the Victim Coordinator."
         )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from casebridge.access.policy import AccessDenied, Action, authorize, visible
 from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record, field_changes
 from casebridge.core.dates import refuse_future
 from casebridge.core.errors import ApplicationError
@@ -36,6 +37,54 @@ def _check_violence(*, weapon: str, injury: str, firearm_discharged: bool) -> No
         raise ApplicationError(
             "A firearm was discharged, so the weapon must be a firearm.", field="weapon"
         )
+
+
+@dataclass(frozen=True)
+class IncidentDetails:
+    """One row of a partner's incident extract."""
+
+    reference: str
+    category: str
+    occurred_at: datetime
+    victim: Person
+    suspect: Person | None = None
+    domestic_abuse: bool = False
+    weapon: str = ""
+    firearm_discharged: bool = False
+    kidnapping: bool = False
+    injury: str = ""
+    gang_related: bool = False
+    child_in_victim_household: bool = False
+    child_in_suspect_household: bool = False
+    ward: str = ""
+    outside_borough: bool = False
+
+
+def _check(row: IncidentDetails) -> None:
+    _check_category(row.category)
+    _check_violence(weapon=row.weapon, injury=row.injury, firearm_discharged=row.firearm_discharged)
+
+
+def _incident(agency: Agency, row: IncidentDetails) -> Incident:
+    """The incident a row describes, reported by ``agency`` (not yet saved)."""
+    return Incident(
+        reporting_agency=agency,
+        reference=row.reference,
+        category=row.category,
+        domestic_abuse=_flagged(row.category, row.domestic_abuse),
+        occurred_at=row.occurred_at,
+        victim=row.victim,
+        suspect=row.suspect,
+        weapon=row.weapon,
+        firearm_discharged=row.firearm_discharged,
+        kidnapping=row.kidnapping,
+        injury=row.injury,
+        gang_related=row.gang_related,
+        child_in_victim_household=row.child_in_victim_household,
+        child_in_suspect_household=row.child_in_suspect_household,
+        ward=row.ward.strip(),
+        outside_borough=row.outside_borough,
+    )
 
 
 @transaction.atomic
@@ -71,18 +120,13 @@ def incident_record(
         authorize(user=actor, action=Action.CHANGE, obj=suspect)
     if actor.agency is None:
         raise ApplicationError("Only a member of an agency can record an incident.")
-    _check_category(category)
-    _check_violence(weapon=weapon, injury=injury, firearm_discharged=firearm_discharged)
-    if Incident.objects.filter(reporting_agency=actor.agency, reference=reference).exists():
-        raise ApplicationError(f"Incident {reference} is already recorded.", field="reference")
-    incident = Incident.objects.create(
-        reporting_agency=actor.agency,
+    row = IncidentDetails(
         reference=reference,
         category=category,
-        domestic_abuse=_flagged(category, domestic_abuse),
         occurred_at=occurred_at,
         victim=victim,
         suspect=suspect,
+        domestic_abuse=domestic_abuse,
         weapon=weapon,
         firearm_discharged=firearm_discharged,
         kidnapping=kidnapping,
@@ -90,9 +134,14 @@ def incident_record(
         gang_related=gang_related,
         child_in_victim_household=child_in_victim_household,
         child_in_suspect_household=child_in_suspect_household,
-        ward=ward.strip(),
+        ward=ward,
         outside_borough=outside_borough,
     )
+    _check(row)
+    if Incident.objects.filter(reporting_agency=actor.agency, reference=reference).exists():
+        raise ApplicationError(f"Incident {reference} is already recorded.", field="reference")
+    incident = _incident(actor.agency, row)
+    incident.save()
     audit_record(
         actor=actor,
         action="create",
@@ -110,27 +159,6 @@ def incident_record(
     )
     sirm_proposals_for(incidents=[incident])
     return incident
-
-
-@dataclass(frozen=True)
-class IncidentDetails:
-    """One row of a partner's incident extract."""
-
-    reference: str
-    category: str
-    occurred_at: datetime
-    victim: Person
-    suspect: Person | None = None
-    domestic_abuse: bool = False
-    weapon: str = ""
-    firearm_discharged: bool = False
-    kidnapping: bool = False
-    injury: str = ""
-    gang_related: bool = False
-    child_in_victim_household: bool = False
-    child_in_suspect_household: bool = False
-    ward: str = ""
-    outside_borough: bool = False
 
 
 @transaction.atomic
@@ -158,35 +186,12 @@ def incidents_import(
     if refused := people - changeable:
         raise AccessDenied(Action.CHANGE, "person", sorted(map(str, refused))[0])
     for row in incidents:
-        _check_category(row.category)
-        _check_violence(
-            weapon=row.weapon, injury=row.injury, firearm_discharged=row.firearm_discharged
-        )
+        _check(row)
     references = [row.reference for row in incidents]
     known = Incident.objects.filter(reporting_agency=actor.agency, reference__in=references)
     if len(set(references)) < len(references) or known.exists():
         raise ApplicationError("The extract repeats incidents already recorded.")
-    created = Incident.objects.bulk_create(
-        Incident(
-            reporting_agency=actor.agency,
-            reference=row.reference,
-            category=row.category,
-            domestic_abuse=_flagged(row.category, row.domestic_abuse),
-            occurred_at=row.occurred_at,
-            victim=row.victim,
-            suspect=row.suspect,
-            weapon=row.weapon,
-            firearm_discharged=row.firearm_discharged,
-            kidnapping=row.kidnapping,
-            injury=row.injury,
-            gang_related=row.gang_related,
-            child_in_victim_household=row.child_in_victim_household,
-            child_in_suspect_household=row.child_in_suspect_household,
-            ward=row.ward.strip(),
-            outside_borough=row.outside_borough,
-        )
-        for row in incidents
-    )
+    created = Incident.objects.bulk_create(_incident(actor.agency, row) for row in incidents)
     audit_record(
         actor=actor,
         action="create",

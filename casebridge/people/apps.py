@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PeopleConfig(AppConfig):
     name = "casebridge.people"
     label = "people"
+
+    def ready(self) -> None:
+        from casebridge.access.redaction import register
+        from casebridge.people.restricted import CONFIDENTIAL_ADDRESSES
+
+        register(CONFIDENTIAL_ADDRESSES)

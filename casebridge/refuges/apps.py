@@ -5,3 +5,9 @@ class RefugesConfig(AppConfig):
     name = "casebridge.refuges"
     label = "refuges"
     verbose_name = "Refuges"
+
+    def ready(self) -> None:
+        from casebridge.access.redaction import register
+        from casebridge.refuges.restricted import REFUGE_ADDRESSES
+
+        register(REFUGE_ADDRESSES)

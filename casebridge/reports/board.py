@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from casebridge.access.redaction import public_redactor
 from casebridge.analytics.comparators import PublishedFigure, comparators_file, read_comparators
 from casebridge.analytics.disclosure import SUPPRESSED, protect_with_totals
 from casebridge.analytics.engine import Engine
@@ -278,6 +279,11 @@ def _section(
 def _plan(spec: dict[str, Any], *, on: date) -> PlanTable:
     plan = ActionPlan.objects.filter(code=spec["plan"]).first()
     standings = plan_standing(plan=plan, on=on) if plan else []
+    # A board report is read by people with no right to any restricted value, whichever edition.
+    redact = public_redactor().redact
+    for standing in standings:
+        standing.commitment.commitment = redact(standing.commitment.commitment)
+        standing.commitment.owner = redact(standing.commitment.owner)
     return PlanTable(spec["title"], spec["plan"], standings)
 
 

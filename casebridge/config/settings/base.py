@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Outside every view and the middleware below, so no text response escapes it.
+    "casebridge.access.middleware.RedactRestrictedValuesMiddleware",
     "casebridge.audit.middleware.AuditContextMiddleware",
     "casebridge.accounts.middleware.SessionTimeoutMiddleware",
     "casebridge.accounts.middleware.RequireTwoFactorMiddleware",

@@ -15,7 +15,6 @@ from casebridge.panels.exports.rows import (
     AGENDA_HEADER,
     Rows,
     banner,
-    heading,
 )
 from casebridge.panels.models import Meeting
 
@@ -70,7 +69,7 @@ def agenda_pdf(*, meeting: Meeting, rows: Rows) -> bytes:
     styles = getSampleStyleSheet()
     story = [
         Paragraph(escape(text), styles["Heading3"]),
-        Paragraph(escape(heading(meeting)), styles["Heading1"]),
+        Paragraph(escape(rows.heading), styles["Heading1"]),
         Paragraph("Agenda", styles["Heading2"]),
         _table(AGENDA_HEADER, rows.agenda, AGENDA_WIDTHS)
         if rows.agenda

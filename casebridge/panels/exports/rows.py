@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from casebridge.access.redaction import redactor_for
+from casebridge.accounts.models import User
 from casebridge.panels.models import AgendaItem, Meeting
 from casebridge.pathways.models import CasePerson
 from casebridge.people.models import Address
@@ -29,7 +31,7 @@ def banner(meeting: Meeting) -> str:
     return f"OFFICIAL-SENSITIVE: {meeting.pathway.reference_prefix} - do not forward"
 
 
-def heading(meeting: Meeting) -> str:
+def _heading(meeting: Meeting) -> str:
     when = timezone.localtime(meeting.scheduled_for)
     return f"{meeting.title}, {when:%d/%m/%Y %H:%M}"
 
@@ -42,6 +44,7 @@ def filename(meeting: Meeting, extension: str) -> str:
 
 @dataclass(frozen=True)
 class Rows:
+    heading: str
     agenda: list[tuple[str, ...]]
     actions: list[tuple[str, ...]]
 
@@ -75,9 +78,14 @@ def address_remover(items: Iterable[AgendaItem]) -> Callable[[str], str]:
     return remove
 
 
-def export_rows(items: list[AgendaItem]) -> Rows:
-    """The agenda and action rows for items the viewer may see (from ``agenda_items``)."""
+def export_rows(*, meeting: Meeting, items: list[AgendaItem], viewer: User) -> Rows:
+    """The heading, agenda and action rows for items the viewer may see (``agenda_items``).
+
+    A PDF is not text the response's redactor can read, so every cell is passed through the
+    viewer's redactor here, besides the panel's own rule for addresses in free text.
+    """
     remove = address_remover(items)
+    withhold = redactor_for(viewer).redact
     agenda: list[tuple[str, ...]] = []
     actions: list[tuple[str, ...]] = []
     for item in items:
@@ -105,4 +113,8 @@ def export_rows(items: list[AgendaItem]) -> Rows:
                     action.get_status_display(),
                 )
             )
-    return Rows(agenda=agenda, actions=actions)
+    return Rows(
+        heading=withhold(_heading(meeting)),
+        agenda=[tuple(map(withhold, row)) for row in agenda],
+        actions=[tuple(map(withhold, row)) for row in actions],
+    )

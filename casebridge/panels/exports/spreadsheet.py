@@ -9,7 +9,6 @@ from casebridge.panels.exports.rows import (
     AGENDA_HEADER,
     Rows,
     banner,
-    heading,
 )
 from casebridge.panels.models import Meeting
 
@@ -19,7 +18,7 @@ def agenda_csv(*, meeting: Meeting, rows: Rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([banner(meeting)])
-    writer.writerow([formula_safe(heading(meeting))])
+    writer.writerow([formula_safe(rows.heading)])
     writer.writerow([])
     writer.writerow(["Agenda"])
     writer.writerow(AGENDA_HEADER)

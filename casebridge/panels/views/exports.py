@@ -19,7 +19,7 @@ def _export(request: HttpRequest, meeting_id: UUID, kind: str) -> tuple[Meeting,
     meeting = meeting_get(user=user, meeting_id=meeting_id)
     # Only the cases this user may see: the same selector as the meeting page.
     items = agenda_items(user=user, meeting=meeting)
-    rows = export_rows(items)
+    rows = export_rows(meeting=meeting, items=items, viewer=user)
     if kind == "csv":
         # A byte-order mark so spreadsheet programs read names with accents correctly.
         content = ("\ufeff" + agenda_csv(meeting=meeting, rows=rows)).encode()

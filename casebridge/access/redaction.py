@@ -7,7 +7,7 @@ one redactor that knows every restricted value and which of them this viewer may
 
 * the apps that hold restricted values register them here (``register``), from their
   ``AppConfig.ready``, with a cheap fingerprint that changes whenever the values do;
-* the values are compiled once per process into one matcher (rebuilt when a fingerprint moves);
+* the values are indexed once per process by their words (again when a fingerprint moves);
 * ``redactor_for(user).redact(text)`` replaces every value the user may not see.
 
 ``RedactRestrictedValuesMiddleware`` applies it to every text response (pages, the API, CSV
@@ -27,8 +27,10 @@ from casebridge.accounts.models import User
 WITHHELD = "[address withheld]"
 # Shorter texts ("Flat 3", "Rear") are too common to withhold wherever they occur.
 SHORTEST_VALUE = 6
-_SPACE = object()  # whitespace in a value matches any whitespace, or none, in the text
-_WHITESPACE = re.compile(r"\s+")
+# Values are matched as sequences of words, so spacing and punctuation between them don't
+# matter ("NB1 9ZZ", "nb1  9zz", "NB1-9ZZ") and a value is never found inside a longer word.
+_WORD = re.compile(r"\w+")
+Words = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -56,49 +58,60 @@ def register(source: RestrictedValues) -> None:
     _sources[:] = [s for s in _sources if s.name != source.name] + [source]
 
 
-def _key(text: str) -> str:
-    return _WHITESPACE.sub("", text).casefold()
+def _words(text: str) -> Words:
+    return tuple(word.casefold() for word in _WORD.findall(text))
 
 
-def _forms(value: str) -> set[str]:
-    """The value as it appears in HTML, JSON and CSV, so an escaped copy is found too."""
+def _forms(value: str) -> set[Words]:
+    """The value's words as plain text, HTML and JSON print them, and run together."""
     plain = " ".join(value.split())
-    escaped_json = json.dumps(plain)[1:-1]
-    return {plain, html.escape(plain), html.escape(plain, quote=False), escaped_json}
-
-
-def _pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
-    """One regular expression for all forms, shaped as a trie so matching stays linear."""
-    trie: dict[object, dict] = {}
-    for form in forms:
-        node = trie
-        for char in form.casefold():
-            node = node.setdefault(_SPACE if char.isspace() else char, {})
-        node[None] = {}
-    if not trie:
-        return None
-
-    def alternation(node: dict[object, dict]) -> str:
-        ends = None in node
-        branches = [
-            (r"\s*" if char is _SPACE else re.escape(str(char))) + alternation(child)
-            for char, child in node.items()
-            if char is not None
-        ]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-        return f"(?:{body})?" if ends else body
-
-    # Whole words only: "12 High Street" is not withheld from "112 High Street".
-    return re.compile(rf"(?<!\w){alternation(trie)}(?!\w)", re.IGNORECASE)
+    printed = {plain, html.escape(plain), html.escape(plain, quote=False), json.dumps(plain)}
+    forms = {_words(text) for text in printed}
+    return forms | {("".join(words),) for words in forms}
 
 
 @dataclass
 class _Index:
+    """Every form of every value, found from its first word (or its first two)."""
+
     fingerprint: tuple[Hashable, ...]
-    pattern: re.Pattern[str] | None
-    owners: dict[str, set[tuple[int, Hashable]]] = field(default_factory=dict)
+    owners: dict[Words, set[tuple[int, Hashable]]] = field(default_factory=dict)
+    by_first_word: dict[str, set[Words]] = field(default_factory=dict)
+    by_first_two: dict[Words, set[Words]] = field(default_factory=dict)
+    # Each form's longest word: a text holding none of them holds no value, which is quick to
+    # tell with one set intersection, and true of nearly every response.
+    telling_words: set[str] = field(default_factory=set)
+
+    def add(self, form: Words, owner: tuple[int, Hashable]) -> None:
+        self.owners.setdefault(form, set()).add(owner)
+        self.telling_words.add(max(form, key=len))
+        if len(form) == 1:
+            self.by_first_word.setdefault(form[0], set()).add(form)
+        else:
+            self.by_first_two.setdefault(form[:2], set()).add(form)
+
+    def may_hold_a_value(self, text: str) -> bool:
+        return not self.telling_words.isdisjoint(_WORD.findall(text.casefold()))
+
+    def matches(self, words: list[str]) -> list[tuple[int, int, Words]]:
+        """(first word, word after the last, form) of each value found, longest first."""
+        found: list[tuple[int, int, Words]] = []
+        position = 0
+        while position < len(words):
+            candidates = [
+                *self.by_first_word.get(words[position], ()),
+                *self.by_first_two.get(tuple(words[position : position + 2]), ()),
+            ]
+            hits = [
+                form for form in candidates if tuple(words[position : position + len(form)]) == form
+            ]
+            if hits:
+                form = max(hits, key=len)
+                found.append((position, position + len(form), form))
+                position += len(form)
+            else:
+                position += 1
+        return found
 
 
 _index: _Index | None = None
@@ -106,7 +119,7 @@ _index_lock = threading.Lock()
 
 
 def _current_index() -> _Index:
-    """The compiled values, rebuilt only when a source's fingerprint has moved."""
+    """The indexed values, rebuilt only when a source's fingerprint has moved."""
     global _index
     fingerprint = tuple(source.fingerprint() for source in _sources)
     index = _index
@@ -115,17 +128,15 @@ def _current_index() -> _Index:
     with _index_lock:
         if _index is not None and _index.fingerprint == fingerprint:
             return _index
-        forms: set[str] = set()
-        owners: dict[str, set[tuple[int, Hashable]]] = {}
+        index = _Index(fingerprint)
         for position, source in enumerate(_sources):
             for owner, texts in source.values():
                 for text in texts:
-                    if text and len(_key(text)) >= SHORTEST_VALUE:
+                    if text and len("".join(text.split())) >= SHORTEST_VALUE:
                         for form in _forms(text):
-                            forms.add(form)
-                            owners.setdefault(_key(form), set()).add((position, owner))
-        _index = _Index(fingerprint, _pattern(forms), owners)
-        return _index
+                            index.add(form, (position, owner))
+        _index = index
+        return index
 
 
 class Redactor:
@@ -135,26 +146,26 @@ class Redactor:
     def __init__(self, user: User | None) -> None:
         self._user = user
         self._index = _current_index()
-        self._seen: dict[str, bool] = {}  # a matched value's key: may this user see it?
+        self._seen: dict[Words, bool] = {}  # a value found: may this user see it?
 
     def redact(self, text: str) -> str:
         """``text`` with every restricted value this user may not see replaced by WITHHELD."""
-        pattern = self._index.pattern
-        if not text or pattern is None:
+        if not text or not self._index.may_hold_a_value(text):
             return text
-        matches = list(pattern.finditer(text))
-        if not matches:
+        spans = list(_WORD.finditer(text))
+        found = self._index.matches([span.group().casefold() for span in spans])
+        if not found:
             return text
-        self._decide({_key(match.group()) for match in matches})
+        self._decide({form for _, _, form in found})
         pieces: list[str] = []
         end = 0
-        for match in matches:
-            if not self._seen.get(_key(match.group()), False):
-                pieces += [text[end : match.start()], WITHHELD]
-                end = match.end()
+        for first, after_last, form in found:
+            if not self._seen[form]:
+                pieces += [text[end : spans[first].start()], WITHHELD]
+                end = spans[after_last - 1].end()
         return "".join(pieces) + text[end:] if pieces else text
 
-    def _decide(self, keys: set[str]) -> None:
+    def _decide(self, keys: set[Words]) -> None:
         """Whether the user may see each value: yes if any record holding it is theirs to see
         (two women in one refuge share its address; seeing one's is no secret kept)."""
         keys -= self._seen.keys()

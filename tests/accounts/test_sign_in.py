@@ -57,7 +57,7 @@ def test_unknown_username_gives_the_same_error():
 
 def test_eleventh_attempt_after_ten_failures_is_locked_out(user):
     client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.SIGN_IN_FAILURE_LIMIT - 1):
         assert _password(client, user, password="wrong").status_code == 200
     # The tenth failure reaches the limit.
     assert _password(client, user, password="wrong").status_code == 429
@@ -65,7 +65,7 @@ def test_eleventh_attempt_after_ten_failures_is_locked_out(user):
     response = _password(client, user)  # even the right password
 
     assert response.status_code == 429
-    assert "Your account is locked" in response.content.decode()
+    assert "Too many attempts to sign in" in response.content.decode()
     assert client.get(TWO_FACTOR).status_code == 302  # not signed in: back to sign-in
     assert client.get(TWO_FACTOR)["Location"] == LOGIN
 
@@ -128,6 +128,12 @@ def test_next_is_followed_only_within_the_site(user):
         TWO_FACTOR, {"code": _code(user.totpdevice_set.get()), "next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("web:home")
+
+
+def test_the_admin_login_sends_people_to_the_sign_in_page():
+    response = Client().get("/admin/")
+    response = Client().get(response["Location"])
+    assert response["Location"] == f"{LOGIN}?next=/admin/"
 
 
 def test_enrolment_shows_a_qr_code_then_confirms_the_device():

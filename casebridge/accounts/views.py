@@ -56,7 +56,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/sign_in.html",
-        {"form": form, "timed_out": request.GET.get("timed_out") == "1"},
+        {
+            "form": form,
+            "timed_out": request.GET.get("timed_out") == "1",
+            "expired": request.GET.get("expired") == "1",
+        },
     )
 
 

@@ -159,7 +159,8 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # only from these: from anyone else it would let a client name its own address.
 CASEBRIDGE_TRUSTED_PROXIES = env_list("CASEBRIDGE_TRUSTED_PROXIES", "")
 
-# Sessions: absolute lifetime (ASVS 7.3.2) and inactivity timeout (7.3.1).
+# Sessions: absolute lifetime from sign-in (ASVS 7.3.2) and inactivity timeout (7.3.1), both
+# enforced by accounts.middleware.SessionTimeoutMiddleware (Django's own expiry restarts on save).
 SESSION_COOKIE_AGE = int(os.environ.get("CASEBRIDGE_SESSION_MAX_SECONDS", str(8 * 3600)))
 SESSION_IDLE_SECONDS = int(os.environ.get("CASEBRIDGE_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,6 +1,7 @@
 """Sign in (password, then a one-time code from an authenticator app) and sign out."""
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 import django_otp
 from django.contrib.auth import authenticate, login, logout
@@ -28,6 +29,10 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return ""
 
 
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url}, safe='/')}" if next_url else url
+
+
 def _locked_out(request: HttpRequest, until: datetime) -> HttpResponse:
     return render(request, "accounts/locked_out.html", {"until": until}, status=429)
 
@@ -42,9 +47,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         )
         if user is not None:
             login(request, user)  # a new session key: no fixation (ASVS 7.2.4)
-            target = reverse("accounts:two_factor")
             next_url = _safe_next(request, form.cleaned_data["next"])
-            return redirect(f"{target}?next={next_url}" if next_url else target)
+            return redirect(_with_next(reverse("accounts:two_factor"), next_url))
         until = throttle.locked_until(
             step=throttle.Step.PASSWORD,
             username=username,
@@ -66,9 +70,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if not request.user.is_authenticated:
+        return redirect(_with_next(reverse("accounts:login"), next_url))
     if request.user.is_verified():  # type: ignore[union-attr]
         return redirect(next_url or "web:home")
     device = confirmed_device(user=request.user)  # type: ignore[arg-type]

@@ -78,6 +78,31 @@ def test_the_strangers_wait_doubles_with_each_further_failure(user):
         assert _password(stranger, user.username)["Location"] == TWO_FACTOR
 
 
+def test_the_wait_stops_growing_at_an_hour(user):
+    stranger = Client(REMOTE_ADDR=STRANGER)
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(10):
+            _password(stranger, user.username, password="not the password")
+        for wait in (5, 10, 20, 40, 60, 60):  # minutes, each after the next failure
+            clock.shift(timedelta(minutes=wait, seconds=1))
+            assert _password(stranger, user.username, password="wrong").status_code == 429
+        clock.shift(timedelta(minutes=60, seconds=1))
+
+        assert _password(stranger, user.username)["Location"] == TWO_FACTOR
+
+
+def test_failures_are_forgotten_after_an_hour_without_one(user):
+    client = Client(REMOTE_ADDR=USUAL)
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(9):
+            _password(client, user.username, password="not the password")
+        clock.shift(timedelta(hours=1))
+        for _ in range(9):
+            _password(client, user.username, password="not the password")
+
+        assert _password(client, user.username)["Location"] == TWO_FACTOR
+
+
 def test_signing_in_forgets_the_earlier_failures_from_that_address(user):
     client = Client(REMOTE_ADDR=USUAL)
     for _ in range(9):

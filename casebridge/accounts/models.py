@@ -23,3 +23,33 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-in attempts at one step, from one client address, for one username or for any.
+
+    Keyed on username and address together so that a stranger's guesses lock out only the
+    stranger; the row for any username (``username`` blank) throttles one address guessing across
+    many. See ``casebridge.accounts.throttle``.
+    """
+
+    class Step(models.TextChoices):
+        PASSWORD = "password", "Password"
+        CODE = "code", "Security code"
+
+    step = models.CharField(max_length=10, choices=Step.choices)
+    username = models.CharField(max_length=150, blank=True)
+    address = models.CharField(max_length=50, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(db_index=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "username", "address"], name="sign_in_throttle_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.username or '(any username)'} from {self.address}"

@@ -1,24 +1,24 @@
 """Sign in (password, then a one-time code from an authenticator app) and sign out."""
 
+from datetime import datetime
+from urllib.parse import urlencode
+
 import django_otp
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.models import Device
 
+from casebridge.accounts import throttle
 from casebridge.accounts.forms import CodeForm, SignInForm
 from casebridge.accounts.totp import confirmed_device, enrolment_device, qr_svg, secret_text
 
 GENERIC_SIGN_IN_ERROR = "Enter a correct username and password"
-
-
-def locked_out(
-    request: HttpRequest, credentials: dict | None = None, *args: object, **kwargs: object
-) -> HttpResponse:
-    """Shown instead of the sign-in page once an account has had too many failed attempts."""
-    return render(request, "accounts/locked_out.html", status=429)
+WRONG_CODE_ERROR = "The security code is wrong or has already been used"
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -29,33 +29,50 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return ""
 
 
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url}, safe='/')}" if next_url else url
+
+
+def _locked_out(request: HttpRequest, until: datetime) -> HttpResponse:
+    return render(request, "accounts/locked_out.html", {"until": until}, status=429)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
         user = authenticate(
-            request=request,
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data["password"],
+            request=request, username=username, password=form.cleaned_data["password"]
         )
         if user is not None:
             login(request, user)  # a new session key: no fixation (ASVS 7.2.4)
-            target = reverse("accounts:two_factor")
             next_url = _safe_next(request, form.cleaned_data["next"])
-            return redirect(f"{target}?next={next_url}" if next_url else target)
+            return redirect(_with_next(reverse("accounts:two_factor"), next_url))
+        until = throttle.locked_until(
+            step=throttle.Step.PASSWORD,
+            username=username,
+            address=throttle.throttle_address(request),
+        )
+        if until:
+            return _locked_out(request, until)
         form.add_error(None, GENERIC_SIGN_IN_ERROR)
     return render(
         request,
         "accounts/sign_in.html",
-        {"form": form, "timed_out": request.GET.get("timed_out") == "1"},
+        {
+            "form": form,
+            "timed_out": request.GET.get("timed_out") == "1",
+            "expired": request.GET.get("expired") == "1",
+        },
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if not request.user.is_authenticated:
+        return redirect(_with_next(reverse("accounts:login"), next_url))
     if request.user.is_verified():  # type: ignore[union-attr]
         return redirect(next_url or "web:home")
     device = confirmed_device(user=request.user)  # type: ignore[arg-type]
@@ -63,20 +80,45 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if enrolling:
         device = enrolment_device(user=request.user)  # type: ignore[arg-type]
     form = CodeForm(request.POST or None, initial={"next": next_url})
+    status = 200
     if request.method == "POST" and form.is_valid():
-        # verify_token refuses a code already used (ASVS 6.5.1) and throttles guessing.
-        if device.verify_token(form.cleaned_data["code"]):
+        accepted, until = _check_code(request, device, form.cleaned_data["code"])
+        if accepted:
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             django_otp.login(request, device)
             request.session.cycle_key()
             return redirect(next_url or "web:home")
-        form.add_error("code", "The security code is wrong or has already been used")
+        if until is None:
+            form.add_error("code", WRONG_CODE_ERROR)
+        else:
+            again = timezone.localtime(until)
+            form.add_error("code", f"Too many wrong security codes. Try again after {again:%H:%M}")
+            status = 429
     context: dict[str, object] = {"form": form, "enrolling": enrolling}
     if enrolling:
         context |= {"qr_svg": qr_svg(device), "secret": secret_text(device)}
-    return render(request, "accounts/two_factor.html", context)
+    return render(request, "accounts/two_factor.html", context, status=status)
+
+
+def _check_code(request: HttpRequest, device: Device, code: str) -> tuple[bool, datetime | None]:
+    """Whether the code is right, and until when this user's codes from this address are locked.
+
+    verify_token refuses a code already used (ASVS 6.5.1). Guessing is throttled per user and
+    address, not per device (django-otp's throttle is off), so a stranger's wrong codes can't
+    stop the user's right one.
+    """
+    step, address = throttle.Step.CODE, throttle.throttle_address(request)
+    username = request.user.get_username()
+    until = throttle.locked_until(step=step, username=username, address=address)
+    if until is not None:
+        return False, until
+    if device.verify_token(code):
+        throttle.record_success(step=step, username=username, address=address)
+        return True, None
+    throttle.record_failure(step=step, username=username, address=address)
+    return False, throttle.locked_until(step=step, username=username, address=address)
 
 
 @require_POST

@@ -2,7 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from casebridge.audit.context import client_ip
+from casebridge.audit.context import client_address, client_ip
 
 
 class AuditContextMiddleware:
@@ -12,7 +12,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = client_ip.set(request.META.get("REMOTE_ADDR"))
+        token = client_ip.set(client_address(request))
         try:
             return self.get_response(request)
         finally:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
 from casebridge.pathways import api as pathways_api
@@ -10,6 +11,11 @@ admin.site.__class__ = OTPAdminSite
 api_patterns = ([*people_api.urlpatterns, *pathways_api.urlpatterns], "api")
 
 urlpatterns = [
+    # One way in: the admin's own login form would skip the sign-in throttle.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("", include("casebridge.accounts.urls")),
     path("", include("casebridge.web.urls")),

@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -57,7 +58,7 @@ def test_unknown_username_gives_the_same_error():
 
 def test_eleventh_attempt_after_ten_failures_is_locked_out(user):
     client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.SIGN_IN_FAILURE_LIMIT - 1):
         assert _password(client, user, password="wrong").status_code == 200
     # The tenth failure reaches the limit.
     assert _password(client, user, password="wrong").status_code == 429
@@ -65,7 +66,7 @@ def test_eleventh_attempt_after_ten_failures_is_locked_out(user):
     response = _password(client, user)  # even the right password
 
     assert response.status_code == 429
-    assert "Your account is locked" in response.content.decode()
+    assert "Too many attempts to sign in" in response.content.decode()
     assert client.get(TWO_FACTOR).status_code == 302  # not signed in: back to sign-in
     assert client.get(TWO_FACTOR)["Location"] == LOGIN
 
@@ -128,6 +129,48 @@ def test_next_is_followed_only_within_the_site(user):
         TWO_FACTOR, {"code": _code(user.totpdevice_set.get()), "next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("web:home")
+
+
+NEXT_WITH_QUERY = "/cases/?state=open&sort=-opened#results"
+
+
+def test_a_next_with_a_query_and_fragment_is_kept_whole_through_both_steps(user):
+    client = Client()
+    response = _password(client, user, next=NEXT_WITH_QUERY)
+
+    assert response["Location"] == f"{TWO_FACTOR}?{urlencode({'next': NEXT_WITH_QUERY}, safe='/')}"
+    assert "?next=/cases/%3Fstate%3Dopen%26sort%3D-opened%23results" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert 'value="/cases/?state=open&amp;sort=-opened#results"' in page
+    response = client.post(
+        TWO_FACTOR, {"code": _code(user.totpdevice_set.get()), "next": NEXT_WITH_QUERY}
+    )
+    assert response["Location"] == NEXT_WITH_QUERY
+
+
+@pytest.mark.parametrize(
+    "off_site",
+    ["https://evil.example/?a=1&b=2#x", "//evil.example/cases/", "/\\evil.example/"],
+)
+def test_an_off_site_next_is_dropped_at_both_steps(user, off_site):
+    client = Client()
+    assert _password(client, user, next=off_site)["Location"] == TWO_FACTOR
+    assert "evil" not in client.get(f"{TWO_FACTOR}?{urlencode({'next': off_site})}").text
+
+    response = client.post(TWO_FACTOR, {"code": _code(user.totpdevice_set.get()), "next": off_site})
+
+    assert response["Location"] == reverse("web:home")
+
+
+def test_the_two_factor_step_sends_a_signed_out_visitor_to_sign_in_with_next_encoded():
+    response = Client().get(f"{TWO_FACTOR}?{urlencode({'next': NEXT_WITH_QUERY})}")
+    assert response["Location"] == f"{LOGIN}?{urlencode({'next': NEXT_WITH_QUERY}, safe='/')}"
+
+
+def test_the_admin_login_sends_people_to_the_sign_in_page():
+    response = Client().get("/admin/")
+    response = Client().get(response["Location"])
+    assert response["Location"] == f"{LOGIN}?next=/admin/"
 
 
 def test_enrolment_shows_a_qr_code_then_confirms_the_device():

@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "axes",
     "csp",
     "casebridge.agencies",
     "casebridge.accounts",
@@ -80,7 +79,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "casebridge.web.middleware.NoStoreMiddleware",
     "casebridge.web.middleware.AccessDeniedMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casebridge.config.urls"
@@ -130,10 +128,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "casebridge.accounts.backends.AccountBackend",
-]
+AUTHENTICATION_BACKENDS = ["casebridge.accounts.backends.AccountBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -146,18 +141,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 
-# Brute-force defence (NCSC: at most 10 guesses before lockout; ASVS 6.3.1).
-AXES_FAILURE_LIMIT = 10
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-# By account: an office behind one NAT address must not lock itself out. Axes warns (W006)
-# that rotating addresses evades an address-only limit; a per-account limit is not evaded so.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "casebridge.accounts.views.locked_out"
-AXES_VERBOSE = False
+# Brute-force defence (ASVS 6.3.1; NCSC: at most 10 guesses in 5 minutes). Wrong passwords and
+# security codes are counted per username and client address, so a stranger's guesses lock out
+# only the stranger, and per address alone with a higher limit, so one address guessing across
+# many usernames is throttled too. Past a limit the key is locked for SIGN_IN_FIRST_LOCK, doubled
+# with each further failure up to SIGN_IN_LONGEST_LOCK; a key's failures are forgotten after
+# SIGN_IN_FAILURES_FORGOTTEN_AFTER with neither a failure nor a lock. See accounts/throttle.py.
+SIGN_IN_FAILURE_LIMIT = 10
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("CASEBRIDGE_SIGN_IN_ADDRESS_FAILURE_LIMIT", "100")
+)
+SIGN_IN_FIRST_LOCK = timedelta(minutes=5)
+SIGN_IN_LONGEST_LOCK = timedelta(hours=1)
+SIGN_IN_FAILURES_FORGOTTEN_AFTER = timedelta(hours=1)
+# django-otp's own throttle counts wrong codes per device, so a stranger who knows the password
+# could delay the real user's code; codes are throttled per user and address instead.
+OTP_TOTP_THROTTLE_FACTOR = 0
+# The reverse proxies (addresses or networks) in front of Casebridge. X-Forwarded-For is believed
+# only from these: from anyone else it would let a client name its own address.
+CASEBRIDGE_TRUSTED_PROXIES = env_list("CASEBRIDGE_TRUSTED_PROXIES", "")
 
-# Sessions: absolute lifetime (ASVS 7.3.2) and inactivity timeout (7.3.1).
+# Sessions: absolute lifetime from sign-in (ASVS 7.3.2) and inactivity timeout (7.3.1), both
+# enforced by accounts.middleware.SessionTimeoutMiddleware (Django's own expiry restarts on save).
 SESSION_COOKIE_AGE = int(os.environ.get("CASEBRIDGE_SESSION_MAX_SECONDS", str(8 * 3600)))
 SESSION_IDLE_SECONDS = int(os.environ.get("CASEBRIDGE_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -207,7 +212,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CASEBRIDGE_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Break-glass access lasts this long before the user must give a new reason.

@@ -1,9 +1,12 @@
-"""Settings for `make demo` on a laptop: HTTP on loopback, demo conveniences on."""
+"""Settings for `make demo` on a laptop: HTTP on loopback, demo conveniences on.
+
+DEBUG stays off (base settings) unless CASEBRIDGE_DEBUG is set: with it on, a 404 lists every URL
+pattern to whoever asks. WhiteNoise serves the static files either way.
+"""
 
 from casebridge.config.settings.base import *  # noqa: F403
 from casebridge.config.settings.base import env_bool
 
-DEBUG = env_bool("CASEBRIDGE_DEBUG", True)
 SESSION_COOKIE_SECURE = env_bool("CASEBRIDGE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CASEBRIDGE_DEMO = True

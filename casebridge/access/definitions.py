@@ -13,12 +13,37 @@ from casebridge.pathways.models import Pathway
 
 PERMISSIONS_FILE = Path(__file__).parent / "definitions" / "permissions.yaml"
 RULE_KEYS = {"role", "agency_kind", "resource", "action", "pathway", "scope"}
+# Resources that never hold a person's record: counts, occupancy figures, plans. Every other
+# resource is a record about people (or the audit of who saw them), so a new one counts by default.
+IMPERSONAL_RESOURCES = {
+    PermissionRule.Resource.REFUGE,
+    PermissionRule.Resource.TRAINING,
+    PermissionRule.Resource.FIGURES,
+    PermissionRule.Resource.ACTION_PLAN,
+}
+
+
+def reaches_every_agency(rule: dict[str, Any]) -> bool:
+    """Whether the rule opens records about people held by any agency, to anyone with the role.
+
+    A rule limited to one kind of agency follows the agency its holder works for, which is an
+    administrator's audited decision about another person, so it does not make the role privileged.
+    """
+    return (
+        rule.get("scope") == PermissionRule.Scope.ALL
+        and not rule.get("agency_kind")
+        and rule.get("resource") not in IMPERSONAL_RESOURCES
+    )
 
 
 def read_permissions(path: Path = PERMISSIONS_FILE) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text())
     errors = []
-    role_codes = {role["code"] for role in data.get("roles", [])}
+    privileged = {role["code"]: role.get("privileged", False) for role in data.get("roles", [])}
+    role_codes = set(privileged)
+    for code, flag in privileged.items():
+        if not isinstance(flag, bool):
+            errors.append(f"role {code!r}: privileged must be true or false")
     for number, rule in enumerate(data.get("rules", []), start=1):
         unknown = set(rule) - RULE_KEYS
         if unknown:
@@ -34,6 +59,11 @@ def read_permissions(path: Path = PERMISSIONS_FILE) -> dict[str, Any]:
                 errors.append(f"rule {number}: {key} must be one of {choices}")
         if rule.get("agency_kind", "") not in ["", *Agency.Kind.values]:
             errors.append(f"rule {number}: agency_kind must be one of {Agency.Kind.values}")
+        if reaches_every_agency(rule) and privileged.get(rule.get("role")) is False:
+            errors.append(
+                f"rule {number}: role {rule['role']!r} reaches every agency's {rule['resource']} "
+                "records, so it must be declared privileged: true"
+            )
     if errors:
         raise ValidationError(f"{path.name}: " + "; ".join(errors))
     return data
@@ -47,7 +77,11 @@ def load_permissions(path: Path = PERMISSIONS_FILE) -> int:
     for role in data["roles"]:
         roles[role["code"]], _ = Role.objects.update_or_create(
             code=role["code"],
-            defaults={"name": role["name"], "description": role.get("description", "")},
+            defaults={
+                "name": role["name"],
+                "description": role.get("description", ""),
+                "privileged": role.get("privileged", False),
+            },
         )
     PermissionRule.objects.all().delete()
     for number, rule in enumerate(data["rules"], start=1):

@@ -46,6 +46,13 @@ class Role(models.Model):
     code = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
+    privileged = models.BooleanField(
+        default=False,
+        help_text=(
+            "Reaches every agency's records, the audit trail or the administration: granted only "
+            "from the command line (casebridge grant-role), never from the web."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -15,6 +15,7 @@ class AuditEvent(models.Model):
         SEARCH = "search", "Searched"
         CREATE = "create", "Created"
         CHANGE = "change", "Changed"
+        DELETE = "delete", "Deleted"
         EXPORT = "export", "Exported"
         LOGIN = "login", "Signed in"
         LOGIN_FAILED = "login_failed", "Failed sign-in"

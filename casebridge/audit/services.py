@@ -12,6 +12,9 @@ from casebridge.audit.chain import entry_hash
 from casebridge.audit.context import client_ip
 from casebridge.audit.models import AuditEvent, ChainHead
 
+# In ``changes``, for a value that changed and is never written down (a password, its hash).
+UNRECORDED = "(changed; not recorded)"
+
 
 @transaction.atomic
 def audit_record(

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casebridge.accounts.models import User
+from casebridge.accounts.services import ADMINISTRATOR_ROLE, administrator_permissions
 from casebridge.agencies.models import Agency, Role, Team
 from casebridge.demo.organisation import (
     AGENCIES,
@@ -17,8 +17,6 @@ from casebridge.demo.organisation import (
     totp_key,
 )
 
-# What the system administrator may manage in the admin site: no case or person records.
-SYSADMIN_MODELS = (("agencies", "agency"), ("agencies", "team"), ("accounts", "user"))
 DEVICE_NAME = "Demo authenticator app"
 
 
@@ -27,15 +25,6 @@ class Organisation:
     agencies: dict[str, Agency]
     users: dict[str, User]
     generators: dict[str, User]
-
-
-def _sysadmin_permissions() -> list[Permission]:
-    return list(
-        Permission.objects.filter(
-            content_type__app_label__in=[app for app, _ in SYSADMIN_MODELS],
-            content_type__model__in=[model for _, model in SYSADMIN_MODELS],
-        )
-    )
 
 
 @transaction.atomic
@@ -59,7 +48,7 @@ def create_organisation(seed: int) -> Organisation:
             agency=agencies[spec.agency],
             team=teams[spec.agency, spec.team],
             role=roles[spec.role],
-            is_staff=spec.role == "sysadmin",
+            is_staff=spec.role == ADMINISTRATOR_ROLE,
         )
         validate_password(DEMO_PASSWORD, user)
         # Everyone shares the published demo password, so hash it once: a fresh salt per user
@@ -72,8 +61,8 @@ def create_organisation(seed: int) -> Organisation:
         TOTPDevice.objects.create(
             user=user, name=DEVICE_NAME, key=totp_key(seed, spec.username), confirmed=True
         )
-        if spec.role == "sysadmin":
-            user.user_permissions.set(_sysadmin_permissions())
+        if spec.role == ADMINISTRATOR_ROLE:
+            user.user_permissions.set(administrator_permissions())
         users[spec.username] = user
     generators = {}
     for code, agency in agencies.items():

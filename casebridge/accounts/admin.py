@@ -167,7 +167,6 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(Group)
 
 
-
 @admin.register(SignInThrottle)
 class SignInThrottleAdmin(ReadOnlyModelAdmin):
     """Who is being guessed at, from where: evidence, not a switch. A lock ends by itself."""

@@ -228,7 +228,7 @@ CASEBRIDGE_SNAPSHOT_DIR = Path(
 )
 CASEBRIDGE_SNAPSHOTS_KEPT = int(os.environ.get("CASEBRIDGE_SNAPSHOTS_KEPT", "5"))
 CASEBRIDGE_SNAPSHOT_STALE_MINUTES = int(os.environ.get("CASEBRIDGE_SNAPSHOT_STALE_MINUTES", "1440"))
-# Partner extracts: where an uploaded file waits until its batch has read it (then it is
+# Partner extracts: where an uploaded file waits until its batch is finished (then it is
 # deleted: what it said lives in the batch's rows), the largest file taken (and what a workbook
 # may unzip to), the most rows, how long one import may take, and whether the web server
 # imports in a background thread (so the upload page can show progress) or in the request.

@@ -10,6 +10,8 @@ from django.utils import timezone
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
+from casebridge.core.errors import ApplicationError
+from casebridge.imports.claims import claim, take_over
 from casebridge.imports.formats import extract_format
 from casebridge.imports.loading import load_rows, update_rows
 from casebridge.imports.models import ImportBatch, RejectedRow
@@ -43,13 +45,32 @@ def _fail(batch: ImportBatch, message: str) -> ImportBatch:
 def import_run(*, batch: ImportBatch) -> ImportBatch:
     """Check and load a started batch. Runs outside any transaction of the caller's: progress
     is written as it goes, and the load is one transaction of its own."""
-    batch, new_people = _check_and_load(batch, batch_file(batch))
+    path = batch_file(batch)
+    try:
+        held = take_over(batch.pk) or claim(path)
+    except BlockingIOError:
+        raise ApplicationError(f"Import batch {batch.pk} is being imported already.") from None
+    except FileNotFoundError:
+        batch.refresh_from_db()
+        if batch.finished:
+            return batch  # finished meanwhile, or failed by a restart's recovery
+        return _fail(batch, "The uploaded file is gone, so nothing was loaded: import it again.")
+    with held:
+        try:
+            batch, new_people = _check_and_load(batch, path)
+        finally:
+            # The file holds personal data; what it said now lives in the batch's rows.
+            path.unlink(missing_ok=True)
     return resolve_identities(batch, new_people)
 
 
 def _check_and_load(batch: ImportBatch, path: Path) -> tuple[ImportBatch, list[Person]]:
-    batch.status = ImportBatch.Status.VALIDATING
-    batch.save(update_fields=["status"])
+    started = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.QUEUED).update(
+        status=ImportBatch.Status.VALIDATING
+    )
+    batch.refresh_from_db()
+    if not started:
+        return batch, []
     extract = extract_format(batch.kind)
     budget = import_budget(extract)
     try:
@@ -61,9 +82,6 @@ def _check_and_load(batch: ImportBatch, path: Path) -> tuple[ImportBatch, list[P
         budget.check_time()
     except FileError as error:
         return _fail(batch, error.message), []
-    finally:
-        # The file holds personal data; once read, what it said lives in the batch's rows.
-        path.unlink(missing_ok=True)
     with transaction.atomic():
         RejectedRow.objects.bulk_create(
             (

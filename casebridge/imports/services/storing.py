@@ -1,9 +1,9 @@
-"""Taking a partner's file: authorised, checked for size and against earlier loads, stored and
-recorded as a queued batch, audited."""
+"""Taking a partner's file: authorised, checked for size and against earlier loads, stored (held
+by this process from the first byte, claims.py) and recorded as a queued batch, audited."""
 
 import hashlib
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
+from casebridge.imports.claims import claim_new, hand_over
 from casebridge.imports.formats import extract_format
 from casebridge.imports.models import ImportBatch
 
@@ -27,22 +28,21 @@ def _import_dir() -> Path:
     return directory
 
 
-def _store(content: IO[bytes], destination: Path) -> tuple[str, int]:
+def _store(content: IO[bytes], out: BinaryIO) -> tuple[str, int]:
     """Write the upload to disk, hashing as it goes; refuse it past the size limit."""
     digest, size = hashlib.sha256(), 0
     limit = settings.CASEBRIDGE_IMPORT_MAX_BYTES
-    with destination.open("wb") as out:
-        destination.chmod(0o600)
-        for chunk in iter(lambda: content.read(1 << 20), b""):
-            size += len(chunk)
-            if size > limit:
-                raise ApplicationError(
-                    f"The file is larger than {limit // 1_000_000:,} MB: split it by period and "
-                    "import each part.",
-                    field="file",
-                )
-            digest.update(chunk)
-            out.write(chunk)
+    for chunk in iter(lambda: content.read(1 << 20), b""):
+        size += len(chunk)
+        if size > limit:
+            raise ApplicationError(
+                f"The file is larger than {limit // 1_000_000:,} MB: split it by period and "
+                "import each part.",
+                field="file",
+            )
+        digest.update(chunk)
+        out.write(chunk)
+    out.flush()
     return digest.hexdigest(), size
 
 
@@ -69,9 +69,12 @@ def import_start(
         )
     if Path(file_name).suffix.lower() not in SUFFIXES:
         raise ApplicationError("The file must be a CSV (.csv) or Excel (.xlsx) file.", field="file")
-    incoming = _import_dir() / f"upload-{timezone.now():%Y%m%d%H%M%S%f}"
+    # Held from the first byte written until the batch is finished (claims.py), so a restart's
+    # recovery never takes a live upload for an interrupted one.
+    incoming, held = claim_new(_import_dir(), "upload-")
+    stored = None
     try:
-        sha256, size = _store(content, incoming)
+        sha256, size = _store(content, held)
         _refuse_if_loaded(kind=kind, supplied_by=supplied_by, sha256=sha256)
         with transaction.atomic():
             batch = ImportBatch.objects.create(
@@ -91,9 +94,17 @@ def import_start(
                 summary=f"Started import batch {batch.pk}: {extract.title} from {supplied_by.name}",
                 changes={"kind": kind, "file_sha256": sha256, "file_size": size},
             )
-        incoming.rename(batch_file(batch))
+            # Before the batch is seen, so an unfinished batch always has its file, or had.
+            stored = batch_file(batch)
+            incoming.rename(stored)
+    except BaseException:
+        if stored is not None:
+            stored.unlink(missing_ok=True)
+        held.close()
+        raise
     finally:
         incoming.unlink(missing_ok=True)
+    hand_over(batch.pk, held)
     return batch
 
 

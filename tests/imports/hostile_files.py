@@ -27,9 +27,9 @@ Writer = Callable[[IO[bytes]], None]
 
 
 def many_columns_csv(path: Path, columns: int = 1_000_000) -> Path:
-    """A header naming a million columns (7 MB)."""
+    """The format's header, then a million more columns (7 MB)."""
     with path.open("w") as out:
-        out.write(",".join(f"c{n}" for n in range(columns)) + "\n")
+        out.write(",".join([HEADER, *(f"c{n}" for n in range(columns))]) + "\n")
     return path
 
 
@@ -69,8 +69,11 @@ def offences_sheet(dimension: str = "A1:K2", extra: str = "") -> str:
     return _sheet(dimension, rows)
 
 
-def workbook(path: Path, sheet: str, *more: tuple[str, Writer], strings: bool = False) -> Path:
-    """A workbook of one sheet, written part by part; ``more`` parts are streamed in after."""
+def workbook(
+    path: Path, sheet: str | Writer, *more: tuple[str, Writer], strings: bool = False
+) -> Path:
+    """A workbook of one sheet, written part by part; the sheet, if it is a writer, and
+    ``more`` parts are streamed in after."""
     overrides = [
         ("/xl/workbook.xml", f"{SPREADSHEET}.sheet.main+xml"),
         ("/xl/worksheets/sheet1.xml", f"{SPREADSHEET}.worksheet+xml"),
@@ -107,12 +110,16 @@ def workbook(path: Path, sheet: str, *more: tuple[str, Writer], strings: bool = 
             )
             + "</Relationships>"
         ),
-        "xl/worksheets/sheet1.xml": sheet,
     }
+    streamed = list(more)
+    if isinstance(sheet, str):
+        parts["xl/worksheets/sheet1.xml"] = sheet
+    else:
+        streamed.insert(0, ("xl/worksheets/sheet1.xml", sheet))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, text in parts.items():
             archive.writestr(name, text)
-        for name, write in more:
+        for name, write in streamed:
             with archive.open(name, "w") as part:
                 write(part)
     return path
@@ -138,6 +145,13 @@ def far_cell_xlsx(path: Path) -> Path:
     return workbook(path, offences_sheet("A1:XFD3", f'<row r="3">{_cell("XFD3", "x")}</row>'))
 
 
+def far_row_xlsx(path: Path) -> Path:
+    """Under 2 KB: the header and an offence, then one cell in the last row Excel has, which
+    openpyxl would reach through a million empty rows, each as wide as the declared range."""
+    far = '<row r="1048576"><c r="A1048576"><v>1</v></c></row>'
+    return workbook(path, offences_sheet("A1:XFD1048576", far))
+
+
 def shared_strings_bomb_xlsx(path: Path, characters: int = 300_000_000) -> Path:
     """The sheet's header row names its first cell by shared text 0: one text of 300 million
     characters (300 MB unzipped, about a megabyte zipped)."""
@@ -148,6 +162,8 @@ def shared_strings_bomb_xlsx(path: Path, characters: int = 300_000_000) -> Path:
 
 
 def zip_bomb_xlsx(path: Path, inflated: int = 150_000_000) -> Path:
-    """A valid workbook carrying one more part: 150 MB of zeros, zipped to well under 1 MB."""
-    zeros = _repeated(b"", b"\0", inflated, b"")
-    return workbook(path, offences_sheet(), ("xl/media/image1.bin", zeros))
+    """A workbook whose sheet runs on, after its header and an offence, with 150 MB of spaces
+    (which XML allows between rows): under a megabyte zipped."""
+    head, _, tail = offences_sheet().partition("</sheetData>")
+    sheet = _repeated(head.encode(), b" ", inflated, f"</sheetData>{tail}".encode())
+    return workbook(path, sheet)

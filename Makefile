@@ -29,6 +29,7 @@ demo: assets
 	$(BIN)/casebridge sync-definitions
 	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty
 	$(BIN)/casebridge snapshot
+	$(BIN)/casebridge imports-recover
 	$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload
 
 # The end-to-end walk-through drives Debian's Chromium (Playwright's own browser download is not

@@ -32,6 +32,12 @@ casebridge import --kind police-offences --supplied-by met-police --as analyst.u
 - **A file that can't be read at all** (not UTF-8, no header, cut short inside a quoted value,
   a cell of over 10,000 characters, a damaged workbook) fails whole with a message saying
   what and where; nothing is loaded.
+- **Limits.** A file may be up to 200 MB and 1,000,000 rows, and an import may take up to 30
+  minutes (each is a setting: [configuration.md](configuration.md)). A row may have the
+  format's columns and up to 100 blank ones after them; a cell up to 10,000 characters. A
+  workbook may unzip to no more than the largest file taken, and is read by the rows and cells
+  it holds, whatever range it declares. A file past a limit fails whole, saying which; a
+  large workbook saved as CSV UTF-8 is a fraction of the size.
 - **People**: each row's subjects (a victim, a patient...) are recorded as the supplying
   agency's records. One with an identifier Casebridge already holds (PNC ID, NHS number, CRN,
   council reference) is that person; the rest are matched by identity resolution

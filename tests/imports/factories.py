@@ -5,8 +5,10 @@ from pathlib import Path
 
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
+from casebridge.imports.formats import extract_format
 from casebridge.imports.models import ImportBatch
-from casebridge.imports.services import import_run, import_start
+from casebridge.imports.reading import Budget
+from casebridge.imports.services import import_budget, import_run, import_start
 from tests.factories import AgencyFactory, UserFactory, role
 
 HEADER = (
@@ -64,9 +66,12 @@ def run_import(
     return import_run(batch=batch)
 
 
-def example(kind: str) -> bytes:
-    from casebridge.imports.formats import extract_format
+def offences_budget() -> Budget:
+    """What an import of police offences may read, as the settings say."""
+    return import_budget(extract_format("police-offences"))
 
+
+def example(kind: str) -> bytes:
     return Path(extract_format(kind).example_path()).read_bytes()
 
 

@@ -46,3 +46,13 @@ def test_data_formats_writes_the_documentation(tmp_path):
     out = tmp_path / "formats.md"
     call_command("data_formats", "--out", str(out))
     assert out.read_text().startswith("# Partner data formats")
+
+
+def test_import_of_a_hostile_file_says_which_limit_it_passed(tmp_path):
+    from tests.imports.hostile_files import many_columns_csv
+
+    user, supplier = analyst(), police()
+    path = many_columns_csv(tmp_path / "offences.csv")
+    args = ["--kind", "police-offences", "--supplied-by", supplier.code, "--as", user.username]
+    with pytest.raises(CommandError, match=r"not loaded\. Line 1: the first line is over 12,600"):
+        call_command("import", *args, str(path))

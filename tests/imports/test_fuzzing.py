@@ -9,7 +9,7 @@ import pytest
 from casebridge.imports.models import ImportBatch
 from casebridge.imports.reading import FileError, read_rows
 from casebridge.imports.services import import_run, import_start
-from tests.imports.factories import analyst, example, police
+from tests.imports.factories import analyst, example, offences_budget, police
 
 MUTATIONS = 300
 
@@ -46,7 +46,7 @@ def test_the_reader_only_ever_gives_rows_or_a_file_error(tmp_path, suffix):
         path = tmp_path / f"mutant-{attempt}{suffix}"
         path.write_bytes(mutate(original, rng))
         try:
-            rows = list(read_rows(path))
+            rows = list(read_rows(path, offences_budget()))
         except FileError as error:
             assert error.message
         else:

@@ -8,7 +8,15 @@ from openpyxl import Workbook
 from casebridge.imports.models import ImportBatch
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Person
-from tests.imports.factories import HEADER, analyst, offence, offences_csv, police, run_import
+from tests.imports.factories import (
+    HEADER,
+    analyst,
+    offence,
+    offences_budget,
+    offences_csv,
+    police,
+    run_import,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,11 +134,11 @@ def test_a_workbook_is_read_with_its_typed_cells():
 
 
 def test_a_workbooks_rows_are_counted_for_the_progress_bar(tmp_path):
-    from casebridge.imports.reading import count_lines
+    from casebridge.imports.reading import open_extract
 
     path = tmp_path / "offences.xlsx"
     path.write_bytes(workbook([HEADER.split(","), offence().split(","), offence().split(",")]))
-    assert count_lines(path) == 3
+    assert open_extract(path, offences_budget()).lines == 3
 
 
 def test_a_file_failing_part_way_keeps_how_far_it_was_read():

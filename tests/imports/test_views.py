@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -159,3 +161,41 @@ def test_a_batch_whose_server_stopped_says_so_and_to_import_again(signed_in_clie
     text = page.content.decode()
     assert "This import stopped before it finished" in text
     assert "imports/progress" not in text
+
+
+def test_the_upload_of_a_hostile_file_returns_at_once_and_other_pages_answer_meanwhile(
+    signed_in_client, settings, monkeypatch, tmp_path
+):
+    """The web server checks an upload in a background thread: the upload's request ends as
+    the batch is recorded, and other requests are answered whatever the thread is doing. (The
+    thread is stood in for, so that the test decides when it runs: a real one could not see the
+    test's transaction, and transactional tests can't empty the append-only audit table.)"""
+    from casebridge.imports import runner
+    from tests.imports.hostile_files import many_columns_csv
+
+    settings.CASEBRIDGE_IMPORTS_IN_BACKGROUND = True
+    threads = []
+
+    class NotStartedYet:
+        def __init__(self, *, target, args, name, daemon):
+            threads.append((target, args, name))
+
+        def start(self) -> None:
+            pass
+
+    monkeypatch.setattr(runner, "threading", SimpleNamespace(Thread=NotStartedYet))
+    client = signed_in_client(analyst())
+    content = many_columns_csv(tmp_path / "offences.csv").read_bytes()
+
+    response = upload(client, supplier=police(), content=content)
+
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert threads == [(runner._run_then_close, (batch.pk,), f"import-batch-{batch.pk}")]
+    assert client.get(reverse("imports:batch_list")).status_code == 200
+    page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
+    assert "Waiting to start" in page and "imports/progress" in page
+    runner.import_run(batch=batch)  # what the thread runs (it then closes its own connection)
+    page = client.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
+    assert "The file was not loaded" in page
+    assert "Line 1: the first line is over 12,600 characters long" in page

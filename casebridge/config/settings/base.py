@@ -234,13 +234,16 @@ CASEBRIDGE_SNAPSHOT_DIR = Path(
 )
 CASEBRIDGE_SNAPSHOTS_KEPT = int(os.environ.get("CASEBRIDGE_SNAPSHOTS_KEPT", "5"))
 CASEBRIDGE_SNAPSHOT_STALE_MINUTES = int(os.environ.get("CASEBRIDGE_SNAPSHOT_STALE_MINUTES", "1440"))
-# Partner extracts: where an uploaded file waits until its batch has read it (then it is
-# deleted: what it said lives in the batch's rows), the largest file taken, and whether the web
-# server imports in a background thread (so the upload page can show progress) or in the request.
+# Partner extracts: where an uploaded file waits until its batch is finished (then it is
+# deleted: what it said lives in the batch's rows), the largest file taken (and what a workbook
+# may unzip to), the most rows, how long one import may take, and whether the web server
+# imports in a background thread (so the upload page can show progress) or in the request.
 CASEBRIDGE_IMPORT_DIR = Path(
     os.environ.get("CASEBRIDGE_IMPORT_DIR", str(BASE_DIR / "var" / "imports"))
 )
 CASEBRIDGE_IMPORT_MAX_BYTES = int(os.environ.get("CASEBRIDGE_IMPORT_MAX_MB", "200")) * 1_000_000
+CASEBRIDGE_IMPORT_MAX_ROWS = int(os.environ.get("CASEBRIDGE_IMPORT_MAX_ROWS", "1000000"))
+CASEBRIDGE_IMPORT_MAX_MINUTES = float(os.environ.get("CASEBRIDGE_IMPORT_MAX_MINUTES", "30"))
 CASEBRIDGE_IMPORTS_IN_BACKGROUND = os.environ.get("CASEBRIDGE_IMPORTS_IN_BACKGROUND", "1") == "1"
 # Demo conveniences (printing one-time codes for demo users) are off unless a setting turns them on.
 CASEBRIDGE_DEMO = False

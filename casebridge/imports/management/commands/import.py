@@ -9,6 +9,7 @@ from casebridge.agencies.models import Agency
 from casebridge.core.errors import ApplicationError
 from casebridge.imports.formats import extract_formats
 from casebridge.imports.models import ImportBatch
+from casebridge.imports.recovery import imports_recover
 from casebridge.imports.services import import_file
 
 
@@ -35,6 +36,9 @@ class Command(BaseCommand):
             supplied_by = Agency.objects.get(code=options["supplied_by"])
         except (User.DoesNotExist, Agency.DoesNotExist) as error:
             raise CommandError(str(error)) from error
+        # A batch an earlier run of this command (or a web server) left when it was stopped.
+        for batch_id in imports_recover().failed:
+            self.stdout.write(f"Batch {batch_id}: interrupted by a restart, marked not loaded.")
         try:
             batch = import_file(
                 actor=actor, kind=options["kind"], supplied_by=supplied_by, path=path

@@ -1,0 +1,42 @@
+"""Matching a loaded batch's people with the people already held (identity resolution)."""
+
+from casebridge.access.policy import AccessDenied, Action, authorize
+from casebridge.accounts.models import User
+from casebridge.core.errors import ApplicationError
+from casebridge.imports.models import NOT_MATCHED, ImportBatch
+from casebridge.linkage.services import people_link
+from casebridge.people.models import Person
+
+
+def batch_link(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Match a loaded batch's people with the people held (again): once a model is trained,
+    say, without importing the file again. Those merged since are left as they are."""
+    authorize(user=actor, action=Action.VIEW, obj=batch)
+    if batch.status != ImportBatch.Status.LOADED:
+        raise ApplicationError("Only a loaded batch's people can be matched.")
+    return resolve_identities(batch, list(batch.people.filter(merged_into__isnull=True)), actor)
+
+
+def resolve_identities(
+    batch: ImportBatch, people: list[Person], actor: User | None = None
+) -> ImportBatch:
+    """Match the people the batch recorded against everyone held. It runs after the load and
+    apart from it: the batch is loaded whatever linkage makes of it, and an analyst can link
+    later (``batch_link``) without importing again."""
+    if not people:
+        return batch
+    try:
+        linked = people_link(
+            actor=actor or batch.imported_by, people=people, source=f"import batch {batch.pk}"
+        )
+    except AccessDenied:
+        batch.linkage = f"{NOT_MATCHED}: the importer may not do that."
+    except ApplicationError as error:
+        batch.linkage = f"{NOT_MATCHED}: {error.message}"
+    else:
+        batch.linkage = (
+            f"{linked.automatic:,} linked to people already held, {linked.queued:,} waiting "
+            f"for an analyst to review, {linked.new:,} new."
+        )
+    batch.save(update_fields=["linkage"])
+    return batch

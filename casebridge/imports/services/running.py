@@ -1,0 +1,144 @@
+"""Running a started batch: check every row, keep the rejected ones, load the valid ones in one
+transaction or none at all, within the import's time; then match the people it recorded."""
+
+import logging
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from casebridge.accounts.models import User
+from casebridge.agencies.models import Agency
+from casebridge.audit.services import audit_record
+from casebridge.core.errors import ApplicationError
+from casebridge.imports.claims import claim, take_over
+from casebridge.imports.formats import extract_format
+from casebridge.imports.loading import load_rows, update_rows
+from casebridge.imports.models import ImportBatch, RejectedRow
+from casebridge.imports.reading import FileError, open_extract
+from casebridge.imports.services.checking import against_earlier_loads, check_rows, import_budget
+from casebridge.imports.services.linking import resolve_identities
+from casebridge.imports.services.storing import batch_file, import_start
+from casebridge.people.models import Person
+
+logger = logging.getLogger(__name__)
+
+
+def _fail(batch: ImportBatch, message: str) -> ImportBatch:
+    batch.status, batch.error, batch.finished_at = (
+        ImportBatch.Status.FAILED,
+        message,
+        timezone.now(),
+    )
+    batch.save(update_fields=["status", "error", "finished_at"])
+    audit_record(
+        actor=batch.imported_by,
+        action="change",
+        object_type="import_batch",
+        object_id=batch.pk,
+        summary=f"Import batch {batch.pk} not loaded",
+        changes={"error": message},
+    )
+    return batch
+
+
+def import_run(*, batch: ImportBatch) -> ImportBatch:
+    """Check and load a started batch. Runs outside any transaction of the caller's: progress
+    is written as it goes, and the load is one transaction of its own."""
+    path = batch_file(batch)
+    try:
+        held = take_over(batch.pk) or claim(path)
+    except BlockingIOError:
+        raise ApplicationError(f"Import batch {batch.pk} is being imported already.") from None
+    except FileNotFoundError:
+        batch.refresh_from_db()
+        if batch.finished:
+            return batch  # finished meanwhile, or failed by a restart's recovery
+        return _fail(batch, "The uploaded file is gone, so nothing was loaded: import it again.")
+    with held:
+        try:
+            batch, new_people = _check_and_load(batch, path)
+        finally:
+            # The file holds personal data; what it said now lives in the batch's rows.
+            path.unlink(missing_ok=True)
+    return resolve_identities(batch, new_people)
+
+
+def _check_and_load(batch: ImportBatch, path: Path) -> tuple[ImportBatch, list[Person]]:
+    started = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.QUEUED).update(
+        status=ImportBatch.Status.VALIDATING
+    )
+    batch.refresh_from_db()
+    if not started:
+        return batch, []
+    extract = extract_format(batch.kind)
+    budget = import_budget(extract)
+    try:
+        opened = open_extract(path, budget)
+        batch.rows_expected = max(opened.lines - 1, 0)
+        batch.save(update_fields=["rows_expected"])
+        checked = check_rows(batch, extract, opened.rows)
+        against_earlier_loads(batch, extract, checked)
+        budget.check_time()
+    except FileError as error:
+        return _fail(batch, error.message), []
+    with transaction.atomic():
+        RejectedRow.objects.bulk_create(
+            (
+                RejectedRow(batch=batch, line_number=line, cells=cells, reasons=reasons)
+                for line, cells, reasons in sorted(checked.rejected, key=lambda r: r[0])
+            ),
+            batch_size=1_000,
+        )
+        batch.rows_read, batch.rows_rejected = checked.read, len(checked.rejected)
+        batch.rows_unchanged, batch.status = checked.unchanged, ImportBatch.Status.LOADING
+        batch.save(update_fields=["rows_read", "rows_rejected", "rows_unchanged", "status"])
+    try:
+        with transaction.atomic():
+            outcome = load_rows(batch=batch, extract=extract, rows=checked.valid)
+            update_rows(batch=batch, extract=extract, updates=checked.updates)
+            # Before anything is committed: an import past its time loads nothing.
+            budget.check_time()
+            batch.rows_loaded, batch.rows_updated = len(checked.valid), len(checked.updates)
+            batch.people_created, batch.people_matched = outcome.created, outcome.matched
+            batch.status, batch.finished_at = ImportBatch.Status.LOADED, timezone.now()
+            batch.save()
+            batch.people.add(*outcome.new_people)
+            audit_record(
+                actor=batch.imported_by,
+                action="create",
+                object_type="import_batch",
+                object_id=batch.pk,
+                summary=f"Loaded import batch {batch.pk}: {batch.rows_loaded} rows of "
+                f"{extract.title.lower()} from {batch.supplied_by.name}",
+                changes=summary(batch),
+            )
+    except FileError as error:
+        batch.refresh_from_db()
+        return _fail(batch, error.message), []
+    except Exception as error:
+        logger.exception("Import batch %s failed to load", batch.pk)
+        batch.refresh_from_db()
+        return _fail(batch, f"The rows could not be loaded, so none were: {error}"), []
+    return batch, outcome.new_people
+
+
+def summary(batch: ImportBatch) -> dict[str, int]:
+    return {
+        "read": batch.rows_read,
+        "loaded": batch.rows_loaded,
+        "unchanged": batch.rows_unchanged,
+        "updated": batch.rows_updated,
+        "rejected": batch.rows_rejected,
+        "people_created": batch.people_created,
+        "people_matched": batch.people_matched,
+    }
+
+
+def import_file(*, actor: User, kind: str, supplied_by: Agency, path: Path) -> ImportBatch:
+    """Start and run an import from a file on disk (the command line)."""
+    with path.open("rb") as content:
+        batch = import_start(
+            actor=actor, kind=kind, supplied_by=supplied_by, file_name=path.name, content=content
+        )
+    return import_run(batch=batch)

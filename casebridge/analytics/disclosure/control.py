@@ -227,9 +227,9 @@ class Pass:
             owned = parts[item.strict].get(root, [])
             if (root, item.strict) not in built:
                 built[(root, item.strict)] = Model(owned, self.ceiling)
-            width = self.width(built[(root, item.strict)], item)
-            if width >= item.values:
+            if self.wide_enough(built[(root, item.strict)], item):
                 continue
+            width = self.width(built[(root, item.strict)], item)
             item = self.attainable(owned, item)
             if width >= item.values:
                 continue
@@ -243,6 +243,16 @@ class Pass:
         for item in self.items():
             fresh.setdefault(item.expression, item)
         return list(fresh.values())
+
+    def wide_enough(self, model: Model, item: Item) -> bool:
+        """Whether the item can take enough values: often its greatest value alone, above its
+        true one, says so, and its least need not be solved for."""
+        if any(base not in model.index for base in item.expression.bases()):
+            return True  # nothing printed constrains it
+        most = model.extreme(item.expression, -1)
+        if most - item.expression.value(self.values) + 1 >= item.values:
+            return True
+        return most - model.extreme(item.expression, 1) + 1 >= item.values
 
     def width(self, model: Model, item: Item) -> int:
         """How many whole values the item can take, given the model's constraints."""

@@ -24,6 +24,7 @@ from casebridge.reports.board.model import (
     Chart,
     Comparison,
     PlanTable,
+    PrintedCount,
     ReportTable,
     Row,
     Section,
@@ -84,7 +85,7 @@ def build_report(
         quarters=quarters,
         snapshot_taken_at=engine.snapshot.taken_at,
         sections=[section() for section in sections],
-        sources=[Source(i, publication.shown(key).text) for i, key in sources],
+        sources=[Source(i, PrintedCount(publication.shown(key).text)) for i, key in sources],
         threshold=method.threshold,
         disclosure=method,
     )

@@ -60,10 +60,19 @@ class Chart:
     periods: list[Period]  # oldest first, one per value of each series
 
 
+class PrintedCount(str):
+    """A count as the edition prints it ("1,240", "[c]"). It formats as itself whatever format
+    is asked for, so a renderer that formatted the whole number it once was ("{:,}") prints
+    what the disclosure pass decided, never the number."""
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
 @dataclass(frozen=True)
 class Source:
     indicator: Indicator
-    records: str  # rows of the snapshot behind the figure over the columns shown, as printed
+    records: PrintedCount  # rows of the snapshot behind the figure over the columns shown
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from tests.reports.attacker.reading import (
     SUPPRESSED,
     Expr,
+    Fact,
     Grid,
     RatioFact,
     Reading,
@@ -93,11 +94,17 @@ def propagate(reading: Reading) -> dict[Var, Interval]:
         changed = False
         for fact in reading.facts:
             changed |= _tighten(bounds, fact.expr, fact.lo, fact.hi)
+            _consistent(bounds, fact.where)
         for ratio in reading.ratios:
             changed |= _ratio_tighten(bounds, ratio)
+            _consistent(bounds, ratio.where)
         if not changed:
             break
     return bounds
+
+
+def _consistent(bounds: dict[Var, Interval], where: str) -> None:
+    assert all(lo <= hi for lo, hi in bounds.values()), f"the printed facts contradict at {where}"
 
 
 def _pinned(expression: Expr, bounds: dict[Var, Interval]) -> int | None:
@@ -124,23 +131,22 @@ def differencing(reading: Reading) -> list[Claim]:
     return _claims(reading, lambda e: _range(e, bounds), "differencing")
 
 
-class Programme:
-    """Every printed fact at once over integer counts; a printed percentage or rate also says
-    its numerator was not small (else it would have been suppressed)."""
+class Part:
+    """One connected part of the printed facts over integer counts; a printed percentage or
+    rate also says its numerator was not small (else it would have been suppressed)."""
 
-    def __init__(self, reading: Reading, rules: Rules) -> None:
+    def __init__(self, facts: list[Fact], ratios: list[RatioFact], rules: Rules) -> None:
         variables = sorted(
-            {var for fact in reading.facts for var, _ in fact.expr}
-            | {var for r in reading.ratios for var, _ in (*r.numerator, *_terms(r.denominator))}
-            | {var for t in reading.targets for var, _ in (*t.expr, *_terms(t.denominator))}
+            {var for fact in facts for var, _ in fact.expr}
+            | {var for r in ratios for var, _ in (*r.numerator, *_terms(r.denominator))}
         )
         self.index = {var: n for n, var in enumerate(variables)}
         rows, lows, highs = [], [], []
-        for fact in reading.facts:
+        for fact in facts:
             rows.append(self.row(fact.expr))
             lows.append(fact.lo)
             highs.append(fact.hi)
-        for ratio in reading.ratios:
+        for ratio in ratios:
             numerator = self.row(ratio.numerator) * ratio.scale
             if isinstance(ratio.denominator, float):
                 rows.append(numerator)
@@ -151,7 +157,7 @@ class Programme:
                 rows += [numerator - ratio.lo * denominator, numerator - ratio.hi * denominator]
                 lows += [-1e-7, -np.inf]
                 highs += [np.inf, 1e-7]
-        counted = [ratio for ratio in reading.ratios if ratio.counts]
+        counted = [ratio for ratio in ratios if ratio.counts]
         binaries = len(counted)
         size = len(variables)
         self.size, self.binaries = size, binaries
@@ -188,8 +194,55 @@ class Programme:
         assert result.status == 0, f"the printed facts are inconsistent: {result.message}"
         return round(sign * result.fun)
 
+
+class Programme:
+    """Every printed fact at once, solved part by part (a part shares no count with another,
+    so an expression's least value is the sum of its parts' least values)."""
+
+    def __init__(self, reading: Reading, rules: Rules) -> None:
+        self.root: dict[Var, Var] = {}
+        groups = [[v for v, _ in f.expr] for f in reading.facts] + [
+            [v for v, _ in (*r.numerator, *_terms(r.denominator))] for r in reading.ratios
+        ]
+        for group in groups:
+            for var in group[1:]:
+                self._join(group[0], var)
+        facts: dict[Var, list[Fact]] = {}
+        ratios: dict[Var, list[RatioFact]] = {}
+        for fact in reading.facts:
+            if fact.expr:
+                facts.setdefault(self.find(fact.expr[0][0]), []).append(fact)
+        for ratio in reading.ratios:
+            ratios.setdefault(self.find(ratio.numerator[0][0]), []).append(ratio)
+        self.parts = {
+            root: Part(facts.get(root, []), ratios.get(root, []), rules)
+            for root in {*facts, *ratios}
+        }
+
+    def find(self, var: Var) -> Var:
+        while self.root.get(var, var) != var:
+            var = self.root[var]
+        return var
+
+    def _join(self, one: Var, other: Var) -> None:
+        first, second = self.find(one), self.find(other)
+        if first != second:
+            self.root[second] = first
+
     def interval(self, expression: Expr) -> Interval:
-        return self.extreme(expression, 1), self.extreme(expression, -1)
+        by_part: dict[Var, list[tuple[Var, int]]] = {}
+        for var, coef in expression:
+            by_part.setdefault(self.find(var), []).append((var, coef))
+        lo = hi = 0.0
+        for root, terms in by_part.items():
+            part = self.parts.get(root)
+            if part is None:  # nothing printed says anything of these counts
+                lo += sum(min(0, c) * BIG for _, c in terms)
+                hi += sum(max(0, c) * BIG for _, c in terms)
+                continue
+            lo += part.extreme(tuple(terms), 1)
+            hi += part.extreme(tuple(terms), -1)
+        return lo, hi
 
 
 def _terms(denominator: Expr | float | None) -> Expr:

@@ -274,9 +274,9 @@ class Pass:
     def pinning(self, owned: list[Owned], model: Model, item: Item, width: int) -> int:
         """The printed figure to hide next, by a rule that never looks at a candidate's value:
         candidates in a fixed order (those sharing a count with the item first, then the rest
-        of its part of the publication; each by ``Fact.cost``);
-        of the leading few, the first that protects the item once it is hidden, else the one
-        whose hiding widens it most (each tried hidden, so its value plays no part)."""
+        of its part of the publication; each by ``Fact.cost``); of the leading few, the first
+        that protects the item once hidden, else the one whose hiding widens it most (each is
+        tried hidden, so its own value plays no part)."""
         printed = {o.owner for o in owned if o.owner is not None}
         printed = {n for n in printed if not self.facts[n].suppressed}
         mine = set(item.expression.bases())

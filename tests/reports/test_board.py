@@ -13,6 +13,8 @@ from casebridge.reports.board import PUBLIC, RESTRICTED, build_report
 from casebridge.reports.render import report_html, report_pdf
 from tests.analytics.fixtures import at, engine_for, marac_referral
 from tests.factories import AgencyFactory
+from tests.reports.attacker import attack
+from tests.reports.attacker.reading import Rules
 
 pytestmark = pytest.mark.django_db
 Q2 = parse_period("Q2 22/23")
@@ -49,10 +51,22 @@ def test_four_quarters_side_by_side_with_the_latest_last(tmp_path):
 def test_the_public_edition_hides_small_counts_and_figures_built_on_them(tmp_path):
     _records()
     report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
-    assert _row(report, "marac-referrals").cells[-1] == "7"
+    assert _row(report, "marac-referrals").cells[-1] == SUPPRESSED  # 7: from 1 to 7
     assert _row(report, "marac-repeat-rate").cells[-1] == SUPPRESSED  # 2 repeats
     assert _row(report, "marac-children-in-households").cells[-1] == SUPPRESSED  # 3 children
-    assert "and [c] of them were repeat referrals" in _narrative(report)[0]
+    assert (
+        "there were [c] referrals to the domestic abuse MARAC, and [c] of them"
+        in (_narrative(report)[0])
+    )
+
+
+def test_the_public_edition_rounds_counts_and_works_rates_out_unrounded(tmp_path):
+    for day in range(1, 13):  # twelve referrals, nine of them repeats
+        marac_referral(at(2022, 8, day), repeat=day <= 9)
+    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
+    assert _row(report, "marac-referrals").cells[-1] == "10"
+    assert _row(report, "marac-repeat-rate").cells[-1] == "75.0%"  # 9 of 12, not of 10
+    assert report.disclosure.rounding == 5 and "nearest 5" in report.edition_note
 
 
 def test_the_narrative_takes_its_numbers_from_the_indicators(tmp_path):
@@ -69,8 +83,8 @@ def test_the_appendix_gives_each_definition_and_the_records_behind_it(tmp_path):
     _records()
     report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
     sources = {source.indicator.id: source for source in report.sources}
-    assert sources["marac-referrals"].records == 7
-    assert sources["marac-repeat-rate"].records == 2
+    assert sources["marac-referrals"].records == "7"
+    assert sources["marac-repeat-rate"].records == "2"
     assert "by referral date" in sources["marac-referrals"].indicator.definition
 
 
@@ -126,24 +140,26 @@ def test_a_breakdown_table_has_a_row_per_agency_and_totals_both_ways(tmp_path):
     assert (table.grand_total, table.total_label, table.suppressed) == ("42", "All agencies", 0)
 
 
-def test_the_public_breakdown_hides_small_counts_and_whatever_would_give_them_away(tmp_path):
+def test_the_public_breakdown_hides_small_counts_and_rounds_the_rest_and_its_totals(tmp_path):
     _by_agency()
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
+    engine = engine_for(tmp_path)
+    report = build_report(engine=engine, period=Q2, edition=PUBLIC)
     table = _breakdown(report)
     c = SUPPRESSED
     assert table.rows == [
-        # police's 3 is small, so its 10 goes too (the row total would give the 3 away) ...
-        ("Police", ["0", "0", c, c], c),
-        # ... housing's 2 is small and so is its total, which is nothing but the 2 ...
+        # police's 3 is small; the 10 beside it and the total of 13, each rounded on its own
+        # (to 8-12 and 13-17), leave it anywhere from 1 to 7 ...
+        ("Police", ["0", "0", "10", c], "15"),
+        # ... housing's 2 is small, and so is its total, which is nothing but the 2
         ("Housing", ["0", "0", "0", c], c),
-        # ... the 10 needed a second cell hidden in its quarter, and that one in its row; and
-        # with housing's total hidden another total goes, or the grand total would give it away
-        ("Charity or voluntary sector", ["0", "0", c, c], "27"),
+        ("Charity or voluntary sector", ["0", "0", "10", "15"], "25"),
     ]
     # Each quarter's total is the MARAC referrals figure printed in the MARAC table.
-    assert table.column_totals == ["0", "0", "22", "20"] == _row(report, "marac-referrals").cells
-    assert table.grand_total == "42"
-    assert table.suppressed == 7
+    assert table.column_totals == ["0", "0", "20", "20"] == _row(report, "marac-referrals").cells
+    assert table.grand_total == "40"
+    assert table.suppressed == 3
+    outcome = attack(report, Rules(threshold=8, rounding=5), population=engine.population)
+    assert not outcome.claims
 
 
 def test_a_breakdown_with_no_records_has_no_rows_and_nought_totals(tmp_path):
@@ -160,7 +176,7 @@ def test_the_breakdowns_print_with_the_symbol_and_a_footnote(tmp_path):
     assert html.count('<table class="breakdown">') == breakdowns
     assert '<th scope="row">Charity or voluntary sector</th>' in html
     assert '<th scope="row">All agencies</th>' in html
-    assert f"{SUPPRESSED}: confidential. Counts from 1 to 4" in html
+    assert f"{SUPPRESSED}: confidential. Counts from 1 to 7" in html
     restricted = report_html(
         build_report(engine=engine_for(tmp_path / "r"), period=Q2, edition=RESTRICTED)
     )

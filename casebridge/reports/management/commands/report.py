@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path, help="report.pdf or report.html")
         parser.add_argument("--edition", choices=[PUBLIC, RESTRICTED], default=PUBLIC)
         parser.add_argument(
-            "--threshold", type=int, default=5, help="public edition: hide counts below this"
+            "--threshold",
+            type=int,
+            help="public edition: suppress counts below this (default: the report definition's)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

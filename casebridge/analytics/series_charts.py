@@ -83,6 +83,11 @@ class SeriesChart:
         return not any(s.markers or s.bars for s in self.series)
 
     @property
+    def x_title_y(self) -> float:
+        """Under the periods' labels, one line or two."""
+        return max((label.y for label in self.x_labels), default=self.bottom) + 18
+
+    @property
     def middle(self) -> tuple[float, float]:
         """The centre of the plot area, under which and beside which the axes' titles go."""
         return round((self.left + self.right) / 2, 1), round((self.top + self.bottom) / 2, 1)
@@ -179,7 +184,7 @@ def series_chart(
     suffix: str = "",
     reasons: Mapping[str, str] | None = None,
     width: int = 640,
-    height: int = 280,
+    height: int = 260,
 ) -> SeriesChart:
     """A line or bar chart of ``series`` over ``periods`` (oldest first), nought at the bottom.
 
@@ -207,13 +212,17 @@ def series_chart(
     y_labels = [f"{value:,.{decimals}f}{suffix}" for value in tick_values]
     # Room for the value axis's title (turned on its side) and its widest label.
     left = min(28 + CHAR_WIDTH * max(map(len, y_labels)), width / 3)
-    top, right, bottom = 12.0, width - 12.0, height - 58.0
+    top, right = 12.0, width - 12.0
     slot = (right - left) / max(len(periods), 1)
+    xs = [left + slot * (index + 0.5) for index in range(len(periods))]
+    # Under the plot: the periods' labels (one line or two), then the axis's title.
+    labels = _x_labels(periods, xs, slot, 0.0)
+    bottom = height - 32.0 - LINE_HEIGHT - max((label.y for label in labels), default=0)
+    x_labels = [Label(label.x, round(bottom + 16 + label.y, 1), label.text) for label in labels]
 
     def y_of(value: float) -> float:
         return bottom - min(value / top_value, 1.0) * (bottom - top)
 
-    xs = [left + slot * (index + 0.5) for index in range(len(periods))]
     bar_width = slot * 0.8 / max(len(series), 1)
     drawn = []
     for number, row in enumerate(series):
@@ -264,7 +273,7 @@ def series_chart(
         x_title=x_title,
         y_title=y_title,
         x_ticks=[round(x, 1) for x in xs],
-        x_labels=_x_labels(periods, xs, slot, bottom + 16),
+        x_labels=x_labels,
         y_ticks=[
             (round(y_of(value), 1), label)
             for value, label in zip(tick_values, y_labels, strict=True)

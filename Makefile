@@ -7,7 +7,7 @@ DEMO_SIZE ?= borough
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup assets browser lint typecheck test-sqlite test-postgres bench clean
+.PHONY: demo test setup assets browser pango lint typecheck test-sqlite test-postgres bench clean
 
 $(BIN)/casebridge: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ setup: $(BIN)/casebridge
 assets: setup node_modules/govuk-frontend/package.json
 	$(BIN)/casebridge collectstatic --noinput --verbosity 0
 
-demo: assets
+demo: assets pango
 	$(BIN)/casebridge migrate --verbosity 0
 	$(BIN)/casebridge sync-definitions
 	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty
@@ -36,6 +36,14 @@ demo: assets
 # reachable from these machines); install it when it is missing.
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# WeasyPrint prints the board report's PDF with Pango and HarfBuzz, in Liberation Sans where Arial
+# is missing (the same widths); install them when they are missing.
+pango:
+	@(ldconfig -p | grep -q libpango-1.0 && ldconfig -p | grep -q libharfbuzz-subset \
+		&& test -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf) \
+		|| (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+			libharfbuzz-subset0 fonts-liberation)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -53,7 +61,7 @@ test-postgres: setup
 
 # The two databases' runs share nothing, so they run side by side (one per core); each run's
 # output is printed whole when it ends.
-test: assets browser lint typecheck
+test: assets browser pango lint typecheck
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: setup

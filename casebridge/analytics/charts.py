@@ -1,8 +1,9 @@
 """Trend lines as SVG geometry for the dashboard's templates: a small one beside each figure,
 and a larger one with axes on an indicator's page. Gaps (suppressed or undefined values)
-break the line rather than dropping to nought."""
+break the line rather than dropping to nought. The board report's charts, with axes, legend and
+several series, are ``series_charts``."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 
@@ -25,6 +26,20 @@ class TrendChart:
     baseline: float  # y of nought
 
 
+def known_runs(values: Sequence[float | None]) -> Iterator[list[int]]:
+    """The indexes of each unbroken run of known values."""
+    run: list[int] = []
+    for index, value in enumerate(values):
+        if value is None:
+            if run:
+                yield run
+            run = []
+        else:
+            run.append(index)
+    if run:
+        yield run
+
+
 def trend_chart(
     values: Sequence[float | None],
     *,
@@ -41,19 +56,14 @@ def trend_chart(
     top = max((v for v in values if v is not None), default=0) or 1
     step = (width - 2 * margin) / max(len(values) - 1, 1)
     baseline = height - margin
-    segments: list[str] = []
-    points: list[Point] = []
-    run: list[str] = []
-    for index, value in enumerate(values):
-        x = margin + index * step
-        if value is None:
-            segments += [" ".join(run)] if run else []
-            run = []
-            continue
-        y = baseline - value / top * (height - 2 * margin)
-        run.append(f"{x:.1f},{y:.1f}")
-        points.append(Point(round(x, 1), round(y, 1), labels[index], shown[index]))
-    segments += [" ".join(run)] if run else []
+    xs = [margin + index * step for index in range(len(values))]
+    ys = [baseline - (value or 0) / top * (height - 2 * margin) for value in values]
+    segments = [" ".join(f"{xs[i]:.1f},{ys[i]:.1f}" for i in run) for run in known_runs(values)]
+    points = [
+        Point(round(xs[i], 1), round(ys[i], 1), labels[i], shown[i])
+        for i, value in enumerate(values)
+        if value is not None
+    ]
     ticks = [(round(margin + index * step, 1), label) for index, label in enumerate(labels)]
     top_label = f"{top:,.1f}".removesuffix(".0")
     return TrendChart(width, height, segments, points, ticks, top_label, baseline)

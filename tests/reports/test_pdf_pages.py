@@ -1,8 +1,11 @@
-"""The board report's PDF, rendered to page images and looked at: every page has something on
-it, the tables have their grid, the charts are drawn in the palette, and the appendix closes it.
+"""The board report's PDF, rendered to page images and looked at: the contents first, with the
+page each part starts on; every page marked and numbered; the tables ruled, the charts drawn in
+the palette with their axes, and the appendix closing it.
 
 The pages are rasterised with pypdfium2 (PDFium, as Chrome renders PDFs) at 2 pixels a point.
 """
+
+import re
 
 import pypdfium2 as pdfium
 import pytest
@@ -10,8 +13,9 @@ from django.db import transaction
 from PIL import Image
 
 from casebridge.analytics.periods import parse_period
+from casebridge.analytics.series_charts import PALETTE
 from casebridge.reports.board import PUBLIC, build_report
-from casebridge.reports.render import PALETTE, report_pdf
+from casebridge.reports.render import report_pdf
 from tests.analytics.fixtures import at, engine_for, marac_referral, pathway_case
 from tests.factories import AgencyFactory
 
@@ -70,8 +74,11 @@ def _ink(image: Image.Image) -> float:
 
 
 def _where(pages, words: str) -> tuple[int, float]:
-    """The page ``words`` first appear on, and the top of its first letter in pixels."""
+    """The page after the contents that ``words`` first appear on, and the top of its first
+    letter in pixels."""
     for number, (image, _, text) in enumerate(pages):
+        if number == 0:  # the title page, with the contents
+            continue
         if (hit := text.search(words).get_next()) is not None:
             _, _, _, top = text.get_charbox(hit[0])
             return number, image.height - top * SCALE
@@ -95,33 +102,60 @@ def _grid_lines(image: Image.Image) -> int:
     return rows
 
 
-def test_the_pages_follow_tables_then_charts_then_the_appendix(pages):
+def test_the_pages_follow_contents_then_tables_then_charts_then_the_appendix(pages):
+    assert "Contents" in pages[0][1]
     charts, _ = _where(pages, "Referrals by quarter")
     breakdown, _ = _where(pages, "MARAC referrals by referring agency")
     appendix, _ = _where(pages, "Appendix: where each figure comes from")
     assert 0 < breakdown <= charts < appendix < len(pages)
     # The appendix runs to the last page, and its table goes on there.
-    assert pages[-1][1].startswith("Indicator Definition Records") or appendix == len(pages) - 1
-    # The four sections and the appendix need several pages, but no more than they fill.
-    assert 12 <= len(pages) <= 24
+    assert "Indicator Definition Records" in pages[-1][1] or appendix == len(pages) - 1
+    # The four sections (a page each at least) and the appendix, but no more than they fill.
+    assert 12 <= len(pages) <= 30
     assert all(_ink(image) > 0.01 for image, _, _ in pages), [_ink(p[0]) for p in pages]
+
+
+def _tops(image: Image.Image, text, words: str) -> list[float]:
+    """Where on the page (pixels from its top) each occurrence of ``words`` starts."""
+    search, tops = text.search(words), []
+    while (hit := search.get_next()) is not None:
+        tops.append(image.height - text.get_charbox(hit[0])[3] * SCALE)
+    return tops
+
+
+def test_every_page_is_marked_top_and_bottom_and_numbered(pages):
+    for number, (image, words, text) in enumerate(pages, start=1):
+        assert "SENSITIVE" not in words  # the public edition is OFFICIAL
+        top, bottom = sorted(_tops(image, text, "OFFICIAL"))
+        assert top < 20 * MM * SCALE and bottom > image.height - 24 * MM * SCALE, number
+        assert f"Page {number} of {len(pages)}" in words
+
+
+def test_the_contents_give_the_page_each_part_starts_on(pages):
+    contents = " ".join(pages[0][1].split())
+    for title in ("Domestic abuse and violence against women and girls", "Reducing reoffending"):
+        listed = int(re.search(re.escape(title) + r"[ .]*(\d+)", contents).group(1))
+        assert " ".join(pages[listed - 1][1].split()).startswith(title)
 
 
 def test_the_charts_are_drawn_in_the_palette_inside_their_plot_areas(pages):
     for title, series in (("Referrals by quarter", 3), ("Sanctuary scheme by quarter", 2)):
         number, top = _where(pages, title)
         image = pages[number][0]
-        # The plot lies between 6 and 54 mm below the title; the legend is further down.
-        plot = image.crop((0, int(top + 8 * MM * SCALE), image.width, int(top + 54 * MM * SCALE)))
+        # The plot lies under the title, within the 74 mm of the drawing; the legend follows.
+        plot = image.crop((0, int(top + 6 * MM * SCALE), image.width, int(top + 66 * MM * SCALE)))
         drawn = [colour for colour in PALETTE if _colour_pixels(plot, colour) > 200]
         assert len(drawn) >= series, (title, drawn)
         assert _colour_pixels(plot, PALETTE[0]) > 200  # the first series, always non-nought
+        text = pages[number][1]
+        assert "Quarter" in text and "Number" in text  # both axes are titled
+        assert "The figures in the chart" in text
 
 
-def test_the_tables_have_their_grid(pages):
-    first, _, _ = pages[0]
+def test_the_tables_have_their_rules(pages):
+    marac, _ = _where(pages, "MARAC repeat rate")
     # The MARAC table's rules alone are more than ten; a page of narrative has none.
-    assert _grid_lines(first) > 10
+    assert _grid_lines(pages[marac][0]) > 10
     breakdown, _ = _where(pages, "MARAC referrals by referring agency")
     assert _grid_lines(pages[breakdown][0]) >= 5
 
@@ -135,6 +169,6 @@ def test_the_public_breakdown_prints_the_symbol_and_its_footnote(pages):
 def test_the_appendix_page_is_not_blank(pages):
     number, _ = _where(pages, "Appendix: where each figure comes from")
     image, text, _ = pages[number]
-    assert _ink(image) > 0.05
+    assert _ink(image) > 0.02
     assert "MARAC referrals" in text and "Records" in text
     assert _grid_lines(image) > 10

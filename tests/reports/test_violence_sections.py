@@ -159,6 +159,6 @@ def test_breakdowns_tabulate_victims_by_age_and_knife_offences_by_ward(tmp_path)
 def test_the_sections_render_in_the_html_report(tmp_path):
     _records()
     html = report_html(build_report(engine=engine_for(tmp_path), period=Q2))
-    assert f"<h2>{VIOLENCE}</h2>" in html and f"<h2>{EXPLOITATION}</h2>" in html
+    assert f'">{VIOLENCE}</h2>' in html and f'">{EXPLOITATION}</h2>' in html
     assert "Knife-enabled offences by ward" in html and "SIRMs by quarter" in html
     assert "Serious youth violence incidents" in html

@@ -1,0 +1,78 @@
+"""Every edition of every quarter's board report renders, as HTML and as PDF: the tiny demo
+borough's two financial years, each quarter, public and restricted. (The default borough's
+sixteen reports for 22/23 are run by bench/report_render.py: generating it takes minutes.)"""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from casebridge.analytics.periods import parse_period
+from casebridge.reports.board import PUBLIC, RESTRICTED, build_report
+from casebridge.reports.render import MARKINGS, report_html, report_parts, report_pdf
+from tests.analytics.fixtures import engine_for
+from tests.reports.pdf import read_pdf
+
+pytestmark = pytest.mark.django_db
+QUARTERS = [f"Q{n} {year}" for year in ("21/22", "22/23") for n in range(1, 5)]
+
+
+@pytest.fixture(scope="module")
+def reports(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Each quarter's report in both editions, computed once from the tiny borough, which is
+    loaded in a transaction rolled back once they are built."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo_data", "--size", "tiny", stdout=StringIO(), stderr=StringIO())
+        engine = engine_for(tmp_path_factory.mktemp("snapshot"))
+        built = {
+            (quarter, edition): build_report(
+                engine=engine, period=parse_period(quarter), edition=edition
+            )
+            for quarter in QUARTERS
+            for edition in (PUBLIC, RESTRICTED)
+        }
+        transaction.set_rollback(True)
+    return built
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("edition", [PUBLIC, RESTRICTED])
+@pytest.mark.parametrize("quarter", QUARTERS)
+def test_every_quarter_and_edition_renders_as_html_and_as_pdf(reports, quarter, edition):
+    report = reports[quarter, edition]
+    title, marking = f"{report.title}: {quarter}", MARKINGS[edition]
+    parts = report_parts(report)
+    charts = [view for part in parts for view in part.context.get("charts", [])]
+
+    html = report_html(report)
+    assert f"<title>{title}</title>" in html and '<html lang="en-GB">' in html
+    assert html.count(f'<p class="marking marking-top">{marking}</p>') == 1
+    assert html.count(f'<p class="marking marking-bottom">{marking}</p>') == 1
+    for part in parts:
+        assert f'<li><a href="#{part.anchor}">{part.title}</a></li>' in html
+        assert f'<section class="part" id="{part.anchor}"' in html
+
+    pdf = read_pdf(report_pdf(report))
+    assert (pdf.title, pdf.language, pdf.tagged) == (title, "en-GB", True)
+    assert len(pdf.pages) >= len(parts) + 1  # the contents, then each part on its own pages
+    for number, text in enumerate(pdf.pages, start=1):
+        assert text.count(marking) == 2, (number, text[-200:])  # at the top and at the foot
+        assert (edition == RESTRICTED) == ("OFFICIAL-SENSITIVE" in text)
+        assert f"Page {number} of {len(pdf.pages)}" in text
+    contents = _words(pdf.pages[0])
+    for part in parts:
+        page = int(re.search(re.escape(part.title) + r"[ .]*(\d+)", contents).group(1))
+        assert _words(pdf.pages[page - 1]).startswith(part.title)
+    assert [text for level, text in pdf.outline if level == 1] == [
+        "Contents",
+        *(part.title for part in parts),
+    ]
+    drawn = [view for view in charts if not view.drawing.empty]
+    assert [alt for _, alt in pdf.figures] == [view.alt for view in drawn]
+    for view in charts:  # a value not shown is said under its chart
+        assert all(sentence in html for sentence in view.drawing.hidden)

@@ -56,7 +56,7 @@ class ReportForm(forms.Form):
     editions are valid choices; whether the user may have the restricted one is the access
     rules' question, asked (and a refusal audited) by the view."""
 
-    period = forms.ChoiceField(label="Quarter", error_messages=QUARTER_ERRORS)
+    period = forms.ChoiceField(label="Quarter of the report", error_messages=QUARTER_ERRORS)
     edition = forms.ChoiceField(
         label="Edition",
         choices=[

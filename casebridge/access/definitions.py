@@ -19,6 +19,7 @@ IMPERSONAL_RESOURCES = {
     PermissionRule.Resource.REFUGE,
     PermissionRule.Resource.TRAINING,
     PermissionRule.Resource.FIGURES,
+    PermissionRule.Resource.RESTRICTED_FIGURES,
     PermissionRule.Resource.ACTION_PLAN,
 }
 

@@ -27,6 +27,10 @@ class PermissionRule(models.Model):
         REFUGE_ADDRESS = "refuge_address", "Refuge address"
         TRAINING = "training", "GP programme and training"
         FIGURES = "figures", "Partnership figures (counts, never records)"
+        RESTRICTED_FIGURES = (
+            "restricted_figures",
+            "Small numbers: the restricted edition, numerators, records behind a figure",
+        )
         IMPORT_BATCH = "import_batch", "Partner data imports and their rejected rows"
         IDENTITY = "identity", "Identity resolution: linking records of the same person"
         ACTION_PLAN = "action_plan", "Partnership action plans and their commitments"

@@ -20,7 +20,7 @@ from django.conf import settings
 
 from casebridge.analytics import cohorts
 from casebridge.analytics.cohorts import Measured, conditions, overlapping
-from casebridge.analytics.periods import Period
+from casebridge.analytics.periods import FINANCIAL_YEAR_START, Period, mid_year_estimate_year
 from casebridge.analytics.registry import Indicator
 from casebridge.analytics.snapshot import Snapshot
 from casebridge.core.errors import ApplicationError
@@ -120,7 +120,7 @@ class Engine:
         return inside.select(*self.table(measure["table"]).columns)
 
     def _population(self, wanted: dict[str, Any], period: Period) -> int:
-        year = period.start.year
+        year = mid_year_estimate_year(period, wanted.get("mid_year_estimate", FINANCIAL_YEAR_START))
         low, high = wanted.get("min_age", 0), wanted.get("max_age", 200)
         return int(
             sum(

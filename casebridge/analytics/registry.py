@@ -1,7 +1,7 @@
 """The indicator registry: every figure declared once, as data (indicators/*.yaml)."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -10,6 +10,8 @@ import jsonschema
 import yaml
 from django.core.exceptions import ValidationError
 
+from casebridge.analytics.cohorts import FOLLOW_UP_MONTHS, WAITING_MONTHS
+from casebridge.analytics.periods import FINANCIAL_YEAR_START, QUARTERS, Basis
 from casebridge.analytics.tables import DERIVED_TABLES, TABLES
 
 INDICATORS_DIR = Path(__file__).parent / "indicators"
@@ -28,6 +30,24 @@ class Indicator:
     denominator: dict[str, Any] | None
     per: int | None
     breakdowns: tuple[str, ...]
+    # The periods it is reported for, on the dashboard and in the board report alike.
+    basis: Basis = field(default_factory=Basis)
+
+    @property
+    def population(self) -> dict[str, Any] | None:
+        """The population a rate divides by (its ``population`` measure), or None."""
+        for measure in (self.numerator, self.denominator or {}):
+            if "population" in measure:
+                return dict(measure["population"])
+        return None
+
+    @property
+    def mid_year_estimate(self) -> str | None:
+        """Which year's mid-year estimate the population is taken from, for a period."""
+        population = self.population
+        if population is None:
+            return None
+        return str(population.get("mid_year_estimate", FINANCIAL_YEAR_START))
 
 
 # The tables a measure reads besides its own: the people filter's, and the fixed ones a
@@ -63,7 +83,38 @@ def _problems(indicator: dict[str, Any]) -> list[str]:
                 problems.append(f"{part}: no snapshot table {table!r}")
         if indicator.get("breakdowns") and any(kind in measure for kind in PERSON_MEASURES):
             problems.append(f"{part}: a measure of people is not broken down")
+        if (months := _follow_up_months(measure)) > 3 * _lag(indicator):
+            problems.append(
+                f"{part}: its follow-up of {months} months ends after the quarter it would be "
+                f"reported for; reporting: lag_quarters must be at least {-(-months // 3)}"
+            )
     return problems
+
+
+def _lag(indicator: dict[str, Any]) -> int:
+    return int(indicator.get("reporting", {}).get("lag_quarters", 0))
+
+
+def _follow_up_months(measure: dict[str, Any]) -> int:
+    """How long after its period a measure's figure waits to be known (0: known at once), so
+    that the latest period shown for a quarter is always one whose follow-up has ended."""
+    if "reoffending" in measure:
+        spec = measure["reoffending"]
+        return int(
+            spec.get("follow_up_months", FOLLOW_UP_MONTHS)
+            + spec.get("waiting_months", WAITING_MONTHS)
+        )
+    if measure.get("around", {}).get("side") == "after":
+        return int(measure["around"]["months"])
+    return 0
+
+
+def _with_defaults(measure: dict[str, Any]) -> dict[str, Any]:
+    """The measure as computed: a population says which year's estimate it takes."""
+    if "population" not in measure:
+        return measure
+    population = {"mid_year_estimate": FINANCIAL_YEAR_START, **measure["population"]}
+    return {**measure, "population": population}
 
 
 def validate_file(definition: Any, *, source: str) -> None:
@@ -89,10 +140,14 @@ def read_indicators(directory: Path = INDICATORS_DIR) -> list[Indicator]:
                 title=item["title"],
                 definition=" ".join(item["definition"].split()),
                 unit=item["unit"],
-                numerator=item["numerator"],
-                denominator=item.get("denominator"),
+                numerator=_with_defaults(item["numerator"]),
+                denominator=_with_defaults(item["denominator"]) if "denominator" in item else None,
                 per=item.get("per"),
                 breakdowns=tuple(item.get("breakdowns", ())),
+                basis=Basis(
+                    periods=item.get("reporting", {}).get("periods", QUARTERS),
+                    lag_quarters=_lag(item),
+                ),
             )
             for item in definition["indicators"]
         ]

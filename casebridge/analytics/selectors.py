@@ -1,5 +1,6 @@
 """Reading the partnership's figures for the dashboard: every figure computed from one stored
-snapshot, and the records behind a figure, listed only where the user may see them."""
+snapshot, each for the periods its indicator is reported for, and the records behind a figure,
+listed only where the user may see them."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,15 +12,12 @@ from django.core.paginator import Page, Paginator
 
 from casebridge.access.policy import Action, Resource, permitted
 from casebridge.accounts.models import User
-from casebridge.analytics.disclosure import DEFAULT_THRESHOLD
 from casebridge.analytics.engine import Engine, Figure
-from casebridge.analytics.periods import Period, parse_period, quarter_containing
+from casebridge.analytics.periods import Basis, Period, parse_period, quarter_containing
 from casebridge.analytics.presentation import (
     breakdown_headings,
     category_label,
     ordered_categories,
-    published_value,
-    shown_value,
 )
 from casebridge.analytics.records import (
     TABLE_RECORDS,
@@ -51,26 +49,43 @@ def may_refresh_figures(*, user: User) -> bool:
     return permitted(user=user, action=Action.CREATE, resource=Resource.FIGURES)
 
 
+def may_view_restricted_figures(*, user: User) -> bool:
+    """Whether the user may see small numbers: the figures unsuppressed, their numerators and
+    denominators, the restricted edition of the board report and the records behind a figure.
+    Without it, every figure is shown as the public edition shows it."""
+    return permitted(user=user, action=Action.VIEW, resource=Resource.RESTRICTED_FIGURES)
+
+
 # --- computing ------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=16)
-def _computed(directory: str, taken_at: str, labels: tuple[str, ...]) -> dict[str, list[Figure]]:
+def _computed(
+    directory: str, taken_at: str, basis: Basis, labels: tuple[str, ...]
+) -> dict[str, list[Figure]]:
     # Keyed by the snapshot's directory and time, so a refreshed snapshot is computed afresh;
     # a snapshot never changes once written, so its figures never go stale in here.
     del taken_at
     engine = Engine(snapshot=open_snapshot(Path(directory)))
     periods = [parse_period(label) for label in labels]
+    indicators = [indicator for indicator in registry().values() if indicator.basis == basis]
     by_indicator: dict[str, list[Figure]] = defaultdict(list)
-    for figure in engine.figures(registry().values(), periods):
+    for figure in engine.figures(indicators, periods):
         by_indicator[figure.indicator].append(figure)
     return dict(by_indicator)
 
 
-def figures_by_indicator(*, snapshot: Snapshot, periods: list[Period]) -> dict[str, list[Figure]]:
-    """Every indicator's figure for each period, oldest first, computed once per snapshot."""
-    labels = tuple(period.label for period in periods)
-    return _computed(str(snapshot.directory), snapshot.taken_at.isoformat(), labels)
+def figures_by_indicator(
+    *, snapshot: Snapshot, quarter: Period, count: int = TREND_QUARTERS
+) -> dict[str, list[Figure]]:
+    """Every indicator's figures for the ``count`` quarters to ``quarter``, oldest first, each
+    for the periods it is reported for (its basis: a reoffending rate's are the twelve-month
+    cohorts whose follow-up has ended), computed once per snapshot."""
+    found: dict[str, list[Figure]] = {}
+    for basis in {indicator.basis for indicator in registry().values()}:
+        labels = tuple(column.label for column in basis.columns(quarter, count))
+        found |= _computed(str(snapshot.directory), snapshot.taken_at.isoformat(), basis, labels)
+    return found
 
 
 def activity_span(*, snapshot: Snapshot) -> tuple[date, date] | None:
@@ -117,46 +132,12 @@ def default_quarter(quarters: list[Period], *, snapshot: Snapshot) -> Period | N
     return candidates[0] if candidates else None
 
 
-# --- the dashboard -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DashboardRow:
-    indicator: Indicator
-    cells: list[str]  # the last four quarters, as printed
-    trend: list[float | None]  # eight quarters, None where not shown
-
-
-@dataclass(frozen=True)
-class DashboardSection:
-    title: str
-    rows: list[DashboardRow]
-
-
-def dashboard(
-    *, snapshot: Snapshot, period: Period, public: bool, threshold: int = DEFAULT_THRESHOLD
-) -> list[DashboardSection]:
-    quarters = period.previous_quarters(TREND_QUARTERS)
-    computed = figures_by_indicator(snapshot=snapshot, periods=quarters)
-    sections: dict[str, list[DashboardRow]] = defaultdict(list)
-    for indicator in registry().values():
-        figures = computed[indicator.id]
-        sections[indicator.section].append(
-            DashboardRow(
-                indicator=indicator,
-                cells=[
-                    shown_value(indicator, f, public=public, threshold=threshold)
-                    for f in figures[-TABLE_QUARTERS:]
-                ],
-                trend=[published_value(f, public=public, threshold=threshold) for f in figures],
-            )
-        )
-    return [DashboardSection(title, rows) for title, rows in sections.items()]
+# --- an indicator --------------------------------------------------------------------------
 
 
 def indicator_history(*, snapshot: Snapshot, indicator: Indicator, period: Period) -> list[Figure]:
-    quarters = period.previous_quarters(TREND_QUARTERS)
-    return figures_by_indicator(snapshot=snapshot, periods=quarters)[indicator.id]
+    """The indicator's figures for the eight quarters to ``period``, on its basis."""
+    return figures_by_indicator(snapshot=snapshot, quarter=period)[indicator.id]
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 import pytest
 
+from casebridge.analytics.engine import Engine
 from casebridge.analytics.periods import parse_period
 from casebridge.analytics.registry import registry
+from casebridge.analytics.snapshot import take_snapshot
 from tests.analytics.fixtures import at, engine_for, marac_referral, pathway_case
 from tests.factories import PersonFactory
 from tests.refuges.factories import RefugeFactory, StayFactory, add_child
@@ -111,3 +113,26 @@ def test_refuge_figures_count_every_stay_touching_the_period(tmp_path):
     engine = engine_for(tmp_path)
     assert value(engine, "refuge-women-supported", Q1) == 2
     assert value(engine, "refuge-children-supported", Q1) == 2
+
+
+def test_a_rate_in_q4_divides_by_the_estimate_for_the_year_its_financial_year_started(tmp_path):
+    """Q4 22/23 is January to March 2023, but every quarter of 22/23 uses mid-2022."""
+    population = tmp_path / "population.csv"
+    population.write_text(
+        "year,sex,age_from,age_to,people\n"
+        "2022,female,18,200,50000\n"
+        "2023,female,18,200,40000\n"
+        "2022,male,10,17,8000\n"
+        "2023,male,10,17,10000\n",
+        encoding="utf-8",
+    )
+    marac_referral(at(2022, 11, 2))
+    marac_referral(at(2023, 2, 2))
+    engine = Engine(snapshot=take_snapshot(directory=tmp_path / "snapshot"), population=population)
+    rate = registry()["marac-cases-per-10000-adult-women"]
+    q3, q4 = engine.figures([rate], [parse_period("Q3 22/23"), parse_period("Q4 22/23")])
+    assert q3.denominator == q4.denominator == 50000
+    assert q4.value == pytest.approx(10_000 / 50000)
+    fte = registry()["yj-fte-per-100000"]
+    (year,) = engine.figures([fte], [parse_period("12m to 2023-03")])
+    assert year.denominator == 8000  # the twelve months of 22/23: mid-2022 too

@@ -56,12 +56,12 @@ def test_a_manager_may_read_the_figures_but_not_refresh_them(signed_in_client, m
 
 
 def test_the_dashboard_shows_the_latest_complete_quarter_and_the_three_before(
-    signed_in_client, manager
+    signed_in_client, coordinator
 ):
     referrals(7, (2022, 5, 10))
     referrals(6, (2023, 2, 1))
     snapshot_refresh(actor=None)
-    page = signed_in_client(manager).get("/figures/").content.decode()
+    page = signed_in_client(coordinator).get("/figures/").content.decode()
     assert "four quarters to Q4 22/23" in page
     for quarter in ("Q1 22/23", "Q2 22/23", "Q3 22/23", "Q4 22/23"):
         assert f">{quarter}</th>" in page
@@ -70,16 +70,31 @@ def test_the_dashboard_shows_the_latest_complete_quarter_and_the_three_before(
     assert "Do not publish these figures" in page
 
 
-def test_the_public_view_suppresses_small_counts(signed_in_client, manager):
+def test_the_public_view_suppresses_small_counts(signed_in_client, coordinator):
     referrals(3)
     snapshot_refresh(actor=None)
-    client = signed_in_client(manager)
+    client = signed_in_client(coordinator)
     restricted = client.get("/figures/", {"period": "Q1 22/23"}).content.decode()
     public = client.get("/figures/", {"period": "Q1 22/23", "public": "on"}).content.decode()
     cell = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
     assert cell.format(3) in restricted
     assert cell.format(3) not in public
     assert cell.format("[c]") in public
+
+
+def test_a_manager_sees_the_figures_as_the_public_edition_shows_them_whatever_is_asked(
+    signed_in_client, manager
+):
+    referrals(3)
+    snapshot_refresh(actor=None)
+    client = signed_in_client(manager)
+    cell = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    for query in ({}, {"period": "Q1 22/23"}, {"period": "Q1 22/23", "public": ""}):
+        page = client.get("/figures/", query).content.decode()
+        assert cell.format("[c]") in page
+        assert cell.format(3) not in page
+        assert "Do not publish these figures" not in page
+        assert 'name="public"' not in page  # nothing to choose
 
 
 def test_a_quarter_not_offered_is_refused_with_the_choice_shown_again(signed_in_client, manager):
@@ -106,11 +121,12 @@ def test_a_practitioner_has_no_dashboard_and_the_refusal_is_audited(signed_in_cl
     assert AuditEvent.objects.filter(actor=practitioner, action="denied").exists()
 
 
-def test_an_indicators_page_gives_its_definition_and_eight_quarters(signed_in_client, manager):
+def test_an_indicators_page_gives_its_definition_and_eight_quarters(signed_in_client, coordinator):
     referrals(2)
     snapshot = snapshot_refresh(actor=None)
     query = {"period": "Q4 22/23", "snapshot": snapshot_id(snapshot)}
-    page = signed_in_client(manager).get("/figures/marac-repeat-rate/", query).content.decode()
+    page = signed_in_client(coordinator).get("/figures/marac-repeat-rate/", query)
+    page = page.content.decode()
     assert "as a percentage of all" in page
     assert page.count('<th scope="row" class="govuk-table__header">Q') == 8
     assert "All records divided by" in page
@@ -146,17 +162,34 @@ def test_the_coordinator_drills_down_to_the_cases_and_the_viewing_is_audited(
     assert entry.changes["records_shown"] == [str(case.pk)]
 
 
-def test_a_manager_drilling_down_sees_how_many_records_but_no_names(signed_in_client, manager):
+def test_a_coordinator_of_another_panel_sees_how_many_records_but_no_names(signed_in_client):
     (case,) = referrals(1)
     snapshot = snapshot_refresh(actor=None)
+    vve_coordinator = UserFactory(role=role("vve_coordinator"))  # SIRM cases, not MARAC ones
     query = {"period": "Q1 22/23", "snapshot": snapshot_id(snapshot)}
-    page = signed_in_client(manager).get("/figures/marac-referrals/records/", query)
+    page = signed_in_client(vve_coordinator).get("/figures/marac-referrals/records/", query)
     text = page.content.decode()
     assert "1 of them is not listed" in text
     assert case.reference not in text
     assert str(case.subject) not in text
     entry = AuditEvent.objects.filter(object_id="marac-referrals").get()
     assert entry.changes["records_not_shown"] == 1
+
+
+def test_a_manager_has_no_numerators_and_no_drill_down_and_the_refusal_is_audited(
+    signed_in_client, manager
+):
+    referrals(3)
+    snapshot = snapshot_refresh(actor=None)
+    client = signed_in_client(manager)
+    query = {"period": "Q1 22/23", "snapshot": snapshot_id(snapshot)}
+    page = client.get("/figures/marac-referrals/", query).content.decode()
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">[c]</td>' in page
+    assert "Numerator" not in page
+    assert "/records/" not in page
+    assert client.get("/figures/marac-referrals/records/", query).status_code == 404
+    denied = AuditEvent.objects.get(actor=manager, action="denied")
+    assert denied.object_type == "restricted_figures"
 
 
 def test_an_indicators_page_breaks_the_quarter_down_by_referring_agency(signed_in_client, manager):
@@ -177,3 +210,38 @@ def test_a_reoffending_figure_not_yet_known_says_so_rather_than_nought(signed_in
     content = page.content.decode()
     assert content.count("not yet known. Its follow-up and waiting period end") == 8
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">0</td>' not in content
+
+
+def test_a_rates_page_says_which_mid_year_estimate_each_quarter_divides_by(
+    signed_in_client, coordinator, manager
+):
+    referrals(1, (2023, 2, 1))
+    snapshot = snapshot_refresh(actor=None)
+    query = {"period": "Q4 22/23", "snapshot": snapshot_id(snapshot)}
+    address = "/figures/marac-cases-per-10000-adult-women/"
+    page = signed_in_client(coordinator).get(address, query).content.decode()
+    assert "the year in which the financial year starts" in page
+    q4 = page[page.index(">Q4 22/23</th>") : page.index("</tr>", page.index(">Q4 22/23</th>"))]
+    assert "(mid-2022)" in q4  # January to March 2023, in the financial year begun in 2022
+    public = signed_in_client(manager).get(address, query).content.decode()
+    assert "Mid-2022 estimate" in public
+
+
+def test_a_reoffending_rates_page_shows_the_cohorts_reported_for_the_quarter(
+    signed_in_client, coordinator
+):
+    referrals(1)
+    snapshot = snapshot_refresh(actor=None)
+    query = {"period": "Q4 22/23", "snapshot": snapshot_id(snapshot)}
+    page = signed_in_client(coordinator).get("/figures/iom-reoffending-binary-rate/", query)
+    content = page.content.decode()
+    assert "For Q4 22/23: 12m to 2021-09." in content
+    assert "Trend, eight periods to 12m to 2021-09" in content
+    assert ">Q4 22/23</th>" not in content
+
+
+def test_an_indicators_page_is_for_a_quarter(signed_in_client, coordinator):
+    referrals(1)
+    snapshot_refresh(actor=None)
+    query = {"period": "12m to 2022-06"}
+    assert signed_in_client(coordinator).get("/figures/marac-referrals/", query).status_code == 404

@@ -227,7 +227,8 @@ CASEBRIDGE_INSTRUMENT_DIRS = [
 # empty uses the demo borough's synthetic estimates.
 CASEBRIDGE_POPULATION_FILE = os.environ.get("CASEBRIDGE_POPULATION_FILE", "")
 # Other areas' published figures the board report sets ours beside (CSV: indicator, family,
-# area, period, value, source, published_on); empty uses the demo borough's comparators.
+# area, period, starts_on, ends_on, value, source, published_on); empty uses the demo borough's
+# comparators.
 CASEBRIDGE_COMPARATORS_FILE = os.environ.get("CASEBRIDGE_COMPARATORS_FILE", "")
 # Where the snapshots the dashboard reads are kept (Parquet; codes and dates, no names), how
 # many are kept, and after how many minutes the dashboard says its figures are out of date.

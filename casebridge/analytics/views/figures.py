@@ -1,5 +1,9 @@
 """The figures dashboard: indicators by quarter with their trends, each indicator's page, and
-the records behind a figure for those who may see them. Every page is audited."""
+the records behind a figure for those who may see them. Every page is audited.
+
+Who may see small numbers is a permission of its own (``restricted_figures``): without it,
+every figure is printed as the public edition of the board report prints it, no numerator or
+denominator is shown, and there is no drill-down."""
 
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -14,15 +18,26 @@ from django.views.decorators.http import require_POST
 
 from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.analytics.charts import trend_chart
-from casebridge.analytics.forms import FiguresForm
-from casebridge.analytics.periods import Period, parse_period
-from casebridge.analytics.presentation import format_value, maturity_note, shown_value
+from casebridge.analytics.dashboard import DashboardSection, dashboard
+from casebridge.analytics.disclosure import DEFAULT_THRESHOLD
+from casebridge.analytics.forms import FiguresForm, ReportForm
+from casebridge.analytics.periods import (
+    Period,
+    is_quarter,
+    mid_year_estimate_note,
+    mid_year_estimate_year,
+    parse_period,
+)
+from casebridge.analytics.presentation import (
+    format_value,
+    maturity_note,
+    published_value,
+    shown_value,
+)
 from casebridge.analytics.registry import Indicator, registry
 from casebridge.analytics.selectors import (
     DENOMINATOR,
     NUMERATOR,
-    DashboardSection,
-    dashboard,
     default_quarter,
     figure_records,
     has_records,
@@ -30,6 +45,7 @@ from casebridge.analytics.selectors import (
     indicator_breakdowns,
     indicator_history,
     may_refresh_figures,
+    may_view_restricted_figures,
     reporting_quarters,
 )
 from casebridge.analytics.services import snapshot_refresh
@@ -55,29 +71,43 @@ def _figures_link(name: str, **query: str) -> str:
 def figures_dashboard(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     require_permission(user=user, action=Action.VIEW, resource=Resource.FIGURES)
+    restricted = may_view_restricted_figures(user=user)
     snapshot = latest_snapshot()
-    context: dict = {"snapshot": snapshot, "may_refresh": may_refresh_figures(user=user)}
+    context: dict = {
+        "snapshot": snapshot,
+        "may_refresh": may_refresh_figures(user=user),
+        "restricted": restricted,
+    }
     if snapshot is None:
         return render(request, "analytics/dashboard.html", context)
     quarters = reporting_quarters(snapshot=snapshot)
-    under_way = next((q for q in quarters if in_progress(q, snapshot=snapshot)), None)
-    if "period" in request.GET:
-        form = FiguresForm(request.GET, quarters=quarters, under_way=under_way)
+    form = figures_form(request, snapshot, restricted=restricted)
+    under_way = form.under_way
+    if form.is_bound:
         period = form.chosen_period() if form.is_valid() else None
     else:
         period = default_quarter(quarters, snapshot=snapshot)
-        initial = {"period": period.label if period else ""}
-        form = FiguresForm(initial=initial, quarters=quarters, under_way=under_way)
+        form.initial = {"period": period.label if period else ""}
     context.update(form=form, stale=_is_stale(snapshot))
     if period is not None:
-        public = form.is_bound and form.cleaned_data["public"]
+        public = form.public_edition()
         context["under_way"] = period == under_way
         sections = dashboard(snapshot=snapshot, period=period, public=public)
+        ended = [quarter for quarter in quarters if not in_progress(quarter, snapshot=snapshot)]
         context.update(
             period=period,
             public=public,
-            quarters=period.previous_quarters(4),
             sections=[_section_context(section, period, snapshot) for section in sections],
+            export_link=_figures_link(
+                "export", period=period.label, **({"public": "on"} if public else {})
+            ),
+            report_form=ReportForm(
+                initial={"period": period.label if period in ended else ""},
+                quarters=ended,
+                may_choose_edition=restricted,
+            )
+            if ended
+            else None,
         )
         audit_record(
             actor=user,
@@ -89,24 +119,35 @@ def figures_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "analytics/dashboard.html", context)
 
 
+def figures_form(request: HttpRequest, snapshot: Snapshot, *, restricted: bool) -> FiguresForm:
+    """The choice of quarter (and, for those who may see small numbers, of edition), bound to
+    the address's query when it names a quarter."""
+    quarters = reporting_quarters(snapshot=snapshot)
+    under_way = next((q for q in quarters if in_progress(q, snapshot=snapshot)), None)
+    data = request.GET if "period" in request.GET else None
+    return FiguresForm(data, quarters=quarters, under_way=under_way, may_choose_edition=restricted)
+
+
 def _section_context(section: DashboardSection, period: Period, snapshot: Snapshot) -> dict:
-    labels = [quarter.label for quarter in period.previous_quarters(len(section.rows[0].trend))]
-    rows = []
-    for row in section.rows:
-        shown = [format_value(row.indicator, value) for value in row.trend]
-        rows.append(
-            {
-                "row": row,
-                "chart": trend_chart(row.trend, labels=labels, shown=shown),
-                "link": _figures_link(
-                    "indicator",
-                    indicator_id=row.indicator.id,
-                    period=period.label,
-                    snapshot=snapshot_id(snapshot),
-                ),
-            }
-        )
-    return {"title": section.title, "rows": rows}
+    tables = []
+    for table in section.tables:
+        rows = []
+        for row in table.rows:
+            shown = [format_value(row.indicator, value) for value in row.trend]
+            rows.append(
+                {
+                    "row": row,
+                    "chart": trend_chart(row.trend, labels=row.trend_labels, shown=shown),
+                    "link": _figures_link(
+                        "indicator",
+                        indicator_id=row.indicator.id,
+                        period=period.label,
+                        snapshot=snapshot_id(snapshot),
+                    ),
+                }
+            )
+        tables.append({"columns": table.columns, "note": table.note, "rows": rows})
+    return {"title": section.title, "tables": tables}
 
 
 @signed_in
@@ -144,13 +185,25 @@ def _figure_context(request: HttpRequest, indicator_id: str) -> tuple[Indicator,
         raise Http404 from error
 
 
+def _quarter(period: Period) -> Period:
+    """An indicator's page is for a quarter (its figures are for the periods of its basis)."""
+    if not is_quarter(period):
+        raise Http404
+    return period
+
+
 @signed_in
 def indicator_detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
     indicator, snapshot, period = _figure_context(request, indicator_id)
+    period = _quarter(period)
+    restricted = may_view_restricted_figures(user=current_user(request))
+    public = not restricted
     history = indicator_history(snapshot=snapshot, indicator=indicator, period=period)
     labels = [figure.period for figure in history]
-    shown = [shown_value(indicator, figure, public=False) for figure in history]
-    values = [figure.value for figure in history]
+    shown = [shown_value(indicator, figure, public=public) for figure in history]
+    values = [
+        published_value(figure, public=public, threshold=DEFAULT_THRESHOLD) for figure in history
+    ]
     rows = []
     for figure, text in zip(history, shown, strict=True):
         query = {"indicator_id": indicator.id, "period": figure.period}
@@ -160,21 +213,23 @@ def indicator_detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
                 "figure": figure,
                 "value": text,
                 "maturity": maturity_note(figure),
+                "population_year": _population_year(indicator, figure.period),
                 "numerator_link": _figures_link("records", **query, part=NUMERATOR)
-                if has_records(indicator, NUMERATOR)
+                if restricted and has_records(indicator, NUMERATOR)
                 else "",
                 "denominator_link": _figures_link("records", **query, part=DENOMINATOR)
-                if has_records(indicator, DENOMINATOR)
+                if restricted and has_records(indicator, DENOMINATOR)
                 else "",
             }
         )
+    latest = indicator.basis.columns(period, 1)[0]
     audit_record(
         actor=current_user(request),
         action="view",
         object_type=Resource.FIGURES,
         object_id=indicator.id,
         summary=f"Viewed the figures for {indicator.title}",
-        changes={"snapshot": snapshot_id(snapshot), "period": period.label},
+        changes={"snapshot": snapshot_id(snapshot), "period": period.label, "public": public},
     )
     return render(
         request,
@@ -182,18 +237,22 @@ def indicator_detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
         {
             "indicator": indicator,
             "period": period,
+            "latest": latest,
+            "basis": indicator.basis.describe(),
+            "population": mid_year_estimate_note(indicator.mid_year_estimate),
             "snapshot": snapshot,
+            "restricted": restricted,
             "rows": rows[::-1],  # newest first, as a table is read
             "breakdowns": [
                 {
                     "heading": breakdown.heading,
                     "rows": [
-                        (label, figure, format_value(indicator, figure.value))
+                        (label, figure, shown_value(indicator, figure, public=public))
                         for label, figure in breakdown.rows
                     ],
                 }
                 for breakdown in indicator_breakdowns(
-                    snapshot=snapshot, indicator=indicator, period=period
+                    snapshot=snapshot, indicator=indicator, period=latest
                 )
             ],
             "chart": trend_chart(
@@ -204,8 +263,19 @@ def indicator_detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
     )
 
 
+def _population_year(indicator: Indicator, label: str) -> str:
+    """Whose mid-year estimate a rate for the period divided by ("mid-2022"), or ""."""
+    rule = indicator.mid_year_estimate
+    if rule is None:
+        return ""
+    return f"mid-{mid_year_estimate_year(parse_period(label), rule)}"
+
+
 @signed_in
 def figure_records_list(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    # How many records lie behind a figure is the figure unsuppressed: a small number.
+    user = current_user(request)
+    require_permission(user=user, action=Action.VIEW, resource=Resource.RESTRICTED_FIGURES)
     indicator, snapshot, period = _figure_context(request, indicator_id)
     part = request.GET.get("part", NUMERATOR)
     if part not in (NUMERATOR, DENOMINATOR) or not has_records(indicator, part):

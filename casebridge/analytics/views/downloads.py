@@ -2,7 +2,8 @@
 snapshot: the figures shown, as CSV, and the board report for a quarter that has ended.
 
 The report is built and rendered in the request (on the borough demo it takes seconds, see
-docs/decisions/0010-restricted-figures-and-downloads.md); long work moves to background tasks with issue 20.
+docs/decisions/0010-restricted-figures-and-downloads.md); long work moves to background tasks
+with issue 20.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse

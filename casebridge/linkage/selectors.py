@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from math import floor
 from typing import Any
 from uuid import UUID
 
@@ -190,6 +191,11 @@ FIELD_NAMES = {
 def probability_label(probability: float) -> str:
     # Past 99.99% more decimals say nothing an analyst can use, and rounding would say 100%.
     return "over 99.99%" if probability > 0.9999 else f"{probability:.2%}"
+
+
+def precision_label(precision: float) -> str:
+    # Truncated, not rounded: 0.9996 shown as 1.000 would promise no wrong merges at all.
+    return f"{floor(precision * 1000) / 1000:.3f}"
 
 
 def pair_evidence(*, match_weight: float, probability: float, evidence: list[dict]) -> Evidence:

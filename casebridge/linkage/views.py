@@ -14,16 +14,19 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
+from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage.forms import BandConfirmForm, BandForm, RejectForm, UndoForm
 from casebridge.linkage.selectors import (
     linkage_model_current,
     linkage_models_previous,
+    may_review_identities,
     merge_get,
     merge_history,
     merge_rows,
     pair_evidence,
+    precision_label,
     queue_rows,
     review_band,
     review_get,
@@ -86,9 +89,16 @@ def review_band_view(request: HttpRequest) -> HttpResponse:
         pairs = review_band(user=user, lower=lower, upper=upper, source=source)
         rows = queue_rows(pairs=pairs[:BAND_LIMIT])
         try:
-            context["estimate"] = band_estimate(actor=user, lower=lower, upper=upper)
+            estimate = band_estimate(actor=user, lower=lower, upper=upper)
         except ApplicationError as error:
             add_application_error(form, error)
+        else:
+            context.update(
+                estimate=estimate,
+                precision=precision_label(estimate.expected_precision),
+                observed=precision_label(estimate.observed_precision or 0),
+                expected_wrong=len(rows) * (1 - estimate.expected_precision),
+            )
         context.update(rows=rows, total=len(pairs), lower=lower, upper=upper, source=source)
         audit_record(
             actor=user,
@@ -105,6 +115,8 @@ def review_band_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_band_confirm(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    if not may_review_identities(user=user):
+        raise AccessDenied(Action.CHANGE, Resource.IDENTITY)
     form = BandConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the band again: the pairs to confirm were not clear.")

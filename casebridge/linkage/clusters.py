@@ -35,16 +35,18 @@ def _start(people: Sequence[QuerySet[Any]]) -> tuple[str, list[Any]]:
     return " OR ".join(conditions), params
 
 
-def survivors_of(*people: QuerySet[Any]) -> dict[UUID, UUID]:
-    """Each person in ``people`` (querysets of person ids, e.g. ``reviews.values("incoming")``)
-    with their surviving record: the end of their chain of merges, or themselves."""
-    if not people:
-        return {}
+def merged_survivors_raw(people: QuerySet[Person]) -> dict[Any, Any]:
+    """Each merged record among ``people`` with its surviving record, as the database driver
+    gives ids (for comparing with other raw ids in bulk); anyone else survives as themselves.
+
+    Give ``people`` as a query (``Exists`` of the rows that name them, say) rather than a list:
+    the database then starts from the merged records, usually far fewer."""
     table = connection.ops.quote_name(Person._meta.db_table)
-    start, params = _start(people)
+    merged = people.filter(merged_into__isnull=False).values_list("pk", "merged_into")
+    seed, params = merged.query.sql_with_params()
     sql = f"""
         WITH RECURSIVE walk(start_id, node_id, steps) AS (
-            SELECT id, id, 0 FROM {table} WHERE {start}
+            SELECT seed.*, 1 FROM ({seed}) seed
             UNION ALL
             SELECT walk.start_id, person.merged_into_id, walk.steps + 1
             FROM walk JOIN {table} person ON person.id = walk.node_id
@@ -56,15 +58,25 @@ def survivors_of(*people: QuerySet[Any]) -> dict[UUID, UUID]:
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, LONGEST_CHAIN])
-        return {_uuid(start_id): _uuid(node_id) for start_id, node_id in cursor.fetchall()}
+        return dict(cursor.fetchall())
+
+
+def raw_ids(ids: QuerySet[Any]) -> list[Any]:
+    """A queryset of one column of ids, as the driver gives them (no conversion per row)."""
+    sql, params = ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def survivors(*, person_ids: Iterable[Any]) -> dict[UUID, UUID]:
-    """Each of these people's surviving record (one query)."""
+    """Each of these people's surviving record: the end of their chain of merges, or
+    themselves (one query)."""
     wanted = {_uuid(pk) for pk in person_ids}
     if not wanted:
         return {}
-    found = survivors_of(Person.objects.filter(pk__in=wanted).values("pk"))
+    merged = merged_survivors_raw(Person.objects.filter(pk__in=wanted))
+    found = {_uuid(pk): _uuid(survivor) for pk, survivor in merged.items()}
     return {pk: found.get(pk, pk) for pk in wanted}
 
 

@@ -12,20 +12,26 @@ The queue is worked out whole for each page, in a fixed number of queries whatev
 (``bench/review_queue.py`` measures it with 50,000 pending pairs).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from uuid import UUID
 
 import yaml
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from casebridge.linkage.clusters import survivors_of
+from casebridge.linkage.clusters import merged_survivors_raw, raw_ids
 from casebridge.linkage.models import MatchReview
 from casebridge.pathways.models import Case, CasePerson, Pathway
+from casebridge.people.models import Person
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
+
 
 PRIORITY_FILE = Path(__file__).parent / "definitions" / "review_priority.yaml"
 
@@ -54,17 +60,43 @@ def priority_rules() -> tuple[PriorityRule, ...]:
 
 @dataclass(frozen=True)
 class QueuedPair:
-    """One question for an analyst: a pending review, ranked."""
+    """One question for an analyst: a pending review, and the priority rule that ranks it."""
 
     review_id: UUID
     match_weight: float
     priority: str | None  # the label of the first priority rule its people meet
-    rank: int  # the rule's position, len(rules) for none: lower is sooner
-    created_at: datetime
 
-    @property
-    def order(self) -> tuple[int, float, datetime, str]:
-        return (self.rank, -self.match_weight, self.created_at, str(self.review_id))
+
+# (rank, -match weight, review id as the driver gives it): the queue's order, cheap to sort.
+_Entry = tuple[int, float, Any]
+
+
+class ReviewQueue(Sequence[QueuedPair]):
+    """The queue in order, built in bulk from the driver's raw values; a page of it (a slice)
+    becomes ``QueuedPair``s only when asked for, so a long queue costs one sort per page."""
+
+    def __init__(self, entries: list[_Entry], labels: Sequence[str]) -> None:
+        self._entries = entries
+        self._labels = labels
+
+    def _pair(self, entry: _Entry) -> QueuedPair:
+        rank, weight, review_id = entry
+        label = self._labels[rank] if rank < len(self._labels) else None
+        return QueuedPair(_uuid(review_id), -weight, label)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> QueuedPair: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[QueuedPair]: ...
+
+    def __getitem__(self, index: int | slice) -> QueuedPair | list[QueuedPair]:
+        if isinstance(index, slice):
+            return [self._pair(entry) for entry in self._entries[index]]
+        return self._pair(self._entries[index])
 
 
 def _cases(rule: PriorityRule, terminal: dict[int, list[str]]) -> QuerySet[Case]:
@@ -86,32 +118,53 @@ def _terminal_states() -> dict[int, list[str]]:
     }
 
 
-def _ranks() -> dict[UUID, int]:
-    """The people (surviving records) each priority rule picks out, with the rule's rank."""
+def _ranks() -> dict[Any, int]:
+    """The people (surviving records, raw ids) each priority rule picks out, with its rank."""
     terminal = _terminal_states()
-    ranks: dict[UUID, int] = {}
+    ranks: dict[Any, int] = {}
     for rank, rule in enumerate(priority_rules()):
         cases = _cases(rule, terminal)
         people = [cases.values("subject")]
         if rule.case_people:
             people.append(CasePerson.objects.filter(case__in=cases).values("person"))
-        for survivor in set(survivors_of(*people).values()):
-            ranks.setdefault(survivor, rank)
+        # A few thousand people at most: looked up by id (``Exists`` suits the long queue).
+        in_cases = Q()
+        for ids in people:
+            in_cases |= Q(pk__in=ids)
+        survivor = merged_survivors_raw(Person.objects.filter(in_cases))
+        for ids in people:
+            for person in raw_ids(ids):
+                ranks.setdefault(survivor.get(person, person), rank)
     return ranks
 
 
-def _people_pair(a: UUID, b: UUID) -> tuple[UUID, UUID]:
+def _people_pair(a: Any, b: Any) -> tuple[Any, Any]:
     return (a, b) if a < b else (b, a)
 
 
-def _rejected_pairs() -> set[tuple[UUID, UUID]]:
+def _rejected_pairs() -> set[tuple[Any, Any]]:
     """The pairs of people (surviving records) an analyst has said are different."""
     rejected = MatchReview.objects.filter(status=MatchReview.Status.REJECTED)
-    rows = list(rejected.values_list("incoming_id", "existing_id"))
+    rows = _raw_rows(rejected.values_list("incoming_id", "existing_id"))
     if not rows:
         return set()
-    survivor = survivors_of(rejected.values("incoming"), rejected.values("existing"))
+    survivor = merged_survivors_raw(_people_of(rejected))
     return {_people_pair(survivor.get(a, a), survivor.get(b, b)) for a, b in rows}
+
+
+def _raw_rows(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    # Tens of thousands of rows: the driver's values, without a UUID made per id.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _people_of(reviews: QuerySet[MatchReview]) -> QuerySet[Person]:
+    return Person.objects.filter(
+        Exists(reviews.filter(incoming=OuterRef("pk")))
+        | Exists(reviews.filter(existing=OuterRef("pk")))
+    )
 
 
 def _pending(source: str | None) -> QuerySet[MatchReview]:
@@ -121,7 +174,7 @@ def _pending(source: str | None) -> QuerySet[MatchReview]:
 
 def queued_pairs(
     *, source: str | None = None, lower: float | None = None, upper: float | None = None
-) -> list[QueuedPair]:
+) -> ReviewQueue:
     """The queue in order: from one batch (``source``, "import batch 12") or all, and with a
     match weight from ``lower`` up to (not including) ``upper`` when given."""
     pending = _pending(source)
@@ -129,32 +182,29 @@ def queued_pairs(
         pending = pending.filter(match_weight__gte=lower)
     if upper is not None:
         pending = pending.filter(match_weight__lt=upper)
-    rows = list(
-        pending.values_list("pk", "incoming_id", "existing_id", "match_weight", "created_at")
-    )
+    labels = [rule.label for rule in priority_rules()]
+    rows = _raw_rows(pending.values_list("pk", "incoming_id", "existing_id", "match_weight"))
     if not rows:
-        return []
-    survivor = survivors_of(pending.values("incoming"), pending.values("existing"))
+        return ReviewQueue([], labels)
+    survivor = merged_survivors_raw(_people_of(pending))
     rejected = _rejected_pairs()
     ranks = _ranks()
-    unranked = len(priority_rules())
-    labels = [rule.label for rule in priority_rules()]
-    candidates: list[tuple[QueuedPair, tuple[UUID, UUID]]] = []
-    for pk, incoming, existing, weight, created_at in rows:
+    unranked = len(labels)
+    candidates: list[tuple[_Entry, tuple[Any, Any]]] = []
+    for pk, incoming, existing, weight in rows:
         people = _people_pair(survivor.get(incoming, incoming), survivor.get(existing, existing))
         if people[0] == people[1] or people in rejected:
             continue
         rank = min(ranks.get(people[0], unranked), ranks.get(people[1], unranked))
-        label = labels[rank] if rank < unranked else None
-        candidates.append((QueuedPair(pk, weight, label, rank, created_at), people))
-    candidates.sort(key=lambda candidate: candidate[0].order)
-    shown: set[tuple[UUID, UUID]] = set()
-    queue = []
-    for pair, people in candidates:
+        candidates.append(((rank, -weight, pk), people))
+    candidates.sort(key=lambda candidate: candidate[0])
+    shown: set[tuple[Any, Any]] = set()
+    entries = []
+    for entry, people in candidates:
         if people not in shown:
             shown.add(people)
-            queue.append(pair)
-    return queue
+            entries.append(entry)
+    return ReviewQueue(entries, labels)
 
 
 def queue_sources() -> list[str]:

@@ -22,7 +22,7 @@ from casebridge.accounts.models import User
 from casebridge.linkage import engine
 from casebridge.linkage.candidates import CANDIDATE_LIMIT, candidate_ids
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
-from casebridge.linkage.queue import QueuedPair, queue_sources, queued_pairs
+from casebridge.linkage.queue import QueuedPair, ReviewQueue, queue_sources, queued_pairs
 from casebridge.linkage.records import (
     LinkageRecord,
     current_people,
@@ -114,7 +114,7 @@ class ReviewRow:
     priority: str | None = None
 
 
-def review_queue(*, user: User, source: str | None = None) -> list[QueuedPair]:
+def review_queue(*, user: User, source: str | None = None) -> ReviewQueue:
     """The questions waiting for an analyst, in the order a decision changes most, each pair
     of people once (``queue.py``); from one batch when ``source`` says which."""
     _require_view(user)
@@ -123,7 +123,7 @@ def review_queue(*, user: User, source: str | None = None) -> list[QueuedPair]:
 
 def review_band(
     *, user: User, lower: float, upper: float, source: str | None = None
-) -> list[QueuedPair]:
+) -> ReviewQueue:
     """The queue's pairs with a match weight from ``lower`` up to ``upper``, in queue order."""
     _require_view(user)
     return queued_pairs(source=source, lower=lower, upper=upper)

@@ -136,9 +136,7 @@ def review_band_confirm(request: HttpRequest) -> HttpResponse:
     messages.success(request, f"{confirmed} pair{pluralize(confirmed)} confirmed as one person.")
     if outcome.refused:
         reasons = "; ".join(sorted({message for _, message in outcome.refused}))
-        messages.error(
-            request, f"{len(outcome.refused)} left in the queue, not merged: {reasons}"
-        )
+        messages.error(request, f"{len(outcome.refused)} left in the queue, not merged: {reasons}")
     return redirect("linkage:review_list")
 
 

@@ -24,12 +24,14 @@ import statistics
 import sys
 import time
 import uuid
+from typing import Any
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casebridge.config.settings.local")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -46,6 +48,7 @@ from casebridge.linkage.models import MatchReview  # noqa: E402
 from casebridge.linkage.queue import queued_pairs  # noqa: E402
 from casebridge.people.models import Person  # noqa: E402
 
+# Pending pairs: as the database came (its own queue), then after the chains are made, then these.
 STEPS = (5_000, 20_000, 50_000)
 BATCHES = 10
 CHAINS, CHAIN_LENGTH = 400, 5
@@ -75,7 +78,7 @@ def make_chains(rng: random.Random) -> None:
     picked = rng.sample(free, CHAINS * (CHAIN_LENGTH + 1))
     for start in range(0, len(picked), CHAIN_LENGTH + 1):
         chain = picked[start : start + CHAIN_LENGTH + 1]
-        for duplicate, survivor in zip(chain, chain[1:], strict=False):
+        for duplicate, survivor in pairwise(chain):
             Person.objects.filter(pk=duplicate).update(merged_into=survivor)
 
 
@@ -120,22 +123,31 @@ def main() -> None:
         (a, b) if a < b else (b, a)
         for a, b in MatchReview.objects.values_list("incoming_id", "existing_id")
     }
-    make_chains(rng)
-    people = list(Person.objects.values_list("pk", flat=True))
-    print(f"{connection.vendor}: {len(people):,} person records, {CHAINS} chains of {CHAIN_LENGTH}")
     pages = {
         "queue, page 1": (reverse("linkage:review_list"), {}),
         "queue, page 100": (reverse("linkage:review_list"), {"page": "100"}),
         "one batch, page 1": (reverse("linkage:review_list"), {"source": "import batch 901"}),
         "band 12-16": (reverse("linkage:review_band"), {"lower": "12", "upper": "16"}),
     }
+    people = list(Person.objects.values_list("pk", flat=True))
+    print(f"{connection.vendor}: {len(people):,} person records")
     print(f"{'pending':>8} {'shown':>8}  " + "  ".join(f"{name:>22}" for name in pages))
     pending = MatchReview.objects.filter(status=MatchReview.Status.PENDING)
-    for step in STEPS:
-        queue_pairs(rng, people, step - pending.count(), taken)
-        results = [measure(client, url, data) for url, data in pages.values()]
-        cells = "  ".join(f"{seconds * 1000:>8.0f} ms {queries:>3} queries" for seconds, queries in results)
-        print(f"{pending.count():>8,} {len(queued_pairs()):>8,}  {cells}")
+    for step in (0, *STEPS):
+        if step:
+            queue_pairs(rng, people, step - pending.count(), taken)
+        else:  # as the database came, then with chains of merges in it
+            measure_step(client, pages, pending)
+            make_chains(rng)
+        measure_step(client, pages, pending)
+
+
+def measure_step(client: Client, pages: dict, pending: Any) -> None:
+    results = [measure(client, url, data) for url, data in pages.values()]
+    cells = "  ".join(
+        f"{seconds * 1000:>8.0f} ms {queries:>3} queries" for seconds, queries in results
+    )
+    print(f"{pending.count():>8,} {len(queued_pairs()):>8,}  {cells}")
 
 
 if __name__ == "__main__":

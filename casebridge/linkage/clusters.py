@@ -27,7 +27,8 @@ def _uuid(value: Any) -> UUID:
 
 def _start(people: Sequence[QuerySet[Any]]) -> tuple[str, list[Any]]:
     """``people`` (querysets of one column of person ids) as one SQL condition on ``id``."""
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list[Any] = []
     for ids in people:
         sql, ids_params = ids.query.sql_with_params()
         conditions.append(f"id IN ({sql})")
@@ -41,6 +42,7 @@ def merged_survivors_raw(people: QuerySet[Person]) -> dict[Any, Any]:
 
     Give ``people`` as a query (``Exists`` of the rows that name them, say) rather than a list:
     the database then starts from the merged records, usually far fewer."""
+    # Only the table's name and Django's compiled query go into the text; values are params.
     table = connection.ops.quote_name(Person._meta.db_table)
     merged = people.filter(merged_into__isnull=False).values_list("pk", "merged_into")
     seed, params = merged.query.sql_with_params()
@@ -55,7 +57,7 @@ def merged_survivors_raw(people: QuerySet[Person]) -> dict[Any, Any]:
         SELECT walk.start_id, walk.node_id
         FROM walk JOIN {table} person ON person.id = walk.node_id
         WHERE person.merged_into_id IS NULL
-    """
+    """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, LONGEST_CHAIN])
         return dict(cursor.fetchall())
@@ -102,7 +104,7 @@ def cluster_members(*, survivor_ids: Iterable[Any]) -> dict[UUID, UUID]:
             WHERE cluster.steps < %s
         )
         SELECT member_id, root_id FROM cluster
-    """
+    """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, LONGEST_CHAIN])
         return {_uuid(member): _uuid(root) for member, root in cursor.fetchall()}

@@ -124,7 +124,7 @@ def _ranks() -> dict[Any, int]:
     ranks: dict[Any, int] = {}
     for rank, rule in enumerate(priority_rules()):
         cases = _cases(rule, terminal)
-        people = [cases.values("subject")]
+        people: list[QuerySet[Any]] = [cases.values("subject")]
         if rule.case_people:
             people.append(CasePerson.objects.filter(case__in=cases).values("person"))
         # A few thousand people at most: looked up by id (``Exists`` suits the long queue).

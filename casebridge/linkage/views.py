@@ -37,8 +37,8 @@ from casebridge.linkage.services import (
     BAND_LIMIT,
     band_estimate,
     linkage_model_train,
-    match_confirm_band,
     match_confirm,
+    match_confirm_band,
     match_reject,
     merge_undo,
 )

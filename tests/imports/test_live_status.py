@@ -55,9 +55,7 @@ def test_the_endpoint_says_matching_then_gives_the_outcome(user, batch, signed_i
     assert progress["linkage"] == OUTCOME
 
 
-def test_once_matched_the_page_shows_the_outcome_and_no_longer_polls(
-    user, batch, signed_in_client
-):
+def test_once_matched_the_page_shows_the_outcome_and_no_longer_polls(user, batch, signed_in_client):
     ImportBatch.objects.filter(pk=batch.pk).update(linkage=OUTCOME)
 
     text = signed_in_client(user).get(reverse("imports:batch_detail", args=[batch.pk])).content

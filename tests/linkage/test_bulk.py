@@ -6,8 +6,7 @@ from casebridge.access.policy import AccessDenied
 from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage.models import MatchReview
-from casebridge.linkage.services import BAND_LIMIT, band_estimate, match_confirm_band
-from casebridge.linkage.services import decisions
+from casebridge.linkage.services import BAND_LIMIT, band_estimate, decisions, match_confirm_band
 from tests.factories import UserFactory, role
 from tests.linkage.factories import analyst, current_model, pending_review, person
 

@@ -1,6 +1,8 @@
 """Merge chains walked to the end, however long: after several imports a record may be merged
 into one that was merged in turn, and so on."""
 
+from itertools import pairwise
+
 import pytest
 
 from casebridge.linkage.clusters import cluster_members, survivor_of, survivors
@@ -19,7 +21,7 @@ def chain():
     """Six records of one person, merged one into the next by five imports: the last survives."""
     records = [person() for _ in range(6)]
     by = analyst()
-    for duplicate, survivor in zip(records, records[1:], strict=False):
+    for duplicate, survivor in pairwise(records):
         merge_of(duplicate, survivor, by=by)
     return records
 

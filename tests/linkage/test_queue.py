@@ -6,7 +6,7 @@ from casebridge.linkage.models import MatchReview
 from casebridge.linkage.queue import queue_sources, queued_pairs
 from casebridge.pathways.models import Pathway
 from tests.factories import CaseFactory
-from tests.linkage.factories import merge_of, pending_review, person, analyst
+from tests.linkage.factories import analyst, merge_of, pending_review, person
 
 pytestmark = pytest.mark.django_db
 

@@ -83,9 +83,7 @@ def test_a_band_upside_down_is_an_error_on_the_page(user, band, signed_in_client
 
 
 def test_confirming_the_band_confirms_the_pairs_shown(user, band, signed_in_client):
-    response = signed_in_client(user).post(
-        reverse("linkage:review_band_confirm"), _band_post(band)
-    )
+    response = signed_in_client(user).post(reverse("linkage:review_band_confirm"), _band_post(band))
 
     assert response.status_code == 302
     assert set(MatchReview.objects.values_list("status", flat=True)) == {"confirmed"}

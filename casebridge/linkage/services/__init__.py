@@ -17,13 +17,13 @@ from casebridge.linkage.services.training import linkage_model_train
 
 __all__ = [
     "BAND_LIMIT",
-    "BandOutcome",
-    "band_estimate",
-    "match_confirm_band",
     "NO_MODEL_MESSAGE",
+    "BandOutcome",
     "LinkageSummary",
+    "band_estimate",
     "linkage_model_train",
     "match_confirm",
+    "match_confirm_band",
     "match_reject",
     "merge_undo",
     "people_link",

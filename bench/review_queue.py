@@ -24,9 +24,9 @@ import statistics
 import sys
 import time
 import uuid
-from typing import Any
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casebridge.config.settings.local")

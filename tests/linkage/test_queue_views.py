@@ -127,3 +127,16 @@ def test_a_review_id_that_is_not_an_id_is_refused(user, band, signed_in_client):
 
     assert response.status_code == 302
     assert not MatchReview.objects.exclude(status=MatchReview.Status.PENDING).exists()
+
+
+def test_the_next_page_of_a_batchs_queue_keeps_the_batch(user, signed_in_client):
+    for _ in range(26):
+        review = pending_review(person(), person())
+        review.source = "import batch 12"
+        review.save()
+
+    response = signed_in_client(user).get(
+        reverse("linkage:review_list"), {"source": "import batch 12"}
+    )
+
+    assert "?page=2&amp;source=import%20batch%2012" in response.content.decode()

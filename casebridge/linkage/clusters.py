@@ -1,14 +1,13 @@
-"""Who is whom now: each record's surviving record, however long its chain of merges, and each
-surviving record's cluster (itself and every record merged into it, directly or not).
+"""Who is whom now: each record's surviving record, however long its chain of merges.
 
 A merge points the duplicate at the record it was merged into (``Person.merged_into``), and that
 record may be merged in turn by a later import or an analyst: after a few imports a chain is
-several steps long. Both walks are one recursive query (``WITH RECURSIVE``, on SQLite and
+several steps long. The walk is one recursive query (``WITH RECURSIVE``, on SQLite and
 PostgreSQL alike) over a set of people given as a query, so the number of queries is the same
 for one person or a hundred thousand, and for a chain of two steps or twenty.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -21,19 +20,9 @@ from casebridge.people.models import Person
 LONGEST_CHAIN = 1_000
 
 
-def _uuid(value: Any) -> UUID:
+def as_uuid(value: Any) -> UUID:
+    """An id as the driver gives it (a UUID, or its hex on SQLite) as a UUID."""
     return value if isinstance(value, UUID) else UUID(str(value))
-
-
-def _start(people: Sequence[QuerySet[Any]]) -> tuple[str, list[Any]]:
-    """``people`` (querysets of one column of person ids) as one SQL condition on ``id``."""
-    conditions: list[str] = []
-    params: list[Any] = []
-    for ids in people:
-        sql, ids_params = ids.query.sql_with_params()
-        conditions.append(f"id IN ({sql})")
-        params.extend(ids_params)
-    return " OR ".join(conditions), params
 
 
 def merged_survivors_raw(people: QuerySet[Person]) -> dict[Any, Any]:
@@ -74,37 +63,15 @@ def raw_ids(ids: QuerySet[Any]) -> list[Any]:
 def survivors(*, person_ids: Iterable[Any]) -> dict[UUID, UUID]:
     """Each of these people's surviving record: the end of their chain of merges, or
     themselves (one query)."""
-    wanted = {_uuid(pk) for pk in person_ids}
+    wanted = {as_uuid(pk) for pk in person_ids}
     if not wanted:
         return {}
     merged = merged_survivors_raw(Person.objects.filter(pk__in=wanted))
-    found = {_uuid(pk): _uuid(survivor) for pk, survivor in merged.items()}
+    found = {as_uuid(pk): as_uuid(survivor) for pk, survivor in merged.items()}
     return {pk: found.get(pk, pk) for pk in wanted}
 
 
 def survivor_of(person_id: Any) -> UUID:
     """The record a merge into this person goes into: the end of their chain of merges."""
-    pk = _uuid(person_id)
+    pk = as_uuid(person_id)
     return survivors(person_ids=[pk])[pk]
-
-
-def cluster_members(*, survivor_ids: Iterable[Any]) -> dict[UUID, UUID]:
-    """Every record in these people's clusters (each survivor included), with its survivor."""
-    wanted = {_uuid(pk) for pk in survivor_ids}
-    if not wanted:
-        return {}
-    table = connection.ops.quote_name(Person._meta.db_table)
-    start, params = _start([Person.objects.filter(pk__in=wanted).values("pk")])
-    sql = f"""
-        WITH RECURSIVE cluster(root_id, member_id, steps) AS (
-            SELECT id, id, 0 FROM {table} WHERE {start}
-            UNION ALL
-            SELECT cluster.root_id, person.id, cluster.steps + 1
-            FROM cluster JOIN {table} person ON person.merged_into_id = cluster.member_id
-            WHERE cluster.steps < %s
-        )
-        SELECT member_id, root_id FROM cluster
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, LONGEST_CHAIN])
-        return {_uuid(member): _uuid(root) for member, root in cursor.fetchall()}

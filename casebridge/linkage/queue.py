@@ -23,15 +23,10 @@ import yaml
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from casebridge.linkage.clusters import merged_survivors_raw, raw_ids
+from casebridge.linkage.clusters import as_uuid, merged_survivors_raw, raw_ids
 from casebridge.linkage.models import MatchReview
 from casebridge.pathways.models import Case, CasePerson, Pathway
 from casebridge.people.models import Person
-
-
-def _uuid(value: Any) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))
-
 
 PRIORITY_FILE = Path(__file__).parent / "definitions" / "review_priority.yaml"
 
@@ -82,7 +77,7 @@ class ReviewQueue(Sequence[QueuedPair]):
     def _pair(self, entry: _Entry) -> QueuedPair:
         rank, weight, review_id = entry
         label = self._labels[rank] if rank < len(self._labels) else None
-        return QueuedPair(_uuid(review_id), -weight, label)
+        return QueuedPair(as_uuid(review_id), -weight, label)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -5,7 +5,7 @@ from itertools import pairwise
 
 import pytest
 
-from casebridge.linkage.clusters import cluster_members, survivor_of, survivors
+from casebridge.linkage.clusters import survivor_of, survivors
 from casebridge.linkage.models import PersonMerge
 from casebridge.linkage.queue import queued_pairs
 from casebridge.linkage.services import match_confirm
@@ -34,10 +34,6 @@ def test_every_record_of_a_chain_of_five_merges_resolves_to_the_last(chain):
     assert {found[r.pk] for r in chain} == {chain[-1].pk}
     assert found[stranger.pk] == stranger.pk
     assert survivor_of(chain[0].pk) == chain[-1].pk
-
-
-def test_a_cluster_is_the_survivor_and_every_record_merged_into_it(chain):
-    assert cluster_members(survivor_ids=[chain[-1].pk]) == {r.pk: chain[-1].pk for r in chain}
 
 
 def test_a_pair_within_a_chain_of_five_merges_is_never_queued(chain):

@@ -15,6 +15,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from casebridge.access.policy import AccessDenied, Action, Resource
+from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage.forms import BandConfirmForm, BandForm, RejectForm, UndoForm
@@ -46,6 +47,12 @@ from casebridge.web.decorators import current_user, signed_in
 from casebridge.web.forms import add_application_error
 
 PAGE_SIZE = 25
+
+
+def _require_reviewer(user: User) -> None:
+    # Before the form is read: a page that says what was wrong with it would say it exists.
+    if not may_review_identities(user=user):
+        raise AccessDenied(Action.VIEW, Resource.IDENTITY)
 
 
 @signed_in
@@ -81,6 +88,7 @@ def review_band_view(request: HttpRequest) -> HttpResponse:
     """A band of match weights the analyst chose: its estimated precision and its pairs (the
     first ``BAND_LIMIT``), with a button to confirm them."""
     user = current_user(request)
+    _require_reviewer(user)
     form = BandForm(request.GET)
     context: dict[str, Any] = {"form": form, "limit": BAND_LIMIT}
     if form.is_valid():
@@ -115,8 +123,7 @@ def review_band_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_band_confirm(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if not may_review_identities(user=user):
-        raise AccessDenied(Action.CHANGE, Resource.IDENTITY)
+    _require_reviewer(user)
     form = BandConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the band again: the pairs to confirm were not clear.")

@@ -96,7 +96,10 @@ def test_the_band_pages_are_a_404_to_everyone_but_analysts(role_code, band, sign
     shown = client.get(reverse("linkage:review_band"), {"lower": "12", "upper": "16"})
     confirmed = client.post(reverse("linkage:review_band_confirm"), _band_post(band))
 
-    assert (shown.status_code, confirmed.status_code) == (404, 404)
+    empty = client.get(reverse("linkage:review_band"))
+    refused = client.post(reverse("linkage:review_band_confirm"), {})
+
+    assert [r.status_code for r in (shown, confirmed, empty, refused)] == [404] * 4
     assert not MatchReview.objects.exclude(status=MatchReview.Status.PENDING).exists()
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from casebridge.people.models import Person
 
@@ -21,13 +22,19 @@ LONGEST_CHAIN = 1_000
 
 
 def as_uuid(value: Any) -> UUID:
-    """An id as the driver gives it (a UUID, or its hex on SQLite) as a UUID."""
+    """An id as a UUID, from a UUID or its text (with dashes on PostgreSQL, hex on SQLite)."""
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-def merged_survivors_raw(people: QuerySet[Person]) -> dict[Any, Any]:
-    """Each merged record among ``people`` with its surviving record, as the database driver
-    gives ids (for comparing with other raw ids in bulk); anyone else survives as themselves.
+def text_id(field: str) -> Cast:
+    """A column of ids as the database writes them as text (as ``merged_survivors_text``)."""
+    return Cast(field, TextField())
+
+
+def merged_survivors_text(people: QuerySet[Person]) -> dict[Any, Any]:
+    """Each merged record among ``people`` with its surviving record, both ids as the database
+    writes them as text (``text_id``: cheap to compare in bulk, where a ``UUID`` made and
+    hashed per id is not); anyone else survives as themselves.
 
     Give ``people`` as a query (``Exists`` of the rows that name them, say) rather than a list:
     the database then starts from the merged records, usually far fewer."""
@@ -43,7 +50,7 @@ def merged_survivors_raw(people: QuerySet[Person]) -> dict[Any, Any]:
             FROM walk JOIN {table} person ON person.id = walk.node_id
             WHERE person.merged_into_id IS NOT NULL AND walk.steps < %s
         )
-        SELECT walk.start_id, walk.node_id
+        SELECT CAST(walk.start_id AS TEXT), CAST(walk.node_id AS TEXT)
         FROM walk JOIN {table} person ON person.id = walk.node_id
         WHERE person.merged_into_id IS NULL
     """  # noqa: S608
@@ -52,21 +59,13 @@ def merged_survivors_raw(people: QuerySet[Person]) -> dict[Any, Any]:
         return dict(cursor.fetchall())
 
 
-def raw_ids(ids: QuerySet[Any]) -> list[Any]:
-    """A queryset of one column of ids, as the driver gives them (no conversion per row)."""
-    sql, params = ids.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
-
-
 def survivors(*, person_ids: Iterable[Any]) -> dict[UUID, UUID]:
     """Each of these people's surviving record: the end of their chain of merges, or
     themselves (one query)."""
     wanted = {as_uuid(pk) for pk in person_ids}
     if not wanted:
         return {}
-    merged = merged_survivors_raw(Person.objects.filter(pk__in=wanted))
+    merged = merged_survivors_text(Person.objects.filter(pk__in=wanted))
     found = {as_uuid(pk): as_uuid(survivor) for pk, survivor in merged.items()}
     return {pk: found.get(pk, pk) for pk in wanted}
 

@@ -23,7 +23,7 @@ import yaml
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from casebridge.linkage.clusters import as_uuid, merged_survivors_raw, raw_ids
+from casebridge.linkage.clusters import as_uuid, merged_survivors_text, text_id
 from casebridge.linkage.models import MatchReview
 from casebridge.pathways.models import Case, CasePerson, Pathway
 from casebridge.people.models import Person
@@ -62,12 +62,12 @@ class QueuedPair:
     priority: str | None  # the label of the first priority rule its people meet
 
 
-# (rank, -match weight, review id as the driver gives it): the queue's order, cheap to sort.
+# (rank, -match weight, review id as text): the queue's order, cheap to sort.
 _Entry = tuple[int, float, Any]
 
 
 class ReviewQueue(Sequence[QueuedPair]):
-    """The queue in order, built in bulk from the driver's raw values; a page of it (a slice)
+    """The queue in order, built in bulk from ids as text; a page of it (a slice)
     becomes ``QueuedPair``s only when asked for, so a long queue costs one sort per page."""
 
     def __init__(self, entries: list[_Entry], labels: Sequence[str]) -> None:
@@ -114,21 +114,22 @@ def _terminal_states() -> dict[int, list[str]]:
 
 
 def _ranks() -> dict[Any, int]:
-    """The people (surviving records, raw ids) each priority rule picks out, with its rank."""
+    """The people (surviving records, ids as text) each priority rule picks out, with its rank."""
     terminal = _terminal_states()
     ranks: dict[Any, int] = {}
     for rank, rule in enumerate(priority_rules()):
         cases = _cases(rule, terminal)
-        people: list[QuerySet[Any]] = [cases.values("subject")]
+        # (queryset, its person column): the subjects, and the others in the cases if asked.
+        people: list[tuple[QuerySet[Any], str]] = [(cases, "subject")]
         if rule.case_people:
-            people.append(CasePerson.objects.filter(case__in=cases).values("person"))
+            people.append((CasePerson.objects.filter(case__in=cases), "person"))
         # A few thousand people at most: looked up by id (``Exists`` suits the long queue).
         in_cases = Q()
-        for ids in people:
-            in_cases |= Q(pk__in=ids)
-        survivor = merged_survivors_raw(Person.objects.filter(in_cases))
-        for ids in people:
-            for person in raw_ids(ids):
+        for rows, column in people:
+            in_cases |= Q(pk__in=rows.values(column))
+        survivor = merged_survivors_text(Person.objects.filter(in_cases))
+        for rows, column in people:
+            for (person,) in _text_rows(rows.values_list(text_id(column))):
                 ranks.setdefault(survivor.get(person, person), rank)
     return ranks
 
@@ -140,15 +141,15 @@ def _people_pair(a: Any, b: Any) -> tuple[Any, Any]:
 def _rejected_pairs() -> set[tuple[Any, Any]]:
     """The pairs of people (surviving records) an analyst has said are different."""
     rejected = MatchReview.objects.filter(status=MatchReview.Status.REJECTED)
-    rows = _raw_rows(rejected.values_list("incoming_id", "existing_id"))
+    rows = _text_rows(rejected.values_list(text_id("incoming"), text_id("existing")))
     if not rows:
         return set()
-    survivor = merged_survivors_raw(_people_of(rejected))
+    survivor = merged_survivors_text(_people_of(rejected))
     return {_people_pair(survivor.get(a, a), survivor.get(b, b)) for a, b in rows}
 
 
-def _raw_rows(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    # Tens of thousands of rows: the driver's values, without a UUID made per id.
+def _text_rows(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    # Tens of thousands of rows, ids as text: no UUID made (and hashed, in Python) per id.
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -178,10 +179,12 @@ def queued_pairs(
     if upper is not None:
         pending = pending.filter(match_weight__lt=upper)
     labels = [rule.label for rule in priority_rules()]
-    rows = _raw_rows(pending.values_list("pk", "incoming_id", "existing_id", "match_weight"))
+    rows = _text_rows(
+        pending.values_list(text_id("pk"), text_id("incoming"), text_id("existing"), "match_weight")
+    )
     if not rows:
         return ReviewQueue([], labels)
-    survivor = merged_survivors_raw(_people_of(pending))
+    survivor = merged_survivors_text(_people_of(pending))
     rejected = _rejected_pairs()
     ranks = _ranks()
     unranked = len(labels)

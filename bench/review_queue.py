@@ -10,8 +10,9 @@ them into 400 chains of five merges each (what several imports leave behind), th
 pending pairs between random people, spread over 10 import batches, in steps up to 50,000.
 After each step it asks for the queue pages an analyst asks for, through the web stack (the
 view, the queue's selector, the template, the audit entry), as an analyst signed in, and
-prints for each: the median time of five requests, and the number of database queries, which
-must be the same however many pairs are pending:
+prints for each: the median time of five requests (wall-clock, and this process's CPU time,
+steadier on a shared machine), and the number of database queries, which must be the same
+however many pairs are pending:
 
 - the first page of the whole queue, and a page deep into it;
 - the first page of one batch's queue;
@@ -104,16 +105,19 @@ def queue_pairs(rng: random.Random, people: list[uuid.UUID], count: int, taken: 
     MatchReview.objects.bulk_create(reviews, batch_size=2_000)
 
 
-def measure(client: Client, url: str, data: dict) -> tuple[float, int]:
-    times, queries = [], 0
+def measure(client: Client, url: str, data: dict) -> tuple[float, float, int]:
+    """Median wall-clock and CPU time of this process (the whole of it on SQLite, the web side
+    on PostgreSQL; steadier than wall-clock on a shared machine), and the queries made."""
+    times, cpu, queries = [], [], 0
     for _ in range(REPEATS):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url, data)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
         assert response.status_code == 200, response.status_code
         queries = len(captured)
-    return statistics.median(times), queries
+    return statistics.median(times), statistics.median(cpu), queries
 
 
 def main() -> None:
@@ -131,7 +135,7 @@ def main() -> None:
     }
     people = list(Person.objects.values_list("pk", flat=True))
     print(f"{connection.vendor}: {len(people):,} person records")
-    print(f"{'pending':>8} {'shown':>8}  " + "  ".join(f"{name:>22}" for name in pages))
+    print(f"{'pending':>8} {'shown':>8}  " + "  ".join(f"{name:>25}" for name in pages))
     pending = MatchReview.objects.filter(status=MatchReview.Status.PENDING)
     for step in (0, *STEPS):
         if step:
@@ -145,7 +149,8 @@ def main() -> None:
 def measure_step(client: Client, pages: dict, pending: Any) -> None:
     results = [measure(client, url, data) for url, data in pages.values()]
     cells = "  ".join(
-        f"{seconds * 1000:>8.0f} ms {queries:>3} queries" for seconds, queries in results
+        f"{seconds * 1000:>5.0f} ms ({cpu * 1000:>4.0f} cpu) {queries:>2} q"
+        for seconds, cpu, queries in results
     )
     print(f"{pending.count():>8,} {len(queued_pairs()):>8,}  {cells}")
 

@@ -2,11 +2,13 @@
 rows (on the page and as a CSV to send back to the partner), and the formats."""
 
 import csv
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.access.policy import AccessDenied, Action, Resource
@@ -15,7 +17,7 @@ from casebridge.core.errors import ApplicationError
 from casebridge.core.spreadsheets import formula_safe
 from casebridge.imports.formats import extract_formats
 from casebridge.imports.forms import UploadForm
-from casebridge.imports.models import ImportBatch
+from casebridge.imports.models import STALLED_AFTER_MINUTES, ImportBatch
 from casebridge.imports.runner import run_import
 from casebridge.imports.selectors import (
     batch_get,
@@ -88,12 +90,25 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/upload.html", {"form": form}, status=status)
 
 
+def _matching(batch: ImportBatch) -> bool:
+    """Loaded, and identity resolution still at work on the people it recorded (it runs after
+    the load, in the same thread); after as long as a step may take, it stopped instead."""
+    return (
+        batch.status == ImportBatch.Status.LOADED
+        and batch.people_created > 0
+        and not batch.linkage
+        and batch.finished_at is not None
+        and timezone.now() - batch.finished_at < timedelta(minutes=STALLED_AFTER_MINUTES)
+    )
+
+
 @signed_in
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     _audit_view(request, f"Viewed import batch {batch.pk}", batch)
     context = {
         "batch": batch,
+        "matching": _matching(batch),
         "extract": extract_formats()[batch.kind],
         "can_match": batch.awaiting_linkage and may_review_identities(user=current_user(request)),
         "first_rejected": list(rejected_rows(batch=batch)[:10]),
@@ -116,7 +131,8 @@ def batch_match(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @signed_in
 def batch_progress(request: HttpRequest, batch_id: int) -> HttpResponse:
-    """What the batch page's progress bar polls (counts only, so not audited as a view)."""
+    """What the batch page polls while the batch loads and its people are matched (counts
+    only, so not audited as a view)."""
     batch = _batch(request, batch_id)
     return JsonResponse(
         {
@@ -126,6 +142,8 @@ def batch_progress(request: HttpRequest, batch_id: int) -> HttpResponse:
             "percent": batch.percent_done,
             "rows_read": batch.rows_read,
             "rows_expected": batch.rows_expected,
+            "matching": _matching(batch),
+            "linkage": batch.linkage,
         }
     )
 

@@ -82,6 +82,10 @@ class MatchReview(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    # Set when the analyst confirmed a band of pairs at once rather than this pair alone: the
+    # band's match weights and the precision they were shown for it before confirming
+    # ({"lower", "upper", "expected_precision", "from_decisions", "pairs"}).
+    decided_in_band = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -95,7 +99,11 @@ class MatchReview(models.Model):
             ),
         ]
         # The queue: pending pairs, strongest first.
-        indexes = [models.Index(fields=["status", "-match_weight"], name="matchreview_queue")]
+        indexes = [
+            models.Index(fields=["status", "-match_weight"], name="matchreview_queue"),
+            # The queue of one batch.
+            models.Index(fields=["status", "source"], name="matchreview_queue_source"),
+        ]
 
     def __str__(self) -> str:
         return f"Review of {self.incoming_id} and {self.existing_id} ({self.status})"

@@ -9,19 +9,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from math import floor
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce
 
 from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
 from casebridge.accounts.models import User
 from casebridge.linkage import engine
 from casebridge.linkage.candidates import CANDIDATE_LIMIT, candidate_ids
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
+from casebridge.linkage.queue import QueuedPair, ReviewQueue, queue_sources, queued_pairs
 from casebridge.linkage.records import (
     LinkageRecord,
     current_people,
@@ -57,24 +58,9 @@ def linkage_models_previous(*, user: User) -> QuerySet[LinkageModel]:
     return LinkageModel.objects.filter(is_current=False).select_related("trained_by")
 
 
-def _survivor(side: str) -> Coalesce:
-    # Two steps cover a record merged into one that an analyst later merged in turn.
-    return Coalesce(f"{side}__merged_into__merged_into", f"{side}__merged_into", side)
-
-
-def _undecided() -> QuerySet[MatchReview]:
-    """Pending pairs whose two records are not yet one person: a pair left pending when each
-    of its records was linked to the same person since (by the rest of its batch, or by a later
-    one) has nothing left to decide."""
-    return (
-        MatchReview.objects.filter(status=MatchReview.Status.PENDING)
-        .annotate(incoming_survivor=_survivor("incoming"), existing_survivor=_survivor("existing"))
-        .exclude(incoming_survivor=F("existing_survivor"))
-    )
-
-
 def pending_review_count() -> int:
-    return _undecided().count()
+    """How many questions the queue holds (each pair of people once)."""
+    return len(queued_pairs())
 
 
 # --- the analysts' pages ---------------------------------------------------------------------
@@ -125,18 +111,44 @@ class ReviewRow:
     review: MatchReview
     incoming: PersonSummary
     existing: PersonSummary
+    priority: str | None = None
 
 
-def review_queue(*, user: User) -> QuerySet[MatchReview]:
-    """Pairs waiting for a decision, the strongest first."""
+def review_queue(*, user: User, source: str | None = None) -> ReviewQueue:
+    """The questions waiting for an analyst, in the order a decision changes most, each pair
+    of people once (``queue.py``); from one batch when ``source`` says which."""
     _require_view(user)
-    return _undecided().order_by("-match_weight", "created_at", "pk")
+    return queued_pairs(source=source)
+
+
+def review_band(
+    *, user: User, lower: float, upper: float, source: str | None = None
+) -> ReviewQueue:
+    """The queue's pairs with a match weight from ``lower`` up to ``upper``, in queue order."""
+    _require_view(user)
+    return queued_pairs(source=source, lower=lower, upper=upper)
+
+
+def review_sources(*, user: User) -> list[str]:
+    _require_view(user)
+    return queue_sources()
 
 
 def review_rows(*, reviews: Sequence[MatchReview]) -> list[ReviewRow]:
     """The reviews of one page with both people, read in a few queries for the whole page."""
     people = _summaries({pk for r in reviews for pk in (r.incoming_id, r.existing_id)})
     return [ReviewRow(r, people[r.incoming_id], people[r.existing_id]) for r in reviews]
+
+
+def queue_rows(*, pairs: Sequence[QueuedPair]) -> list[ReviewRow]:
+    """One page of the queue with both people of each pair and why it is where it is."""
+    reviews = MatchReview.objects.in_bulk([pair.review_id for pair in pairs])
+    people = _summaries({pk for r in reviews.values() for pk in (r.incoming_id, r.existing_id)})
+    return [
+        ReviewRow(review, people[review.incoming_id], people[review.existing_id], pair.priority)
+        for pair in pairs
+        if (review := reviews.get(pair.review_id))
+    ]
 
 
 def _get(queryset: QuerySet[Any], object_id: UUID | str, object_type: str) -> Any:
@@ -179,6 +191,11 @@ FIELD_NAMES = {
 def probability_label(probability: float) -> str:
     # Past 99.99% more decimals say nothing an analyst can use, and rounding would say 100%.
     return "over 99.99%" if probability > 0.9999 else f"{probability:.2%}"
+
+
+def precision_label(precision: float) -> str:
+    # Truncated, not rounded: 0.9996 shown as 1.000 would promise no wrong merges at all.
+    return f"{floor(precision * 1000) / 1000:.3f}"
 
 
 def pair_evidence(*, match_weight: float, probability: float, evidence: list[dict]) -> Evidence:

@@ -6,6 +6,8 @@ app_name = "linkage"
 
 urlpatterns = [
     path("identity/reviews/", views.review_list, name="review_list"),
+    path("identity/reviews/band/", views.review_band_view, name="review_band"),
+    path("identity/reviews/band/confirm/", views.review_band_confirm, name="review_band_confirm"),
     path("identity/reviews/<uuid:review_id>/", views.review_detail, name="review_detail"),
     path("identity/reviews/<uuid:review_id>/confirm/", views.review_confirm, name="review_confirm"),
     path("identity/reviews/<uuid:review_id>/reject/", views.review_reject, name="review_reject"),

@@ -4,31 +4,42 @@ evidence and decision, the history of merges (and undoing one), and the model in
 Every page is audited; every change goes through the services. Anyone else gets a 404.
 """
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
+from casebridge.access.policy import AccessDenied, Action, Resource
+from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
-from casebridge.linkage.forms import RejectForm, UndoForm
+from casebridge.linkage.forms import BandConfirmForm, BandForm, RejectForm, UndoForm
 from casebridge.linkage.selectors import (
     linkage_model_current,
     linkage_models_previous,
+    may_review_identities,
     merge_get,
     merge_history,
     merge_rows,
     pair_evidence,
+    precision_label,
+    queue_rows,
+    review_band,
     review_get,
     review_queue,
-    review_rows,
+    review_sources,
 )
 from casebridge.linkage.services import (
+    BAND_LIMIT,
+    band_estimate,
     linkage_model_train,
     match_confirm,
+    match_confirm_band,
     match_reject,
     merge_undo,
 )
@@ -38,19 +49,102 @@ from casebridge.web.forms import add_application_error
 PAGE_SIZE = 25
 
 
+def _require_reviewer(user: User) -> None:
+    # Before the form is read: a page that says what was wrong with it would say it exists.
+    if not may_review_identities(user=user):
+        raise AccessDenied(Action.VIEW, Resource.IDENTITY)
+
+
 @signed_in
 def review_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    page = Paginator(review_queue(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = review_rows(reviews=list(page.object_list))
+    source = request.GET.get("source", "").strip() or None
+    queue = review_queue(user=user, source=source)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = queue_rows(pairs=list(page.object_list))
     audit_record(
         actor=user,
         action="view",
         object_type="identity",
         summary=f"Viewed the identity review queue: {len(rows)} pairs",
-        changes={"page": page.number, "reviews": [str(row.review.pk) for row in rows]},
+        changes={
+            "page": page.number,
+            "source": source,
+            "reviews": [str(row.review.pk) for row in rows],
+        },
     )
-    return render(request, "linkage/review_list.html", {"page": page, "rows": rows})
+    context = {
+        "page": page,
+        "rows": rows,
+        "source": source,
+        "sources": review_sources(user=user),
+        "band_form": BandForm(initial={"source": source}),
+    }
+    return render(request, "linkage/review_list.html", context)
+
+
+@signed_in
+def review_band_view(request: HttpRequest) -> HttpResponse:
+    """A band of match weights the analyst chose: its estimated precision and its pairs (the
+    first ``BAND_LIMIT``), with a button to confirm them."""
+    user = current_user(request)
+    _require_reviewer(user)
+    form = BandForm(request.GET)
+    context: dict[str, Any] = {"form": form, "limit": BAND_LIMIT}
+    if form.is_valid():
+        lower, upper = form.cleaned_data["lower"], form.cleaned_data["upper"]
+        source = form.cleaned_data["source"] or None
+        pairs = review_band(user=user, lower=lower, upper=upper, source=source)
+        rows = queue_rows(pairs=pairs[:BAND_LIMIT])
+        try:
+            estimate = band_estimate(actor=user, lower=lower, upper=upper)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            context.update(
+                estimate=estimate,
+                precision=precision_label(estimate.expected_precision),
+                observed=precision_label(estimate.observed_precision or 0),
+                expected_wrong=len(rows) * (1 - estimate.expected_precision),
+            )
+        context.update(rows=rows, total=len(pairs), lower=lower, upper=upper, source=source)
+        audit_record(
+            actor=user,
+            action="view",
+            object_type="identity",
+            summary=f"Viewed {len(rows)} pairs with match weight {lower:g} to {upper:g}",
+            changes={"source": source, "reviews": [str(row.review.pk) for row in rows]},
+        )
+    status = 400 if form.errors else 200
+    return render(request, "linkage/review_band.html", context, status=status)
+
+
+@signed_in
+@require_POST
+def review_band_confirm(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    _require_reviewer(user)
+    form = BandConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the band again: the pairs to confirm were not clear.")
+        return redirect("linkage:review_list")
+    try:
+        outcome = match_confirm_band(
+            actor=user,
+            lower=form.cleaned_data["lower"],
+            upper=form.cleaned_data["upper"],
+            review_ids=form.cleaned_data["reviews"],
+            source=form.cleaned_data["source"] or None,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("linkage:review_list")
+    confirmed = len(outcome.confirmed)
+    messages.success(request, f"{confirmed} pair{pluralize(confirmed)} confirmed as one person.")
+    if outcome.refused:
+        reasons = "; ".join(sorted({message for _, message in outcome.refused}))
+        messages.error(request, f"{len(outcome.refused)} left in the queue, not merged: {reasons}")
+    return redirect("linkage:review_list")
 
 
 def _render_review(

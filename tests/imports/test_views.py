@@ -69,6 +69,8 @@ def test_a_running_batch_shows_a_progress_bar_and_its_progress_endpoint_counts(s
         "percent": 25,
         "rows_read": 500,
         "rows_expected": 2_000,
+        "matching": False,
+        "linkage": batch.linkage,
     }
 
 

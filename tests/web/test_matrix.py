@@ -186,6 +186,8 @@ EXPECTED = {
     "linkage:review_detail": row("GET", 302, 404, 404, 404, 404, 404),
     "linkage:review_confirm": row("POST", 302, 404, 404, 404, 404, 404),
     "linkage:review_reject": row("POST", 302, 404, 404, 404, 404, 404),
+    "linkage:review_band": row("GET", 302, 404, 404, 404, 404, 404),
+    "linkage:review_band_confirm": row("POST", 302, 404, 404, 404, 404, 404),
     "linkage:merge_list": row("GET", 302, 404, 404, 404, 404, 404),
     "linkage:merge_undo": row("POST", 302, 404, 404, 404, 404, 404),
     "linkage:model": row("GET", 302, 404, 404, 404, 404, 404),
@@ -196,6 +198,7 @@ EXPECTED = {
 GET_DATA = {
     "analytics:export": {"period": "Q1 22/23"},
     "analytics:board_report": {"period": "Q1 22/23", "edition": "restricted", "format": "html"},
+    "linkage:review_band": {"lower": "6", "upper": "20"},
 }
 
 POST_DATA = {
@@ -204,6 +207,7 @@ POST_DATA = {
     "panels:information_share": {"phase": "before", "text": "Known to police since 2021."},
     "panels:minutes_record": {"text": "Discussed; safety plan agreed."},
     "linkage:merge_undo": {"reason": "Different NHS numbers"},
+    "linkage:review_band_confirm": {"lower": "6", "upper": "20"},
 }
 
 

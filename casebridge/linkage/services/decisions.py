@@ -1,5 +1,7 @@
 """An analyst's decisions: the pair is one person, or two; and a merge undone."""
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -8,7 +10,7 @@ from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
-from casebridge.linkage.identities import Identities
+from casebridge.linkage.clusters import survivors
 from casebridge.linkage.models import MatchReview, PersonMerge
 from casebridge.linkage.services.merging import merge_records
 from casebridge.people.models import Person
@@ -22,14 +24,22 @@ def _pending(review: MatchReview) -> MatchReview:
 
 
 @transaction.atomic
-def match_confirm(*, actor: User, review: MatchReview) -> PersonMerge | None:
-    """The analyst says the pair is one person: the incoming record's surviving record is
-    merged into the existing one's. None when they are already the same record."""
+def match_confirm(
+    *, actor: User, review: MatchReview, band: dict[str, Any] | None = None
+) -> PersonMerge | None:
+    """The analyst says the pair is one person: the incoming record's surviving record (the
+    end of its chain of merges) is merged into the existing one's. None when they are already
+    the same record.
+
+    Args:
+        band: when the analyst confirmed a band of pairs at once (``bulk.match_confirm_band``),
+            the band and the precision shown for it, kept on the review.
+    """
     require_permission(user=actor, action=Action.CHANGE, resource=Resource.IDENTITY)
     review = _pending(review)
-    identities = Identities.load(person_ids={str(review.incoming_id), str(review.existing_id)})
-    duplicate = identities.survivor(str(review.incoming_id))
-    survivor = identities.survivor(str(review.existing_id))
+    survivor_of = survivors(person_ids={review.incoming_id, review.existing_id})
+    duplicate = str(survivor_of[review.incoming_id])
+    survivor = str(survivor_of[review.existing_id])
     merge = None
     if duplicate != survivor:
         merge = merge_records(
@@ -46,7 +56,8 @@ def match_confirm(*, actor: User, review: MatchReview) -> PersonMerge | None:
     review.status = MatchReview.Status.CONFIRMED
     review.decided_by = actor
     review.decided_at = timezone.now()
-    review.save(update_fields=["status", "decided_by", "decided_at"])
+    review.decided_in_band = band
+    review.save(update_fields=["status", "decided_by", "decided_at", "decided_in_band"])
     audit_record(
         actor=actor,
         action="change",
@@ -58,6 +69,7 @@ def match_confirm(*, actor: User, review: MatchReview) -> PersonMerge | None:
             "duplicate": duplicate,
             "survivor": survivor,
             "merge": str(merge.pk) if merge else None,
+            **({"band": band} if band else {}),
         },
     )
     return merge

@@ -7,6 +7,7 @@ from django.utils import timezone
 from casebridge.accounts.models import User
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage import engine
+from casebridge.linkage.clusters import survivor_of
 from casebridge.linkage.models import MatchReview, PersonMerge
 from casebridge.people.models import Person
 
@@ -31,10 +32,11 @@ def merge_records(
     review: MatchReview | None = None,
 ) -> PersonMerge:
     now = timezone.now()
-    # Only an unmerged record merges, and only into an unmerged one: a merge never hangs off
-    # a record that is itself a duplicate.
-    if Person.objects.filter(pk=survivor_id, merged_into__isnull=False).exists():
-        raise ApplicationError("Merge into the surviving record, not into a merged one.")
+    # Only an unmerged record merges, and always into the end of the other's chain of merges
+    # (it may have been merged since the caller looked): a merge never hangs off a duplicate.
+    survivor_id = survivor_of(survivor_id)
+    if str(survivor_id) == str(duplicate_id):
+        raise ApplicationError("These records are one person already.")
     merged = Person.objects.filter(pk=duplicate_id, merged_into__isnull=True).update(
         merged_into_id=survivor_id, updated_at=now
     )

@@ -1,7 +1,7 @@
 """Loading a batch's valid rows, a chunk at a time: the people they name, then the records
 (incidents or partner events), each remembering the batch and line that loaded it, all written
-set-based (one insert per table per chunk). Runs inside the batch's one transaction
-(services/running.py), so it lands whole or not at all.
+set-based (one insert per table per chunk, COPY on PostgreSQL: core/bulk.py). Runs inside the
+batch's one transaction (services/running.py), so it lands whole or not at all.
 
 What is carried from chunk to chunk is only who each subject resolved to, by a digest of their
 identity, so that the same person named in two chunks is one person, as in one."""
@@ -9,10 +9,11 @@ identity, so that the same person named in two chunks is one person, as in one."
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
+from casebridge.core.bulk import insert_rows, next_ids
 from casebridge.imports.formats import ExtractFormat, Subject
 from casebridge.imports.models import ImportBatch, LoadedRow, PartnerEvent
 from casebridge.imports.validation import CheckedRow, Value, day_of, jsonable
@@ -130,15 +131,10 @@ class BatchLoader:
         created = people_record_for_import(
             people=list(wanted.values()), recorded_by=self.batch.supplied_by
         )
-        self.people.update(
-            (identity, person.pk) for identity, person in zip(wanted, created, strict=True)
-        )
-        ImportBatch.people.through.objects.bulk_create(
-            [
-                ImportBatch.people.through(importbatch_id=self.batch.pk, person_id=person.pk)
-                for person in created
-            ],
-            batch_size=BATCH_SIZE,
+        self.people.update(zip(wanted, created, strict=True))
+        insert_rows(
+            ImportBatch.people.through,
+            [{"importbatch_id": self.batch.pk, "person_id": pk} for pk in created],
         )
         self.people_created += len(created)
 
@@ -166,80 +162,89 @@ class BatchLoader:
         identity = _identity(subject, row.values)
         return None if identity is None else self.people[identity]
 
-    def _loaded_row(self, row: CheckedRow) -> LoadedRow:
-        return LoadedRow(
-            batch=self.batch,
-            line_number=row.line,
-            kind=self.extract.kind,
-            supplied_by=self.batch.supplied_by,
-            reference=str(row.values[self.extract.reference]),
-            digest=row.digest,
-            stable_digest=row.digest_without(self.extract.updatable),
-            notes=list(row.notes),
-        )
+    def _loaded_row(self, row: CheckedRow, record: tuple[str, object]) -> dict[str, object]:
+        return {
+            "batch_id": self.batch.pk,
+            "line_number": row.line,
+            "kind": self.extract.kind,
+            "supplied_by_id": self.batch.supplied_by_id,
+            "reference": str(row.values[self.extract.reference]),
+            "digest": row.digest,
+            "stable_digest": row.digest_without(self.extract.updatable),
+            "notes": list(row.notes),
+            record[0]: record[1],
+        }
 
     def _load_new(self, rows: Sequence[CheckedRow]) -> None:
         self._resolve(rows)
-        loaded = [self._loaded_row(row) for row in rows]
         if self.extract.target == "incidents":
-            for record, incident in zip(loaded, self._incidents(rows), strict=True):
-                record.incident = incident
+            records: list[tuple[str, object]] = [
+                ("incident_id", pk) for pk in self._incidents(rows)
+            ]
         else:
-            for record, event in zip(loaded, self._events(rows), strict=True):
-                record.event = event
-        LoadedRow.objects.bulk_create(loaded, batch_size=BATCH_SIZE)
+            records = [("event_id", pk) for pk in self._events(rows)]
+        insert_rows(
+            LoadedRow,
+            [self._loaded_row(row, record) for row, record in zip(rows, records, strict=True)],
+        )
         self.loaded += len(rows)
         self.noted += sum(1 for row in rows if row.notes)
 
-    def _incidents(self, rows: Sequence[CheckedRow]) -> list[Incident]:
+    def _incidents(self, rows: Sequence[CheckedRow]) -> list[UUID]:
         roles = {subject.role: subject for subject in self.extract.subjects}
+        ids = [uuid4() for _ in rows]
         incidents = []
-        for row in rows:
+        for pk, row in zip(ids, rows, strict=True):
             values = row.values
             category = str(values["offence_group"])
             incidents.append(
-                Incident(
-                    reporting_agency=self.batch.supplied_by,
-                    reference=str(values["crime_reference"]),
-                    category=category,
-                    domestic_abuse=bool(values["domestic_abuse_flag"])
+                {
+                    "id": pk,
+                    "reporting_agency_id": self.batch.supplied_by_id,
+                    "reference": str(values["crime_reference"]),
+                    "category": category,
+                    "domestic_abuse": bool(values["domestic_abuse_flag"])
                     or category == Incident.Category.DOMESTIC_ABUSE,
-                    occurred_at=cast(datetime, values["occurred_at"]),
-                    victim_id=self._person(roles["victim"], row),
-                    suspect_id=self._person(roles["suspect"], row),
-                    outcome=str(values["outcome"] or ""),
-                    outcome_on=cast(date | None, values["outcome_on"]),
-                    weapon=str(values["weapon"] or ""),
-                    firearm_discharged=bool(values["firearm_discharged"]),
-                    kidnapping=bool(values["kidnapping"]),
-                    injury=str(values["injury"] or ""),
-                    gang_related=bool(values["gang_related"]),
-                    child_in_victim_household=bool(values["child_in_victim_household"]),
-                    child_in_suspect_household=bool(values["child_in_suspect_household"]),
-                    ward=str(values["ward"] or ""),
-                    outside_borough=bool(values["outside_borough"]),
-                )
+                    "occurred_at": values["occurred_at"],
+                    "victim_id": self._person(roles["victim"], row),
+                    "suspect_id": self._person(roles["suspect"], row),
+                    "outcome": str(values["outcome"] or ""),
+                    "outcome_on": values["outcome_on"],
+                    "weapon": str(values["weapon"] or ""),
+                    "firearm_discharged": bool(values["firearm_discharged"]),
+                    "kidnapping": bool(values["kidnapping"]),
+                    "injury": str(values["injury"] or ""),
+                    "gang_related": bool(values["gang_related"]),
+                    "child_in_victim_household": bool(values["child_in_victim_household"]),
+                    "child_in_suspect_household": bool(values["child_in_suspect_household"]),
+                    "ward": str(values["ward"] or ""),
+                    "outside_borough": bool(values["outside_borough"]),
+                }
             )
-        Incident.objects.bulk_create(incidents, batch_size=BATCH_SIZE)
+        insert_rows(Incident, incidents)
         # In the batch's transaction: an import that fails leaves no proposal behind.
-        sirm_proposals_for(incidents=incidents)
-        return incidents
+        sirm_proposals_for(incidents=[Incident(pk=pk) for pk in ids])
+        return ids
 
-    def _events(self, rows: Sequence[CheckedRow]) -> list[PartnerEvent]:
+    def _events(self, rows: Sequence[CheckedRow]) -> list[int]:
         subject = self.extract.subjects[0] if self.extract.subjects else None
-        events = [
-            PartnerEvent(
-                kind=self.extract.kind,
-                supplied_by=self.batch.supplied_by,
-                reference=str(row.values[self.extract.reference]),
-                occurred_on=_occurred_on(self.extract, row),
-                person_id=self._person(subject, row) if subject else None,
-                details=_event_details(self.extract, row.values),
-            )
-            for row in rows
-        ]
-        PartnerEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-        return events
+        ids = next_ids(PartnerEvent, len(rows))
+        insert_rows(
+            PartnerEvent,
+            [
+                {
+                    "id": pk,
+                    "kind": self.extract.kind,
+                    "supplied_by_id": self.batch.supplied_by_id,
+                    "reference": str(row.values[self.extract.reference]),
+                    "occurred_on": _occurred_on(self.extract, row),
+                    "person_id": self._person(subject, row) if subject else None,
+                    "details": _event_details(self.extract, row.values),
+                }
+                for pk, row in zip(ids, rows, strict=True)
+            ],
+        )
+        return ids
 
     def _update(self, rows: Sequence[CheckedRow]) -> None:
         """Apply what a later extract says of rows loaded before, in their updatable columns

@@ -209,8 +209,10 @@ def _rule_reasons(
                 reasons.append(
                     f"{column.name} is given but {column.only_with} is not {column.only_with_code}"
                 )
+        if not column.not_before:
+            continue
         later, earlier = day_of(values.get(column.name)), day_of(values.get(column.not_before))
-        if column.not_before and later and earlier and later < earlier:
+        if later and earlier and later < earlier:
             reasons.append(f"{column.name} is before {column.not_before}")
     return reasons
 

@@ -22,7 +22,9 @@ casebridge import --kind police-offences --supplied-by met-police --as analyst.u
 ## How a file is loaded
 
 - **One file is one batch.** Every row is checked; the valid rows are loaded together, in one
-  transaction, or not at all. Every loaded record remembers its batch and line.
+  transaction, or not at all. Every loaded record remembers its batch and line. The file is
+  read in chunks of 2,000 rows and written a table at a time, so a file of a million rows
+  loads in minutes in well under a gigabyte of memory.
 - **Rejected rows are kept**, as sent, with their line number (the header is line 1) and every
   reason, on the batch's page and as a CSV to send back for correction.
 - **A file already loaded is refused**, and a row an earlier batch loaded (the same reference)
@@ -42,6 +44,11 @@ casebridge import --kind police-offences --supplied-by met-police --as analyst.u
   agency's records. One with an identifier Casebridge already holds (PNC ID, NHS number, CRN,
   council reference) is that person; the rest are matched by identity resolution
   ([linkage.md](linkage.md)).
+- **A person without a date of birth** does not cost the row: every date of birth is
+  *recommended*, not required, because partners' systems often lack one. The row loads, with a
+  note on the batch's page saying how its person was matched: by the row's identifier alone
+  (a PNC ID, CRN, NHS number or council reference), or, with none, not with anyone held until
+  identity resolution (on name, sex and postcode) or an analyst links them.
 
 ## Types
 
@@ -65,6 +72,8 @@ def _rules(column: Column) -> str:
     rules = []
     if column.required:
         rules.append("required")
+    if column.recommended:
+        rules.append("recommended (a row without it loads, with a note)")
     if column.required_with:
         rules.append(f"required with `{column.required_with}`")
     if column.only_with_code:

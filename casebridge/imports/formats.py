@@ -27,6 +27,8 @@ class Column:
     type: str
     description: str
     required: bool = False
+    # May be left blank, but a row that does is loaded with a note saying what that means.
+    recommended: bool = False
     required_with: str = ""
     only_with: str = ""
     # With only_with: given (for a boolean, Y) only when that column has this code.
@@ -55,6 +57,12 @@ class Subject:
     postcode: str
     identifier_scheme: str = ""
     identifier_column: str = ""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns that describe this subject."""
+        named = (self.given_name, self.family_name, self.date_of_birth, self.sex, self.postcode)
+        return (*named, self.identifier_column) if self.identifier_column else named
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,8 @@ def _problems(definition: dict[str, Any]) -> list[str]:
     if len(columns) < len(definition["columns"]):
         problems.append("a column is declared twice")
     for column in definition["columns"]:
+        if column.get("required") and column.get("recommended"):
+            problems.append(f"{column['name']}: a column is required or recommended, not both")
         if (column["type"] == "code") != ("codes" in column):
             problems.append(f"{column['name']}: codes go with type code, and only with it")
         if "only_with_code" in column:

@@ -1,13 +1,19 @@
-"""Loading a batch's valid rows: the people they name, then the records (incidents or partner
-events), each remembering the batch and line that loaded it. Runs inside the batch's one
-transaction (imports/services.py), so it lands whole or not at all."""
+"""Loading a batch's valid rows, a chunk at a time: the people they name, then the records
+(incidents or partner events), each remembering the batch and line that loaded it, all written
+set-based (one insert per table per chunk, COPY on PostgreSQL: core/bulk.py). Runs inside the
+batch's one transaction (services/running.py), so it lands whole or not at all.
 
+What is carried from chunk to chunk is only who each subject resolved to, by a digest of their
+identity, so that the same person named in two chunks is one person, as in one."""
+
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
+from casebridge.core.bulk import insert_rows, next_ids
 from casebridge.imports.formats import ExtractFormat, Subject
 from casebridge.imports.models import ImportBatch, LoadedRow, PartnerEvent
 from casebridge.imports.validation import CheckedRow, Value, day_of, jsonable
@@ -19,15 +25,8 @@ from casebridge.people.services import AddressDetails, PersonDetails, people_rec
 from casebridge.violence.services import sirm_proposals_for
 
 BATCH_SIZE = 1_000
-# A subject's identity (see _identity) and the id of the person record it resolved to.
-People = dict[tuple[object, ...], UUID]
-
-
-@dataclass
-class LoadOutcome:
-    created: int = 0
-    matched: int = 0
-    new_people: list[Person] = field(default_factory=list)
+# A digest of a subject's identity (see _identity), and the person record it resolved to.
+People = dict[bytes, UUID]
 
 
 def _occurred_on(extract: ExtractFormat, row: CheckedRow) -> date:
@@ -36,20 +35,26 @@ def _occurred_on(extract: ExtractFormat, row: CheckedRow) -> date:
     return day
 
 
-def _identity(subject: Subject, values: dict[str, Value]) -> tuple[object, ...] | None:
+def _identity(subject: Subject, values: dict[str, Value]) -> bytes | None:
     """What makes two mentions in one batch the same person: the identifier when there is
-    one, otherwise every identifying value alike. Near misses are identity resolution's."""
+    one, otherwise every identifying value alike (a blank date of birth included). Near misses
+    are identity resolution's. A digest, so a million of them fit in a few dozen megabytes."""
     if values[subject.family_name] is None:
         return None
     if subject.identifier_column and values[subject.identifier_column]:
-        return (subject.identifier_scheme, values[subject.identifier_column])
-    return (
-        name_key(str(values[subject.given_name])),
-        name_key(str(values[subject.family_name])),
-        values[subject.date_of_birth],
-        values[subject.sex],
-        values[subject.postcode],
-    )
+        identity: tuple[object, ...] = (
+            subject.identifier_scheme,
+            values[subject.identifier_column],
+        )
+    else:
+        identity = (
+            name_key(str(values[subject.given_name])),
+            name_key(str(values[subject.family_name])),
+            values[subject.date_of_birth],
+            values[subject.sex],
+            values[subject.postcode],
+        )
+    return hashlib.blake2b(repr(identity).encode(), digest_size=16).digest()
 
 
 def _details(subject: Subject, values: dict[str, Value], since: date) -> PersonDetails:
@@ -67,93 +72,6 @@ def _details(subject: Subject, values: dict[str, Value], since: date) -> PersonD
         ),
         identifiers=[(subject.identifier_scheme, str(identifier))] if identifier else (),
     )
-
-
-def _known_by_identifier(extract: ExtractFormat, rows: Sequence[CheckedRow]) -> People:
-    """Subjects whose identifier (PNC ID, NHS number, CRN...) a person record already has."""
-    known: People = {}
-    for subject in extract.subjects:
-        if not subject.identifier_column:
-            continue
-        values = {row.values[subject.identifier_column] for row in rows} - {None}
-        found = Identifier.objects.filter(scheme=subject.identifier_scheme, value__in=values)
-        for scheme, value, person_id in found.values_list("scheme", "value", "person_id"):
-            known[(scheme, value)] = person_id
-    surviving = survivors(person_ids=set(known.values()))
-    return {key: surviving[person_id] for key, person_id in known.items()}
-
-
-def _people(
-    batch: ImportBatch, extract: ExtractFormat, rows: Sequence[CheckedRow], outcome: LoadOutcome
-) -> People:
-    """Every subject's person id, by identity: found by identifier, or recorded anew."""
-    people = _known_by_identifier(extract, rows)
-    outcome.matched = len(people)
-    wanted: dict[tuple[object, ...], PersonDetails] = {}
-    for row in rows:
-        since = _occurred_on(extract, row)
-        for subject in extract.subjects:
-            identity = _identity(subject, row.values)
-            if identity is not None and identity not in people and identity not in wanted:
-                wanted[identity] = _details(subject, row.values, since)
-    created = people_record_for_import(people=list(wanted.values()), recorded_by=batch.supplied_by)
-    people.update((identity, person.pk) for identity, person in zip(wanted, created, strict=True))
-    outcome.created, outcome.new_people = len(created), created
-    return people
-
-
-def _person(subject: Subject, row: CheckedRow, people: People) -> UUID | None:
-    identity = _identity(subject, row.values)
-    return None if identity is None else people[identity]
-
-
-def _loaded_row(batch: ImportBatch, extract: ExtractFormat, row: CheckedRow) -> LoadedRow:
-    return LoadedRow(
-        batch=batch,
-        line_number=row.line,
-        kind=extract.kind,
-        supplied_by=batch.supplied_by,
-        reference=str(row.values[extract.reference]),
-        digest=row.digest,
-        stable_digest=row.digest_without(extract.updatable),
-    )
-
-
-def _incidents(
-    batch: ImportBatch, extract: ExtractFormat, rows: Sequence[CheckedRow], people: People
-) -> list[Incident]:
-    roles = {subject.role: subject for subject in extract.subjects}
-    incidents = []
-    for row in rows:
-        values = row.values
-        category = str(values["offence_group"])
-        incidents.append(
-            Incident(
-                reporting_agency=batch.supplied_by,
-                reference=str(values["crime_reference"]),
-                category=category,
-                domestic_abuse=bool(values["domestic_abuse_flag"])
-                or category == Incident.Category.DOMESTIC_ABUSE,
-                occurred_at=cast(datetime, values["occurred_at"]),
-                victim_id=_person(roles["victim"], row, people),
-                suspect_id=_person(roles["suspect"], row, people),
-                outcome=str(values["outcome"] or ""),
-                outcome_on=cast(date | None, values["outcome_on"]),
-                weapon=str(values["weapon"] or ""),
-                firearm_discharged=bool(values["firearm_discharged"]),
-                kidnapping=bool(values["kidnapping"]),
-                injury=str(values["injury"] or ""),
-                gang_related=bool(values["gang_related"]),
-                child_in_victim_household=bool(values["child_in_victim_household"]),
-                child_in_suspect_household=bool(values["child_in_suspect_household"]),
-                ward=str(values["ward"] or ""),
-                outside_borough=bool(values["outside_borough"]),
-            )
-        )
-    Incident.objects.bulk_create(incidents, batch_size=BATCH_SIZE)
-    # In the batch's transaction: an import that fails leaves no proposal behind.
-    sirm_proposals_for(incidents=incidents)
-    return incidents
 
 
 def _event_details(extract: ExtractFormat, values: dict[str, Value]) -> dict[str, object]:
@@ -177,62 +95,193 @@ def _event_details(extract: ExtractFormat, values: dict[str, Value]) -> dict[str
     }
 
 
-def load_rows(
-    *, batch: ImportBatch, extract: ExtractFormat, rows: Sequence[CheckedRow]
-) -> LoadOutcome:
-    outcome = LoadOutcome()
-    people = _people(batch, extract, rows, outcome)
-    loaded = [_loaded_row(batch, extract, row) for row in rows]
-    if extract.target == "incidents":
-        for record, incident in zip(loaded, _incidents(batch, extract, rows, people), strict=True):
-            record.incident = incident
-    else:
-        subject = extract.subjects[0] if extract.subjects else None
-        events = [
-            PartnerEvent(
-                kind=extract.kind,
-                supplied_by=batch.supplied_by,
-                reference=str(row.values[extract.reference]),
-                occurred_on=_occurred_on(extract, row),
-                person_id=_person(subject, row, people) if subject else None,
-                details=_event_details(extract, row.values),
+@dataclass
+class BatchLoader:
+    """Loads one batch's rows chunk by chunk, counting what it did."""
+
+    batch: ImportBatch
+    extract: ExtractFormat
+    people: People = field(default_factory=dict)
+    loaded: int = 0
+    updated: int = 0
+    noted: int = 0
+    people_created: int = 0
+    people_matched: int = 0
+
+    def load(self, rows: Sequence[CheckedRow], *, updates: set[int]) -> None:
+        """Load a chunk: new rows, and rows updating what an earlier batch loaded (by line)."""
+        new = [row for row in rows if row.line not in updates]
+        if new:
+            self._load_new(new)
+        self._update([row for row in rows if row.line in updates])
+
+    def _resolve(self, rows: Sequence[CheckedRow]) -> None:
+        """Every subject's person id, by identity: found by identifier, or recorded anew."""
+        self._known_by_identifier(rows)
+        wanted: dict[bytes, PersonDetails] = {}
+        for row in rows:
+            since = _occurred_on(self.extract, row)
+            for subject in self.extract.subjects:
+                identity = _identity(subject, row.values)
+                if identity is None or identity in self.people or identity in wanted:
+                    continue
+                wanted[identity] = _details(subject, row.values, since)
+        if not wanted:
+            return
+        created = people_record_for_import(
+            people=list(wanted.values()), recorded_by=self.batch.supplied_by
+        )
+        self.people.update(zip(wanted, created, strict=True))
+        insert_rows(
+            ImportBatch.people.through,
+            [{"importbatch_id": self.batch.pk, "person_id": pk} for pk in created],
+        )
+        self.people_created += len(created)
+
+    def _known_by_identifier(self, rows: Sequence[CheckedRow]) -> None:
+        """Subjects whose identifier (PNC ID, NHS number, CRN...) a person record already has."""
+        known: dict[bytes, UUID] = {}
+        for subject in self.extract.subjects:
+            if not subject.identifier_column:
+                continue
+            by_value = {}
+            for row in rows:
+                value = row.values[subject.identifier_column]
+                identity = _identity(subject, row.values)
+                if value and identity is not None and identity not in self.people:
+                    by_value[value] = identity
+            found = Identifier.objects.filter(
+                scheme=subject.identifier_scheme, value__in=list(by_value)
+            ).values_list("value", "person_id")
+            known.update((by_value[value], person_id) for value, person_id in found)
+        surviving = survivors(person_ids=set(known.values()))
+        self.people.update((identity, surviving[pk]) for identity, pk in known.items())
+        self.people_matched += len(known)
+
+    def _person(self, subject: Subject, row: CheckedRow) -> UUID | None:
+        identity = _identity(subject, row.values)
+        return None if identity is None else self.people[identity]
+
+    def _loaded_row(self, row: CheckedRow, record: tuple[str, object]) -> dict[str, object]:
+        return {
+            "batch_id": self.batch.pk,
+            "line_number": row.line,
+            "kind": self.extract.kind,
+            "supplied_by_id": self.batch.supplied_by_id,
+            "reference": str(row.values[self.extract.reference]),
+            "digest": row.digest,
+            "stable_digest": row.digest_without(self.extract.updatable),
+            "notes": list(row.notes),
+            record[0]: record[1],
+        }
+
+    def _load_new(self, rows: Sequence[CheckedRow]) -> None:
+        self._resolve(rows)
+        if self.extract.target == "incidents":
+            records: list[tuple[str, object]] = [
+                ("incident_id", pk) for pk in self._incidents(rows)
+            ]
+        else:
+            records = [("event_id", pk) for pk in self._events(rows)]
+        insert_rows(
+            LoadedRow,
+            [self._loaded_row(row, record) for row, record in zip(rows, records, strict=True)],
+        )
+        self.loaded += len(rows)
+        self.noted += sum(1 for row in rows if row.notes)
+
+    def _incidents(self, rows: Sequence[CheckedRow]) -> list[UUID]:
+        roles = {subject.role: subject for subject in self.extract.subjects}
+        ids = [uuid4() for _ in rows]
+        incidents = []
+        for pk, row in zip(ids, rows, strict=True):
+            values = row.values
+            category = str(values["offence_group"])
+            incidents.append(
+                {
+                    "id": pk,
+                    "reporting_agency_id": self.batch.supplied_by_id,
+                    "reference": str(values["crime_reference"]),
+                    "category": category,
+                    "domestic_abuse": bool(values["domestic_abuse_flag"])
+                    or category == Incident.Category.DOMESTIC_ABUSE,
+                    "occurred_at": values["occurred_at"],
+                    "victim_id": self._person(roles["victim"], row),
+                    "suspect_id": self._person(roles["suspect"], row),
+                    "outcome": str(values["outcome"] or ""),
+                    "outcome_on": values["outcome_on"],
+                    "weapon": str(values["weapon"] or ""),
+                    "firearm_discharged": bool(values["firearm_discharged"]),
+                    "kidnapping": bool(values["kidnapping"]),
+                    "injury": str(values["injury"] or ""),
+                    "gang_related": bool(values["gang_related"]),
+                    "child_in_victim_household": bool(values["child_in_victim_household"]),
+                    "child_in_suspect_household": bool(values["child_in_suspect_household"]),
+                    "ward": str(values["ward"] or ""),
+                    "outside_borough": bool(values["outside_borough"]),
+                }
             )
-            for row in rows
-        ]
-        PartnerEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-        for record, event in zip(loaded, events, strict=True):
-            record.event = event
-    LoadedRow.objects.bulk_create(loaded, batch_size=BATCH_SIZE)
-    return outcome
+        insert_rows(Incident, incidents)
+        # In the batch's transaction: an import that fails leaves no proposal behind.
+        sirm_proposals_for(incidents=[Incident(pk=pk) for pk in ids])
+        return ids
 
+    def _events(self, rows: Sequence[CheckedRow]) -> list[int]:
+        subject = self.extract.subjects[0] if self.extract.subjects else None
+        ids = next_ids(PartnerEvent, len(rows))
+        insert_rows(
+            PartnerEvent,
+            [
+                {
+                    "id": pk,
+                    "kind": self.extract.kind,
+                    "supplied_by_id": self.batch.supplied_by_id,
+                    "reference": str(row.values[self.extract.reference]),
+                    "occurred_on": _occurred_on(self.extract, row),
+                    "person_id": self._person(subject, row) if subject else None,
+                    "details": _event_details(self.extract, row.values),
+                }
+                for pk, row in zip(ids, rows, strict=True)
+            ],
+        )
+        return ids
 
-def update_rows(
-    *, batch: ImportBatch, extract: ExtractFormat, updates: Sequence[tuple[LoadedRow, CheckedRow]]
-) -> None:
-    """Apply what a later extract says of rows loaded before, in their updatable columns only
-    (the caller has checked that nothing else differs)."""
-    if not updates:
-        return
-    changed = set(extract.updatable)
-    if extract.target == "incidents":
-        incidents = Incident.objects.in_bulk([loaded.incident_id for loaded, _ in updates])
+    def _update(self, rows: Sequence[CheckedRow]) -> None:
+        """Apply what a later extract says of rows loaded before, in their updatable columns
+        only (checking found that nothing else differs)."""
+        if not rows:
+            return
+        extract = self.extract
+        earlier = {
+            loaded.reference: loaded
+            for loaded in LoadedRow.objects.filter(
+                kind=extract.kind,
+                supplied_by=self.batch.supplied_by,
+                reference__in=[str(row.values[extract.reference]) for row in rows],
+            )
+        }
+        updates = [(earlier[str(row.values[extract.reference])], row) for row in rows]
+        changed = set(extract.updatable)
+        if extract.target == "incidents":
+            incidents = Incident.objects.in_bulk([loaded.incident_id for loaded, _ in updates])
+            for loaded, row in updates:
+                incident = incidents[loaded.incident_id]
+                incident.outcome = str(row.values["outcome"] or "")
+                incident.outcome_on = cast(date | None, row.values["outcome_on"])
+            Incident.objects.bulk_update(incidents.values(), ["outcome", "outcome_on"])
+        else:
+            events = PartnerEvent.objects.in_bulk([loaded.event_id for loaded, _ in updates])
+            for loaded, row in updates:
+                details = events[loaded.event_id].details
+                for column, value in jsonable(row.values).items():
+                    if column in changed:
+                        details[column] = value
+            PartnerEvent.objects.bulk_update(events.values(), ["details"], batch_size=BATCH_SIZE)
         for loaded, row in updates:
-            incident = incidents[loaded.incident_id]
-            incident.outcome = str(row.values["outcome"] or "")
-            incident.outcome_on = cast(date | None, row.values["outcome_on"])
-        Incident.objects.bulk_update(incidents.values(), ["outcome", "outcome_on"])
-    else:
-        events = PartnerEvent.objects.in_bulk([loaded.event_id for loaded, _ in updates])
-        for loaded, row in updates:
-            details = events[loaded.event_id].details
-            for column, value in jsonable(row.values).items():
-                if column in changed:
-                    details[column] = value
-        PartnerEvent.objects.bulk_update(events.values(), ["details"], batch_size=BATCH_SIZE)
-    for loaded, row in updates:
-        loaded.digest, loaded.updated_by, loaded.updated_line = row.digest, batch, row.line
-    LoadedRow.objects.bulk_update(
-        [loaded for loaded, _ in updates],
-        ["digest", "updated_by", "updated_line"],
-        batch_size=BATCH_SIZE,
-    )
+            loaded.digest, loaded.updated_by, loaded.updated_line = row.digest, self.batch, row.line
+        LoadedRow.objects.bulk_update(
+            [loaded for loaded, _ in updates],
+            ["digest", "updated_by", "updated_line"],
+            batch_size=BATCH_SIZE,
+        )
+        self.updated += len(updates)

@@ -47,6 +47,9 @@ class ImportBatch(models.Model):
         default=0, help_text="Rows an earlier batch loaded, sent again with a new outcome."
     )
     rows_rejected = models.PositiveIntegerField(default=0)
+    rows_noted = models.PositiveIntegerField(
+        default=0, help_text="Rows loaded with a note (a person without a date of birth, say)."
+    )
     people_created = models.PositiveIntegerField(default=0)
     people_matched = models.PositiveIntegerField(
         default=0, help_text="Subjects found by an identifier Casebridge already holds."
@@ -143,6 +146,9 @@ class LoadedRow(models.Model):
         ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="updated_rows"
     )
     updated_line = models.PositiveIntegerField(null=True, blank=True)
+    notes = models.JSONField(
+        default=list, blank=True, help_text="What loading the row could not do as usual."
+    )
     incident = models.OneToOneField(
         Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="loaded_row"
     )

@@ -65,6 +65,9 @@ def _fail_interrupted(batch_id: int) -> bool:
         )
         if batch is None:
             return False
+        if batch.status == ImportBatch.Status.VALIDATING:
+            # Kept chunk by chunk as they were checked: a part of them says nothing useful.
+            batch.rejected_rows.all().delete()
         batch.status, batch.error, batch.finished_at = (
             ImportBatch.Status.FAILED,
             INTERRUPTED,

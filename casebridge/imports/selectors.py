@@ -6,7 +6,7 @@ from casebridge.access.policy import AccessDenied, Action, Resource, permitted, 
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.imports.formats import extract_formats
-from casebridge.imports.models import ImportBatch, RejectedRow
+from casebridge.imports.models import ImportBatch, LoadedRow, RejectedRow
 
 
 def may_view_imports(*, user: User) -> bool:
@@ -34,6 +34,16 @@ def batch_get(*, user: User, batch_id: int) -> ImportBatch:
 def rejected_rows(*, batch: ImportBatch) -> QuerySet[RejectedRow]:
     """A batch's rejected rows, in file order (the caller has the batch, so may see them)."""
     return batch.rejected_rows.order_by("line_number")
+
+
+def noted_rows(*, batch: ImportBatch) -> QuerySet[LoadedRow]:
+    """The rows the batch loaded with a note (a person without a date of birth), in file order
+    (the caller has the batch, so may see them)."""
+    return (
+        batch.loaded_rows.exclude(notes=[])
+        .only("line_number", "reference", "notes")
+        .order_by("line_number")
+    )
 
 
 def supplier_choices() -> QuerySet[Agency]:

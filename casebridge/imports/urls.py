@@ -13,4 +13,6 @@ urlpatterns = [
     path("imports/<int:batch_id>/match/", views.batch_match, name="batch_match"),
     path("imports/<int:batch_id>/rejected/", views.rejected, name="rejected"),
     path("imports/<int:batch_id>/rejected.csv", views.rejected_csv, name="rejected_csv"),
+    path("imports/<int:batch_id>/notes/", views.noted, name="noted"),
+    path("imports/<int:batch_id>/notes.csv", views.noted_csv, name="noted_csv"),
 ]

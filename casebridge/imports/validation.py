@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from casebridge.imports.formats import Column, ExtractFormat
+from casebridge.imports.formats import Column, ExtractFormat, Subject
 
 Value = str | int | bool | date | datetime | None
 
@@ -47,6 +47,8 @@ class CheckedRow:
     line: int
     values: dict[str, Value]
     reasons: tuple[str, ...]
+    # What the batch's page says of the row as it loads (a recommended column left blank).
+    notes: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -207,8 +209,10 @@ def _rule_reasons(
                 reasons.append(
                     f"{column.name} is given but {column.only_with} is not {column.only_with_code}"
                 )
+        if not column.not_before:
+            continue
         later, earlier = day_of(values.get(column.name)), day_of(values.get(column.not_before))
-        if column.not_before and later and earlier and later < earlier:
+        if later and earlier and later < earlier:
             reasons.append(f"{column.name} is before {column.not_before}")
     return reasons
 
@@ -230,4 +234,35 @@ def check_row(*, extract: ExtractFormat, line: int, cells: Mapping[str, str]) ->
             unparsed.add(column.name)
             reasons.append(f"{column.name}: {error}")
     reasons += _rule_reasons(extract, values, unparsed)
-    return CheckedRow(line=line, values=values, reasons=tuple(reasons))
+    notes = () if reasons else _notes(extract, values)
+    return CheckedRow(line=line, values=values, reasons=tuple(reasons), notes=notes)
+
+
+def _blank_date_of_birth_note(subject: Subject, values: dict[str, Value]) -> str:
+    """How a person without a date of birth is matched: by their identifier if the row gives
+    one, otherwise not with anyone held until identity resolution or an analyst does it."""
+    if subject.identifier_column and values[subject.identifier_column] is not None:
+        return f"{subject.role}: no date of birth, so matched by {subject.identifier_column} only"
+    return (
+        f"{subject.role}: no date of birth and no identifier, so held unmatched until identity "
+        "resolution (on name, sex and postcode) or an analyst links them"
+    )
+
+
+def _notes(extract: ExtractFormat, values: dict[str, Value]) -> tuple[str, ...]:
+    """A note for each recommended column the row leaves blank (a subject's only if the row
+    names that subject)."""
+    notes = []
+    for column in extract.columns:
+        if not column.recommended or values[column.name] is not None:
+            continue
+        subject = next((s for s in extract.subjects if column.name in s.columns), None)
+        if subject is None:
+            notes.append(f"{column.name} is blank")
+        elif values[subject.family_name] is None:
+            continue
+        elif column.name == subject.date_of_birth:
+            notes.append(_blank_date_of_birth_note(subject, values))
+        else:
+            notes.append(f"{subject.role}: {column.name} is blank")
+    return tuple(notes)

@@ -24,6 +24,7 @@ from casebridge.imports.selectors import (
     batch_list,
     may_import,
     may_view_imports,
+    noted_rows,
     rejected_columns,
     rejected_rows,
 )
@@ -112,6 +113,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
         "extract": extract_formats()[batch.kind],
         "can_match": batch.awaiting_linkage and may_review_identities(user=current_user(request)),
         "first_rejected": list(rejected_rows(batch=batch)[:10]),
+        "first_noted": list(noted_rows(batch=batch)[:10]) if batch.rows_noted else [],
     }
     return render(request, "imports/batch_detail.html", context)
 
@@ -179,6 +181,36 @@ def rejected_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
         object_id=batch.pk,
         summary=f"Downloaded the rejected rows of import batch {batch.pk}",
         changes={"rows": batch.rows_rejected},
+    )
+    return response
+
+
+@signed_in
+def noted(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    page = Paginator(noted_rows(batch=batch), PAGE_SIZE).get_page(request.GET.get("page"))
+    _audit_view(request, f"Viewed the rows of import batch {batch.pk} loaded with a note", batch)
+    return render(request, "imports/noted.html", {"batch": batch, "page": page})
+
+
+@signed_in
+def noted_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The rows loaded with a note, by line and reference, to send back to the partner (so
+    their system can fill in what was missing)."""
+    batch = _batch(request, batch_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-notes.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["line", "reference", "notes"])
+    for row in noted_rows(batch=batch).iterator(chunk_size=2_000):
+        writer.writerow([row.line_number, formula_safe(row.reference), "; ".join(row.notes)])
+    audit_record(
+        actor=current_user(request),
+        action="export",
+        object_type="import_batch",
+        object_id=batch.pk,
+        summary=f"Downloaded the rows of import batch {batch.pk} loaded with a note",
+        changes={"rows": batch.rows_noted},
     )
     return response
 

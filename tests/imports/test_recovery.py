@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from casebridge.audit.models import AuditEvent
 from casebridge.imports.claims import claim_new, take_over
-from casebridge.imports.models import ImportBatch
+from casebridge.imports.models import ImportBatch, RejectedRow
 from casebridge.imports.recovery import INTERRUPTED, imports_recover
 from casebridge.imports.services import batch_file, import_run, import_start
 from tests.imports.factories import analyst, offence, offences_csv, police, run_import
@@ -65,6 +65,20 @@ def test_a_batch_interrupted_while_loading_is_failed_though_its_file_is_gone():
     assert imports_recover().failed == [batch.pk]
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
+
+
+def test_rejected_rows_kept_before_a_restart_stopped_the_check_are_deleted_with_it():
+    batch = started(ImportBatch.Status.VALIDATING)
+    RejectedRow.objects.create(batch=batch, line_number=2, cells={}, reasons=["x is required"])
+    imports_recover()
+    assert not batch.rejected_rows.exists()
+
+
+def test_rejected_rows_of_a_batch_stopped_while_loading_are_kept_for_the_partner():
+    batch = started(ImportBatch.Status.LOADING)
+    RejectedRow.objects.create(batch=batch, line_number=2, cells={}, reasons=["x is required"])
+    imports_recover()
+    assert batch.rejected_rows.count() == 1
 
 
 def test_a_batch_waiting_to_start_when_the_server_stopped_is_failed():

@@ -196,7 +196,7 @@ def test_a_failure_while_loading_leaves_the_database_as_it_was(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("casebridge.imports.loading.PartnerEvent.objects.bulk_create", broken)
+    monkeypatch.setattr("casebridge.imports.loading.next_ids", broken)
     batch = run_import(
         actor=analyst(),
         supplied_by=AgencyFactory(kind="council"),
@@ -292,10 +292,16 @@ def test_an_imported_offence_meeting_the_sirm_criteria_is_proposed_as_it_loads()
 
 
 def test_an_import_that_fails_proposes_nothing(monkeypatch):
-    def fail(**kwargs):
-        raise RuntimeError("disk full")
+    from casebridge.imports import loading
 
-    monkeypatch.setattr("casebridge.imports.loading.LoadedRow.objects.bulk_create", fail)
+    real_insert = loading.insert_rows
+
+    def fail_after_the_proposals(model, rows):
+        if model is LoadedRow:
+            raise RuntimeError("disk full")
+        real_insert(model, rows)
+
+    monkeypatch.setattr(loading, "insert_rows", fail_after_the_proposals)
     content = offences_csv(stabbing("01/1/22"), header=SERIOUS_VIOLENCE)
 
     batch = run_import(actor=analyst(), supplied_by=police(), content=content)

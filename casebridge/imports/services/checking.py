@@ -1,24 +1,35 @@
-"""Reading and checking every row of a batch's file, within the budget of an import."""
+"""Reading and checking every row of a batch's file, within the budget of an import.
+
+The file is read twice, in chunks, so that an import's memory does not grow with its file: the
+first pass checks every row, keeps the rejected ones (written as it goes) and remembers, by
+line, only what the load needs to know (which rows not to load, which update a row loaded
+before); the second pass, in the load's transaction, reads the rows to load again.
+"""
 
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from casebridge.imports.formats import ExtractFormat
-from casebridge.imports.models import ImportBatch, LoadedRow
+from casebridge.imports.models import ImportBatch, LoadedRow, RejectedRow
 from casebridge.imports.reading import Budget, FileError, Row, header_name
 from casebridge.imports.validation import CheckedRow, Value, check_row, jsonable
 from casebridge.incidents.models import Incident
 
-PROGRESS_EVERY = 2_000
+# Rows checked, compared with earlier loads and loaded together: what an import holds at once.
+CHUNK = 2_000
 # Spreadsheets often carry blank columns after the last one used; past this many, the file is
 # not an extract of the format.
 BLANK_COLUMNS = 100
 # How many of a header's unknown columns the error names.
 NAMED_UNKNOWN = 10
+# (line, the row's cells as sent, every reason)
+Rejection = tuple[int, dict[str, str], list[str]]
 
 
 def import_budget(extract: ExtractFormat) -> Budget:
@@ -33,14 +44,21 @@ def import_budget(extract: ExtractFormat) -> Budget:
 
 @dataclass
 class Checked:
-    """What checking a batch's rows found, for the load."""
+    """What checking a batch's rows found, by line, for the load (a few bytes a row)."""
 
-    valid: list[CheckedRow] = field(default_factory=list)
-    # (line, the row's cells as sent, every reason)
-    rejected: list[tuple[int, dict[str, str], list[str]]] = field(default_factory=list)
-    updates: list[tuple[LoadedRow, CheckedRow]] = field(default_factory=list)
-    unchanged: int = 0
     read: int = 0
+    rejected: int = 0
+    unchanged: int = 0
+    # The lines not to load: rejected, or loaded before exactly as they are.
+    skipped: set[int] = field(default_factory=set)
+    # The lines that update a row an earlier batch loaded.
+    updates: set[int] = field(default_factory=set)
+    # Each reference's first line, so a reference repeated within the file is rejected.
+    first_line_of: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def to_load(self) -> int:
+        return self.read - len(self.skipped) - len(self.updates)
 
 
 def _header(rows: Iterator[Row], extract: ExtractFormat) -> list[str]:
@@ -98,76 +116,128 @@ def _subject_reasons(extract: ExtractFormat, values: dict[str, Value]) -> list[s
     ]
 
 
-def check_rows(batch: ImportBatch, extract: ExtractFormat, rows: Iterator[Row]) -> Checked:
-    """Check the header, then every row, writing the batch's progress as it goes."""
+def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    while chunk := list(islice(rows, CHUNK)):
+        yield chunk
+
+
+def _checked(
+    extract: ExtractFormat, row: Row, names: list[str]
+) -> tuple[CheckedRow, dict[str, str], list[str]]:
+    cells, reasons = _cells(row, names)
+    result = check_row(extract=extract, line=row.line, cells=cells)
+    reasons += result.reasons
+    if not reasons:
+        reasons += _subject_reasons(extract, result.values)
+    return result, cells, reasons
+
+
+def check_rows(
+    batch: ImportBatch, extract: ExtractFormat, rows: Iterator[Row], budget: Budget
+) -> Checked:
+    """Check the header, then every row, a chunk at a time: each chunk's rejected rows are kept
+    (with the batch's progress) as it is checked, and its valid rows compared with earlier loads."""
     names = _header(rows, extract)
     checked = Checked()
-    first_line_of: dict[str, int] = {}
-    for row in rows:
-        checked.read += 1
-        cells, reasons = _cells(row, names)
-        result = check_row(extract=extract, line=row.line, cells=cells)
-        reasons += result.reasons
-        if not reasons:
-            reasons += _subject_reasons(extract, result.values)
-        reference = str(result.values.get(extract.reference) or "")
-        if reference and (earlier := first_line_of.setdefault(reference, row.line)) != row.line:
-            reasons.append(f"{extract.reference} {reference} is on line {earlier} already")
-        if reasons:
-            checked.rejected.append((row.line, cells, reasons))
-        else:
-            checked.valid.append(result)
-        if checked.read % PROGRESS_EVERY == 0:
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                rows_read=checked.read, progressed_at=timezone.now()
-            )
+    for chunk in _chunks(rows):
+        rejected: list[Rejection] = []
+        valid: list[CheckedRow] = []
+        for row in chunk:
+            result, cells, reasons = _checked(extract, row, names)
+            reference = str(result.values.get(extract.reference) or "")
+            if reference:
+                earlier = checked.first_line_of.setdefault(reference, row.line)
+                if earlier != row.line:
+                    reasons.append(f"{extract.reference} {reference} is on line {earlier} already")
+            if reasons:
+                rejected.append((row.line, cells, reasons))
+            else:
+                valid.append(result)
+        rejected += _against_earlier_loads(batch, extract, valid, checked)
+        checked.read += len(chunk)
+        checked.rejected += len(rejected)
+        checked.skipped.update(line for line, _, _ in rejected)
+        _keep(batch, rejected, checked.read)
+        budget.check_time()
     return checked
 
 
-def against_earlier_loads(batch: ImportBatch, extract: ExtractFormat, checked: Checked) -> None:
+def _keep(batch: ImportBatch, rejected: list[Rejection], read: int) -> None:
+    """Keep a chunk's rejected rows, and say how far the check has got."""
+    with transaction.atomic():
+        RejectedRow.objects.bulk_create(
+            RejectedRow(
+                batch=batch,
+                line_number=line,
+                cells=cells,
+                reasons=reasons,
+            )
+            for line, cells, reasons in sorted(rejected, key=lambda r: r[0])
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_read=read, progressed_at=timezone.now())
+
+
+def _against_earlier_loads(
+    batch: ImportBatch, extract: ExtractFormat, valid: list[CheckedRow], checked: Checked
+) -> list[Rejection]:
     """Rows whose reference an earlier batch loaded: the same row again changes nothing; one
     changed only in its format's updatable columns (an offence's outcome) is an update; any
     other difference is rejected, since corrections to a loaded record are not applied blindly."""
-    by_reference = {str(row.values[extract.reference]): row for row in checked.valid}
+    references = [str(row.values[extract.reference]) for row in valid]
     earlier = {
         loaded.reference: loaded
         for loaded in LoadedRow.objects.filter(
-            kind=extract.kind, supplied_by=batch.supplied_by, reference__in=list(by_reference)
-        ).iterator(chunk_size=2_000)
+            kind=extract.kind, supplied_by=batch.supplied_by, reference__in=references
+        ).only("reference", "digest", "stable_digest", "batch_id", "line_number")
     }
     recorded: set[str] = set()
     if extract.target == "incidents":
         recorded = set(
             Incident.objects.filter(
                 reporting_agency=batch.supplied_by,
-                reference__in=list(by_reference),
+                reference__in=references,
                 loaded_row__isnull=True,
             ).values_list("reference", flat=True)
         )
-    keep = []
-    for row in checked.valid:
-        reference = str(row.values[extract.reference])
+    rejected = []
+    for reference, row in zip(references, valid, strict=True):
         loaded = earlier.get(reference)
         if loaded is not None and loaded.digest == row.digest:
             checked.unchanged += 1
-            continue
-        if loaded is not None and loaded.stable_digest == row.digest_without(extract.updatable):
-            checked.updates.append((loaded, row))
-            continue
-        if loaded is not None:
+            checked.skipped.add(row.line)
+        elif loaded is not None and loaded.stable_digest == row.digest_without(extract.updatable):
+            checked.updates.add(row.line)
+        elif loaded is not None:
             reason = (
                 f"{extract.reference} {reference} was loaded by batch {loaded.batch_id} "
                 f"(line {loaded.line_number}) with other values; corrections to loaded records "
                 "are not applied by an import: ask the partner which is right"
             )
+            rejected.append((row.line, _raw(row), [reason]))
         elif reference in recorded:
             reason = f"{extract.reference} {reference} is recorded in Casebridge already"
-        else:
-            keep.append(row)
-            continue
-        checked.rejected.append((row.line, _raw(row), [reason]))
-    checked.valid = keep
+            rejected.append((row.line, _raw(row), [reason]))
+    return rejected
 
 
 def _raw(row: CheckedRow) -> dict[str, str]:
     return {k: "" if v is None else str(v) for k, v in jsonable(row.values).items()}
+
+
+def rows_to_load(
+    extract: ExtractFormat, rows: Iterator[Row], checked: Checked
+) -> Iterator[list[CheckedRow]]:
+    """The second pass: the rows the first found valid and new or updating, again, a chunk at a
+    time. The file is held by this import throughout, so it reads as it did."""
+    names = _header(rows, extract)
+    for chunk in _chunks(rows):
+        wanted = []
+        for row in chunk:
+            if row.line in checked.skipped:
+                continue
+            result, _, reasons = _checked(extract, row, names)
+            if reasons:
+                raise FileError(f"the row reads differently from when it was checked: {reasons}")
+            wanted.append(result)
+        if wanted:
+            yield wanted

@@ -12,14 +12,18 @@ from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.imports.claims import claim, take_over
-from casebridge.imports.formats import extract_format
-from casebridge.imports.loading import load_rows, update_rows
-from casebridge.imports.models import ImportBatch, RejectedRow
-from casebridge.imports.reading import FileError, open_extract
-from casebridge.imports.services.checking import against_earlier_loads, check_rows, import_budget
+from casebridge.imports.formats import ExtractFormat, extract_format
+from casebridge.imports.loading import BatchLoader
+from casebridge.imports.models import ImportBatch
+from casebridge.imports.reading import Budget, FileError, open_extract
+from casebridge.imports.services.checking import (
+    Checked,
+    check_rows,
+    import_budget,
+    rows_to_load,
+)
 from casebridge.imports.services.linking import resolve_identities
 from casebridge.imports.services.storing import batch_file, import_start
-from casebridge.people.models import Person
 
 logger = logging.getLogger(__name__)
 
@@ -57,53 +61,52 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
         return _fail(batch, "The uploaded file is gone, so nothing was loaded: import it again.")
     with held:
         try:
-            batch, new_people = _check_and_load(batch, path)
+            batch = _check_and_load(batch, path)
         finally:
             # The file holds personal data; what it said now lives in the batch's rows.
             path.unlink(missing_ok=True)
-    return resolve_identities(batch, new_people)
+    if batch.status != ImportBatch.Status.LOADED or not batch.people_created:
+        return batch
+    # Only their ids: linkage reads what it compares itself.
+    return resolve_identities(batch, list(batch.people.only("pk")))
 
 
-def _check_and_load(batch: ImportBatch, path: Path) -> tuple[ImportBatch, list[Person]]:
+def _check_and_load(batch: ImportBatch, path: Path) -> ImportBatch:
     started = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.QUEUED).update(
         status=ImportBatch.Status.VALIDATING
     )
     batch.refresh_from_db()
     if not started:
-        return batch, []
+        return batch
     extract = extract_format(batch.kind)
     budget = import_budget(extract)
     try:
         opened = open_extract(path, budget)
         batch.rows_expected = max(opened.lines - 1, 0)
         batch.save(update_fields=["rows_expected"])
-        checked = check_rows(batch, extract, opened.rows)
-        against_earlier_loads(batch, extract, checked)
-        budget.check_time()
+        checked = check_rows(batch, extract, opened.rows, budget)
     except FileError as error:
-        return _fail(batch, error.message), []
-    with transaction.atomic():
-        RejectedRow.objects.bulk_create(
-            (
-                RejectedRow(batch=batch, line_number=line, cells=cells, reasons=reasons)
-                for line, cells, reasons in sorted(checked.rejected, key=lambda r: r[0])
-            ),
-            batch_size=1_000,
-        )
-        batch.rows_read, batch.rows_rejected = checked.read, len(checked.rejected)
-        batch.rows_unchanged, batch.status = checked.unchanged, ImportBatch.Status.LOADING
-        batch.save(update_fields=["rows_read", "rows_rejected", "rows_unchanged", "status"])
+        # A file that can't be read fails whole: the rows rejected before the error go too.
+        batch.rejected_rows.all().delete()
+        return _fail(batch, error.message)
+    batch.rows_read, batch.rows_rejected = checked.read, checked.rejected
+    batch.rows_unchanged, batch.status = checked.unchanged, ImportBatch.Status.LOADING
+    batch.save(update_fields=["rows_read", "rows_rejected", "rows_unchanged", "status"])
     try:
         with transaction.atomic():
-            outcome = load_rows(batch=batch, extract=extract, rows=checked.valid)
-            update_rows(batch=batch, extract=extract, updates=checked.updates)
+            loader = load_rows(
+                batch=batch, extract=extract, path=path, checked=checked, budget=budget
+            )
             # Before anything is committed: an import past its time loads nothing.
             budget.check_time()
-            batch.rows_loaded, batch.rows_updated = len(checked.valid), len(checked.updates)
-            batch.people_created, batch.people_matched = outcome.created, outcome.matched
+            batch.rows_loaded, batch.rows_updated = loader.loaded, loader.updated
+            batch.rows_noted = loader.noted
+            batch.people_created, batch.people_matched = (
+                loader.people_created,
+                loader.people_matched,
+            )
             batch.status, batch.finished_at = ImportBatch.Status.LOADED, timezone.now()
             batch.save()
-            batch.people.add(*outcome.new_people)
             audit_record(
                 actor=batch.imported_by,
                 action="create",
@@ -115,12 +118,23 @@ def _check_and_load(batch: ImportBatch, path: Path) -> tuple[ImportBatch, list[P
             )
     except FileError as error:
         batch.refresh_from_db()
-        return _fail(batch, error.message), []
+        return _fail(batch, error.message)
     except Exception as error:
         logger.exception("Import batch %s failed to load", batch.pk)
         batch.refresh_from_db()
-        return _fail(batch, f"The rows could not be loaded, so none were: {error}"), []
-    return batch, outcome.new_people
+        return _fail(batch, f"The rows could not be loaded, so none were: {error}")
+    return batch
+
+
+def load_rows(
+    *, batch: ImportBatch, extract: ExtractFormat, path: Path, checked: Checked, budget: Budget
+) -> BatchLoader:
+    """The second pass over the file: load, a chunk at a time, the rows checking kept."""
+    loader = BatchLoader(batch=batch, extract=extract)
+    for rows in rows_to_load(extract, open_extract(path, budget).rows, checked):
+        loader.load(rows, updates=checked.updates)
+        budget.check_time()
+    return loader
 
 
 def summary(batch: ImportBatch) -> dict[str, int]:
@@ -130,6 +144,7 @@ def summary(batch: ImportBatch) -> dict[str, int]:
         "unchanged": batch.rows_unchanged,
         "updated": batch.rows_updated,
         "rejected": batch.rows_rejected,
+        "noted": batch.rows_noted,
         "people_created": batch.people_created,
         "people_matched": batch.people_matched,
     }

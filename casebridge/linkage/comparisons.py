@@ -238,8 +238,11 @@ def _level(creator: Any, label: str) -> Any:
     return creator.configure(label_for_charts=label)
 
 
+MISSING_LABEL = "One or both missing"
+
+
 def _missing(column: str | ColumnExpression) -> Any:
-    return _level(cll.NullLevel(column), "One or both missing")
+    return _level(cll.NullLevel(column), MISSING_LABEL)
 
 
 def _given_name_comparison() -> cl.CustomComparison:
@@ -258,9 +261,30 @@ def _given_name_comparison() -> cl.CustomComparison:
             # Short names defeat Jaro-Winkler: "Leo" keyed as "Loe" scores 0.56.
             _level(cll.DamerauLevenshteinLevel("given_name", 1), "One letter different"),
             _level(cll.JaroWinklerLevel("given_name", 0.8), "Alike (Jaro-Winkler >= 0.8)"),
+            _relative_level(),
             _level(cll.ElseLevel(), "Different"),
         ],
         comparison_description="Given name",
+    )
+
+
+# A different given name at the same address under the same family name is a relative (a twin
+# shares the birthday too), not a slip: EM cannot learn that, since each field is weighed on
+# its own and the agreeing surname, address and birthday would outweigh it. The weight is fixed
+# at about -16, enough to keep twins (who otherwise score 15) out of automatic links; a true
+# pair recorded under an unknown nickname goes to the queue instead.
+_RELATIVE_M, _RELATIVE_U = 1e-6, 0.06
+
+
+def _relative_level() -> Any:
+    return cll.CustomLevel(
+        "family_name_l = family_name_r AND postcode_l = postcode_r",
+        label_for_charts="Different, same family name and postcode (a relative?)",
+    ).configure(
+        m_probability=_RELATIVE_M,
+        u_probability=_RELATIVE_U,
+        fix_m_probability=True,
+        fix_u_probability=True,
     )
 
 

@@ -21,6 +21,7 @@ class Identities:
 
     merged_into: dict[str, str | None] = field(default_factory=dict)
     reviews: dict[frozenset[str], str] = field(default_factory=dict)
+    survivors_with_others: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, *, person_ids: Iterable[str]) -> "Identities":
@@ -49,6 +50,11 @@ class Identities:
 
     def merged(self, *, duplicate: str, survivor: str) -> None:
         self.merged_into[duplicate] = survivor
+        self.survivors_with_others.add(survivor)
+
+    def has_merged_into(self, person_id: str) -> bool:
+        """Whether a record was merged into this one during the run."""
+        return person_id in self.survivors_with_others
 
     def queued(self, a: str, b: str) -> None:
         self.reviews[_pair(a, b)] = MatchReview.Status.PENDING

@@ -75,7 +75,7 @@ def test_a_match_between_the_thresholds_waits_for_an_analyst(actor, existing):
 
     summary = people_link(actor=actor, people=[arrived], source="import batch 12")
 
-    assert summary == LinkageSummary(automatic=0, queued=1, new=0)
+    assert summary == LinkageSummary(automatic=0, queued=1, new=0, pairs_queued=1)
     review = MatchReview.objects.get()
     assert (review.incoming, review.existing, review.status) == (arrived, existing, "pending")
     assert 6 <= review.match_weight < 20 and review.source == "import batch 12"

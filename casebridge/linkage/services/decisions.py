@@ -10,6 +10,7 @@ from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage.identities import Identities
 from casebridge.linkage.models import MatchReview, PersonMerge
+from casebridge.linkage.rules import HardRules
 from casebridge.linkage.services.merging import merge_records
 from casebridge.people.models import Person
 
@@ -24,12 +25,21 @@ def _pending(review: MatchReview) -> MatchReview:
 @transaction.atomic
 def match_confirm(*, actor: User, review: MatchReview) -> PersonMerge | None:
     """The analyst says the pair is one person: the incoming record's surviving record is
-    merged into the existing one's. None when they are already the same record."""
+    merged into the existing one's. None when they are already the same record.
+
+    Raises:
+        ApplicationError: the pair was decided already, or a hard rule keeps the two apart
+            (the message says which).
+    """
     require_permission(user=actor, action=Action.CHANGE, resource=Resource.IDENTITY)
     review = _pending(review)
     identities = Identities.load(person_ids={str(review.incoming_id), str(review.existing_id)})
     duplicate = identities.survivor(str(review.incoming_id))
     survivor = identities.survivor(str(review.existing_id))
+    if duplicate != survivor:
+        reason = HardRules.load(person_ids={duplicate, survivor}).reason(duplicate, survivor)
+        if reason is not None:
+            raise ApplicationError(f"These records cannot be merged. {reason}")
     merge = None
     if duplicate != survivor:
         merge = merge_records(

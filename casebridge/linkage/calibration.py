@@ -138,7 +138,7 @@ def _cumulative(bands: Sequence[_Band]) -> list[ThresholdEstimate]:
 def estimate_band(*, model: LinkageModel, lower: float, upper: float) -> BandEstimate:
     """The pairs scoring from ``lower`` up to (not including) ``upper`` and their estimated
     precision: what an analyst confirming the whole band would get right."""
-    inside = [band for band in _bands(model) if lower <= band.weight + 1 and band.weight < upper]
+    inside = [band for band in _bands(model) if band.weight + 1 > lower and band.weight < upper]
     pairs = sum(band.pairs for band in inside)
     true = sum(band.pairs * band.precision for band in inside)
     return BandEstimate(

@@ -70,7 +70,8 @@ def linkage_model_train(
             "The people held give the model too few likely matches to learn from (Splink: "
             f"{str(error)[:120]}). Train it once partner extracts have been imported."
         ) from error
-    settings[engine.MODEL_EXTRAS]["thresholds_given"] = given
+    extras = {**settings[engine.MODEL_EXTRAS], "thresholds_given": given}
+    settings = {**settings, engine.MODEL_EXTRAS: extras}
     # Without thresholds given, calibration chooses them (again at every linking run).
     thresholds = (
         given_thresholds

@@ -180,3 +180,32 @@ def choose_thresholds(*, bands: Sequence[_Band], targets: CalibrationTargets) ->
             break
         lower = float(band.weight)
     return Thresholds(upper=upper, lower=min(lower, upper - 1))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What the model page shows: the thresholds in use now, how they were chosen, and the
+    estimates at each threshold."""
+
+    thresholds: Thresholds
+    chosen_by: str
+    decisions: int
+    estimates: list[ThresholdEstimate]
+    training_note: str
+
+
+def model_calibration(*, model: LinkageModel) -> Calibration:
+    if thresholds_given(model):
+        chosen_by = "given when the model was trained"
+    elif has_calibration(model):
+        chosen_by = "chosen by calibration"
+    else:
+        chosen_by = "fixed (the model was trained before calibration; retrain it)"
+    bands = _bands(model)
+    return Calibration(
+        thresholds=operating_thresholds(model=model),
+        chosen_by=chosen_by,
+        decisions=sum(band.decisions for band in bands),
+        estimates=[e for e in _cumulative(bands) if e.threshold >= 0],
+        training_note=model.settings.get(MODEL_EXTRAS, {}).get("training_note", ""),
+    )

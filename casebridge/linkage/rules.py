@@ -8,18 +8,21 @@ apart from the victim's too.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import yaml
 
 from casebridge.imports.models import ImportBatch
 from casebridge.incidents.models import Incident
+from casebridge.linkage.models import MatchReview
 from casebridge.pathways.models import Case, CasePerson
 from casebridge.people.models import Identifier, Person, Relationship
+from casebridge.people.selectors import survivors
 
 HARD_RULES_FILE = Path(__file__).parent / "definitions" / "hard_rules.yaml"
 # Ids per query: within every database's limit on parameters.
@@ -166,3 +169,19 @@ def keep_apart_reason(ones: list[_Facts], others: list[_Facts], rules: dict) -> 
     if "incident" in named and union("incidents", ones) & union("incidents", others):
         return "They are the victim and the suspect of one incident."
     return None
+
+
+def kept_apart_reasons(*, reviews: Sequence[MatchReview]) -> dict[UUID, str]:
+    """The reviews (a page of the queue, say) a hard rule now stops, with the rule's reason:
+    the queue shows why rather than offering them. A rule may apply after the pair was queued
+    (a case naming both was opened since)."""
+    ends = {pk for review in reviews for pk in (review.incoming_id, review.existing_id)}
+    survivor_of = survivors(person_ids=ends)
+    rules = HardRules.load(person_ids={str(pk) for pk in survivor_of.values()})
+    reasons = {}
+    for review in reviews:
+        one, other = survivor_of[review.incoming_id], survivor_of[review.existing_id]
+        reason = rules.reason(str(one), str(other)) if one != other else None
+        if reason is not None:
+            reasons[review.pk] = reason
+    return reasons

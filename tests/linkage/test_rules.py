@@ -10,7 +10,7 @@ from casebridge.core.errors import ApplicationError
 from casebridge.imports.models import ImportBatch
 from casebridge.incidents.models import Incident
 from casebridge.linkage.models import MatchReview, PersonMerge
-from casebridge.linkage.rules import HardRules
+from casebridge.linkage.rules import HardRules, kept_apart_reasons
 from casebridge.linkage.services import match_confirm, people_link
 from casebridge.pathways.models import CasePerson
 from casebridge.people.models import Identifier, Person, Relationship
@@ -148,3 +148,14 @@ def test_an_analyst_cannot_confirm_a_pair_a_rule_keeps_apart(actor):
         match_confirm(actor=actor, review=review)
     review.refresh_from_db()
     assert review.status == MatchReview.Status.PENDING
+
+
+def test_the_queue_learns_which_pending_pairs_a_rule_now_stops_and_why():
+    victim, perpetrator, stranger = person(), person(), person()
+    blocked, open_pair = pending_review(victim, perpetrator), pending_review(stranger, victim)
+    case = CaseFactory(subject=victim)
+    CasePerson.objects.create(case=case, person=perpetrator, role=CasePerson.Role.PERPETRATOR)
+
+    reasons = kept_apart_reasons(reviews=[blocked, open_pair])
+
+    assert list(reasons) == [blocked.pk] and "named together" in reasons[blocked.pk]

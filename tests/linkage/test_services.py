@@ -369,3 +369,18 @@ def test_the_counts_of_a_run_add_up_to_its_people(actor, existing):
     summary = people_link(actor=actor, people=people, source="import batch 12")
 
     assert summary.automatic + summary.queued + summary.new == len(people)
+
+
+def test_a_merge_of_two_records_both_held_can_be_undone(actor, existing):
+    current_model()
+    held_copy = incoming()
+    people_link(actor=actor, people=[incoming(family="Husain")], source="import batch 13")
+    merge = PersonMerge.objects.get(
+        duplicate__in=[existing, held_copy], survivor__in=[existing, held_copy]
+    )
+
+    merge_undo(actor=actor, merge=merge, reason="Twins")
+
+    merge.duplicate.refresh_from_db()
+    assert merge.duplicate.merged_into is None
+    assert MatchReview.objects.filter(status="rejected").exists()

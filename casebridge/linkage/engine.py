@@ -17,10 +17,8 @@ import json
 import logging
 import math
 import os
-import re
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -34,11 +32,11 @@ from splink.internals.predict import predict_from_comparison_vectors_sqls_using_
 from splink.internals.settings import Settings
 
 from casebridge.linkage.comparisons import (
-    MISSING_LABEL,
     TERM_FREQUENCY_COLUMNS,
     clean_records,
     person_settings,
 )
+from casebridge.linkage.training_notes import splink_messages, training_note
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +51,6 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "sex",
     "postcode",
 )
-__all__ = ["MISSING_LABEL"]
 FIELDS: tuple[str, ...] = ("given_name", "family_name", "date_of_birth", "postcode", "sex")
 
 Backend = Literal["duckdb", "spark"]
@@ -114,7 +111,7 @@ def train_model(*, records: "pa.Table | pd.DataFrame", backend: Backend = "duckd
     """
     table = _prepared(records)
     db_api = _database(backend)
-    with _splink_messages() as messages:
+    with splink_messages() as messages:
         linker = Linker(db_api.register(table), person_settings(), log_level=None)
         _estimate_parameters(linker)
     _refuse_if_few_duplicates(linker, table.num_rows)
@@ -131,63 +128,6 @@ def train_model(*, records: "pa.Table | pd.DataFrame", backend: Backend = "duckd
 
 class TooFewDuplicates(ValueError):
     """The records hold too few likely duplicates to learn what a match looks like."""
-
-
-@contextmanager
-def _splink_messages() -> Iterator[list[str]]:
-    """Splink's warnings during training, collected instead of printed: `training_note` turns
-    them into one line an operator can act on."""
-    splink_logger = logging.getLogger("splink")
-    saved = (splink_logger.handlers[:], splink_logger.level, splink_logger.propagate)
-    messages: list[str] = []
-
-    class Collector(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            messages.append(record.getMessage())
-
-    splink_logger.handlers = [Collector(logging.WARNING)]
-    splink_logger.setLevel(logging.WARNING)
-    splink_logger.propagate = False
-    try:
-        yield messages
-    finally:
-        splink_logger.handlers, level, splink_logger.propagate = saved[0], saved[1], saved[2]
-        splink_logger.setLevel(level)
-
-
-def training_note(messages: Sequence[str]) -> str:
-    """Splink's training warnings as one sentence for an operator ("" when there were none).
-
-    "Level X on comparison Y not observed" means no likely match in the training pairs showed
-    that kind of difference, so its weight stays at Splink's starting value; "Probe returned
-    zero blocked pairs" means the sample Splink takes to decide whether to sub-sample a
-    training session found no pairs, so the session used every pair (small populations).
-    """
-    unobserved = sorted(
-        {
-            f"{match['comparison']}: {match['level']}"
-            for message in messages
-            if (match := _UNOBSERVED.search(message))
-        }
-    )
-    probes = sum("Probe returned zero blocked pairs" in message for message in messages)
-    other = len(messages) - sum(bool(_UNOBSERVED.search(m)) for m in messages) - probes
-    parts = []
-    if unobserved:
-        parts.append(
-            f"{len(unobserved)} kinds of difference were never seen among likely matches, so "
-            f"they keep a default weight ({'; '.join(unobserved)})"
-        )
-    if probes:
-        parts.append(
-            f"{probes} training sessions were small enough to use every pair, not a sample"
-        )
-    if other:
-        parts.append(f"{other} other Splink warnings")
-    return ("Training: " + "; ".join(parts) + ".") if parts else ""
-
-
-_UNOBSERVED = re.compile(r"Level (?P<level>.+?) on comparison (?P<comparison>\w+) not observed")
 
 
 def _estimate_parameters(linker: Linker) -> None:

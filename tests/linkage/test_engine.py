@@ -25,6 +25,7 @@ from casebridge.linkage.engine import (
     score_candidates,
     train_model,
 )
+from casebridge.linkage.training_notes import training_note
 from tests.linkage.factories import trained_settings
 
 # The weight at which a pair counts as the same person in these tests (the benchmark shows
@@ -238,7 +239,7 @@ def test_training_on_records_with_too_few_duplicates_stores_no_model():
 
 
 def test_splinks_training_warnings_become_one_line_an_operator_understands():
-    note = engine.training_note(
+    note = training_note(
         [
             "Level Different on comparison sex not observed in dataset, unable to train m value",
             "[EM sampling] Probe returned zero blocked pairs; skipping sampling",

@@ -13,6 +13,7 @@ from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage import engine
 from casebridge.linkage.calibration import operating_thresholds
+from casebridge.linkage.comparisons import MISSING_LABEL
 from casebridge.linkage.identities import Identities
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
 from casebridge.linkage.records import current_people, linkage_records, records_table
@@ -195,9 +196,7 @@ def _apply_links(
 
 def _complete(pair: engine.ScoredPair, needs: tuple[str, ...]) -> bool:
     """Whether both records hold every field an automatic link needs."""
-    return not any(
-        item.field in needs and item.label == engine.MISSING_LABEL for item in pair.evidence
-    )
+    return not any(item.field in needs and item.label == MISSING_LABEL for item in pair.evidence)
 
 
 def _with_merged_records(ids: dict[str, int]) -> set[str]:

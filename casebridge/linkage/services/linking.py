@@ -87,11 +87,11 @@ def people_link(*, actor: User, people: Sequence[Person], source: str) -> Linkag
     incoming_people = current_people().filter(pk__in=incoming_ids)
     # Scored before the transaction (the slow part, a read); the decisions below re-read the
     # state they depend on inside it.
+    # Every record held, merged ones included: a person's earlier names and addresses live on
+    # in their merged records, so a pair with any of them is a pair with the person.
     pairs = engine.link_incoming(
         model=model.settings,
-        existing=records_table(
-            linkage_records(people=current_people().exclude(pk__in=incoming_ids))
-        ),
+        existing=records_table(linkage_records(people=Person.objects.exclude(pk__in=incoming_ids))),
         incoming=records_table(linkage_records(people=incoming_people)),
         threshold_weight=thresholds.lower,
         backend=engine.backend_from_settings(),
@@ -132,7 +132,7 @@ def _apply_links(
         if identities.decided(pair.left_id, pair.right_id):
             continue
         left, right = identities.survivor(pair.left_id), identities.survivor(pair.right_id)
-        if left == right or identities.rejected(left, right):
+        if left == right or identities.rejected(left, right) or identities.decided(left, right):
             continue
         reason = rules.reason(left, right)
         if reason is not None:
@@ -167,6 +167,8 @@ def _apply_links(
                 )
             )
             identities.queued(pair.left_id, pair.right_id)
+            # One question per two people, however many of their records paired.
+            identities.queued(left, right)
     summary = _summary(
         order=order, identities=identities, already=already, queued=queued, kept_apart=kept_apart
     )

@@ -36,7 +36,8 @@ class LinkageSummary:
     """What linking a batch of people did, counted in people so that the counts add up:
     ``automatic + queued + new`` is every person given. ``automatic`` counts the people now one
     identity with a record held (``already`` of them were before this run); ``queued`` those
-    only in pairs waiting for an analyst (``pairs_queued`` pairs); ``new`` the rest."""
+    only in pairs waiting for an analyst, queued by this run (``pairs_queued`` pairs) or an
+    earlier one; ``new`` the rest."""
 
     automatic: int
     queued: int
@@ -137,7 +138,7 @@ def _apply_links(
         reason = rules.reason(left, right)
         if reason is not None:
             _record_kept_apart(pair=pair, source=source, reason=reason)
-            identities.queued(pair.left_id, pair.right_id)
+            identities.kept_apart(pair.left_id, pair.right_id)
             kept_apart += 1
         elif pair.match_weight >= thresholds.upper and _complete(pair, needs):
             duplicate, survivor = _duplicate_and_survivor(left, right, order)
@@ -245,8 +246,8 @@ def _summary(
     linked = already | {
         pk for pk in order if identities.survivor(pk) != pk or identities.has_merged_into(pk)
     }
-    in_queue = {str(pk) for r in queued for pk in (r.incoming_id, r.existing_id)} - linked
-    waiting = {pk for pk in order if pk in in_queue}
+    # Waiting: in a pair queued now or by an earlier run that is still undecided.
+    waiting = {pk for pk in order if pk not in linked and identities.pending(pk)}
     return LinkageSummary(
         automatic=len(linked),
         queued=len(waiting),

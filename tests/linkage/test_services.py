@@ -24,7 +24,6 @@ from tests.factories import AddressFactory, UserFactory, role
 from tests.linkage.factories import (
     analyst,
     current_model,
-    merge_of,
     pending_review,
     person,
     record_population,
@@ -385,16 +384,3 @@ def test_a_merge_of_two_records_both_held_can_be_undone(actor, existing):
     merge.duplicate.refresh_from_db()
     assert merge.duplicate.merged_into is None
     assert MatchReview.objects.filter(status="rejected").exists()
-
-
-def test_a_person_is_matched_on_the_details_of_their_merged_records_too(actor, existing):
-    current_model()
-    before_the_move = incoming(postcode="SW9 2LA")
-    merge_of(before_the_move, existing, by=actor)
-    arrived = incoming(family="Hussein", postcode="SW9 2LA")  # misspelt, at the old address
-
-    summary = people_link(actor=actor, people=[arrived], source="import batch 14")
-
-    arrived.refresh_from_db()
-    assert summary.automatic == 1 and arrived.merged_into in (existing, before_the_move)
-    assert survivors(person_ids=[arrived.pk])[arrived.pk] == existing.pk

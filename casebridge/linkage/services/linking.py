@@ -88,11 +88,11 @@ def people_link(*, actor: User, people: Sequence[Person], source: str) -> Linkag
     incoming_people = current_people().filter(pk__in=incoming_ids)
     # Scored before the transaction (the slow part, a read); the decisions below re-read the
     # state they depend on inside it.
-    # Every record held, merged ones included: a person's earlier names and addresses live on
-    # in their merged records, so a pair with any of them is a pair with the person.
     pairs = engine.link_incoming(
         model=model.settings,
-        existing=records_table(linkage_records(people=Person.objects.exclude(pk__in=incoming_ids))),
+        existing=records_table(
+            linkage_records(people=current_people().exclude(pk__in=incoming_ids))
+        ),
         incoming=records_table(linkage_records(people=incoming_people)),
         threshold_weight=thresholds.lower,
         backend=engine.backend_from_settings(),

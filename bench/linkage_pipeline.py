@@ -209,10 +209,14 @@ def score(frame, records: int) -> None:
     precision, recall, f1 = pairwise(survivors, truth)
     true_of_person = {person_of[ref]: true_of_reference[ref] for ref in loaded}
     merges = PersonMerge.objects.filter(undone_at__isnull=True)
-    false_merges = sum(
-        true_of_person.get(d) != true_of_person.get(s)
-        for d, s in merges.values_list("duplicate_id", "survivor_id")
-    )
+    wrong = [
+        (weight, evidence)
+        for d, s, weight, evidence in merges.values_list(
+            "duplicate_id", "survivor_id", "match_weight", "evidence"
+        )
+        if true_of_person.get(d) != true_of_person.get(s)
+    ]
+    false_merges = len(wrong)
     pending = [
         (root(a), root(b))
         for a, b in MatchReview.objects.filter(status="pending").values_list(
@@ -236,6 +240,9 @@ def score(frame, records: int) -> None:
     print(f"\n{len(loaded):,} of {records:,} records loaded (the rest rejected)")
     print(f"automatic links: precision {precision:.4f}, recall {recall:.4f}, F1 {f1:.4f}")
     print(f"false merges: {false_merges:,} of {merges.count():,} merges")
+    for weight, evidence in sorted(wrong, key=lambda w: -w[0])[:10]:
+        levels = "; ".join(f"{item['field']}: {item['label']}" for item in evidence)
+        print(f"  {weight:5.1f}  {levels}")
     print(f"review queue: {len(pending):,} pairs, {per_thousand:.1f} per 1,000 records")
     print(f"after an analyst decides every queued pair correctly: F1 {after[2]:.4f}")
 

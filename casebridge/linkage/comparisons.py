@@ -268,7 +268,8 @@ def _given_name_comparison() -> cl.CustomComparison:
     )
 
 
-# A different given name at the same address under the same family name is a relative (a twin
+# A different given name at the same address under the same (or all but the same) family name
+# is a relative (a twin
 # shares the birthday too), not a slip: EM cannot learn that, since each field is weighed on
 # its own and the agreeing surname, address and birthday would outweigh it. The weight is fixed
 # at about -16, enough to keep twins (who otherwise score 15) out of automatic links; a true
@@ -277,10 +278,11 @@ _RELATIVE_M, _RELATIVE_U = 1e-6, 0.06
 
 
 def _relative_level() -> Any:
-    return cll.CustomLevel(
-        "family_name_l = family_name_r AND postcode_l = postcode_r",
-        label_for_charts="Different, same family name and postcode (a relative?)",
+    # The family name may carry a typo of its own ("Hardambury", "Hardambruy").
+    return cll.And(
+        cll.JaroWinklerLevel("family_name", 0.92), cll.ExactMatchLevel("postcode")
     ).configure(
+        label_for_charts="Different, same family name and postcode (a relative?)",
         m_probability=_RELATIVE_M,
         u_probability=_RELATIVE_U,
         fix_m_probability=True,

@@ -238,8 +238,11 @@ def _level(creator: Any, label: str) -> Any:
     return creator.configure(label_for_charts=label)
 
 
+MISSING_LABEL = "One or both missing"
+
+
 def _missing(column: str | ColumnExpression) -> Any:
-    return _level(cll.NullLevel(column), "One or both missing")
+    return _level(cll.NullLevel(column), MISSING_LABEL)
 
 
 def _given_name_comparison() -> cl.CustomComparison:
@@ -258,9 +261,33 @@ def _given_name_comparison() -> cl.CustomComparison:
             # Short names defeat Jaro-Winkler: "Leo" keyed as "Loe" scores 0.56.
             _level(cll.DamerauLevenshteinLevel("given_name", 1), "One letter different"),
             _level(cll.JaroWinklerLevel("given_name", 0.8), "Alike (Jaro-Winkler >= 0.8)"),
+            _household_level("Different, same family name and postcode (a relative?)"),
             _level(cll.ElseLevel(), "Different"),
         ],
         comparison_description="Given name",
+    )
+
+
+# Households: a different given name at the same address under the same (or all but the same)
+# family name is a relative (a twin shares the birthday too), not a slip; so is a date of birth
+# more than a year apart (a parent and child of one name). EM cannot learn either, since it
+# weighs each field on its own and the agreeing surname and address outweigh the difference.
+# The weight is fixed at about -16, enough to keep twins and same-named parents and children
+# (who otherwise score 12 to 17) out of automatic links; a true pair with such a difference
+# goes to the queue instead.
+_HOUSEHOLD_M, _HOUSEHOLD_U = 1e-6, 0.06
+
+
+def _household_level(label: str) -> Any:
+    # The family name may carry a typo of its own ("Hardambury", "Hardambruy").
+    return cll.And(
+        cll.JaroWinklerLevel("family_name", 0.92), cll.ExactMatchLevel("postcode")
+    ).configure(
+        label_for_charts=label,
+        m_probability=_HOUSEHOLD_M,
+        u_probability=_HOUSEHOLD_U,
+        fix_m_probability=True,
+        fix_u_probability=True,
     )
 
 
@@ -310,6 +337,7 @@ def _date_of_birth_comparison() -> cl.CustomComparison:
                 "abs(date_of_birth_day_l - date_of_birth_day_r) <= 366",
                 label_for_charts="Within a year",
             ),
+            _household_level("Different, same family name and postcode (a parent and child?)"),
             _level(cll.ElseLevel(), "Different"),
         ],
         comparison_description="Date of birth",

@@ -36,6 +36,7 @@ from casebridge.linkage.comparisons import (
     clean_records,
     person_settings,
 )
+from casebridge.linkage.training_notes import splink_messages, training_note
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +58,7 @@ Backend = Literal["duckdb", "spark"]
 # A value seen at most this often in training is not stored in the model: it is scored as this
 # rare, which is what the training population can vouch for.
 _RARE_VALUE_COUNT = 1
-_MODEL_EXTRAS = "casebridge"
+MODEL_EXTRAS = "casebridge"
 
 logger = logging.getLogger(__name__)
 
@@ -109,16 +110,24 @@ def train_model(*, records: "pa.Table | pd.DataFrame", backend: Backend = "duckd
     deduplicated: on one record per person the model finds a third of true pairs, not 97%.
     """
     table = _prepared(records)
-    linker = Linker(
-        _database(backend).register(table), person_settings(), log_level=logging.WARNING
-    )
-    _estimate_parameters(linker)
-    _warn_if_few_duplicates(linker, table.num_rows)
+    db_api = _database(backend)
+    with splink_messages() as messages:
+        linker = Linker(db_api.register(table), person_settings(), log_level=None)
+        _estimate_parameters(linker)
+    _refuse_if_few_duplicates(linker, table.num_rows)
     model = linker.misc.save_model_to_json()
     _no_bonus_for_rare_family_names(model)
-    model[_MODEL_EXTRAS] = {"term_frequencies": _term_frequencies(table)}
-    model[_MODEL_EXTRAS]["fingerprint"] = _fingerprint(model)
+    model[MODEL_EXTRAS] = {
+        "term_frequencies": _term_frequencies(table),
+        "training_note": training_note(messages),
+    }
+    model[MODEL_EXTRAS]["weight_bands"] = weight_bands(model=model, records=table, backend=backend)
+    model[MODEL_EXTRAS]["fingerprint"] = _fingerprint(model)
     return model
+
+
+class TooFewDuplicates(ValueError):
+    """The records hold too few likely duplicates to learn what a match looks like."""
 
 
 def _estimate_parameters(linker: Linker) -> None:
@@ -145,16 +154,51 @@ def _estimate_parameters(linker: Linker) -> None:
     )
 
 
-def _warn_if_few_duplicates(linker: Linker, records: int) -> None:
+def _refuse_if_few_duplicates(linker: Linker, records: int) -> None:
+    """A model learnt from a handful of duplicates links at random: refuse to give one."""
     prior = linker._settings_obj._probability_two_random_records_match
     expected_duplicate_pairs = prior * records * (records - 1) / 2
     if expected_duplicate_pairs < 0.05 * records:
-        logger.warning(
-            "Training found about %d duplicate pairs among %d records: too few to learn what "
-            "a match looks like. Train on records that still contain their duplicates.",
-            expected_duplicate_pairs,
-            records,
+        raise TooFewDuplicates(
+            f"training found about {expected_duplicate_pairs:.0f} duplicate pairs among "
+            f"{records:,} records: too few to learn what a match looks like"
         )
+
+
+# Pairs are counted by whole match weight from here up; below it they are all but certainly
+# different people and only add to the count.
+LOWEST_WEIGHT_BAND = -10
+HIGHEST_WEIGHT_BAND = 40
+
+
+def weight_bands(
+    *, model: dict, records: "pa.Table | pd.DataFrame", backend: Backend = "duckdb"
+) -> list[list[float]]:
+    """How many candidate pairs of `records` score in each whole match weight, and how many of
+    them the model expects to be one person (the sum of their match probabilities):
+    ``[[weight, pairs, expected matches], ...]``, lowest weight first.
+
+    Calibration reads precision and recall at any threshold from this: the expected false links
+    above a threshold are the pairs above it less the expected matches there.
+    """
+    table = _prepared(records)
+    db_api = _database(backend)
+    linker = _linker(model, db_api, [table])
+    predictions = linker.inference.predict(
+        threshold_match_weight=LOWEST_WEIGHT_BAND, warning_mode="never"
+    )
+    band = f"least(greatest(floor(match_weight), {LOWEST_WEIGHT_BAND}), {HIGHEST_WEIGHT_BAND})"
+    # The table name is Splink's own; no input reaches this SQL.
+    counted = linker.misc.query_sql(
+        f"select {band} as band, count(*) as pairs, sum(match_probability) as expected"  # noqa: S608
+        f" from {predictions.physical_name} group by 1 order by 1",
+        output_type="pandas",
+    )
+    predictions.drop_table_from_database_and_remove_from_cache()
+    return [
+        [float(row.band), float(row.pairs), float(row.expected)]
+        for row in counted.itertuples(index=False)
+    ]
 
 
 def predict_pairs(
@@ -315,16 +359,16 @@ def _term_frequencies(table: pa.Table) -> dict[str, Any]:
 
 
 def _fingerprint(model: dict) -> str:
-    content = {key: value for key, value in model.items() if key != _MODEL_EXTRAS}
+    content = {key: value for key, value in model.items() if key != MODEL_EXTRAS}
     extras = {
-        key: value for key, value in model.get(_MODEL_EXTRAS, {}).items() if key != "fingerprint"
+        key: value for key, value in model.get(MODEL_EXTRAS, {}).items() if key != "fingerprint"
     }
     text = json.dumps([content, extras], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _model_fingerprint(model: dict) -> str:
-    stored = model.get(_MODEL_EXTRAS, {}).get("fingerprint")
+    stored = model.get(MODEL_EXTRAS, {}).get("fingerprint")
     return stored if isinstance(stored, str) else _fingerprint(model)
 
 
@@ -372,7 +416,7 @@ def _splink_settings(model: dict, dialect: str) -> dict:
     similarity functions differently), so for another dialect the current comparisons are
     rebuilt in that dialect and the trained parameters copied across level by level.
     """
-    settings = {key: value for key, value in model.items() if key != _MODEL_EXTRAS}
+    settings = {key: value for key, value in model.items() if key != MODEL_EXTRAS}
     if settings.get("sql_dialect", dialect) == dialect:
         return settings
     rebuilt = person_settings().get_settings(dialect).as_dict()
@@ -421,7 +465,7 @@ def _term_frequency_lookup(model: dict, column: str, values: pa.ChunkedArray) ->
 
 def _term_frequency_of(model: dict, column: str) -> Any:
     """value -> frequency in training; None (no adjustment) when the model holds none."""
-    stored = model.get(_MODEL_EXTRAS, {}).get("term_frequencies", {}).get(column)
+    stored = model.get(MODEL_EXTRAS, {}).get("term_frequencies", {}).get(column)
     if stored is None:
         return lambda value: None
     known, rare = stored["values"], stored["rare"]

@@ -21,6 +21,8 @@ class Identities:
 
     merged_into: dict[str, str | None] = field(default_factory=dict)
     reviews: dict[frozenset[str], str] = field(default_factory=dict)
+    survivors_with_others: set[str] = field(default_factory=set)
+    in_pending_pairs: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, *, person_ids: Iterable[str]) -> "Identities":
@@ -34,6 +36,8 @@ class Identities:
             Q(incoming_id__in=known) | Q(existing_id__in=known)
         ).values_list("incoming_id", "existing_id", "status"):
             identities.reviews[_pair(str(a), str(b))] = status
+            if status == MatchReview.Status.PENDING:
+                identities.in_pending_pairs |= {str(a), str(b)}
         return identities
 
     def survivor(self, person_id: str) -> str:
@@ -44,11 +48,24 @@ class Identities:
         """Whether the pair was queued or decided before (by anyone, in any run)."""
         return _pair(a, b) in self.reviews
 
+    def pending(self, person_id: str) -> bool:
+        """Whether the record is in a pair waiting for an analyst."""
+        return person_id in self.in_pending_pairs
+
     def rejected(self, a: str, b: str) -> bool:
         return self.reviews.get(_pair(a, b)) == MatchReview.Status.REJECTED
 
     def merged(self, *, duplicate: str, survivor: str) -> None:
         self.merged_into[duplicate] = survivor
+        self.survivors_with_others.add(survivor)
+
+    def has_merged_into(self, person_id: str) -> bool:
+        """Whether a record was merged into this one during the run."""
+        return person_id in self.survivors_with_others
+
+    def kept_apart(self, a: str, b: str) -> None:
+        self.reviews[_pair(a, b)] = MatchReview.Status.REJECTED
 
     def queued(self, a: str, b: str) -> None:
         self.reviews[_pair(a, b)] = MatchReview.Status.PENDING
+        self.in_pending_pairs |= {a, b}

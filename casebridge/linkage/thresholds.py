@@ -1,4 +1,4 @@
-"""The thresholds a new model is used with unless told: ``definitions/thresholds.yaml``."""
+"""The thresholds and calibration targets in ``definitions/thresholds.yaml``."""
 
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +20,17 @@ class Thresholds:
     lower: float
 
 
+@dataclass(frozen=True)
+class CalibrationTargets:
+    """What the operating thresholds are chosen to achieve (see the definitions file)."""
+
+    automatic_precision: float
+    review_precision: float
+    weight_overstatement: float
+    model_estimate_weight: float
+    automatic_link_needs: tuple[str, ...]
+
+
 def checked_thresholds(*, upper: float, lower: float) -> Thresholds:
     if not lower < upper:
         raise ApplicationError(
@@ -29,6 +40,24 @@ def checked_thresholds(*, upper: float, lower: float) -> Thresholds:
 
 
 @cache
+def _definitions() -> dict:
+    data: dict = yaml.safe_load(THRESHOLDS_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
 def default_thresholds() -> Thresholds:
-    data = yaml.safe_load(THRESHOLDS_FILE.read_text(encoding="utf-8"))
+    data = _definitions()
     return checked_thresholds(upper=float(data["upper"]), lower=float(data["lower"]))
+
+
+@cache
+def calibration_targets() -> CalibrationTargets:
+    data = _definitions()
+    return CalibrationTargets(
+        automatic_precision=float(data["automatic_precision"]),
+        review_precision=float(data["review_precision"]),
+        weight_overstatement=float(data["weight_overstatement"]),
+        model_estimate_weight=float(data["model_estimate_weight"]),
+        automatic_link_needs=tuple(data.get("automatic_link_needs", ())),
+    )

@@ -18,6 +18,7 @@ from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
+from casebridge.linkage.calibration import model_calibration
 from casebridge.linkage.forms import BandConfirmForm, BandForm, RejectForm, UndoForm
 from casebridge.linkage.selectors import (
     linkage_model_current,
@@ -259,7 +260,9 @@ def model_detail(request: HttpRequest) -> HttpResponse:
         summary="Viewed the linkage model",
     )
     previous = list(linkage_models_previous(user=user)[:10])
-    return render(request, "linkage/model_detail.html", {"model": model, "previous": previous})
+    calibration = model_calibration(model=model) if model else None
+    context = {"model": model, "previous": previous, "calibration": calibration}
+    return render(request, "linkage/model_detail.html", context)
 
 
 @signed_in

@@ -391,3 +391,11 @@ def test_tiny_board_report_regenerates_the_violence_and_exploitation_sections(
     sections = {section.title: section for section in report.sections}
     for title in ("Serious youth and adult violence", "Vulnerability and exploitation"):
         assert sections[title].tables and sections[title].narrative
+
+
+def test_tiny_stores_no_linkage_model_from_too_few_duplicates_and_links_nothing(tiny_borough):
+    from casebridge.linkage.models import LinkageModel, PersonMerge
+
+    assert "identity resolution: no model (No model was stored" in tiny_borough
+    assert not LinkageModel.objects.exists()
+    assert not PersonMerge.objects.exists()

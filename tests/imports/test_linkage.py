@@ -1,6 +1,9 @@
 """Imported people are matched with the people already held, after their batch has loaded."""
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from casebridge.access.policy import AccessDenied
 from casebridge.imports.models import ImportBatch
@@ -58,3 +61,40 @@ def test_only_the_importing_agency_matches_its_batch():
     batch = run_import(actor=analyst(), supplied_by=police(), content=offences_csv(offence()))
     with pytest.raises(AccessDenied):
         batch_link(actor=analyst(), batch=batch)
+
+
+def test_matching_a_batch_after_the_one_it_merged_into_counts_its_people_as_linked():
+    actor = analyst()
+    first = run_import(actor=actor, supplied_by=police(), content=offences_csv(offence()))
+    second = run_import(
+        actor=actor,
+        supplied_by=police(),
+        content=offences_csv(offence(crime_reference="01/0000002/22", victim_family_name="Husain")),
+    )
+    current_model()
+    batch_link(actor=actor, batch=second)  # the second batch's victim merges into the first's
+
+    first = batch_link(actor=actor, batch=first)
+
+    assert first.linkage.startswith("1 linked to people already held (1 of them before this run)")
+    assert first.linkage.endswith("0 new.")
+
+
+def test_linkage_match_command_matches_a_batch_imported_before_the_model():
+    actor = analyst()
+    held = person("Amira", "Hussain")
+    batch = run_import(actor=actor, supplied_by=police(), content=offences_csv(offence()))
+    current_model()
+    out = io.StringIO()
+
+    call_command("linkage", "match", "--batch", str(batch.pk), "--as", actor.username, stdout=out)
+
+    assert out.getvalue().startswith(f"Import batch {batch.pk}: 1 linked to people already held")
+    assert Incident.objects.get().victim.merged_into == held
+
+
+def test_linkage_match_command_says_why_when_there_is_no_model():
+    actor = analyst()
+    batch = run_import(actor=actor, supplied_by=police(), content=offences_csv(offence()))
+    with pytest.raises(CommandError, match="no trained linkage model"):
+        call_command("linkage", "match", "--batch", str(batch.pk), "--as", actor.username)

@@ -27,10 +27,16 @@ def trained_settings() -> dict:
     return engine.train_model(records=population[list(engine.RECORD_COLUMNS)])
 
 
-def current_model(*, upper: float = UPPER, lower: float = LOWER) -> LinkageModel:
+def current_model(
+    *, upper: float = UPPER, lower: float = LOWER, calibrated: bool = False
+) -> LinkageModel:
+    """The test model in use, with the thresholds given (or, ``calibrated``, chosen by
+    calibration at each run)."""
+    settings = trained_settings()
+    extras = {**settings[engine.MODEL_EXTRAS], "thresholds_given": not calibrated}
     return LinkageModel.objects.create(
         version=(LinkageModel.objects.count() + 1),
-        settings=trained_settings(),
+        settings={**settings, engine.MODEL_EXTRAS: extras},
         trained_at=timezone.now(),
         record_count=4000,
         backend="duckdb",

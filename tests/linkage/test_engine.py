@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from bench.synthetic_people import generate_population
+from casebridge.linkage import engine
 from casebridge.linkage.engine import (
     RECORD_COLUMNS,
     FieldEvidence,
@@ -24,6 +25,8 @@ from casebridge.linkage.engine import (
     score_candidates,
     train_model,
 )
+from casebridge.linkage.training_notes import training_note
+from tests.linkage.factories import trained_settings
 
 # The weight at which a pair counts as the same person in these tests (the benchmark shows
 # where the precision and recall of real thresholds lie).
@@ -227,3 +230,29 @@ def _weights(pairs: list[ScoredPair]) -> dict[tuple[str, str], float]:
 def _prior_weight(model: dict) -> float:
     prior = model["probability_two_random_records_match"]
     return math.log2(prior / (1 - prior))
+
+
+def test_training_on_records_with_too_few_duplicates_stores_no_model():
+    one_record_each = generate_population(records=3000, seed=5).drop_duplicates("true_person_id")
+    with pytest.raises(ValueError):  # TooFewDuplicates, or Splink failing first
+        engine.train_model(records=one_record_each[list(engine.RECORD_COLUMNS)])
+
+
+def test_splinks_training_warnings_become_one_line_an_operator_understands():
+    note = training_note(
+        [
+            "Level Different on comparison sex not observed in dataset, unable to train m value",
+            "[EM sampling] Probe returned zero blocked pairs; skipping sampling",
+            "Level Different on comparison sex not observed in dataset, unable to train m value",
+        ]
+    )
+    assert note == (
+        "Training: 1 kinds of difference were never seen among likely matches, so they keep a "
+        "default weight (sex: Different); 1 training sessions were small enough to use every "
+        "pair, not a sample."
+    )
+
+
+def test_a_trained_model_counts_its_pairs_by_weight_for_calibration():
+    bands = trained_settings()[engine.MODEL_EXTRAS]["weight_bands"]
+    assert bands and all(pairs >= expected >= 0 for _, pairs, expected in bands)

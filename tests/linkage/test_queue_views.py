@@ -69,7 +69,7 @@ def test_the_band_page_shows_the_estimate_before_anything_is_confirmed(
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "2 pairs to review with match weight 12 up to 16: estimated precision 0.999" in content
+    assert "2 pairs to review with match weight 12 up to 16: estimated precision 0.99" in content
     assert "Confirm these 2 pairs as the same person" in content
     assert not MatchReview.objects.exclude(status=MatchReview.Status.PENDING).exists()
 

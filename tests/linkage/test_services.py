@@ -7,6 +7,7 @@ import pytest
 from casebridge.access.policy import AccessDenied
 from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
+from casebridge.linkage.calibration import operating_thresholds
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
 from casebridge.linkage.records import current_people, linkage_records
 from casebridge.linkage.services import (
@@ -17,8 +18,8 @@ from casebridge.linkage.services import (
     merge_undo,
     people_link,
 )
-from casebridge.linkage.thresholds import default_thresholds
 from casebridge.people.models import Person
+from casebridge.people.selectors import survivors
 from tests.factories import AddressFactory, UserFactory, role
 from tests.linkage.factories import (
     analyst,
@@ -75,7 +76,7 @@ def test_a_match_between_the_thresholds_waits_for_an_analyst(actor, existing):
 
     summary = people_link(actor=actor, people=[arrived], source="import batch 12")
 
-    assert summary == LinkageSummary(automatic=0, queued=1, new=0)
+    assert summary == LinkageSummary(automatic=0, queued=1, new=0, pairs_queued=1)
     review = MatchReview.objects.get()
     assert (review.incoming, review.existing, review.status) == (arrived, existing, "pending")
     assert 6 <= review.match_weight < 20 and review.source == "import batch 12"
@@ -120,7 +121,7 @@ def test_linking_again_never_queues_a_pair_twice(actor, existing):
 
     again = people_link(actor=actor, people=[arrived], source="import batch 12")
 
-    assert again == LinkageSummary(automatic=0, queued=0, new=1)
+    assert again == LinkageSummary(automatic=0, queued=1, new=0)  # still waiting
     assert MatchReview.objects.count() == 1
 
 
@@ -301,7 +302,7 @@ def test_a_record_has_the_newest_open_postcode_and_no_merged_people_are_current(
     assert [(r["unique_id"], r["postcode"]) for r in records] == [(str(someone.pk), "SW9 2LA")]
 
 
-def test_training_stores_a_new_current_model_with_the_default_thresholds(actor):
+def test_training_stores_a_new_current_model_with_calibrated_thresholds(actor):
     record_population(actor.agency, records=600)
     previous = current_model()
 
@@ -312,8 +313,8 @@ def test_training_stores_a_new_current_model_with_the_default_thresholds(actor):
     assert LinkageModel.objects.filter(is_current=True).get() == model
     assert model.version == previous.version + 1 and model.record_count == 600
     assert (model.trained_by, model.backend) == (actor, "duckdb")
-    defaults = default_thresholds()
-    assert (model.upper_threshold, model.lower_threshold) == (defaults.upper, defaults.lower)
+    chosen = operating_thresholds(model=model)
+    assert (model.upper_threshold, model.lower_threshold) == (chosen.upper, chosen.lower)
     assert model.settings["comparisons"] and model.settings["probability_two_random_records_match"]
     entry = AuditEvent.objects.get(object_type="linkage_model")
     assert entry.changes["records"] == 600 and entry.actor == actor
@@ -335,3 +336,51 @@ def test_training_needs_enough_people_to_learn_from(actor):
 def test_only_analysts_train():
     with pytest.raises(AccessDenied):
         linkage_model_train(actor=UserFactory(role=role("practitioner")))
+
+
+def test_two_records_both_held_are_linked_when_they_clear_the_bar(actor, existing):
+    current_model()
+    held_copy = incoming()  # recorded before this run, never matched
+    arrived = incoming(family="Husain")
+
+    summary = people_link(actor=actor, people=[arrived], source="import batch 13")
+
+    assert summary == LinkageSummary(automatic=1, queued=0, new=0)
+    ids = [existing.pk, held_copy.pk, arrived.pk]
+    assert len(set(survivors(person_ids=ids).values())) == 1
+
+
+def test_a_person_without_a_date_of_birth_is_matched_but_never_linked_automatically(
+    actor, existing
+):
+    current_model()
+    arrived = incoming(born=None)
+
+    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+
+    assert summary.automatic == 0 and summary.automatic + summary.queued + summary.new == 1
+    assert not PersonMerge.objects.exists()
+
+
+def test_the_counts_of_a_run_add_up_to_its_people(actor, existing):
+    current_model()
+    people = [incoming(), incoming(**MISSPELT_AND_MOVED), incoming(**SISTER), incoming(born=None)]
+
+    summary = people_link(actor=actor, people=people, source="import batch 12")
+
+    assert summary.automatic + summary.queued + summary.new == len(people)
+
+
+def test_a_merge_of_two_records_both_held_can_be_undone(actor, existing):
+    current_model()
+    held_copy = incoming()
+    people_link(actor=actor, people=[incoming(family="Husain")], source="import batch 13")
+    merge = PersonMerge.objects.get(
+        duplicate__in=[existing, held_copy], survivor__in=[existing, held_copy]
+    )
+
+    merge_undo(actor=actor, merge=merge, reason="Twins")
+
+    merge.duplicate.refresh_from_db()
+    assert merge.duplicate.merged_into is None
+    assert MatchReview.objects.filter(status="rejected").exists()

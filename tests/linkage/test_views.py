@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from casebridge.audit.models import AuditEvent
+from casebridge.linkage.calibration import operating_thresholds
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
 from casebridge.linkage.services import match_confirm
 from tests.factories import AddressFactory, UserFactory, role
@@ -157,6 +158,18 @@ def test_the_model_page_shows_the_model_in_use(user, signed_in_client):
     assert f'<dd class="govuk-summary-list__value">{model.version}</dd>' in content
     assert "4000 people" in content and "21.0" in content and "7.0" in content
     assert "Retrain the model" in content
+
+
+def test_the_model_page_shows_estimated_precision_and_recall_at_each_threshold(
+    user, signed_in_client
+):
+    model = current_model(calibrated=True)
+    chosen = operating_thresholds(model=model)
+
+    content = signed_in_client(user).get(reverse("linkage:model")).content.decode()
+
+    assert "Estimated precision and recall at each threshold" in content
+    assert f"{chosen.upper:.0f} (automatic)" in content and "chosen by calibration" in content
 
 
 def test_retraining_from_the_page_makes_a_new_current_model(user, signed_in_client, monkeypatch):

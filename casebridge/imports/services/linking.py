@@ -10,11 +10,12 @@ from casebridge.people.models import Person
 
 def batch_link(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Match a loaded batch's people with the people held (again): once a model is trained,
-    say, without importing the file again. Those merged since are left as they are."""
+    say, without importing the file again. Those merged since are counted as linked."""
     authorize(user=actor, action=Action.VIEW, obj=batch)
     if batch.status != ImportBatch.Status.LOADED:
         raise ApplicationError("Only a loaded batch's people can be matched.")
-    return resolve_identities(batch, list(batch.people.filter(merged_into__isnull=True)), actor)
+    # Those merged since are given too: they are counted as linked, so the counts add up.
+    return resolve_identities(batch, list(batch.people.all()), actor)
 
 
 def resolve_identities(
@@ -34,9 +35,6 @@ def resolve_identities(
     except ApplicationError as error:
         batch.linkage = f"{NOT_MATCHED}: {error.message}"
     else:
-        batch.linkage = (
-            f"{linked.automatic:,} linked to people already held, {linked.queued:,} waiting "
-            f"for an analyst to review, {linked.new:,} new."
-        )
+        batch.linkage = linked.sentence()
     batch.save(update_fields=["linkage"])
     return batch

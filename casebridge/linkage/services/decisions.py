@@ -12,6 +12,7 @@ from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage.clusters import survivors
 from casebridge.linkage.models import MatchReview, PersonMerge
+from casebridge.linkage.rules import HardRules
 from casebridge.linkage.services.merging import merge_records
 from casebridge.people.models import Person
 
@@ -34,12 +35,20 @@ def match_confirm(
     Args:
         band: when the analyst confirmed a band of pairs at once (``bulk.match_confirm_band``),
             the band and the precision shown for it, kept on the review.
+
+    Raises:
+        ApplicationError: the pair was decided already, or a hard rule keeps the two apart
+            (the message says which).
     """
     require_permission(user=actor, action=Action.CHANGE, resource=Resource.IDENTITY)
     review = _pending(review)
     survivor_of = survivors(person_ids={review.incoming_id, review.existing_id})
     duplicate = str(survivor_of[review.incoming_id])
     survivor = str(survivor_of[review.existing_id])
+    if duplicate != survivor:
+        reason = HardRules.load(person_ids={duplicate, survivor}).reason(duplicate, survivor)
+        if reason is not None:
+            raise ApplicationError(f"These records cannot be merged. {reason}")
     merge = None
     if duplicate != survivor:
         merge = merge_records(

@@ -5,19 +5,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage import engine
+from casebridge.linkage.calibration import operating_thresholds
+from casebridge.linkage.comparisons import MISSING_LABEL
 from casebridge.linkage.identities import Identities
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
 from casebridge.linkage.records import current_people, linkage_records, records_table
+from casebridge.linkage.rules import HardRules
 from casebridge.linkage.selectors import current_linkage_model
 from casebridge.linkage.services.merging import evidence_json, merge_records
+from casebridge.linkage.thresholds import Thresholds, calibration_targets
 from casebridge.people.models import Person
 
+# How the reason of a pair a hard rule kept apart starts.
+KEPT_APART = "Kept apart by a rule"
 NO_MODEL_MESSAGE = (
     "There is no trained linkage model yet. An analyst trains one from Identity review, "
     "Linkage model, or run `casebridge linkage train`."
@@ -26,26 +33,46 @@ NO_MODEL_MESSAGE = (
 
 @dataclass(frozen=True)
 class LinkageSummary:
-    """What linking a batch of people did: merges made, pairs queued, people left as new."""
+    """What linking a batch of people did, counted in people so that the counts add up:
+    ``automatic + queued + new`` is every person given. ``automatic`` counts the people now one
+    identity with a record held (``already`` of them were before this run); ``queued`` those
+    only in pairs waiting for an analyst, queued by this run (``pairs_queued`` pairs) or an
+    earlier one; ``new`` the rest."""
 
     automatic: int
     queued: int
     new: int
+    already: int = 0
+    pairs_queued: int = 0
+    kept_apart: int = 0
+
+    @property
+    def people(self) -> int:
+        return self.automatic + self.queued + self.new
+
+    def sentence(self) -> str:
+        already = f" ({self.already:,} of them before this run)" if self.already else ""
+        return (
+            f"{self.automatic:,} linked to people already held{already}, {self.queued:,} "
+            f"waiting for an analyst to review ({self.pairs_queued:,} pairs), {self.new:,} new."
+        )
 
 
 def people_link(*, actor: User, people: Sequence[Person], source: str) -> LinkageSummary:
-    """Match newly recorded people against everyone held, and each other.
+    """Match people (those an import recorded) against everyone held, and each other.
 
-    At or above the model's upper threshold an incoming record is merged into the surviving
-    record of the person it matches; between the thresholds the pair waits for an analyst;
-    below, the person is new. A pair already reviewed is left alone, and a rejected pair (or
-    one whose merge was undone) is never linked.
+    At or above the operating upper threshold (``calibration.operating_thresholds``: where the
+    estimated precision of automatic links reaches the target) the two records are merged,
+    whether one is new or both were held: a merge can be undone. Between the thresholds the
+    pair waits for an analyst; below, the person is new. A pair a hard rule keeps apart
+    (``rules.py``) is neither merged nor queued: it is recorded as different people with the
+    rule's reason. A pair already reviewed is left alone, and a rejected pair (or one whose
+    merge was undone) is never linked.
 
-    Automatic links only ever fold an incoming record into another: two records that were
-    both held before this run are merged by an analyst or not at all.
+    People already merged into another record are counted, not matched again: they are linked.
 
     Args:
-        people: the people the import just recorded.
+        people: the people the import recorded.
         source: where they came from, shown to analysts ("import batch 12").
 
     Raises:
@@ -56,6 +83,7 @@ def people_link(*, actor: User, people: Sequence[Person], source: str) -> Linkag
     model = current_linkage_model()
     if model is None:
         raise ApplicationError(NO_MODEL_MESSAGE)
+    thresholds = operating_thresholds(model=model)
     incoming_ids = [p.pk for p in people]
     incoming_people = current_people().filter(pk__in=incoming_ids)
     # Scored before the transaction (the slow part, a read); the decisions below re-read the
@@ -66,12 +94,17 @@ def people_link(*, actor: User, people: Sequence[Person], source: str) -> Linkag
             linkage_records(people=current_people().exclude(pk__in=incoming_ids))
         ),
         incoming=records_table(linkage_records(people=incoming_people)),
-        threshold_weight=model.lower_threshold,
+        threshold_weight=thresholds.lower,
         backend=engine.backend_from_settings(),
     )
     with transaction.atomic():
         return _apply_links(
-            actor=actor, model=model, pairs=pairs, incoming_ids=incoming_ids, source=source
+            actor=actor,
+            model=model,
+            thresholds=thresholds,
+            pairs=pairs,
+            incoming_ids=incoming_ids,
+            source=source,
         )
 
 
@@ -79,27 +112,36 @@ def _apply_links(
     *,
     actor: User,
     model: LinkageModel,
+    thresholds: Thresholds,
     pairs: list[engine.ScoredPair],
     incoming_ids: list[Any],
     source: str,
 ) -> LinkageSummary:
     order = {str(pk): position for position, pk in enumerate(incoming_ids)}
     identities = Identities.load(
-        person_ids={p for pair in pairs for p in (pair.left_id, pair.right_id)}
+        person_ids={p for pair in pairs for p in (pair.left_id, pair.right_id)} | set(order)
     )
+    rules = HardRules.load(
+        person_ids={identities.survivor(p) for pair in pairs for p in (pair.left_id, pair.right_id)}
+    )
+    already = {pk for pk in order if identities.survivor(pk) != pk} | _with_merged_records(order)
     merges: list[PersonMerge] = []
     queued: list[MatchReview] = []
+    kept_apart = 0
+    needs = calibration_targets().automatic_link_needs
     for pair in sorted(pairs, key=lambda p: p.match_weight, reverse=True):
         if identities.decided(pair.left_id, pair.right_id):
             continue
         left, right = identities.survivor(pair.left_id), identities.survivor(pair.right_id)
-        if left == right or identities.rejected(left, right):
+        if left == right or identities.rejected(left, right) or identities.decided(left, right):
             continue
-        new = [side for side in (left, right) if side in order]
-        if pair.match_weight >= model.upper_threshold and new:
-            # The later of two incoming records, or the incoming one, is the duplicate.
-            duplicate = max(new, key=order.__getitem__)
-            survivor = right if duplicate == left else left
+        reason = rules.reason(left, right)
+        if reason is not None:
+            _record_kept_apart(pair=pair, source=source, reason=reason)
+            identities.kept_apart(pair.left_id, pair.right_id)
+            kept_apart += 1
+        elif pair.match_weight >= thresholds.upper and _complete(pair, needs):
+            duplicate, survivor = _duplicate_and_survivor(left, right, order)
             merges.append(
                 merge_records(
                     actor=actor,
@@ -113,6 +155,7 @@ def _apply_links(
                 )
             )
             identities.merged(duplicate=duplicate, survivor=survivor)
+            rules.merged(duplicate=duplicate, survivor=survivor)
         else:
             queued.append(
                 MatchReview.objects.create(
@@ -125,30 +168,91 @@ def _apply_links(
                 )
             )
             identities.queued(pair.left_id, pair.right_id)
-    touched = {str(m.duplicate_id) for m in merges}
-    touched |= {str(pk) for r in queued for pk in (r.incoming_id, r.existing_id)}
-    summary = LinkageSummary(
-        automatic=len(merges),
-        queued=len(queued),
-        new=sum(1 for pk in order if pk not in touched),
+            # One question per two people, however many of their records paired.
+            identities.queued(left, right)
+    summary = _summary(
+        order=order, identities=identities, already=already, queued=queued, kept_apart=kept_apart
     )
     audit_record(
         actor=actor,
         action="change",
         object_type="identity",
-        summary=(
-            f"Linked {len(order)} people from {source}: {summary.automatic} merged "
-            f"automatically, {summary.queued} pairs for review, {summary.new} new"
-        ),
+        summary=f"Linked {len(order)} people from {source}: {summary.sentence()}",
         changes={
             "source": source,
             "model_version": model.version,
+            "upper_threshold": thresholds.upper,
+            "lower_threshold": thresholds.lower,
             "people": len(order),
             "automatic": summary.automatic,
+            "already": summary.already,
             "queued": summary.queued,
+            "pairs_queued": summary.pairs_queued,
+            "kept_apart": kept_apart,
             "new": summary.new,
             "merges": [str(m.pk) for m in merges],
             "reviews": [str(r.pk) for r in queued],
         },
     )
     return summary
+
+
+def _complete(pair: engine.ScoredPair, needs: tuple[str, ...]) -> bool:
+    """Whether both records hold every field an automatic link needs."""
+    return not any(item.field in needs and item.label == MISSING_LABEL for item in pair.evidence)
+
+
+def _with_merged_records(ids: dict[str, int]) -> set[str]:
+    """Which of these people have another record merged into them already."""
+    merged = Person.objects.filter(merged_into__in=list(ids)).values_list("merged_into", flat=True)
+    return {str(pk) for pk in merged}
+
+
+def _duplicate_and_survivor(left: str, right: str, order: dict[str, int]) -> tuple[str, str]:
+    """The later of two incoming records, or the incoming one, is folded into the other; of
+    two records both held before, the incoming side's (``left``)."""
+    new = [side for side in (left, right) if side in order]
+    if len(new) == 1 or not new:
+        duplicate = new[0] if new else left
+    else:
+        duplicate = max(new, key=order.__getitem__)
+    return duplicate, right if duplicate == left else left
+
+
+def _record_kept_apart(*, pair: engine.ScoredPair, source: str, reason: str) -> None:
+    MatchReview.objects.create(
+        incoming_id=pair.left_id,
+        existing_id=pair.right_id,
+        match_weight=pair.match_weight,
+        match_probability=pair.match_probability,
+        evidence=evidence_json(pair),
+        source=source,
+        status=MatchReview.Status.REJECTED,
+        decided_at=timezone.now(),
+        decision_reason=f"{KEPT_APART}: {reason}",
+    )
+
+
+def _summary(
+    *,
+    order: dict[str, int],
+    identities: Identities,
+    already: set[str],
+    queued: list[MatchReview],
+    kept_apart: int,
+) -> LinkageSummary:
+    # A person is linked when their identity holds another record: merged into one, or one
+    # merged into them (in this run or before).
+    linked = already | {
+        pk for pk in order if identities.survivor(pk) != pk or identities.has_merged_into(pk)
+    }
+    # Waiting: in a pair queued now or by an earlier run that is still undecided.
+    waiting = {pk for pk in order if pk not in linked and identities.pending(pk)}
+    return LinkageSummary(
+        automatic=len(linked),
+        queued=len(waiting),
+        new=len(order) - len(linked) - len(waiting),
+        already=len(already),
+        pairs_queued=len(queued),
+        kept_apart=kept_apart,
+    )

@@ -9,6 +9,7 @@ from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage import engine
+from casebridge.linkage.calibration import operating_thresholds
 from casebridge.linkage.models import LinkageModel
 from casebridge.linkage.records import linkage_records, records_table
 from casebridge.linkage.thresholds import checked_thresholds, default_thresholds
@@ -27,8 +28,10 @@ def linkage_model_train(
 ) -> LinkageModel:
     """Train a model on the current people and make it the one in use.
 
-    ``actor`` None is the system (the ``linkage train`` command). Thresholds left out come from
-    ``definitions/thresholds.yaml``. Training runs outside the transaction, so the database is
+    ``actor`` None is the system (the ``linkage train`` command). Without thresholds they are
+    chosen by calibration (``calibration.operating_thresholds``), and again at each linking run
+    as analysts' decisions accumulate; thresholds given are kept (one left out comes from
+    ``definitions/thresholds.yaml``). Training runs outside the transaction, so the database is
     not held for its minutes on a large population; the model and its audit entry are written
     together.
 
@@ -38,8 +41,10 @@ def linkage_model_train(
     """
     if actor is not None:
         require_permission(user=actor, action=Action.CHANGE, resource=Resource.IDENTITY)
+    given = upper_threshold is not None or lower_threshold is not None
     defaults = default_thresholds()
-    thresholds = checked_thresholds(
+    # Checked before the minutes of training, not after.
+    given_thresholds = checked_thresholds(
         upper=defaults.upper if upper_threshold is None else upper_threshold,
         lower=defaults.lower if lower_threshold is None else lower_threshold,
     )
@@ -54,12 +59,29 @@ def linkage_model_train(
     backend = engine.backend_from_settings()
     try:
         settings = engine.train_model(records=records_table(records), backend=backend)
+    except engine.TooFewDuplicates as error:
+        raise ApplicationError(
+            f"No model was stored: {error}. Train it once partner extracts that hold the same "
+            "people more than once have been imported."
+        ) from error
     except ValueError as error:
         # Splink's estimates fail outright when the records hold too few likely matches.
         raise ApplicationError(
             "The people held give the model too few likely matches to learn from (Splink: "
             f"{str(error)[:120]}). Train it once partner extracts have been imported."
         ) from error
+    extras = {**settings[engine.MODEL_EXTRAS], "thresholds_given": given}
+    settings = {**settings, engine.MODEL_EXTRAS: extras}
+    # Without thresholds given, calibration chooses them (again at every linking run).
+    thresholds = (
+        given_thresholds
+        if given
+        else operating_thresholds(
+            model=LinkageModel(
+                settings=settings, upper_threshold=defaults.upper, lower_threshold=defaults.lower
+            )
+        )
+    )
     with transaction.atomic():
         LinkageModel.objects.select_for_update().filter(is_current=True).update(is_current=False)
         latest = LinkageModel.objects.aggregate(latest=Max("version"))["latest"] or 0
@@ -87,6 +109,7 @@ def linkage_model_train(
                 "backend": backend,
                 "upper_threshold": thresholds.upper,
                 "lower_threshold": thresholds.lower,
+                "thresholds": "given" if given else "calibrated",
             },
         )
     return model

@@ -1,0 +1,84 @@
+"""Calibration: precision and recall at each threshold from the model's weights and the
+analysts' decisions, and the operating thresholds chosen from them."""
+
+import pytest
+
+from casebridge.linkage.calibration import (
+    band_precision,
+    estimate_band,
+    operating_thresholds,
+    threshold_estimates,
+)
+from casebridge.linkage.models import MatchReview
+from casebridge.linkage.thresholds import calibration_targets
+from tests.linkage.factories import analyst, current_model, pending_review, person
+
+pytestmark = pytest.mark.django_db
+
+
+def calibrated_model(bands: list[list[float]]):
+    model = current_model(calibrated=True)
+    model.settings["casebridge"]["weight_bands"] = bands
+    model.save(update_fields=["settings"])
+    return model
+
+
+# Many strong pairs, fewer weaker ones: the shape training measures.
+BANDS = [[w, 1000.0 if w >= 20 else 200.0, 0.0] for w in range(-5, 31)]
+
+
+def decide(weight: float, status: str, count: int) -> None:
+    actor = analyst()
+    for _ in range(count):
+        review = pending_review(person(), person(), weight=weight)
+        review.status, review.decided_by = status, actor
+        review.save()
+
+
+def test_the_upper_threshold_is_where_estimated_precision_reaches_the_target():
+    model = calibrated_model(BANDS)
+    chosen = operating_thresholds(model=model)
+    by_threshold = {e.threshold: e for e in threshold_estimates(model=model)}
+
+    assert by_threshold[chosen.upper].precision >= 0.999
+    assert by_threshold[chosen.upper - 1].precision < 0.999
+    assert chosen.lower < chosen.upper
+
+
+def test_recall_grows_and_precision_falls_as_the_threshold_drops():
+    estimates = threshold_estimates(model=calibrated_model(BANDS))
+    recalls = [e.recall for e in estimates]
+    precisions = [e.precision for e in estimates]
+    assert recalls == sorted(recalls) and precisions == sorted(precisions, reverse=True)
+    assert estimates[-1].recall == pytest.approx(1.0)
+
+
+def test_analysts_rejections_in_a_band_raise_the_upper_threshold():
+    model = calibrated_model(BANDS)
+    before = operating_thresholds(model=model).upper
+    decide(before, MatchReview.Status.REJECTED, 40)
+
+    assert operating_thresholds(model=model).upper > before
+
+
+def test_analysts_decisions_count_pooled_with_the_model():
+    targets = calibration_targets()
+    model_only = band_precision(weight=5, confirmed=0, rejected=0, targets=targets)
+    pooled = band_precision(weight=5, confirmed=0, rejected=20, targets=targets)
+    assert pooled == pytest.approx(model_only / 2)
+
+
+def test_a_band_estimate_says_how_many_pairs_and_decisions_it_rests_on():
+    model = calibrated_model(BANDS)
+    decide(7.5, MatchReview.Status.CONFIRMED, 3)
+
+    band = estimate_band(model=model, lower=7, upper=9)
+
+    assert band.pairs == 400 and band.from_decisions == 3
+    assert 0 < band.expected_precision < 1
+
+
+def test_thresholds_given_at_training_are_kept():
+    model = current_model(upper=21, lower=7)
+    thresholds = operating_thresholds(model=model)
+    assert (thresholds.upper, thresholds.lower) == (21, 7)

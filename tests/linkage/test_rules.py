@@ -1,0 +1,161 @@
+"""Hard rules: what keeps two records apart whatever the model scores them, in automatic
+linking, in the queue and when an analyst confirms a pair."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from casebridge.core.errors import ApplicationError
+from casebridge.imports.models import ImportBatch
+from casebridge.incidents.models import Incident
+from casebridge.linkage.models import MatchReview, PersonMerge
+from casebridge.linkage.rules import HardRules, kept_apart_reasons
+from casebridge.linkage.services import match_confirm, people_link
+from casebridge.pathways.models import CasePerson
+from casebridge.people.models import Identifier, Person, Relationship
+from tests.factories import AgencyFactory, CaseFactory
+from tests.linkage.factories import analyst, current_model, merge_of, pending_review, person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def actor():
+    return analyst()
+
+
+def twin_records() -> tuple[Person, Person]:
+    """Two records with the same details: the model would link them automatically."""
+    return person(), person(family="Hussein")
+
+
+def identify(someone: Person, scheme: str, value: str) -> None:
+    Identifier.objects.create(person=someone, scheme=scheme, value=value)
+
+
+def reason(one: Person, other: Person) -> str | None:
+    return HardRules.load(person_ids={str(one.pk), str(other.pk)}).reason(
+        str(one.pk), str(other.pk)
+    )
+
+
+@pytest.mark.parametrize(
+    ("scheme", "words"),
+    [
+        ("pnc", "Police National Computer IDs"),
+        ("nhs", "NHS numbers"),
+        ("probation", "Probation case reference (CRN)s"),
+    ],
+)
+def test_different_identifiers_of_one_scheme_keep_two_records_apart(scheme, words):
+    one, other = twin_records()
+    identify(one, scheme, "A1")
+    identify(other, scheme, "B2")
+    assert reason(one, other) == f"They have different {words}."
+
+
+def test_identifiers_of_different_schemes_do_not_keep_records_apart():
+    one, other = twin_records()
+    identify(one, "pnc", "A1")
+    identify(other, "nhs", "B2")
+    assert reason(one, other) is None
+
+
+def test_two_people_one_extract_records_with_their_own_references_stay_apart(actor):
+    one, other = twin_records()
+    identify(one, "council", "SC-1")
+    identify(other, "council", "SC-2")
+    batch = ImportBatch.objects.create(
+        kind="social-care-episodes",
+        supplied_by=AgencyFactory(),
+        imported_by=actor,
+        file_name="care.csv",
+        file_sha256="0" * 64,
+        file_size=1,
+        imported_by_agency=actor.agency,
+    )
+    batch.people.add(one, other)
+    assert reason(one, other) == (
+        "One partner extract records them as two people, each with a reference."
+    )
+
+
+def test_known_different_sexes_keep_records_apart_and_not_known_does_not():
+    woman, man, unknown = person(), person(sex="male"), person(sex="not_known")
+    assert reason(woman, man) == "One is recorded as female and the other as male."
+    assert reason(woman, unknown) is None
+
+
+def test_a_victim_and_the_alleged_perpetrator_of_one_case_are_never_one_person():
+    victim, perpetrator = twin_records()
+    case = CaseFactory(subject=victim)
+    CasePerson.objects.create(case=case, person=perpetrator, role=CasePerson.Role.PERPETRATOR)
+    assert "named together in one case" in reason(victim, perpetrator)
+
+
+def test_the_victim_and_the_suspect_of_one_incident_are_never_one_person():
+    victim, suspect = twin_records()
+    Incident.objects.create(
+        reporting_agency=AgencyFactory(),
+        reference="01/1/26",
+        category="violence_with_injury",
+        occurred_at=timezone.now(),
+        victim=victim,
+        suspect=suspect,
+    )
+    assert reason(victim, suspect) == "They are the victim and the suspect of one incident."
+
+
+def test_two_people_with_a_recorded_relationship_are_never_one_person():
+    mother, daughter = twin_records()
+    Relationship.objects.create(person=mother, related_person=daughter, kind="parent")
+    assert "relationship is recorded" in reason(daughter, mother)
+
+
+def test_a_rule_looks_at_every_record_merged_into_either_side(actor):
+    victim, perpetrator, perpetrators_other_record = person(), person(), person()
+    merge_of(perpetrators_other_record, perpetrator, by=actor)
+    case = CaseFactory(subject=victim)
+    CasePerson.objects.create(
+        case=case, person=perpetrators_other_record, role=CasePerson.Role.PERPETRATOR
+    )
+    assert "named together" in reason(victim, perpetrator)
+
+
+def test_automatic_linking_keeps_apart_what_a_rule_separates_and_says_why(actor):
+    current_model()
+    held, arrived = person(), person(family="Hussein", born=date(1991, 3, 8))
+    identify(held, "pnc", "A1")
+    identify(arrived, "pnc", "B2")
+
+    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+
+    assert (summary.automatic, summary.queued, summary.new, summary.kept_apart) == (0, 0, 1, 1)
+    assert not PersonMerge.objects.exists()
+    review = MatchReview.objects.get()
+    assert review.status == MatchReview.Status.REJECTED
+    assert review.decision_reason == (
+        "Kept apart by a rule: They have different Police National Computer IDs."
+    )
+
+
+def test_an_analyst_cannot_confirm_a_pair_a_rule_keeps_apart(actor):
+    woman, man = person(), person(sex="male")
+    review = pending_review(woman, man)
+
+    with pytest.raises(ApplicationError, match="recorded as female and the other as male"):
+        match_confirm(actor=actor, review=review)
+    review.refresh_from_db()
+    assert review.status == MatchReview.Status.PENDING
+
+
+def test_the_queue_learns_which_pending_pairs_a_rule_now_stops_and_why():
+    victim, perpetrator, stranger = person(), person(), person()
+    blocked, open_pair = pending_review(victim, perpetrator), pending_review(stranger, victim)
+    case = CaseFactory(subject=victim)
+    CasePerson.objects.create(case=case, person=perpetrator, role=CasePerson.Role.PERPETRATOR)
+
+    reasons = kept_apart_reasons(reviews=[blocked, open_pair])
+
+    assert list(reasons) == [blocked.pk] and "named together" in reasons[blocked.pk]

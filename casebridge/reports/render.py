@@ -114,7 +114,13 @@ def _section_part(section: Section, number: int, report: BoardReport) -> Part:
 
 
 def report_parts(report: BoardReport) -> list[Part]:
-    """The report's parts in order: a section each, then the appendix."""
+    """The report's parts in order: the summary (where the definition has one), a section
+    each, then the appendix."""
+    summary = (
+        [Part("summary", "Summary", "reports/parts/summary.html", {"summary": report.summary})]
+        if report.summary
+        else []
+    )
     sections = [
         _section_part(section, number, report)
         for number, section in enumerate(report.sections, start=1)
@@ -122,7 +128,7 @@ def report_parts(report: BoardReport) -> list[Part]:
     appendix = Part(
         "appendix", "Appendix: where each figure comes from", "reports/parts/appendix.html"
     )
-    return [*sections, appendix]
+    return [*summary, *sections, appendix]
 
 
 def report_html(report: BoardReport) -> str:

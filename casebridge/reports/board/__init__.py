@@ -6,10 +6,7 @@ over them all decides how each prints: the public edition by the method in board
 (``disclosure:``), the restricted edition exactly. Rendering (HTML, PDF) is separate
 (``render.py``)."""
 
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from casebridge.analytics.comparators import comparators_file, read_comparators
 from casebridge.analytics.disclosure import EXACT_METHOD, Method, Publication, method_from
@@ -17,6 +14,7 @@ from casebridge.analytics.engine import Engine
 from casebridge.analytics.periods import Period
 from casebridge.analytics.registry import registry
 from casebridge.core.errors import ApplicationError
+from casebridge.reports.board.definitions import DEFINITIONS, read_definition
 from casebridge.reports.board.figures import Figures
 from casebridge.reports.board.model import (
     BoardReport,
@@ -31,8 +29,8 @@ from casebridge.reports.board.model import (
     Source,
 )
 from casebridge.reports.board.sections import draft_section
+from casebridge.reports.board.summary import draft_summary
 
-DEFINITIONS = Path(__file__).parent.parent / "definitions"
 PUBLIC, RESTRICTED = "public", "restricted"
 
 __all__ = [
@@ -72,6 +70,11 @@ def build_report(
     publication = Publication()
     figures = Figures(engine, publication)
     comparators = read_comparators(comparators_file(), known_indicators=set(registry()))
+    summary = (
+        draft_summary(report["summary"], figures, period, public=not method.exact)
+        if "summary" in report
+        else None
+    )
     sections = [
         draft_section(_definition(f"{name}.yaml"), figures, quarters, comparators)
         for name in report["sections"]
@@ -85,11 +88,14 @@ def build_report(
         quarters=quarters,
         snapshot_taken_at=engine.snapshot.taken_at,
         sections=[section() for section in sections],
-        sources=[Source(i, PrintedCount(publication.shown(key).text)) for i, key in sources],
+        sources=[
+            Source(i, PrintedCount(publication.shown(key).text), over) for i, key, over in sources
+        ],
         threshold=method.threshold,
         disclosure=method,
+        summary=summary() if summary else None,
     )
 
 
 def _definition(name: str) -> dict[str, Any]:
-    return yaml.safe_load((DEFINITIONS / name).read_text(encoding="utf-8"))
+    return read_definition(name)

@@ -155,25 +155,20 @@ class Figures:
             self.publication.relate(numerator - rows, upper=0)
         return rows
 
-    def sources(self, quarters: list[Period]) -> list[tuple[Indicator, str]]:
+    def sources(self, quarters: list[Period]) -> list[tuple[Indicator, str, list[Period]]]:
         """Each indicator printed, in the order first printed, with the key of its records over
-        the columns of the first table showing it, else the report's quarters (a figure not yet
-        known has none)."""
+        the known columns of the first table showing it, else the report's quarters, and those
+        columns (a figure not yet known has none). A stock's records are its latest column's
+        only: the same rows are in every quarter's, so they are never added up."""
         found = []
         for indicator_id, columns in self.shown.items():
             self.compute(indicator_id, columns or quarters)
             for period in columns or quarters:
                 self.cell(indicator_id, period)
-            parts = [
-                self.rows_behind[(indicator_id, period.label)]
-                for period in columns or quarters
-                if (indicator_id, period.label) in self.rows_behind
-            ]
-            records = Count(Linear.total(parts))
-            found.append(
-                (
-                    registry()[indicator_id],
-                    self.publication.state(f"records {indicator_id}", records),
-                )
-            )
+            indicator = registry()[indicator_id]
+            over = [p for p in columns or quarters if (indicator_id, p.label) in self.rows_behind]
+            over = over[-1:] if indicator.stock else over
+            parts = [self.rows_behind[(indicator_id, period.label)] for period in over]
+            key = self.publication.state(f"records {indicator_id}", Count(Linear.total(parts)))
+            found.append((indicator, key, over))
         return found

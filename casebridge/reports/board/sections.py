@@ -99,7 +99,8 @@ def _draft_table(
 
     def build() -> ReportTable:
         rows = [row_of(figures, indicator_id, row) for indicator_id, row in keys.items()]
-        return ReportTable(spec["title"], columns, rows, note)
+        cohort = spec.get("periods", QUARTERS) != QUARTERS and spec.get("lag_quarters", 0) > 0
+        return ReportTable(spec["title"], columns, rows, note, cohort)
 
     return build
 

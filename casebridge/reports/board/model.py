@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from casebridge.analytics.comparators import PublishedFigure
+from casebridge.analytics.comparators import PublishedFigure, span
 from casebridge.analytics.disclosure import Method
 from casebridge.analytics.periods import Period
 from casebridge.analytics.registry import Indicator
@@ -117,6 +117,11 @@ class Comparison:
     period: Period
     ours: str  # as printed (suppressed or "not yet known" like any other cell)
     others: list[tuple[PublishedFigure, str]]  # each with its value as printed, lowest first
+    note: str = ""  # which periods are compared, where not all are ours (comparable())
+
+    @property
+    def period_words(self) -> str:
+        return span(self.period)
 
 
 @dataclass(frozen=True)

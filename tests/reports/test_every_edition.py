@@ -1,40 +1,18 @@
 """Every edition of every quarter's board report renders, as HTML and as PDF: the tiny demo
-borough's two financial years, each quarter, public and restricted. (The default borough's
+borough's two financial years, each quarter, public and restricted (the borough loaded and each
+report built once for the session: tests/tiny_borough.py). (The default borough's
 sixteen reports for 22/23 are run by bench/report_render.py: generating it takes minutes.)"""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
-from casebridge.analytics.periods import parse_period
-from casebridge.reports.board import PUBLIC, RESTRICTED, build_report
+from casebridge.reports.board import PUBLIC, RESTRICTED
 from casebridge.reports.render import MARKINGS, report_html, report_parts, report_pdf
-from tests.analytics.fixtures import engine_for
 from tests.reports.pdf import read_pdf
 
 pytestmark = pytest.mark.django_db
 QUARTERS = [f"Q{n} {year}" for year in ("21/22", "22/23") for n in range(1, 5)]
-
-
-@pytest.fixture(scope="module")
-def reports(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Each quarter's report in both editions, computed once from the tiny borough, which is
-    loaded in a transaction rolled back once they are built."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo_data", "--size", "tiny", stdout=StringIO(), stderr=StringIO())
-        engine = engine_for(tmp_path_factory.mktemp("snapshot"))
-        built = {
-            (quarter, edition): build_report(
-                engine=engine, period=parse_period(quarter), edition=edition
-            )
-            for quarter in QUARTERS
-            for edition in (PUBLIC, RESTRICTED)
-        }
-        transaction.set_rollback(True)
-    return built
 
 
 def _words(text: str) -> str:
@@ -43,8 +21,8 @@ def _words(text: str) -> str:
 
 @pytest.mark.parametrize("edition", [PUBLIC, RESTRICTED])
 @pytest.mark.parametrize("quarter", QUARTERS)
-def test_every_quarter_and_edition_renders_as_html_and_as_pdf(reports, quarter, edition):
-    report = reports[quarter, edition]
+def test_every_quarter_and_edition_renders_as_html_and_as_pdf(tiny_borough, quarter, edition):
+    report = tiny_borough.report(quarter, edition)
     title, marking = f"{report.title}: {quarter}", MARKINGS[edition]
     parts = report_parts(report)
     charts = [view for part in parts for view in part.context.get("charts", [])]

@@ -80,6 +80,7 @@ def build_report(
         for name in report["sections"]
     ]
     sources = figures.sources(quarters)
+    released = figures.release(period)
     publication.settle(method)
     return BoardReport(
         title=report["title"],
@@ -94,6 +95,7 @@ def build_report(
         threshold=method.threshold,
         disclosure=method,
         summary=summary() if summary else None,
+        released={figure: publication.shown(key) for figure, key in released.items()},
     )
 
 

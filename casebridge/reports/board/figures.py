@@ -27,6 +27,7 @@ from casebridge.analytics.disclosure.statements import Statement
 from casebridge.analytics.engine import Engine, Figure
 from casebridge.analytics.periods import Period, quarter_containing
 from casebridge.analytics.registry import Indicator, registry
+from casebridge.analytics.selectors import TREND_QUARTERS
 
 PERSON_MEASURES = ("reoffending", "around", "population", "people")
 
@@ -154,6 +155,17 @@ class Figures:
         if "distinct" in indicator.numerator:
             self.publication.relate(numerator - rows, upper=0)
         return rows
+
+    def release(self, quarter: Period) -> dict[tuple[str, str], str]:
+        """Every figure published for the quarter, the dashboard's and its CSV export's as well
+        as the report's: each indicator for the eight periods to the quarter it is reported
+        for (the dashboard's table and trend), by indicator and period label. Stated here, they
+        are protected together with the report's, as a reader holding both would read them."""
+        keys = {}
+        for indicator in registry().values():
+            for period in indicator.basis.columns(quarter, TREND_QUARTERS):
+                keys[(indicator.id, period.label)] = self.cell(indicator.id, period)
+        return keys
 
     def sources(self, quarters: list[Period]) -> list[tuple[Indicator, str, list[Period]]]:
         """Each indicator printed, in the order first printed, with the key of its records over

@@ -2,11 +2,11 @@
 edition prints it), and the value a chart draws."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from casebridge.analytics.comparators import PublishedFigure, span
-from casebridge.analytics.disclosure import Method
+from casebridge.analytics.disclosure import Method, Printed
 from casebridge.analytics.periods import Period
 from casebridge.analytics.registry import Indicator
 from casebridge.plans.selectors import CommitmentStanding
@@ -208,6 +208,9 @@ class BoardReport:
     threshold: int  # counts from 1 to threshold - 1 are suppressed (public edition)
     disclosure: Method  # how the edition's figures were protected
     summary: Summary | None = None  # the headline measures, where the definition names any
+    # Every figure published for the quarter (the dashboard's and its export's too), as
+    # printed, by indicator id and period label: one figure, one value, wherever it is shown.
+    released: dict[tuple[str, str], Printed] = field(default_factory=dict)
 
     @property
     def period(self) -> Period:

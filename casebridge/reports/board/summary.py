@@ -155,7 +155,7 @@ def draft_summary(
     def build() -> Summary:
         shown = figures.publication.shown
         rows = [
-            _row(headline, period, earlier, shown(this), shown(last), spec["exceptions"])
+            headline_row(headline, period, earlier, shown(this), shown(last), spec["exceptions"])
             for headline, period, earlier, (this, last) in drafted
         ]
         return Summary(
@@ -168,7 +168,7 @@ def draft_summary(
     return build
 
 
-def _row(
+def headline_row(
     headline: Headline,
     period: Period,
     earlier: Period,

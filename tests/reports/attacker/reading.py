@@ -231,7 +231,15 @@ class Reader:
                 self.read_breakdown(table, definition)
         self.read_summary()
         self.read_sources()
+        self.read_released()
         return self.reading
+
+    def read_released(self) -> None:
+        """The dashboard and its CSV export for the quarter: every indicator over the eight
+        periods of its trend, published with the report."""
+        for (indicator_id, label), printed in self.report.released.items():
+            where = f"dashboard {indicator_id} / {label}"
+            self.cell(self.indicators[indicator_id], parse_period(label), printed.text, where)
 
     def read_summary(self) -> None:
         """The summary's figures and a year before, and the change between them: the change

@@ -69,6 +69,7 @@ def build_report(
     quarters = period.previous_quarters(4)
     publication = Publication()
     figures = Figures(engine, publication)
+    figures.prefetch(period)
     comparators = read_comparators(comparators_file(), known_indicators=set(registry()))
     summary = (
         draft_summary(report["summary"], figures, period, public=not method.exact)

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from casebridge.analytics.disclosure import SUPPRESSED
 from casebridge.analytics.presentation import NOT_YET_KNOWN
 from casebridge.analytics.registry import Indicator
 from casebridge.analytics.series_charts import Series, SeriesChart, series_chart
 from casebridge.reports.board import PUBLIC, RESTRICTED, BoardReport, Chart, Section
+from casebridge.reports.printing import pdf_from_html
 
 # The Government Security Classifications marking each edition carries on every page (printed
 # into the style sheet's page margins too: capitals and hyphens only).
@@ -147,8 +146,5 @@ def report_html(report: BoardReport) -> str:
 
 
 def report_pdf(report: BoardReport) -> bytes:
-    """The HTML edition printed as tagged PDF/UA-1: what a reader sees is what a screen reader
-    reads. Everything is inline, so any attempt to fetch a resource stops the rendering."""
-    nothing = URLFetcher(allowed_protocols=frozenset(), fail_on_errors=True)
-    document = HTML(string=report_html(report), url_fetcher=nothing)
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    """The HTML edition printed as tagged PDF/UA-1 (``printing.pdf_from_html``)."""
+    return pdf_from_html(report_html(report))

@@ -218,8 +218,7 @@ def indicator_detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
     else:
         shown = [shown_value(indicator, figure, public=False) for figure in history]
         values = [
-            published_value(figure, public=False, threshold=DEFAULT_THRESHOLD)
-            for figure in history
+            published_value(figure, public=False, threshold=DEFAULT_THRESHOLD) for figure in history
         ]
     rows = []
     for figure, text in zip(history, shown, strict=True):

@@ -6,8 +6,6 @@ over them all decides how each prints: the public edition by the method in board
 (``disclosure:``), the restricted edition exactly. Rendering (HTML, PDF) is separate
 (``render.py``)."""
 
-from typing import Any
-
 from casebridge.analytics.comparators import comparators_file, read_comparators
 from casebridge.analytics.disclosure import EXACT_METHOD, Method, Publication, method_from
 from casebridge.analytics.engine import Engine
@@ -58,13 +56,13 @@ def disclosure_method(edition: str, *, threshold: int | None = None) -> Method:
         return EXACT_METHOD
     if edition != PUBLIC:
         raise ApplicationError(f"{edition!r}: the editions are {PUBLIC} and {RESTRICTED}.")
-    return method_from(_definition("board.yaml").get("disclosure", {}), threshold=threshold)
+    return method_from(read_definition("board.yaml").get("disclosure", {}), threshold=threshold)
 
 
 def build_report(
     *, engine: Engine, period: Period, edition: str = PUBLIC, threshold: int | None = None
 ) -> BoardReport:
-    report = _definition("board.yaml")
+    report = read_definition("board.yaml")
     method = disclosure_method(edition, threshold=threshold)
     quarters = period.previous_quarters(4)
     publication = Publication()
@@ -77,7 +75,7 @@ def build_report(
         else None
     )
     sections = [
-        draft_section(_definition(f"{name}.yaml"), figures, quarters, comparators)
+        draft_section(read_definition(f"{name}.yaml"), figures, quarters, comparators)
         for name in report["sections"]
     ]
     sources = figures.sources(quarters)
@@ -98,7 +96,3 @@ def build_report(
         summary=summary() if summary else None,
         released={figure: publication.shown(key) for figure, key in released.items()},
     )
-
-
-def _definition(name: str) -> dict[str, Any]:
-    return read_definition(name)

@@ -333,7 +333,7 @@ class Reader:
         for category, row in zip(table.categories, grid.cells, strict=True):
             for period, (expression, text) in zip(quarters, row, strict=True):
                 self.count_text(expression, text, f"{table.title} / {category} / {period.label}")
-        for category, (expression, text) in zip(table.categories, grid.row_totals, strict=True):
+        for category, (expression, text) in zip(table.categories, grid.row_totals, strict=False):
             self.count_text(expression, text, f"{table.title} / {category} / four quarters")
         for period, (expression, text) in zip(quarters, grid.column_totals, strict=True):
             self.count_text(expression, text, f"{table.title} / total / {period.label}")

@@ -5,6 +5,13 @@ from casebridge.access.definitions import load_permissions
 from casebridge.assessments.definitions import load_instruments
 from casebridge.pathways.definitions import load_pathways
 from tests.factories import sign_in
+from tests.tiny_borough import run_last, tiny_borough
+
+__all__ = ["tiny_borough"]  # a session fixture: the tiny demo borough, loaded once
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    run_last(items)
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,10 @@ A section's indicators that share a basis share a table, whose columns are those
 each figure is printed under the period it is for."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from casebridge.analytics.disclosure import DEFAULT_THRESHOLD
+from casebridge.analytics.disclosure import DEFAULT_THRESHOLD, Printed
 from casebridge.analytics.engine import Figure
 from casebridge.analytics.periods import Basis, Period
 from casebridge.analytics.presentation import published_value, shown_value
@@ -40,20 +41,26 @@ class DashboardSection:
 
 
 def dashboard(
-    *, snapshot: Snapshot, period: Period, public: bool, threshold: int = DEFAULT_THRESHOLD
+    *,
+    snapshot: Snapshot,
+    period: Period,
+    released: Mapping[tuple[str, str], Printed] | None = None,
 ) -> list[DashboardSection]:
-    """Every indicator for the four quarters to ``period``, by section; ``public``: printed as
-    the public edition prints them (small counts, and figures built on them, as [c])."""
+    """Every indicator for the four quarters to ``period``, by section. ``released``: the
+    public edition's figures for the quarter (reports.selectors.released_figures), printed as
+    the public edition of the board report prints them, by the one disclosure pass over the
+    whole release; without it every figure is printed exactly (the restricted view)."""
     computed = figures_by_indicator(snapshot=snapshot, quarter=period)
     sections: dict[str, dict[Basis, list[DashboardRow]]] = defaultdict(dict)
     for indicator in registry().values():
         trend = computed[indicator.id]
         shown = trend[-TABLE_QUARTERS:]
+        printed = [_printed(indicator, figure, released) for figure in trend]
         row = DashboardRow(
             indicator=indicator,
             figures=shown,
-            cells=[shown_value(indicator, f, public=public, threshold=threshold) for f in shown],
-            trend=[published_value(f, public=public, threshold=threshold) for f in trend],
+            cells=[each.text for each in printed[-TABLE_QUARTERS:]],
+            trend=[each.value for each in printed],
             trend_labels=[figure.period for figure in trend],
         )
         sections[indicator.section].setdefault(indicator.basis, []).append(row)
@@ -67,3 +74,14 @@ def dashboard(
         )
         for title, tables in sections.items()
     ]
+
+
+def _printed(
+    indicator: Indicator, figure: Figure, released: Mapping[tuple[str, str], Printed] | None
+) -> Printed:
+    if released is not None:
+        return released[(indicator.id, figure.period)]
+    return Printed(
+        shown_value(indicator, figure, public=False),
+        published_value(figure, public=False, threshold=DEFAULT_THRESHOLD),
+    )

@@ -30,6 +30,9 @@ class Indicator:
     denominator: dict[str, Any] | None
     per: int | None
     breakdowns: tuple[str, ...]
+    # Rows as at a day or over a span (open cases at the quarter's end): the same row is in
+    # each quarter's figure, so quarters' figures are never added up.
+    stock: bool = False
     # The periods it is reported for, on the dashboard and in the board report alike.
     basis: Basis = field(default_factory=Basis)
 
@@ -74,6 +77,11 @@ def _problems(indicator: dict[str, Any]) -> list[str]:
         problems.append(f"a {indicator['unit']} needs a denominator")
     if indicator["unit"] == "rate" and "per" not in indicator:
         problems.append("a rate says what it is per (per: 1000)")
+    if bool(indicator.get("stock")) != _counts_a_stock(indicator["numerator"]):
+        problems.append(
+            "stock: true is said of a figure of rows as at a day or over a span (as_at, "
+            "overlaps), and only of one"
+        )
     for part in ("numerator", "denominator"):
         measure = indicator.get(part, {})
         if "sum" in measure and "distinct" in measure:
@@ -89,6 +97,10 @@ def _problems(indicator: dict[str, Any]) -> list[str]:
                 f"reported for; reporting: lag_quarters must be at least {-(-months // 3)}"
             )
     return problems
+
+
+def _counts_a_stock(measure: dict[str, Any]) -> bool:
+    return "as_at" in measure or "overlaps" in measure
 
 
 def _lag(indicator: dict[str, Any]) -> int:
@@ -144,6 +156,7 @@ def read_indicators(directory: Path = INDICATORS_DIR) -> list[Indicator]:
                 denominator=_with_defaults(item["denominator"]) if "denominator" in item else None,
                 per=item.get("per"),
                 breakdowns=tuple(item.get("breakdowns", ())),
+                stock=bool(item.get("stock")),
                 basis=Basis(
                     periods=item.get("reporting", {}).get("periods", QUARTERS),
                     lag_quarters=_lag(item),

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from casebridge.analytics.disclosure import SUPPRESSED
 from casebridge.analytics.presentation import NOT_YET_KNOWN
 from casebridge.analytics.registry import Indicator
 from casebridge.analytics.series_charts import Series, SeriesChart, series_chart
 from casebridge.reports.board import PUBLIC, RESTRICTED, BoardReport, Chart, Section
+from casebridge.reports.printing import pdf_from_html
 
 # The Government Security Classifications marking each edition carries on every page (printed
 # into the style sheet's page margins too: capitals and hyphens only).
@@ -114,7 +113,13 @@ def _section_part(section: Section, number: int, report: BoardReport) -> Part:
 
 
 def report_parts(report: BoardReport) -> list[Part]:
-    """The report's parts in order: a section each, then the appendix."""
+    """The report's parts in order: the summary (where the definition has one), a section
+    each, then the appendix."""
+    summary = (
+        [Part("summary", "Summary", "reports/parts/summary.html", {"summary": report.summary})]
+        if report.summary
+        else []
+    )
     sections = [
         _section_part(section, number, report)
         for number, section in enumerate(report.sections, start=1)
@@ -122,7 +127,7 @@ def report_parts(report: BoardReport) -> list[Part]:
     appendix = Part(
         "appendix", "Appendix: where each figure comes from", "reports/parts/appendix.html"
     )
-    return [*sections, appendix]
+    return [*summary, *sections, appendix]
 
 
 def report_html(report: BoardReport) -> str:
@@ -141,8 +146,5 @@ def report_html(report: BoardReport) -> str:
 
 
 def report_pdf(report: BoardReport) -> bytes:
-    """The HTML edition printed as tagged PDF/UA-1: what a reader sees is what a screen reader
-    reads. Everything is inline, so any attempt to fetch a resource stops the rendering."""
-    nothing = URLFetcher(allowed_protocols=frozenset(), fail_on_errors=True)
-    document = HTML(string=report_html(report), url_fetcher=nothing)
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    """The HTML edition printed as tagged PDF/UA-1 (``printing.pdf_from_html``)."""
+    return pdf_from_html(report_html(report))

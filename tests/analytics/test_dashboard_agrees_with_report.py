@@ -1,21 +1,20 @@
 """One figure, one value: on the tiny demo borough, every figure the dashboard prints for a
-period is the one the board report (restricted edition) prints for the same indicator and
-period, reoffending rates included, and each names the period it is for."""
+period is the one the board report prints for the same indicator and period, reoffending rates
+included, and each names the period it is for: the restricted view as the restricted edition,
+the public view and its CSV export as the public edition (one disclosure pass over both)."""
 
+import csv
+import io
 from html.parser import HTMLParser
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
-from casebridge.analytics.engine import Engine
+from casebridge.analytics.disclosure import SUPPRESSED
 from casebridge.analytics.periods import parse_period
 from casebridge.analytics.presentation import NOT_YET_KNOWN
-from casebridge.analytics.services import snapshot_refresh
 from casebridge.analytics.store import latest_snapshot
-from casebridge.reports.board import RESTRICTED, build_report
+from casebridge.core.spreadsheets import formula_safe
+from casebridge.reports.board import PUBLIC, RESTRICTED
 from tests.factories import UserFactory, role
 
 QUARTERS = ("Q1 22/23", "Q2 22/23", "Q3 22/23", "Q4 22/23")
@@ -80,49 +79,56 @@ def dashboard_cells(page: str) -> dict[tuple[str, str], str]:
     return parser.cells
 
 
-@pytest.fixture(scope="module")
-def tiny_borough_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The tiny borough with one stored snapshot of it, rolled back at the module's end."""
-    snapshots = tmp_path_factory.mktemp("snapshots")
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        override_settings(CASEBRIDGE_SNAPSHOT_DIR=snapshots),
-    ):
-        call_command("demo_data", "--size", "tiny", "--seed", "2022", stdout=StringIO())
-        yield snapshot_refresh(actor=None)
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def snapshot(tiny_borough_snapshot, db, settings):
-    settings.CASEBRIDGE_SNAPSHOT_DIR = tiny_borough_snapshot.directory.parent
-    return tiny_borough_snapshot
+def snapshot(tiny_borough, db, settings):
+    """The tiny borough's stored snapshot (loaded once for the session), the latest there is."""
+    settings.CASEBRIDGE_SNAPSHOT_DIR = tiny_borough.snapshot.directory.parent
+    return tiny_borough.snapshot
+
+
+def report_cells(report) -> dict[tuple[str, str], str]:
+    """Every figure a board report prints in its tables and comparisons, by period."""
+    cells = {}
+    for section in report.sections:
+        for table in section.tables:
+            for row in table.rows:
+                for column, cell in zip(table.columns, row.cells, strict=True):
+                    cells[(row.indicator.id, column.label)] = cell
+        for comparison in section.comparisons:
+            cells[(comparison.indicator.id, comparison.period.label)] = comparison.ours
+    return cells
 
 
 @pytest.mark.parametrize("quarter", QUARTERS)
 def test_every_figure_the_report_prints_the_dashboard_prints_alike_for_the_same_period(
-    snapshot, signed_in_client, quarter
+    snapshot, tiny_borough, signed_in_client, quarter
 ):
     analyst = UserFactory(role=role("analyst"))
     page = signed_in_client(analyst).get("/figures/", {"period": quarter}).content.decode()
     shown = dashboard_cells(page)
     assert latest_snapshot() == snapshot
-    report = build_report(
-        engine=Engine(snapshot=snapshot), period=parse_period(quarter), edition=RESTRICTED
-    )
-    compared = 0
-    for section in report.sections:
-        for table in section.tables:
-            for row in table.rows:
-                for column, cell in zip(table.columns, row.cells, strict=True):
-                    key = (row.indicator.id, column.label)
-                    assert shown.get(key) == cell, key
-                    compared += 1
-        for comparison in section.comparisons:
-            key = (comparison.indicator.id, comparison.period.label)
-            assert shown.get(key) == comparison.ours, key
-    assert compared > 300
+    printed = report_cells(tiny_borough.report(quarter, RESTRICTED))
+    assert {key: shown.get(key) for key in printed} == printed
+    assert len(printed) > 300
+
+
+@pytest.mark.parametrize("quarter", QUARTERS)
+def test_the_public_dashboard_and_its_export_print_every_figure_as_the_public_report_does(
+    snapshot, tiny_borough, signed_in_client, quarter
+):
+    client = signed_in_client(UserFactory(role=role("analyst")))
+    page = client.get("/figures/", {"period": quarter, "public": "on"}).content.decode()
+    shown = dashboard_cells(page)
+    report = tiny_borough.report(quarter, PUBLIC)
+    printed = report_cells(report)
+    assert {key: shown.get(key) for key in printed} == printed
+    assert SUPPRESSED in printed.values()  # the tiny borough has small numbers to protect
+    for key, cell in shown.items():  # the dashboard's other figures: the same pass's
+        assert cell == report.released[key].text, key
+    export = client.get("/figures/export.csv", {"period": quarter, "public": "on"})
+    rows = csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")))
+    exported = {(row["indicator_id"], row["period"]): row["value"] for row in rows}
+    assert exported == {key: formula_safe(cell) for key, cell in shown.items()}  # "-" as "'-"
 
 
 def test_the_reoffending_rates_are_shown_for_the_cohorts_the_report_shows_not_the_quarter(

@@ -90,3 +90,18 @@ def test_a_rate_per_population_states_its_mid_year_estimate_financial_year_start
     unknown["indicators"][0]["denominator"]["population"]["mid_year_estimate"] = "latest"
     with pytest.raises(ValidationError, match="mid_year_estimate"):
         validate_file(unknown, source="test.yaml")
+
+
+def test_a_stock_says_so_in_its_definition_and_nothing_else_does():
+    as_at_end = {"table": "case_states", "as_at": "end", "where": {"pathway": "iom"}}
+    unmarked = with_first(unit="count", numerator=as_at_end)
+    del unmarked["indicators"][0]["denominator"], unmarked["indicators"][0]["per"]
+    with pytest.raises(ValidationError, match="stock: true"):
+        validate_file(unmarked, source="test.yaml")
+    unmarked["indicators"][0]["stock"] = True
+    validate_file(unmarked, source="test.yaml")
+    with pytest.raises(ValidationError, match="stock: true"):
+        validate_file(with_first(stock=True), source="test.yaml")  # incidents dated in it
+    stocks = {indicator.id for indicator in read_indicators() if indicator.stock}
+    assert {"iom-cohort", "sanctuary-due", "refuge-women-supported"} <= stocks
+    assert "marac-referrals" not in stocks

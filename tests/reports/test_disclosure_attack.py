@@ -10,40 +10,26 @@ The default (borough) demo takes minutes to load, so its reports are attacked by
 publications are attacked in tests/analytics/disclosure/test_randomised_attack.py.
 """
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
-from casebridge.analytics.periods import parse_period
-from casebridge.reports.board import PUBLIC, RESTRICTED, build_report
-from tests.analytics.fixtures import engine_for
+from casebridge.reports.board import PUBLIC, RESTRICTED
 from tests.reports.attacker import Truth, attack, judge
 from tests.reports.attacker.reading import SUPPRESSED, Rules
 
-pytestmark = pytest.mark.django_db  # the borough is loaded once, by the module's fixture
+pytestmark = pytest.mark.django_db  # the borough is loaded once, for the session
 QUARTERS = ("Q1 22/23", "Q2 22/23", "Q3 22/23", "Q4 22/23")
 
 
-@pytest.fixture(scope="module")
-def tiny_engine(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The tiny borough, loaded once for the module in a transaction rolled back at its end,
-    and an engine on a snapshot of it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo_data", "--size", "tiny", "--seed", "2022", stdout=StringIO())
-        yield engine_for(tmp_path_factory.mktemp("snapshot"))
-        transaction.set_rollback(True)
+@pytest.fixture
+def tiny_engine(tiny_borough):
+    """An engine on the tiny borough's snapshot (loaded once for the session)."""
+    return tiny_borough.engine
 
 
-@pytest.fixture(scope="module")
-def reports(tiny_engine, django_db_blocker):
-    """Each quarter's public edition, built once."""
-    with django_db_blocker.unblock():
-        return {
-            quarter: build_report(engine=tiny_engine, period=parse_period(quarter), edition=PUBLIC)
-            for quarter in QUARTERS
-        }
+@pytest.fixture
+def reports(tiny_borough):
+    """Each quarter's public edition, built once for the session."""
+    return {quarter: tiny_borough.report(quarter, PUBLIC) for quarter in QUARTERS}
 
 
 @pytest.mark.parametrize("quarter", QUARTERS)
@@ -53,6 +39,9 @@ def test_no_suppressed_value_of_the_tiny_boroughs_public_report_is_recovered(
     report = reports[quarter]
     rules = Rules(threshold=report.disclosure.threshold, rounding=report.disclosure.rounding)
     outcome = attack(report, rules, population=tiny_engine.population)
+    reading = outcome.reading
+    read = {one.where.split(" ")[0] for one in [*reading.facts, *reading.ratios, *reading.targets]}
+    assert {"summary", "dashboard"} <= read  # it reads the summary's and the dashboard's too
     verdict = judge(outcome, Truth(tiny_engine))
     assert verdict.violated == [] and verdict.wrong == []  # the attacker reads it right
     assert len(outcome.reading.targets) > 100  # the tiny borough has many small counts
@@ -61,11 +50,9 @@ def test_no_suppressed_value_of_the_tiny_boroughs_public_report_is_recovered(
 
 
 def test_every_small_count_of_the_restricted_edition_is_hidden_in_the_public_one(
-    reports, tiny_engine
+    reports, tiny_borough
 ):
-    restricted = build_report(
-        engine=tiny_engine, period=parse_period("Q4 22/23"), edition=RESTRICTED
-    )
+    restricted = tiny_borough.report("Q4 22/23", RESTRICTED)
     public = reports["Q4 22/23"]
     small = range(1, public.disclosure.threshold)
     for mine, theirs in zip(restricted.sections, public.sections, strict=True):

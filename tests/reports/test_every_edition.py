@@ -1,55 +1,56 @@
 """Every edition of every quarter's board report renders, as HTML and as PDF: the tiny demo
-borough's two financial years, each quarter, public and restricted. (The default borough's
+borough's two financial years, each quarter, public and restricted (the borough loaded and each
+report built once for the session: tests/tiny_borough.py). (The default borough's
 sixteen reports for 22/23 are run by bench/report_render.py: generating it takes minutes.)"""
 
+import multiprocessing
 import re
-from io import StringIO
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
-from casebridge.analytics.periods import parse_period
-from casebridge.reports.board import PUBLIC, RESTRICTED, build_report
-from casebridge.reports.render import MARKINGS, report_html, report_parts, report_pdf
-from tests.analytics.fixtures import engine_for
+from casebridge.reports.board import PUBLIC, RESTRICTED
+from casebridge.reports.printing import pdf_from_html
+from casebridge.reports.render import MARKINGS, report_html, report_parts
 from tests.reports.pdf import read_pdf
 
 pytestmark = pytest.mark.django_db
 QUARTERS = [f"Q{n} {year}" for year in ("21/22", "22/23") for n in range(1, 5)]
+EDITIONS = [PUBLIC, RESTRICTED]
+PRINTERS = 2  # the machine's cores: printing is most of the time, and each print is separate
 
 
 @pytest.fixture(scope="module")
-def reports(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Each quarter's report in both editions, computed once from the tiny borough, which is
-    loaded in a transaction rolled back once they are built."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo_data", "--size", "tiny", stdout=StringIO(), stderr=StringIO())
-        engine = engine_for(tmp_path_factory.mktemp("snapshot"))
-        built = {
-            (quarter, edition): build_report(
-                engine=engine, period=parse_period(quarter), edition=edition
-            )
+def printed(tiny_borough, django_db_blocker):
+    """Every report's HTML, and each printed as PDF, the printing shared between processes
+    that load no Django (``printing.pdf_from_html``)."""
+    with django_db_blocker.unblock():
+        html = {
+            (quarter, edition): report_html(tiny_borough.report(quarter, edition))
             for quarter in QUARTERS
-            for edition in (PUBLIC, RESTRICTED)
+            for edition in EDITIONS
         }
-        transaction.set_rollback(True)
-    return built
+    spawn = multiprocessing.get_context("spawn")  # not fork: the parent holds threads
+    with ProcessPoolExecutor(max_workers=PRINTERS, mp_context=spawn) as printers:
+        pdfs = dict(zip(html, printers.map(pdf_from_html, html.values()), strict=True))
+    return {key: (html[key], pdfs[key]) for key in html}
 
 
 def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.parametrize("edition", [PUBLIC, RESTRICTED])
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("quarter", QUARTERS)
-def test_every_quarter_and_edition_renders_as_html_and_as_pdf(reports, quarter, edition):
-    report = reports[quarter, edition]
+def test_every_quarter_and_edition_renders_as_html_and_as_pdf(
+    tiny_borough, printed, quarter, edition
+):
+    report = tiny_borough.report(quarter, edition)
     title, marking = f"{report.title}: {quarter}", MARKINGS[edition]
     parts = report_parts(report)
     charts = [view for part in parts for view in part.context.get("charts", [])]
 
-    html = report_html(report)
+    html, pdf = printed[quarter, edition]
     assert f"<title>{title}</title>" in html and '<html lang="en-GB">' in html
     assert html.count(f'<p class="marking marking-top">{marking}</p>') == 1
     assert html.count(f'<p class="marking marking-bottom">{marking}</p>') == 1
@@ -57,7 +58,7 @@ def test_every_quarter_and_edition_renders_as_html_and_as_pdf(reports, quarter, 
         assert f'<li><a href="#{part.anchor}">{part.title}</a></li>' in html
         assert f'<section class="part" id="{part.anchor}"' in html
 
-    pdf = read_pdf(report_pdf(report))
+    pdf = read_pdf(pdf)
     assert (pdf.title, pdf.language, pdf.tagged) == (title, "en-GB", True)
     assert len(pdf.pages) >= len(parts) + 1  # the contents, then each part on its own pages
     for number, text in enumerate(pdf.pages, start=1):

@@ -34,10 +34,13 @@ def _hidden_row(indicator_id, shown):
     return Row(registry()[indicator_id], shown, [None] * len(shown))
 
 
-def test_the_parts_are_the_sections_then_the_appendix_each_in_the_contents(tmp_path):
+def test_the_parts_are_the_summary_the_sections_then_the_appendix_each_in_the_contents(
+    tmp_path,
+):
     report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
     parts = report_parts(report)
     assert [part.title for part in parts] == [
+        "Summary",
         *(section.title for section in report.sections),
         "Appendix: where each figure comes from",
     ]
@@ -96,7 +99,7 @@ def test_a_chart_of_eight_quarters_is_labelled_with_the_eight(tmp_path):
     report = _with_chart(
         report, Chart("Referrals by quarter", "line", [row], Q2.previous_quarters(8))
     )
-    (view,) = report_parts(report)[0].context["charts"]
+    (view,) = report_parts(report)[1].context["charts"]  # the first section's, after the summary
     assert view.periods == [quarter.label for quarter in Q2.previous_quarters(8)]
     assert [label.text for label in view.drawing.x_labels] == view.periods
 

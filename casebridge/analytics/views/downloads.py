@@ -9,7 +9,6 @@ with issue 20.
 from django.http import Http404, HttpRequest, HttpResponse
 
 from casebridge.access.policy import Action, Resource, require_permission
-from casebridge.analytics.dashboard import dashboard
 from casebridge.analytics.engine import Engine
 from casebridge.analytics.exports import figures_csv
 from casebridge.analytics.forms import PDF, ReportForm
@@ -20,7 +19,7 @@ from casebridge.analytics.selectors import (
 )
 from casebridge.analytics.snapshot import Snapshot
 from casebridge.analytics.store import latest_snapshot, snapshot_id
-from casebridge.analytics.views.figures import figures_form
+from casebridge.analytics.views.figures import figures_form, public_or_restricted
 from casebridge.audit.services import audit_record
 from casebridge.reports.board import RESTRICTED, build_report
 from casebridge.reports.render import report_html, report_pdf
@@ -57,7 +56,7 @@ def figures_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():  # no quarter, or a guessed or stale one
         raise Http404
     period, public = form.chosen_period(), form.public_edition()
-    sections = dashboard(snapshot=snapshot, period=period, public=public)
+    sections = public_or_restricted(snapshot=snapshot, period=period, public=public)
     content = "\ufeff" + figures_csv(sections, restricted=not public)  # BOM: spreadsheets' UTF-8
     edition = "public" if public else "restricted"
     audit_record(

@@ -53,6 +53,7 @@ from casebridge.analytics.snapshot import Snapshot
 from casebridge.analytics.store import latest_snapshot, snapshot_get, snapshot_id
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
+from casebridge.reports.selectors import released_figures
 from casebridge.web.decorators import current_user, signed_in
 
 
@@ -65,6 +66,16 @@ def _figures_link(name: str, **query: str) -> str:
     indicator_id = query.pop("indicator_id", "")
     kwargs = {"indicator_id": indicator_id} if indicator_id else {}
     return f"{reverse(f'analytics:{name}', kwargs=kwargs)}?{urlencode(query)}"
+
+
+def public_or_restricted(
+    *, snapshot: Snapshot, period: Period, public: bool
+) -> list[DashboardSection]:
+    """The dashboard's tables: for the public view, every figure as the public edition of the
+    quarter's board report prints it (one disclosure pass over the report and the dashboard);
+    else exactly."""
+    released = released_figures(snapshot=snapshot, quarter=period) if public else None
+    return dashboard(snapshot=snapshot, period=period, released=released)
 
 
 @signed_in
@@ -92,7 +103,7 @@ def figures_dashboard(request: HttpRequest) -> HttpResponse:
     if period is not None:
         public = form.public_edition()
         context["under_way"] = period == under_way
-        sections = dashboard(snapshot=snapshot, period=period, public=public)
+        sections = public_or_restricted(snapshot=snapshot, period=period, public=public)
         ended = [quarter for quarter in quarters if not in_progress(quarter, snapshot=snapshot)]
         context.update(
             period=period,
@@ -200,10 +211,15 @@ def indicator_detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
     public = not restricted
     history = indicator_history(snapshot=snapshot, indicator=indicator, period=period)
     labels = [figure.period for figure in history]
-    shown = [shown_value(indicator, figure, public=public) for figure in history]
-    values = [
-        published_value(figure, public=public, threshold=DEFAULT_THRESHOLD) for figure in history
-    ]
+    if public:  # as the quarter's public edition prints each (one pass over the release)
+        released = released_figures(snapshot=snapshot, quarter=period)
+        printed = [released[(indicator.id, label)] for label in labels]
+        shown, values = [p.text for p in printed], [p.value for p in printed]
+    else:
+        shown = [shown_value(indicator, figure, public=False) for figure in history]
+        values = [
+            published_value(figure, public=False, threshold=DEFAULT_THRESHOLD) for figure in history
+        ]
     rows = []
     for figure, text in zip(history, shown, strict=True):
         query = {"indicator_id": indicator.id, "period": figure.period}
@@ -243,18 +259,22 @@ def indicator_detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
             "snapshot": snapshot,
             "restricted": restricted,
             "rows": rows[::-1],  # newest first, as a table is read
+            # Categories' small counts are published only as the board report's tables, by
+            # its disclosure pass: a reader without the restricted figures sees them there.
             "breakdowns": [
                 {
                     "heading": breakdown.heading,
                     "rows": [
-                        (label, figure, shown_value(indicator, figure, public=public))
+                        (label, figure, shown_value(indicator, figure, public=False))
                         for label, figure in breakdown.rows
                     ],
                 }
                 for breakdown in indicator_breakdowns(
                     snapshot=snapshot, indicator=indicator, period=latest
                 )
-            ],
+            ]
+            if restricted
+            else [],
             "chart": trend_chart(
                 values, labels=labels, shown=shown, width=640, height=240, margin=48
             ),

@@ -6,17 +6,13 @@ over them all decides how each prints: the public edition by the method in board
 (``disclosure:``), the restricted edition exactly. Rendering (HTML, PDF) is separate
 (``render.py``)."""
 
-from pathlib import Path
-from typing import Any
-
-import yaml
-
 from casebridge.analytics.comparators import comparators_file, read_comparators
 from casebridge.analytics.disclosure import EXACT_METHOD, Method, Publication, method_from
 from casebridge.analytics.engine import Engine
 from casebridge.analytics.periods import Period
 from casebridge.analytics.registry import registry
 from casebridge.core.errors import ApplicationError
+from casebridge.reports.board.definitions import DEFINITIONS, read_definition
 from casebridge.reports.board.figures import Figures
 from casebridge.reports.board.model import (
     BoardReport,
@@ -31,8 +27,8 @@ from casebridge.reports.board.model import (
     Source,
 )
 from casebridge.reports.board.sections import draft_section
+from casebridge.reports.board.summary import draft_summary
 
-DEFINITIONS = Path(__file__).parent.parent / "definitions"
 PUBLIC, RESTRICTED = "public", "restricted"
 
 __all__ = [
@@ -60,23 +56,30 @@ def disclosure_method(edition: str, *, threshold: int | None = None) -> Method:
         return EXACT_METHOD
     if edition != PUBLIC:
         raise ApplicationError(f"{edition!r}: the editions are {PUBLIC} and {RESTRICTED}.")
-    return method_from(_definition("board.yaml").get("disclosure", {}), threshold=threshold)
+    return method_from(read_definition("board.yaml").get("disclosure", {}), threshold=threshold)
 
 
 def build_report(
     *, engine: Engine, period: Period, edition: str = PUBLIC, threshold: int | None = None
 ) -> BoardReport:
-    report = _definition("board.yaml")
+    report = read_definition("board.yaml")
     method = disclosure_method(edition, threshold=threshold)
     quarters = period.previous_quarters(4)
     publication = Publication()
     figures = Figures(engine, publication)
+    figures.prefetch(period)
     comparators = read_comparators(comparators_file(), known_indicators=set(registry()))
+    summary = (
+        draft_summary(report["summary"], figures, period, public=not method.exact)
+        if "summary" in report
+        else None
+    )
     sections = [
-        draft_section(_definition(f"{name}.yaml"), figures, quarters, comparators)
+        draft_section(read_definition(f"{name}.yaml"), figures, quarters, comparators)
         for name in report["sections"]
     ]
     sources = figures.sources(quarters)
+    released = figures.release(period)
     publication.settle(method)
     return BoardReport(
         title=report["title"],
@@ -85,11 +88,11 @@ def build_report(
         quarters=quarters,
         snapshot_taken_at=engine.snapshot.taken_at,
         sections=[section() for section in sections],
-        sources=[Source(i, PrintedCount(publication.shown(key).text)) for i, key in sources],
+        sources=[
+            Source(i, PrintedCount(publication.shown(key).text), over) for i, key, over in sources
+        ],
         threshold=method.threshold,
         disclosure=method,
+        summary=summary() if summary else None,
+        released={figure: publication.shown(key) for figure, key in released.items()},
     )
-
-
-def _definition(name: str) -> dict[str, Any]:
-    return yaml.safe_load((DEFINITIONS / name).read_text(encoding="utf-8"))

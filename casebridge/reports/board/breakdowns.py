@@ -59,14 +59,17 @@ def breakdown(
         ]
         for label, row in zip(_labels(by, categories), cells, strict=True)
     ]
+    # A stock (the cohort at each quarter's end) is never added over quarters: no totals.
     row_keys = [
         state(f"{name} {label} four quarters", Count(Linear.total(row)))
         for label, row in zip(_labels(by, categories), cells, strict=True)
+        if not indicator.stock
     ]
-    if shared_out(indicator.numerator):  # the four quarters' figures added
-        grand_key = state(f"{indicator.id} four quarters", Count(Linear.total(wholes)))
-    else:
-        grand_key = state(f"{name} four quarters", Count(Linear.total(columns)))
+    grand_keys = []
+    if not indicator.stock and shared_out(indicator.numerator):  # the quarters' figures added
+        grand_keys = [state(f"{indicator.id} four quarters", Count(Linear.total(wholes)))]
+    elif not indicator.stock:
+        grand_keys = [state(f"{name} four quarters", Count(Linear.total(columns)))]
 
     def build() -> BreakdownTable:
         def shown(key: str) -> str:
@@ -76,7 +79,7 @@ def breakdown(
             *(shown(k) for row in cell_keys for k in row),
             *map(shown, row_keys),
             *map(shown, column_keys),
-            shown(grand_key),
+            *map(shown, grand_keys),
         ]
         heading, total_label = breakdown_headings(by)
         return BreakdownTable(
@@ -87,7 +90,7 @@ def breakdown(
             cells=[[shown(k) for k in row] for row in cell_keys],
             row_totals=[shown(k) for k in row_keys],
             column_totals=[shown(k) for k in column_keys],
-            grand_total=shown(grand_key),
+            grand_total="".join(map(shown, grand_keys)),
             total_label=total_label,
             suppressed=sum(text == "[c]" for text in printed),
         )

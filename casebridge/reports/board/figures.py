@@ -25,8 +25,9 @@ from casebridge.analytics.disclosure import (
 )
 from casebridge.analytics.disclosure.statements import Statement
 from casebridge.analytics.engine import Engine, Figure
-from casebridge.analytics.periods import Period, quarter_containing
+from casebridge.analytics.periods import Basis, Period, quarter_containing
 from casebridge.analytics.registry import Indicator, registry
+from casebridge.analytics.selectors import TREND_QUARTERS
 
 PERSON_MEASURES = ("reoffending", "around", "population", "people")
 
@@ -155,25 +156,45 @@ class Figures:
             self.publication.relate(numerator - rows, upper=0)
         return rows
 
-    def sources(self, quarters: list[Period]) -> list[tuple[Indicator, str]]:
+    def prefetch(self, quarter: Period) -> None:
+        """Every indicator for the eight periods to the quarter it is reported for, one query
+        per measure and basis (the tables, charts, summary and release ask for these): far
+        fewer queries than computing each indicator as it is first printed."""
+        by_basis: dict[Basis, list[Indicator]] = {}
+        for indicator in registry().values():
+            by_basis.setdefault(indicator.basis, []).append(indicator)
+        for basis, indicators in by_basis.items():
+            periods = basis.columns(quarter, TREND_QUARTERS)
+            found = iter(self.engine.figures(indicators, periods))
+            for indicator in indicators:  # figures come indicator by indicator, period by period
+                for period in periods:
+                    self.computed[(indicator.id, period.label)] = next(found)
+
+    def release(self, quarter: Period) -> dict[tuple[str, str], str]:
+        """Every figure published for the quarter, the dashboard's and its CSV export's as well
+        as the report's: each indicator for the eight periods to the quarter it is reported
+        for (the dashboard's table and trend), by indicator and period label. Stated here, they
+        are protected together with the report's, as a reader holding both would read them."""
+        keys = {}
+        for indicator in registry().values():
+            for period in indicator.basis.columns(quarter, TREND_QUARTERS):
+                keys[(indicator.id, period.label)] = self.cell(indicator.id, period)
+        return keys
+
+    def sources(self, quarters: list[Period]) -> list[tuple[Indicator, str, list[Period]]]:
         """Each indicator printed, in the order first printed, with the key of its records over
-        the columns of the first table showing it, else the report's quarters (a figure not yet
-        known has none)."""
+        the known columns of the first table showing it, else the report's quarters, and those
+        columns (a figure not yet known has none). A stock's records are its latest column's
+        only: the same rows are in every quarter's, so they are never added up."""
         found = []
         for indicator_id, columns in self.shown.items():
             self.compute(indicator_id, columns or quarters)
             for period in columns or quarters:
                 self.cell(indicator_id, period)
-            parts = [
-                self.rows_behind[(indicator_id, period.label)]
-                for period in columns or quarters
-                if (indicator_id, period.label) in self.rows_behind
-            ]
-            records = Count(Linear.total(parts))
-            found.append(
-                (
-                    registry()[indicator_id],
-                    self.publication.state(f"records {indicator_id}", records),
-                )
-            )
+            indicator = registry()[indicator_id]
+            over = [p for p in columns or quarters if (indicator_id, p.label) in self.rows_behind]
+            over = over[-1:] if indicator.stock else over
+            parts = [self.rows_behind[(indicator_id, period.label)] for period in over]
+            key = self.publication.state(f"records {indicator_id}", Count(Linear.total(parts)))
+            found.append((indicator, key, over))
         return found

@@ -2,11 +2,11 @@
 edition prints it), and the value a chart draws."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from casebridge.analytics.comparators import PublishedFigure
-from casebridge.analytics.disclosure import Method
+from casebridge.analytics.comparators import PublishedFigure, span
+from casebridge.analytics.disclosure import Method, Printed
 from casebridge.analytics.periods import Period
 from casebridge.analytics.registry import Indicator
 from casebridge.plans.selectors import CommitmentStanding
@@ -19,12 +19,30 @@ class Row:
     values: list[float | None]  # one per column, as printed; None where suppressed or undefined
 
 
+def period_heading(period: Period, *, cohort: bool = False) -> tuple[str, str]:
+    """A column's heading in two lines, saying the period it is for: a quarter and its months,
+    or twelve months (a cohort's, where its people are followed up after them) and their end."""
+    if period.label.startswith("Q"):
+        return period.label, f"{period.start:%b} to {period.end:%b %Y}"
+    return ("Cohort: 12 months" if cohort else "12 months"), f"to {period.end:%b %Y}"
+
+
+def period_words(period: Period) -> str:
+    """A period as a sentence names it: "Q4 22/23", "the 12 months to Jun 2021"."""
+    return period.label if period.label.startswith("Q") else f"the 12 months to {period.end:%b %Y}"
+
+
 @dataclass(frozen=True)
 class ReportTable:
     title: str
     columns: list[Period]  # the report's four quarters, or twelve-month periods
     rows: list[Row]
     note: str = ""  # what the columns are, where they are not the four quarters
+    cohort: bool = False  # each column a cohort, followed up after its twelve months
+
+    @property
+    def headings(self) -> list[tuple[str, str]]:
+        return [period_heading(period, cohort=self.cohort) for period in self.columns]
 
 
 @dataclass(frozen=True)
@@ -37,16 +55,21 @@ class BreakdownTable:
     heading: str  # what the rows are, e.g. "Referring agency"
     categories: list[str]  # one per row, as printed
     cells: list[list[str]]  # per category, one per quarter, as printed
-    row_totals: list[str]  # per category: the four quarters
+    row_totals: list[str]  # per category: the four quarters (none for a stock)
     column_totals: list[str]  # per quarter: every category
-    grand_total: str
+    grand_total: str  # "" for a stock
     total_label: str  # the row of quarterly totals, e.g. "All agencies"
     suppressed: int  # cells and totals shown as [c]
 
     @property
     def rows(self) -> list[tuple[str, list[str], str]]:
-        """Each category with its cells and its total."""
-        return list(zip(self.categories, self.cells, self.row_totals, strict=True))
+        """Each category with its cells and its total ("" for a stock, never added up)."""
+        totals = self.row_totals or [""] * len(self.categories)
+        return list(zip(self.categories, self.cells, totals, strict=True))
+
+    @property
+    def totals_over_quarters(self) -> bool:
+        return not self.indicator.stock
 
 
 @dataclass(frozen=True)
@@ -73,6 +96,16 @@ class PrintedCount(str):
 class Source:
     indicator: Indicator
     records: PrintedCount  # rows of the snapshot behind the figure over the columns shown
+    periods: list[Period]  # those columns (a stock's: its latest only, never added up)
+
+    @property
+    def over(self) -> str:
+        """The periods the records are for, as the appendix heads them."""
+        if not self.periods:
+            return "None yet (not yet known)"
+        first, last = self.periods[0].label, self.periods[-1].label
+        at = " (at its end: not added over quarters)" if self.indicator.stock else ""
+        return f"{last}{at}" if first == last else f"{first} to {last}"
 
 
 @dataclass(frozen=True)
@@ -84,6 +117,11 @@ class Comparison:
     period: Period
     ours: str  # as printed (suppressed or "not yet known" like any other cell)
     others: list[tuple[PublishedFigure, str]]  # each with its value as printed, lowest first
+    note: str = ""  # which periods are compared, where not all are ours (comparable())
+
+    @property
+    def period_words(self) -> str:
+        return span(self.period)
 
 
 @dataclass(frozen=True)
@@ -108,6 +146,46 @@ class PlanTable:
 
 
 @dataclass(frozen=True)
+class HeadlineRow:
+    """A headline measure on the summary page: its figure for its latest period beside the same
+    period a year before, each as the tables print it, and what is worked out from the two."""
+
+    indicator: Indicator
+    period: Period
+    heading: tuple[str, str]  # the period, as a column heading says it
+    this: str
+    last_period: Period
+    last: str
+    change: str  # this less last, as printed ("[c]" where either is hidden)
+    direction: str  # "Up, better", "Down", "No change", "-"
+    target: str  # the target as printed, or "None set"
+    rag: str  # "Green", "Amber", "Red" or "Not rated"
+    rag_reason: str  # why not rated ("" where rated)
+    move: float | None  # the move as a multiple of the exceptions' threshold
+
+    @property
+    def exception(self) -> str:
+        """The row as one sentence of the exceptions list."""
+        rated = f", rated {self.rag}" if self.rag == "Red" else ""
+        return (
+            f"{self.indicator.title}: {self.this} in {period_words(self.period)}, against "
+            f"{self.last} in {period_words(self.last_period)} (change {self.change}{rated})."
+        )
+
+    @property
+    def last_heading(self) -> str:
+        return period_words(self.last_period).removeprefix("the ")
+
+
+@dataclass(frozen=True)
+class Summary:
+    rows: list[HeadlineRow]
+    rag_rule: str  # printed on the page
+    exceptions: list[HeadlineRow]  # by the rule printed below them
+    exceptions_rule: str
+
+
+@dataclass(frozen=True)
 class Section:
     title: str
     narrative: list[str]
@@ -129,10 +207,18 @@ class BoardReport:
     sources: list[Source]
     threshold: int  # counts from 1 to threshold - 1 are suppressed (public edition)
     disclosure: Method  # how the edition's figures were protected
+    summary: Summary | None = None  # the headline measures, where the definition names any
+    # Every figure published for the quarter (the dashboard's and its export's too), as
+    # printed, by indicator id and period label: one figure, one value, wherever it is shown.
+    released: dict[tuple[str, str], Printed] = field(default_factory=dict)
 
     @property
     def period(self) -> Period:
         return self.quarters[-1]
+
+    @property
+    def quarter_headings(self) -> list[tuple[str, str]]:
+        return [period_heading(quarter) for quarter in self.quarters]
 
     @property
     def edition_note(self) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from casebridge.access.redaction import public_redactor
-from casebridge.analytics.comparators import PublishedFigure
+from casebridge.analytics.comparators import PublishedFigure, comparable
 from casebridge.analytics.disclosure import NOT_YET_KNOWN, UNDEFINED
 from casebridge.analytics.periods import Period, parse_period
 from casebridge.analytics.presentation import format_value
@@ -99,7 +99,8 @@ def _draft_table(
 
     def build() -> ReportTable:
         rows = [row_of(figures, indicator_id, row) for indicator_id, row in keys.items()]
-        return ReportTable(spec["title"], columns, rows, note)
+        cohort = spec.get("periods", QUARTERS) != QUARTERS and spec.get("lag_quarters", 0) > 0
+        return ReportTable(spec["title"], columns, rows, note, cohort)
 
     return build
 
@@ -139,21 +140,20 @@ def _draft_comparison(
     quarters: list[Period],
     comparators: list[PublishedFigure],
 ) -> Callable[[], Comparison]:
+    """Our figure beside the family's for the same period (``comparable``): the latest of our
+    known columns they published figures for, else our latest with a note of the periods."""
     columns, _ = columns_of(spec, quarters)
     indicator = registry()[spec["indicator"]]
-    others = sorted(
-        (c for c in comparators if c.indicator == indicator.id and c.family == spec["family"]),
-        key=lambda c: (c.value, c.area),
-    )
     figures.compute(indicator.id, columns)
-    period = columns[latest_known(figures, indicator.id, columns)]
+    known = columns[: latest_known(figures, indicator.id, columns) + 1]
+    like = comparable(comparators, indicator=indicator.id, family=spec["family"], ours=known)
     figures.note_shown(indicator.id)
-    key = figures.cell(indicator.id, period)
-    printed = [(other, format_value(indicator, other.value)) for other in others]
+    key = figures.cell(indicator.id, like.period)
+    printed = [(other, format_value(indicator, other.value)) for other in like.others]
 
     def build() -> Comparison:
         ours = figures.publication.shown(key).text
-        return Comparison(spec["title"], indicator, period, ours, printed)
+        return Comparison(spec["title"], indicator, like.period, ours, printed, like.note)
 
     return build
 

@@ -343,7 +343,7 @@ def _whole(text: str) -> int:
 
 
 def _agrees(cells: list[Interval], text: str, rules: Rules) -> bool:
-    if text == SUPPRESSED:
+    if text in (SUPPRESSED, ""):  # hidden, or not printed (a stock is never added up)
         return True
     lo, hi = rules.interval(_whole(text))
     return sum(c[0] for c in cells) <= hi and sum(c[1] for c in cells) >= lo

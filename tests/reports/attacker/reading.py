@@ -15,7 +15,6 @@ printed text allows.
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -230,8 +229,38 @@ class Reader:
             self.read_comparisons(section)
             for table in section.breakdowns:
                 self.read_breakdown(table, definition)
+        self.read_summary()
         self.read_sources()
+        self.read_released()
         return self.reading
+
+    def read_released(self) -> None:
+        """The dashboard and its CSV export for the quarter: every indicator over the eight
+        periods of its trend, published with the report."""
+        for (indicator_id, label), printed in self.report.released.items():
+            where = f"dashboard {indicator_id} / {label}"
+            self.cell(self.indicators[indicator_id], parse_period(label), printed.text, where)
+
+    def read_summary(self) -> None:
+        """The summary's figures and a year before, and the change between them: the change
+        is this less last, so it adds that relation between the two (within the rounding of
+        each, where the counts are rounded)."""
+        if self.report.summary is None:
+            return
+        for row in self.report.summary.rows:
+            indicator = row.indicator
+            for period, text in ((row.period, row.this), (row.last_period, row.last)):
+                self.cell(indicator, period, text, f"summary {indicator.id} / {period.label}")
+            printed = row.change not in (SUPPRESSED, NOT_YET_KNOWN, UNDEFINED)
+            if indicator.unit == "count" and printed:
+                change = int(row.change.replace(",", ""))
+                slack = 2 * (self.rules.rounding // 2)  # each side rounded
+                difference = added(
+                    self.measure(indicator.numerator, row.period),
+                    _negated(self.measure(indicator.numerator, row.last_period)),
+                )
+                where = f"summary change {indicator.id}"
+                self.reading.facts.append(Fact(difference, change - slack, change + slack, where))
 
     def read_tables(self, section: Any) -> None:
         for table in section.tables:
@@ -296,7 +325,7 @@ class Reader:
                 list(zip(row, texts, strict=True))
                 for row, texts in zip(cells, table.cells, strict=True)
             ],
-            list(zip(row_totals, table.row_totals, strict=True)),
+            list(zip(row_totals, table.row_totals, strict=False)),  # none for a stock
             list(zip(column_totals, table.column_totals, strict=True)),
             (added(*column_totals), table.grand_total),
         )
@@ -304,42 +333,22 @@ class Reader:
         for category, row in zip(table.categories, grid.cells, strict=True):
             for period, (expression, text) in zip(quarters, row, strict=True):
                 self.count_text(expression, text, f"{table.title} / {category} / {period.label}")
-        for category, (expression, text) in zip(table.categories, grid.row_totals, strict=True):
+        for category, (expression, text) in zip(table.categories, grid.row_totals, strict=False):
             self.count_text(expression, text, f"{table.title} / {category} / four quarters")
         for period, (expression, text) in zip(quarters, grid.column_totals, strict=True):
             self.count_text(expression, text, f"{table.title} / total / {period.label}")
-        self.count_text(*grid.grand_total, f"{table.title} / grand total")
+        self.count_text(*grid.grand_total, f"{table.title} / grand total")  # "" for a stock
         if "distinct" not in measure:  # the categories share out the indicator's count
             for period, total in zip(quarters, column_totals, strict=True):
                 whole = self.measure(measure, period)
                 where = f"{table.title}: categories add to the figure"
                 self.reading.facts.append(Fact(added(whole, _negated(total)), 0, 0, where))
 
-    def first_columns(self, indicator_id: str) -> list[Period]:
-        """The periods an appendix count covers, by the report's stated rule: the columns of
-        the first table showing the indicator, else the report's four quarters."""
-        for section in self.report.sections:
-            for table in section.tables:
-                if any(row.indicator.id == indicator_id for row in table.rows):
-                    return list(table.columns)
-        return list(self.report.quarters)
-
-    def known_columns(self, indicator_id: str, columns: Iterable[Period]) -> list[Period]:
-        """Columns whose figure is known: a figure not yet known has no records."""
-        for section in self.report.sections:
-            for table in section.tables:
-                for row in table.rows:
-                    if row.indicator.id == indicator_id:
-                        cells = dict(zip((p.label for p in table.columns), row.cells, strict=True))
-                        return [p for p in columns if cells.get(p.label) != NOT_YET_KNOWN]
-        return list(columns)
-
     def read_sources(self) -> None:
+        """Each appendix count is the records behind the figure over the periods it says."""
         for source in self.report.sources:
-            indicator = source.indicator
-            columns = self.known_columns(indicator.id, self.first_columns(indicator.id))
-            records = added(*(self.records(indicator, period) for period in columns))
-            self.count_text(records, str(source.records), f"appendix {indicator.id}")
+            records = added(*(self.records(source.indicator, period) for period in source.periods))
+            self.count_text(records, str(source.records), f"appendix {source.indicator.id}")
 
 
 def _negated(expression: Expr) -> Expr:

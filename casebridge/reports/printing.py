@@ -1,0 +1,12 @@
+"""Printing the report's HTML as PDF, on its own so that a worker process can print documents
+without loading Django (nothing here reads settings, models or templates)."""
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+
+def pdf_from_html(html: str) -> bytes:
+    """The HTML edition printed as tagged PDF/UA-1: what a reader sees is what a screen reader
+    reads. Everything is inline, so any attempt to fetch a resource stops the printing."""
+    nothing = URLFetcher(allowed_protocols=frozenset(), fail_on_errors=True)
+    return HTML(string=html, url_fetcher=nothing).write_pdf(pdf_variant="pdf/ua-1")

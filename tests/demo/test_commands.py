@@ -57,7 +57,7 @@ def run(*args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def tiny_borough_once(django_db_setup, django_db_blocker):
+def tiny_demo_once(django_db_setup, django_db_blocker):
     """The tiny borough, loaded once for this module inside a transaction rolled back at its
     end (loading takes seconds; each test still runs in its own savepoint)."""
     with django_db_blocker.unblock(), transaction.atomic():
@@ -66,8 +66,8 @@ def tiny_borough_once(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def tiny_borough(tiny_borough_once, db):
-    return tiny_borough_once
+def tiny_demo(tiny_demo_once, db):
+    return tiny_demo_once
 
 
 def replayed_people() -> QuerySet[Person]:
@@ -102,7 +102,7 @@ def database_fingerprint() -> dict[str, list[object]]:
     }
 
 
-def test_tiny_creates_users_of_every_role_with_second_factors(tiny_borough):
+def test_tiny_creates_users_of_every_role_with_second_factors(tiny_demo):
     roles = set(Role.objects.values_list("code", flat=True))
     demo_users = User.objects.filter(username__in=[u.username for u in USERS])
     assert set(demo_users.values_list("role__code", flat=True)) == roles
@@ -110,10 +110,10 @@ def test_tiny_creates_users_of_every_role_with_second_factors(tiny_borough):
         device = TOTPDevice.objects.get(user=user, confirmed=True)
         assert len(bytes.fromhex(device.key)) == 20
         assert user.check_password("Kestrel-Harbour-Lantern-47")
-    assert "maria.costa" in tiny_borough and "http://127.0.0.1:8000/" in tiny_borough
+    assert "maria.costa" in tiny_demo and "http://127.0.0.1:8000/" in tiny_demo
 
 
-def test_tiny_writes_exactly_the_plan(tiny_borough):
+def test_tiny_writes_exactly_the_plan(tiny_demo):
     plan = build_plan(SIZES["tiny"], 2022)
     planned = fingerprint(plan)
     stored = database_fingerprint()
@@ -135,7 +135,7 @@ def test_tiny_writes_exactly_the_plan(tiny_borough):
     assert verify_chain().intact
 
 
-def test_tiny_history_goes_through_criteria_meetings_and_casework(tiny_borough):
+def test_tiny_history_goes_through_criteria_meetings_and_casework(tiny_demo):
     plan = build_plan(SIZES["tiny"], 2022)
     marac = Case.objects.filter(pathway__code="da-marac")
     assert not marac.filter(criteria__isnull=True).exists()  # every referral met a criterion
@@ -158,7 +158,7 @@ def test_tiny_history_goes_through_criteria_meetings_and_casework(tiny_borough):
     assert CaseEvent.objects.filter(case__in=idva, kind=CaseEvent.Kind.ACTIVITY).exists()
 
 
-def test_tiny_history_is_dated_when_it_happened(tiny_borough):
+def test_tiny_history_is_dated_when_it_happened(tiny_demo):
     """The clock is set to each step: the audit trail reads as the two years it replays."""
     first = Case.objects.filter(pathway__code="da-marac").earliest("referred_at")
     entry = AuditEvent.objects.get(object_type="case", object_id=str(first.pk), action="create")
@@ -168,13 +168,13 @@ def test_tiny_history_is_dated_when_it_happened(tiny_borough):
     assert not AuditEvent.objects.filter(occurred_at__gt=AS_OF).exclude(action="view").exists()
 
 
-def test_totp_keys_come_from_the_seed_and_username(tiny_borough):
+def test_totp_keys_come_from_the_seed_and_username(tiny_demo):
     device = TOTPDevice.objects.get(user__username="maria.costa")
     assert device.key == totp_key(2022, "maria.costa")
     assert totp_key(2022, "maria.costa") != totp_key(2023, "maria.costa")
 
 
-def test_tiny_history_records_police_incidents_outcomes_and_clares_law(tiny_borough):
+def test_tiny_history_records_police_incidents_outcomes_and_clares_law(tiny_demo):
     police = Incident.objects.filter(reporting_agency__code="nb-police", domestic_abuse=True)
     injuries = police.filter(category=Incident.Category.VIOLENCE_WITH_INJURY)
     assert police.count() > 300 and 0.1 <= injuries.count() / police.count() <= 0.2
@@ -183,19 +183,19 @@ def test_tiny_history_records_police_incidents_outcomes_and_clares_law(tiny_boro
     assert verify_chain().intact
 
 
-def test_if_empty_leaves_a_populated_database_alone(tiny_borough):
+def test_if_empty_leaves_a_populated_database_alone(tiny_demo):
     counts = (Person.objects.count(), Case.objects.count(), User.objects.count())
     output = run("demo_data", "--size", "tiny", "--if-empty")
     assert "nothing generated" in output and "maria.costa" in output
     assert (Person.objects.count(), Case.objects.count(), User.objects.count()) == counts
 
 
-def test_without_if_empty_a_populated_database_is_refused(tiny_borough):
+def test_without_if_empty_a_populated_database_is_refused(tiny_demo):
     with pytest.raises(CommandError):
         run("demo_data", "--size", "tiny")
 
 
-def test_demo_totp_prints_the_current_code(tiny_borough):
+def test_demo_totp_prints_the_current_code(tiny_demo):
     device = TOTPDevice.objects.get(user__username="sam.okafor")
     code = run("demo_totp", "sam.okafor").strip()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
@@ -204,18 +204,18 @@ def test_demo_totp_prints_the_current_code(tiny_borough):
     assert int(code) in {totp.token(), TOTP(device.bin_key, drift=-1).token()}
 
 
-def test_demo_totp_refuses_outside_demo_settings(tiny_borough, settings):
+def test_demo_totp_refuses_outside_demo_settings(tiny_demo, settings):
     settings.CASEBRIDGE_DEMO = False
     with pytest.raises(CommandError, match="demo settings"):
         run("demo_totp", "sam.okafor")
 
 
-def test_demo_totp_refuses_other_users(tiny_borough):
+def test_demo_totp_refuses_other_users(tiny_demo):
     with pytest.raises(CommandError):
         run("demo_totp", "demo-generator-nb-police")
 
 
-def test_tiny_imports_the_police_and_probation_extracts(tiny_borough):
+def test_tiny_imports_the_police_and_probation_extracts(tiny_demo):
     batches = {batch.kind: batch for batch in ImportBatch.objects.all()}
     assert {"police-custody", "probation-events"} <= set(batches)
     custody = batches["police-custody"]
@@ -229,7 +229,7 @@ def test_tiny_imports_the_police_and_probation_extracts(tiny_borough):
 TINY = plan_offending(2022, SIZES["tiny"].activity_scale)  # what the tiny demo was written from
 
 
-def test_tiny_iom_cohort_has_tiers_needs_and_mentoring(tiny_borough):
+def test_tiny_iom_cohort_has_tiers_needs_and_mentoring(tiny_demo):
     iom = Case.objects.filter(pathway__code="iom")
     assert iom.count() == len(TINY.members)
     adopted = iom.exclude(state__in=["proposed", "not_adopted"])
@@ -245,7 +245,7 @@ def test_tiny_iom_cohort_has_tiers_needs_and_mentoring(tiny_borough):
     assert contacts.count() >= sum(len(m.contacts) for m in TINY.members)
 
 
-def test_tiny_offence_histories_attach_to_the_cohort(tiny_borough):
+def test_tiny_offence_histories_attach_to_the_cohort(tiny_demo):
     cohort = Case.objects.filter(pathway__code="iom").exclude(state="not_adopted")
     people = cohort.values("subject")
     planned = sum(len(m.offender.offences) for m in TINY.members)
@@ -257,14 +257,14 @@ def test_tiny_offence_histories_attach_to_the_cohort(tiny_borough):
     assert PartnerEvent.objects.filter(kind="probation-events", person__in=people).exists()
 
 
-def test_tiny_young_peoples_offences_attach_to_one_person_holding_their_pnc(tiny_borough):
+def test_tiny_young_peoples_offences_attach_to_one_person_holding_their_pnc(tiny_demo):
     for young in TINY.young_people:
         incidents = Incident.objects.filter(reference__in=[o.reference for o in young.offences])
         (suspect,) = {incident.suspect for incident in incidents}
         assert young.pnc in suspect.identifiers.values_list("value", flat=True)
 
 
-def test_tiny_womens_cases_have_contacts_needs_and_justice_contacts(tiny_borough):
+def test_tiny_womens_cases_have_contacts_needs_and_justice_contacts(tiny_demo):
     women = Case.objects.filter(pathway__code="womens-whole-system")
     assert women.count() == len(TINY.women)
     supported = women.exclude(state__in=["referred", "not_engaged"])
@@ -274,7 +274,7 @@ def test_tiny_womens_cases_have_contacts_needs_and_justice_contacts(tiny_borough
     assert JusticeContact.objects.filter(case__in=supported).exists()
 
 
-def test_tiny_has_the_blueprint_plan_with_overdue_commitments(tiny_borough):
+def test_tiny_has_the_blueprint_plan_with_overdue_commitments(tiny_demo):
     plan = ActionPlan.objects.get(code="london-blueprint")
     commitments = plan.commitments.all()
     assert commitments.count() == 9
@@ -295,7 +295,7 @@ SAV = plan_sav(2022, SCALE)
 YOUNG = plan_exploitation(2022, SCALE)
 
 
-def test_tiny_police_record_knife_enabled_offences_and_serious_youth_violence(tiny_borough):
+def test_tiny_police_record_knife_enabled_offences_and_serious_youth_violence(tiny_demo):
     serious = Incident.objects.filter(reference__startswith="SV-")
     assert serious.count() == len(VIOLENCE.incidents)
     knife = serious.filter(weapon=Incident.Weapon.KNIFE)
@@ -307,7 +307,7 @@ def test_tiny_police_record_knife_enabled_offences_and_serious_youth_violence(ti
     ).count() == len(young)
 
 
-def test_tiny_sirm_proposals_are_convened_with_risk_ratings_and_actions(tiny_borough):
+def test_tiny_sirm_proposals_are_convened_with_risk_ratings_and_actions(tiny_demo):
     assert SirmProposal.objects.count() == len(VIOLENCE.sirms)
     convened = SirmProposal.objects.filter(status=SirmProposal.Status.CONVENED)
     assert convened.count() == sum(s.convened for s in VIOLENCE.sirms)
@@ -319,7 +319,7 @@ def test_tiny_sirm_proposals_are_convened_with_risk_ratings_and_actions(tiny_bor
     assert PanelAction.objects.filter(agenda_item__in=items).exists()
 
 
-def test_tiny_sirm_is_followed_by_a_community_impact_meeting_with_a_school(tiny_borough):
+def test_tiny_sirm_is_followed_by_a_community_impact_meeting_with_a_school(tiny_demo):
     impacts = Meeting.objects.filter(pathway__code="sirm", purpose=Meeting.Purpose.COMMUNITY_IMPACT)
     assert impacts.count() == sum(s.community_impact_at is not None for s in VIOLENCE.sirms)
     impact = impacts.first()
@@ -328,7 +328,7 @@ def test_tiny_sirm_is_followed_by_a_community_impact_meeting_with_a_school(tiny_
     assert impact.summary and not impact.agenda.exists()
 
 
-def test_tiny_sav_panel_meets_monthly_and_reviews_its_cases(tiny_borough):
+def test_tiny_sav_panel_meets_monthly_and_reviews_its_cases(tiny_demo):
     assert SavReferral.objects.count() == len(SAV)
     meetings = Meeting.objects.filter(pathway__code="sav")
     assert meetings.filter(status=Meeting.Status.CLOSED).count() == len(SAV_RULES.days)
@@ -337,7 +337,7 @@ def test_tiny_sav_panel_meets_monthly_and_reviews_its_cases(tiny_borough):
     assert items.values("case").distinct().count() < items.count()  # reviewed again
 
 
-def test_tiny_exploitation_cases_have_screenings_missing_episodes_and_nrm(tiny_borough):
+def test_tiny_exploitation_cases_have_screenings_missing_episodes_and_nrm(tiny_demo):
     cases = Case.objects.filter(pathway__code="exploitation")
     assert cases.count() == len(YOUNG)
     screened = set(
@@ -354,7 +354,7 @@ def test_tiny_exploitation_cases_have_screenings_missing_episodes_and_nrm(tiny_b
     assert rescue.count() == sum(y.rescue_on is not None for y in YOUNG) > 0
 
 
-def test_tiny_victim_coordinator_has_referrals_from_a_meeting_and_an_agency(tiny_borough):
+def test_tiny_victim_coordinator_has_referrals_from_a_meeting_and_an_agency(tiny_demo):
     referrals = VictimReferral.objects.select_related("case")
     assert referrals.filter(from_meeting__isnull=False).exists()
     from_agency = referrals.filter(from_meeting__isnull=True)
@@ -365,9 +365,7 @@ def test_tiny_victim_coordinator_has_referrals_from_a_meeting_and_an_agency(tiny
     assert worked.exists()
 
 
-def test_tiny_board_report_regenerates_the_violence_and_exploitation_sections(
-    tiny_borough, tmp_path
-):
+def test_tiny_board_report_regenerates_the_violence_and_exploitation_sections(tiny_demo, tmp_path):
     engine = engine_for(tmp_path)
     years = [parse_period("21/22"), parse_period("22/23")]
     for indicator in (
@@ -393,9 +391,9 @@ def test_tiny_board_report_regenerates_the_violence_and_exploitation_sections(
         assert sections[title].tables and sections[title].narrative
 
 
-def test_tiny_stores_no_linkage_model_from_too_few_duplicates_and_links_nothing(tiny_borough):
+def test_tiny_stores_no_linkage_model_from_too_few_duplicates_and_links_nothing(tiny_demo):
     from casebridge.linkage.models import LinkageModel, PersonMerge
 
-    assert "identity resolution: no model (No model was stored" in tiny_borough
+    assert "identity resolution: no model (No model was stored" in tiny_demo
     assert not LinkageModel.objects.exists()
     assert not PersonMerge.objects.exists()

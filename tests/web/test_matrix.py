@@ -180,6 +180,8 @@ EXPECTED = {
     "imports:batch_match": row("POST", 302, 404, 404, 404, 404, 404),
     "imports:rejected": row("GET", 302, 404, 404, 404, 404, 404),
     "imports:rejected_csv": row("GET", 302, 404, 404, 404, 404, 404),
+    "imports:noted": row("GET", 302, 404, 404, 404, 404, 404),
+    "imports:noted_csv": row("GET", 302, 404, 404, 404, 404, 404),
     # Identity review shows people held by any agency: analysts only (tests/linkage/test_views.py
     # has their 200s), so every matrix role is refused, whatever the record.
     "linkage:review_list": row("GET", 302, 404, 404, 404, 404, 404),

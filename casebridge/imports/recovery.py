@@ -15,12 +15,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from casebridge.audit.services import audit_record
 from casebridge.imports.claims import claim
 from casebridge.imports.models import ImportBatch
-from casebridge.imports.services import batch_file
+from casebridge.imports.services import batch_fail, batch_file
 
 logger = logging.getLogger(__name__)
 
@@ -68,20 +66,7 @@ def _fail_interrupted(batch_id: int) -> bool:
         if batch.status == ImportBatch.Status.VALIDATING:
             # Kept chunk by chunk as they were checked: a part of them says nothing useful.
             batch.rejected_rows.all().delete()
-        batch.status, batch.error, batch.finished_at = (
-            ImportBatch.Status.FAILED,
-            INTERRUPTED,
-            timezone.now(),
-        )
-        batch.save(update_fields=["status", "error", "finished_at"])
-        audit_record(
-            actor=batch.imported_by,
-            action="change",
-            object_type="import_batch",
-            object_id=batch.pk,
-            summary=f"Import batch {batch.pk} not loaded",
-            changes={"error": INTERRUPTED},
-        )
+        batch_fail(batch, INTERRUPTED)
     logger.warning("Import batch %s was interrupted by a restart: marked not loaded", batch_id)
     return True
 

@@ -28,7 +28,8 @@ from casebridge.imports.services.storing import batch_file, import_start
 logger = logging.getLogger(__name__)
 
 
-def _fail(batch: ImportBatch, message: str) -> ImportBatch:
+def batch_fail(batch: ImportBatch, message: str) -> ImportBatch:
+    """Mark the batch not loaded with the reason, in the audit chain too."""
     batch.status, batch.error, batch.finished_at = (
         ImportBatch.Status.FAILED,
         message,
@@ -58,7 +59,9 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
         batch.refresh_from_db()
         if batch.finished:
             return batch  # finished meanwhile, or failed by a restart's recovery
-        return _fail(batch, "The uploaded file is gone, so nothing was loaded: import it again.")
+        return batch_fail(
+            batch, "The uploaded file is gone, so nothing was loaded: import it again."
+        )
     with held:
         try:
             batch = _check_and_load(batch, path)
@@ -88,7 +91,7 @@ def _check_and_load(batch: ImportBatch, path: Path) -> ImportBatch:
     except FileError as error:
         # A file that can't be read fails whole: the rows rejected before the error go too.
         batch.rejected_rows.all().delete()
-        return _fail(batch, error.message)
+        return batch_fail(batch, error.message)
     batch.rows_read, batch.rows_rejected = checked.read, checked.rejected
     batch.rows_unchanged, batch.status = checked.unchanged, ImportBatch.Status.LOADING
     batch.save(update_fields=["rows_read", "rows_rejected", "rows_unchanged", "status"])
@@ -118,11 +121,11 @@ def _check_and_load(batch: ImportBatch, path: Path) -> ImportBatch:
             )
     except FileError as error:
         batch.refresh_from_db()
-        return _fail(batch, error.message)
+        return batch_fail(batch, error.message)
     except Exception as error:
         logger.exception("Import batch %s failed to load", batch.pk)
         batch.refresh_from_db()
-        return _fail(batch, f"The rows could not be loaded, so none were: {error}")
+        return batch_fail(batch, f"The rows could not be loaded, so none were: {error}")
     return batch
 
 

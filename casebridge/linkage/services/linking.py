@@ -157,16 +157,7 @@ def _apply_links(
             identities.merged(duplicate=duplicate, survivor=survivor)
             rules.merged(duplicate=duplicate, survivor=survivor)
         else:
-            queued.append(
-                MatchReview.objects.create(
-                    incoming_id=pair.left_id,
-                    existing_id=pair.right_id,
-                    match_weight=pair.match_weight,
-                    match_probability=pair.match_probability,
-                    evidence=evidence_json(pair),
-                    source=source,
-                )
-            )
+            queued.append(_review(pair=pair, source=source))
             identities.queued(pair.left_id, pair.right_id)
             # One question per two people, however many of their records paired.
             identities.queued(left, right)
@@ -219,13 +210,22 @@ def _duplicate_and_survivor(left: str, right: str, order: dict[str, int]) -> tup
     return duplicate, right if duplicate == left else left
 
 
-def _record_kept_apart(*, pair: engine.ScoredPair, source: str, reason: str) -> None:
-    MatchReview.objects.create(
+def _review(*, pair: engine.ScoredPair, source: str, **decision: Any) -> MatchReview:
+    """The pair as a review: pending for an analyst, unless ``decision`` says otherwise."""
+    return MatchReview.objects.create(
         incoming_id=pair.left_id,
         existing_id=pair.right_id,
         match_weight=pair.match_weight,
         match_probability=pair.match_probability,
         evidence=evidence_json(pair),
+        source=source,
+        **decision,
+    )
+
+
+def _record_kept_apart(*, pair: engine.ScoredPair, source: str, reason: str) -> None:
+    _review(
+        pair=pair,
         source=source,
         status=MatchReview.Status.REJECTED,
         decided_at=timezone.now(),

@@ -3,6 +3,7 @@ rows (on the page and as a CSV to send back to the partner), and the formats."""
 
 import csv
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -52,6 +53,24 @@ def _audit_view(request: HttpRequest, summary: str, batch: ImportBatch | None = 
         object_type="import_batch",
         object_id=batch.pk if batch else "",
         summary=summary,
+    )
+
+
+def _csv_download(batch: ImportBatch, rows_of: str) -> tuple[HttpResponse, Any]:
+    """A CSV attachment named for the batch and its rows, and the writer to fill it with."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-{rows_of}.csv"'
+    return response, csv.writer(response)
+
+
+def _audit_export(request: HttpRequest, summary: str, batch: ImportBatch, rows: int) -> None:
+    audit_record(
+        actor=current_user(request),
+        action="export",
+        object_type="import_batch",
+        object_id=batch.pk,
+        summary=summary,
+        changes={"rows": rows},
     )
 
 
@@ -167,20 +186,16 @@ def rejected_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
     be corrected and sent again."""
     batch = _batch(request, batch_id)
     columns = rejected_columns(batch=batch)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-rejected.csv"'
-    writer = csv.writer(response)
+    response, writer = _csv_download(batch, "rejected")
     writer.writerow(["line", "reasons", *columns])
     for row in rejected_rows(batch=batch).iterator(chunk_size=2_000):
         cells = [formula_safe(row.cells.get(column, "")) for column in columns]
         writer.writerow([row.line_number, "; ".join(row.reasons), *cells])
-    audit_record(
-        actor=current_user(request),
-        action="export",
-        object_type="import_batch",
-        object_id=batch.pk,
-        summary=f"Downloaded the rejected rows of import batch {batch.pk}",
-        changes={"rows": batch.rows_rejected},
+    _audit_export(
+        request,
+        f"Downloaded the rejected rows of import batch {batch.pk}",
+        batch,
+        batch.rows_rejected,
     )
     return response
 
@@ -198,19 +213,15 @@ def noted_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The rows loaded with a note, by line and reference, to send back to the partner (so
     their system can fill in what was missing)."""
     batch = _batch(request, batch_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-notes.csv"'
-    writer = csv.writer(response)
+    response, writer = _csv_download(batch, "notes")
     writer.writerow(["line", "reference", "notes"])
     for row in noted_rows(batch=batch).iterator(chunk_size=2_000):
         writer.writerow([row.line_number, formula_safe(row.reference), "; ".join(row.notes)])
-    audit_record(
-        actor=current_user(request),
-        action="export",
-        object_type="import_batch",
-        object_id=batch.pk,
-        summary=f"Downloaded the rows of import batch {batch.pk} loaded with a note",
-        changes={"rows": batch.rows_noted},
+    _audit_export(
+        request,
+        f"Downloaded the rows of import batch {batch.pk} loaded with a note",
+        batch,
+        batch.rows_noted,
     )
     return response
 

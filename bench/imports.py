@@ -88,19 +88,23 @@ def write_csv(path: Path, rows) -> None:
         writer.writerows(rows)
 
 
-def set_up_database(postgres: bool, scratch: Path) -> None:
+def set_up_database(
+    postgres: bool, scratch: Path, *, database: str = PG_DATABASE, import_max_mb: int = 2000
+) -> None:
+    """A fresh, migrated database (PostgreSQL's ``database`` dropped and made anew, or SQLite in
+    ``scratch``) with the definitions loaded, and Django set up on it."""
     if postgres:
         import psycopg
 
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            c.execute(f"CREATE DATABASE {PG_DATABASE}")
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
+            c.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            c.execute(f"CREATE DATABASE {database}")
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "casebridge.config.settings.local"
     os.environ["CASEBRIDGE_IMPORT_DIR"] = str(scratch / "imports")
-    os.environ["CASEBRIDGE_IMPORT_MAX_MB"] = "2000"
+    os.environ["CASEBRIDGE_IMPORT_MAX_MB"] = str(import_max_mb)
     import django
 
     django.setup()

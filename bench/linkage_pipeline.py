@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
 
+from bench.imports import set_up_database  # noqa: E402
 from bench.synthetic_people import (  # noqa: E402
     AGENCIES,
     _extract_memberships,
@@ -155,28 +156,6 @@ def write_extracts(frame, directory: Path, seed: int) -> dict[str, Path]:
     return paths
 
 
-def set_up_database(postgres: bool, scratch: Path) -> None:
-    if postgres:
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            c.execute(f"CREATE DATABASE {PG_DATABASE}")
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "casebridge.config.settings.local"
-    os.environ["CASEBRIDGE_IMPORT_DIR"] = str(scratch / "imports")
-    os.environ["CASEBRIDGE_IMPORT_MAX_MB"] = "4000"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("sync_definitions", verbosity=0)
-
-
 def pairs_within(groups: Counter) -> int:
     return sum(n * (n - 1) // 2 for n in groups.values())
 
@@ -262,7 +241,7 @@ def main() -> None:
         with step("generate and write the five extracts", steps):
             frame = population(options.records, options.seed)
             paths = write_extracts(frame, scratch, options.seed)
-        set_up_database(options.postgres, scratch)
+        set_up_database(options.postgres, scratch, database=PG_DATABASE, import_max_mb=4000)
         from django.core.management import call_command
 
         from casebridge.accounts.models import User

@@ -15,7 +15,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import time_machine
-from django.db.models import Min
 
 from casebridge.core.errors import ApplicationError
 from casebridge.demo.calendar import AS_OF, PERIOD_END
@@ -82,17 +81,18 @@ def _identity(person: Person, rng: random.Random, postcodes: list[str]) -> dict[
 
 
 def _suspects() -> list[tuple[Person, date]]:
-    """Each suspect with the first day the police recorded them as one."""
-    first = dict(
+    """Each suspect with the first day the police recorded them as one, in the order of those
+    first incidents. Not by id: people's ids are random UUIDs, and the extracts drawn from this
+    list must be the same for one seed."""
+    first: dict[object, date] = {}
+    for suspect, occurred_at in (
         Incident.objects.filter(suspect__isnull=False)
-        .values("suspect")
-        .annotate(first=Min("occurred_at"))
-        .values_list("suspect", "first")
-    )
-    people = Person.objects.filter(pk__in=first).prefetch_related("names", "addresses")
-    return sorted(
-        ((person, first[person.pk].date()) for person in people), key=lambda pair: str(pair[0].pk)
-    )
+        .order_by("occurred_at", "reporting_agency__code", "reference")
+        .values_list("suspect", "occurred_at")
+    ):
+        first.setdefault(suspect, occurred_at.date())
+    people = Person.objects.prefetch_related("names", "addresses").in_bulk(first)
+    return [(people[pk], day) for pk, day in first.items()]
 
 
 def _day_between(start: date, rng: random.Random) -> date:

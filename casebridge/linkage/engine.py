@@ -113,8 +113,11 @@ def train_model(*, records: "pa.Table | pd.DataFrame", backend: Backend = "duckd
     db_api = _database(backend)
     with splink_messages() as messages:
         linker = Linker(db_api.register(table), person_settings(), log_level=None)
-        _estimate_parameters(linker)
-    _refuse_if_few_duplicates(linker, table.num_rows)
+        _estimate_prior(linker)
+        # Refused before the random sampling and EM: with a handful of duplicates their outcome
+        # turns on which pairs the sample happens to draw (record ids, the database's row order).
+        _refuse_if_few_duplicates(linker, table.num_rows)
+        _estimate_weights(linker)
     model = linker.misc.save_model_to_json()
     _no_bonus_for_rare_family_names(model)
     model[MODEL_EXTRAS] = {
@@ -130,9 +133,8 @@ class TooFewDuplicates(ValueError):
     """The records hold too few likely duplicates to learn what a match looks like."""
 
 
-def _estimate_parameters(linker: Linker) -> None:
-    training = linker.training
-    training.estimate_probability_two_random_records_match(
+def _estimate_prior(linker: Linker) -> None:
+    linker.training.estimate_probability_two_random_records_match(
         [
             block_on("given_name", "family_name", "date_of_birth"),
             block_on("family_name", "date_of_birth", "postcode"),
@@ -140,6 +142,10 @@ def _estimate_parameters(linker: Linker) -> None:
         # Agencies misspell and shorten names and lose dates, so the strict rules miss many.
         recall=0.7,
     )
+
+
+def _estimate_weights(linker: Linker) -> None:
+    training = linker.training
     training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
     # Blocking on date of birth trains the names, postcode and sex; blocking on name and
     # postcode trains the date of birth. The second needs the postcode: pairs sharing only a

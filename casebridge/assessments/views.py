@@ -19,8 +19,9 @@ from casebridge.assessments.services import assessment_complete
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Pathway
-from casebridge.people.selectors import person_cases, person_get
-from casebridge.web.decorators import current_user, signed_in
+from casebridge.pathways.selectors import person_cases
+from casebridge.people.selectors import person_get
+from casebridge.ui.decorators import current_user, signed_in
 
 
 @signed_in
@@ -51,7 +52,7 @@ def new(request: HttpRequest, person_id: UUID, instrument_code: str) -> HttpResp
         else:
             return redirect("assessments:detail", assessment_id=assessment.pk)
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="person",
         object_id=person.pk,
@@ -88,7 +89,7 @@ def detail(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     user = current_user(request)
     assessment = assessment_get(user=user, assessment_id=assessment_id)
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="assessment",
         object_id=assessment.pk,
@@ -128,7 +129,7 @@ def progress(request: HttpRequest, person_id: UUID, instrument_code: str) -> Htt
         raise Http404
     areas = progress_by_area(user=user, person=person, instrument=instrument)
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="person",
         object_id=person.pk,

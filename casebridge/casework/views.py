@@ -24,8 +24,8 @@ from casebridge.casework.selectors import contacts_due, need_get, referral_get
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Case, Pathway
 from casebridge.pathways.selectors import case_get
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 def _case_to_change(request: HttpRequest, case_id: UUID, kind: str) -> Case:
@@ -241,7 +241,7 @@ def contacts_due_list(request: HttpRequest, pathway_code: str) -> HttpResponse:
     require_permission(user=user, action=Action.VIEW, resource=Resource.CASE, pathway=pathway)
     rows = contacts_due(user=user, pathway=pathway)
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="case",
         summary=f"Viewed contacts due for {pathway.name}",

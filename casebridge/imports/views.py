@@ -31,8 +31,8 @@ from casebridge.imports.selectors import (
 )
 from casebridge.imports.services import batch_link, import_start
 from casebridge.linkage.selectors import may_review_identities
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 PAGE_SIZE = 50
 

@@ -14,8 +14,8 @@ from casebridge.justice.forms import JusticeContactForm
 from casebridge.justice.selectors import records_justice_contacts
 from casebridge.justice.services import justice_contact_record
 from casebridge.pathways.selectors import case_get
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 @signed_in
@@ -46,7 +46,7 @@ def contact_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
             url = reverse("pathways:case_detail", kwargs={"case_id": case.pk})
             return redirect(f"{url}#justice-contacts")
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="case",
         object_id=case.pk,

@@ -44,8 +44,8 @@ from casebridge.linkage.services import (
     match_reject,
     merge_undo,
 )
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 PAGE_SIZE = 25
 
@@ -64,7 +64,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queue_rows(pairs=list(page.object_list))
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="identity",
         summary=f"Viewed the identity review queue: {len(rows)} pairs",
@@ -110,7 +110,7 @@ def review_band_view(request: HttpRequest) -> HttpResponse:
             )
         context.update(rows=rows, total=len(pairs), lower=lower, upper=upper, source=source)
         audit_record(
-            actor=user,
+            actor=current_user(request),
             action="view",
             object_type="identity",
             summary=f"Viewed {len(rows)} pairs with match weight {lower:g} to {upper:g}",
@@ -155,7 +155,7 @@ def _render_review(
     row = review_get(user=user, review_id=review_id)
     review = row.review
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="match_review",
         object_id=review.pk,
@@ -216,7 +216,7 @@ def _render_merges(
     page = Paginator(merge_history(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = merge_rows(merges=list(page.object_list))
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="identity",
         summary=f"Viewed the merge history: {len(rows)} merges",
@@ -253,7 +253,7 @@ def model_detail(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     model = linkage_model_current(user=user)
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="linkage_model",
         object_id=model.pk if model else "",

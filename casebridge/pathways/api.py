@@ -7,7 +7,7 @@ from django.urls import path
 
 from casebridge.audit.services import audit_record
 from casebridge.pathways.selectors import case_get, case_timeline
-from casebridge.web.decorators import api_view, current_user
+from casebridge.ui.decorators import api_view, current_user
 
 
 @api_view
@@ -15,7 +15,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> JsonResponse:
     user = current_user(request)
     case = case_get(user=user, case_id=case_id)
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="case",
         object_id=case.pk,

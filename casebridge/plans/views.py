@@ -23,8 +23,8 @@ from casebridge.plans.selectors import (
     plan_summary,
 )
 from casebridge.plans.services import commitment_create, commitment_update
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 def _audit_view(user: User, summary: str, object_id: object = "") -> None:

@@ -40,8 +40,8 @@ from casebridge.refuges.selectors import (
     stay_get,
 )
 from casebridge.refuges.services import refuge_create, stay_begin, stay_end
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 @signed_in
@@ -61,7 +61,7 @@ def refuge_index(request: HttpRequest) -> HttpResponse:
         for refuge in refuges
     ]
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type=Resource.REFUGE,
         summary="Viewed refuge list",
@@ -113,7 +113,7 @@ def refuge_detail(request: HttpRequest, refuge_id: UUID) -> HttpResponse:
         for period in periods
     ]
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type=Resource.REFUGE,
         object_id=refuge.pk,
@@ -181,7 +181,7 @@ def arrival_record(request: HttpRequest, refuge_id: UUID, person_id: UUID) -> Ht
             messages.success(request, f"{person}'s arrival is recorded.")
             return redirect("refuges:refuge_detail", refuge_id=refuge.pk)
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="person",
         object_id=person.pk,
@@ -216,7 +216,7 @@ def departure_record(request: HttpRequest, stay_id: UUID) -> HttpResponse:
             messages.success(request, f"{stay.person}'s departure is recorded.")
             return redirect("refuges:refuge_detail", refuge_id=stay.refuge_id)
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type=Resource.REFUGE_STAY,
         object_id=stay.pk,

@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from casebridge.audit.services import audit_record
+from casebridge.ui.decorators import current_user, signed_in
 from casebridge.victims.selectors import victim_referral_list, victim_referral_rows
-from casebridge.web.decorators import current_user, signed_in
 
 PAGE_SIZE = 50
 
@@ -19,7 +19,7 @@ def referral_index(request: HttpRequest) -> HttpResponse:
     rows = victim_referral_rows(cases=page.object_list)
     if rows:
         audit_record(
-            actor=user,
+            actor=current_user(request),
             action="view",
             object_type="case",
             summary="Viewed Victim Coordinator referrals",

@@ -8,7 +8,7 @@ from casebridge.access.policy import Action, Resource, permitted
 from casebridge.audit.services import audit_record
 from casebridge.panels.selectors import overdue_actions
 from casebridge.pathways.selectors import may_view_cases, my_open_cases
-from casebridge.web.decorators import current_user, signed_in
+from casebridge.ui.decorators import current_user, signed_in
 
 ASSET_PATH = re.compile(r"^(fonts|images)/[A-Za-z0-9_-]+(\.[A-Za-z0-9]+)+$")
 
@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     overdue = list(overdue_actions(user=user)[:20])
     if overdue:
         audit_record(
-            actor=user,
+            actor=current_user(request),
             action="view",
             object_type="action",
             summary="Viewed their overdue actions",

@@ -23,8 +23,8 @@ from casebridge.panels.selectors import (
     my_actions,
 )
 from casebridge.panels.services import action_cancel, action_complete
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 @signed_in
@@ -35,7 +35,7 @@ def action_index(request: HttpRequest) -> HttpResponse:
     actions = list(my_actions(user=user)[:200])
     if actions:
         audit_record(
-            actor=user,
+            actor=current_user(request),
             action="view",
             object_type="action",
             summary="Viewed their actions",
@@ -65,7 +65,7 @@ def action_completion(request: HttpRequest, action_id: UUID) -> HttpResponse:
         else:
             return redirect("panels:action_list")
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="action",
         object_id=action.pk,
@@ -98,7 +98,7 @@ def action_cancellation(request: HttpRequest, action_id: UUID) -> HttpResponse:
             url = reverse("panels:meeting_detail", kwargs={"meeting_id": meeting.pk})
             return redirect(f"{url}#item-{action.agenda_item_id}")
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="action",
         object_id=action.pk,

@@ -24,8 +24,8 @@ from casebridge.panels.services import (
     minutes_record,
     risk_rate,
 )
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 def _back_to_item(item: AgendaItem) -> HttpResponse:
@@ -43,7 +43,7 @@ def _render(
     **context: object,
 ) -> HttpResponse:
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="case",
         object_id=item.case_id,

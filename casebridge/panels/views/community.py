@@ -16,8 +16,8 @@ from casebridge.panels.selectors import meeting_get
 from casebridge.panels.services import community_impact_schedule, community_impact_summary_record
 from casebridge.panels.services.community import community_impact_kinds
 from casebridge.panels.views.meetings import render_meeting
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 @signed_in
@@ -46,7 +46,7 @@ def community_impact_create(request: HttpRequest, meeting_id: UUID) -> HttpRespo
             messages.success(request, "The community-impact meeting is called.")
             return redirect("panels:meeting_detail", meeting_id=follow_up.pk)
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type=Resource.MEETING,
         object_id=meeting.pk,

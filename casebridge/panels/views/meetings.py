@@ -16,6 +16,7 @@ from casebridge.core.errors import ApplicationError
 from casebridge.panels.exports.rows import address_remover
 from casebridge.panels.forms import AttendeeForm, CancelMeetingForm, MeetingForm, SummaryForm
 from casebridge.panels.models import AgendaItem, Meeting
+from casebridge.panels.offers import meeting_offers
 from casebridge.panels.selectors import (
     agenda_items,
     attends,
@@ -36,9 +37,8 @@ from casebridge.panels.services import (
     meeting_schedule,
 )
 from casebridge.panels.services.community import community_impact_kinds
-from casebridge.victims.selectors import may_refer_from_meeting
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 PAST_SHOWN = 50
 
@@ -54,7 +54,7 @@ def meeting_index(request: HttpRequest) -> HttpResponse:
     past = list(meetings.filter(scheduled_for__lt=start_of_today).reverse()[:PAST_SHOWN])
     if upcoming or past:
         audit_record(
-            actor=user,
+            actor=current_user(request),
             action="view",
             object_type=Resource.MEETING,
             summary="Viewed meeting list",
@@ -148,7 +148,7 @@ def render_meeting(
         summary_form = SummaryForm(initial={"summary": meeting.summary})
     calls_community_meetings = bool(community_impact_kinds(meeting))
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type=Resource.MEETING,
         object_id=meeting.pk,
@@ -169,7 +169,7 @@ def render_meeting(
         # Closed and cancelled meetings are final: nothing more is shared, minuted or agreed.
         "is_open": meeting.status in (Meeting.Status.PLANNED, Meeting.Status.HELD),
         "form": attendee_form,
-        "refers_victims": may_refer_from_meeting(user=user, meeting=meeting),
+        **meeting_offers(user=user, meeting=meeting),
         "community_impact": community_impact,
         "summary_form": summary_form,
         "calls_community_meetings": calls_community_meetings,
@@ -255,7 +255,7 @@ def meeting_cancellation(request: HttpRequest, meeting_id: UUID) -> HttpResponse
             messages.success(request, "The meeting is cancelled.")
             return redirect("panels:meeting_detail", meeting_id=meeting.pk)
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type=Resource.MEETING,
         object_id=meeting.pk,

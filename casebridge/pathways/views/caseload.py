@@ -6,7 +6,7 @@ from django.shortcuts import render
 from casebridge.access.policy import AccessDenied, Action
 from casebridge.audit.services import audit_record
 from casebridge.pathways.selectors import allocating_pathways, caseload_for
-from casebridge.web.decorators import current_user, signed_in
+from casebridge.ui.decorators import current_user, signed_in
 
 
 @signed_in
@@ -24,7 +24,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     shown = [case_id for load in caseloads for case_id in load.case_ids]
     if shown:
         audit_record(
-            actor=user,
+            actor=current_user(request),
             action="view",
             object_type="case",
             summary="Viewed their caseload",

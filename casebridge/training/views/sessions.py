@@ -23,8 +23,8 @@ from casebridge.training.selectors import (
 )
 from casebridge.training.services import attendance_record, course_create, session_record
 from casebridge.training.views.common import audit_view, chosen_period
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 RECENT_SHOWN = 100
 

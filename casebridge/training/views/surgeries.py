@@ -24,8 +24,8 @@ from casebridge.training.selectors import (
 )
 from casebridge.training.services import referral_record, surgery_register, surgery_status_change
 from casebridge.training.views.common import audit_view, chosen_period
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 @signed_in

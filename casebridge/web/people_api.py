@@ -6,8 +6,9 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
 from casebridge.audit.services import audit_record
-from casebridge.people.selectors import person_addresses, person_cases, person_get
-from casebridge.web.decorators import api_view, current_user
+from casebridge.pathways.selectors import person_cases
+from casebridge.people.selectors import person_addresses, person_get
+from casebridge.ui.decorators import api_view, current_user
 
 
 @api_view
@@ -15,7 +16,7 @@ def person_detail(request: HttpRequest, person_id: UUID) -> JsonResponse:
     user = current_user(request)
     person = person_get(user=user, person_id=person_id)
     audit_record(
-        actor=user,
+        actor=current_user(request),
         action="view",
         object_type="person",
         object_id=person.pk,

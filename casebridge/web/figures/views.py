@@ -20,7 +20,6 @@ from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.analytics.charts import trend_chart
 from casebridge.analytics.dashboard import DashboardSection, dashboard
 from casebridge.analytics.disclosure import DEFAULT_THRESHOLD
-from casebridge.analytics.forms import FiguresForm, ReportForm
 from casebridge.analytics.periods import (
     Period,
     is_quarter,
@@ -54,7 +53,8 @@ from casebridge.analytics.store import latest_snapshot, snapshot_get, snapshot_i
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.reports.selectors import released_figures
-from casebridge.web.decorators import current_user, signed_in
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.web.figures.forms import FiguresForm, ReportForm
 
 
 def _is_stale(snapshot: Snapshot) -> bool:
@@ -121,7 +121,7 @@ def figures_dashboard(request: HttpRequest) -> HttpResponse:
             else None,
         )
         audit_record(
-            actor=user,
+            actor=current_user(request),
             action="view",
             object_type=Resource.FIGURES,
             summary=f"Viewed the figures for {period.label}",

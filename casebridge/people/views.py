@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import Action, Resource, permitted, require_permission
 from casebridge.access.services import break_glass_open
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.people.forms import BreakGlassForm, PersonSearchForm
 from casebridge.people.searching import search_from_form
@@ -53,9 +53,8 @@ def break_glass(request: HttpRequest, person_id: UUID) -> HttpResponse:
             add_application_error(form, error)
         else:
             return redirect("people:detail", person_id=person.pk)
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type="person",
         object_id=person.pk,
         summary="Viewed break-glass page",

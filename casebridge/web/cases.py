@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.access.policy import AccessDenied
 from casebridge.accounts.models import User
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.casework.selectors import case_casework
 from casebridge.core.errors import ApplicationError
 from casebridge.justice.selectors import case_justice_contacts
@@ -127,9 +127,8 @@ def refer(request: HttpRequest, person_id: UUID) -> HttpResponse:
             add_application_error(form, error)
         else:
             return redirect("pathways:case_detail", case_id=case.pk)
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type="person",
         object_id=person.pk,
         summary="Viewed person to refer them",
@@ -145,9 +144,8 @@ def _render_case(
     user = current_user(request)
     people = list(case_people(case=case))
     next_steps = case_next_steps(user=user, case=case)
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type="case",
         object_id=case.pk,
         summary=f"Viewed case {case.reference}",

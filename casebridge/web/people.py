@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import Action, Resource, permitted, require_permission
 from casebridge.assessments.selectors import assessments_for_person, current_instruments
+from casebridge.audit.reads import viewed
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.exploitation.selectors import person_records
@@ -73,9 +74,8 @@ def _offer_existing(
 def detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
     user = current_user(request)
     person = person_get(user=user, person_id=person_id)
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type="person",
         object_id=person.pk,
         summary="Viewed person record",

@@ -5,7 +5,7 @@ from uuid import UUID
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.pathways.selectors import person_cases
 from casebridge.people.selectors import person_addresses, person_get
 from casebridge.ui.decorators import api_view, current_user
@@ -15,9 +15,8 @@ from casebridge.ui.decorators import api_view, current_user
 def person_detail(request: HttpRequest, person_id: UUID) -> JsonResponse:
     user = current_user(request)
     person = person_get(user=user, person_id=person_id)
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type="person",
         object_id=person.pk,
         summary="Viewed person record (API)",

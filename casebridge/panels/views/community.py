@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.agencies.models import Agency
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.panels.forms import CommunityImpactForm, SummaryForm
 from casebridge.panels.selectors import meeting_get
@@ -45,9 +45,8 @@ def community_impact_create(request: HttpRequest, meeting_id: UUID) -> HttpRespo
         else:
             messages.success(request, "The community-impact meeting is called.")
             return redirect("panels:meeting_detail", meeting_id=follow_up.pk)
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type=Resource.MEETING,
         object_id=meeting.pk,
         summary=f"Viewed meeting {meeting.title} to call a community-impact meeting",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.access.policy import AccessDenied, Action, Resource
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.panels.exports.rows import address_remover
 from casebridge.panels.forms import AttendeeForm, CancelMeetingForm, MeetingForm, SummaryForm
@@ -53,9 +53,8 @@ def meeting_index(request: HttpRequest) -> HttpResponse:
     upcoming = list(meetings.filter(scheduled_for__gte=start_of_today))
     past = list(meetings.filter(scheduled_for__lt=start_of_today).reverse()[:PAST_SHOWN])
     if upcoming or past:
-        audit_record(
-            actor=current_user(request),
-            action="view",
+        viewed(
+            request,
             object_type=Resource.MEETING,
             summary="Viewed meeting list",
             changes={"meetings": [str(m.pk) for m in [*upcoming, *past]]},
@@ -147,9 +146,8 @@ def render_meeting(
     if community_impact and can_run and summary_form is None:
         summary_form = SummaryForm(initial={"summary": meeting.summary})
     calls_community_meetings = bool(community_impact_kinds(meeting))
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type=Resource.MEETING,
         object_id=meeting.pk,
         summary=f"Viewed meeting {meeting.title}",
@@ -254,9 +252,8 @@ def meeting_cancellation(request: HttpRequest, meeting_id: UUID) -> HttpResponse
         else:
             messages.success(request, "The meeting is cancelled.")
             return redirect("panels:meeting_detail", meeting_id=meeting.pk)
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type=Resource.MEETING,
         object_id=meeting.pk,
         summary=f"Viewed meeting {meeting.title} to cancel it",

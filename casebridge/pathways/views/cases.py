@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import AccessDenied
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.forms import ActivityForm
 from casebridge.pathways.selectors import case_get, case_list, case_next_steps
@@ -25,9 +25,8 @@ def case_index(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     page = Paginator(case_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     if page.object_list:
-        audit_record(
-            actor=current_user(request),
-            action="view",
+        viewed(
+            request,
             object_type="case",
             summary="Viewed case list",
             changes={"cases": [str(case.pk) for case in page.object_list]},
@@ -57,9 +56,8 @@ def activity(request: HttpRequest, case_id: UUID) -> HttpResponse:
             add_application_error(form, error)
         else:
             return redirect("pathways:case_detail", case_id=case.pk)
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type="case",
         object_id=case.pk,
         summary=f"Viewed casework form for {case.reference}",

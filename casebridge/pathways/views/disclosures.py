@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import AccessDenied, Action
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.disclosures import disclosure_decide, disclosure_request_record
 from casebridge.pathways.forms import DisclosureDecisionForm, DisclosureRequestForm
@@ -35,9 +35,8 @@ def _render_disclosure_form(
 ) -> HttpResponse:
     case = context["case"]
     assert isinstance(case, Case)
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type="case",
         object_id=case.pk,
         summary=f"Viewed {case.reference} to {doing}",

@@ -13,9 +13,7 @@ from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.people.forms import BreakGlassForm, PersonSearchForm
 from casebridge.people.searching import search_from_form
-from casebridge.people.selectors import (
-    person_get,
-)
+from casebridge.people.selectors import person_get
 from casebridge.people.services import person_care_experienced_record
 from casebridge.ui.decorators import current_user, signed_in
 from casebridge.ui.forms import add_application_error

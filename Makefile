@@ -48,6 +48,7 @@ pango:
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/casebridge makemigrations --check --dry-run --verbosity 0
 
 typecheck: setup

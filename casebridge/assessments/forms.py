@@ -12,7 +12,7 @@ from casebridge.assessments import engine
 from casebridge.assessments.models import Instrument
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Case
-from casebridge.web.forms import DateField, add_application_error
+from casebridge.ui.forms import DateField, add_application_error
 
 # Question fields are prefixed so a question code can never clash with the form's own fields.
 PREFIX = "answer_"

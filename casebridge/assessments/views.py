@@ -16,11 +16,12 @@ from casebridge.assessments.selectors import (
     referral_criteria_met,
 )
 from casebridge.assessments.services import assessment_complete
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Pathway
-from casebridge.people.selectors import person_cases, person_get
-from casebridge.web.decorators import current_user, signed_in
+from casebridge.pathways.selectors import person_cases
+from casebridge.people.selectors import person_get
+from casebridge.ui.decorators import current_user, signed_in
 
 
 @signed_in
@@ -50,9 +51,8 @@ def new(request: HttpRequest, person_id: UUID, instrument_code: str) -> HttpResp
             form.add_service_error(error)
         else:
             return redirect("assessments:detail", assessment_id=assessment.pk)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="person",
         object_id=person.pk,
         summary=f"Viewed person to complete {instrument.name}",
@@ -87,9 +87,8 @@ def _criteria_labels(assessment: Assessment) -> list[str]:
 def detail(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     user = current_user(request)
     assessment = assessment_get(user=user, assessment_id=assessment_id)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="assessment",
         object_id=assessment.pk,
         summary=f"Viewed {assessment.instrument.name} assessment",
@@ -127,9 +126,8 @@ def progress(request: HttpRequest, person_id: UUID, instrument_code: str) -> Htt
     if instrument is None or not stages:
         raise Http404
     areas = progress_by_area(user=user, person=person, instrument=instrument)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="person",
         object_id=person.pk,
         summary=f"Viewed progress on {instrument.name}",

@@ -1,16 +1,19 @@
 """Writing to the audit trail. Call inside the transaction of the change being recorded."""
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from casebridge.accounts.models import User
 from casebridge.audit.chain import entry_hash
 from casebridge.audit.context import client_ip
 from casebridge.audit.models import AuditEvent, ChainHead
+
+if TYPE_CHECKING:
+    # Only named: the actor is settings.AUTH_USER_MODEL, so the log knows no app above it.
+    from casebridge.accounts.models import User
 
 # In ``changes``, for a value that changed and is never written down (a password, its hash).
 UNRECORDED = "(changed; not recorded)"
@@ -19,7 +22,7 @@ UNRECORDED = "(changed; not recorded)"
 @transaction.atomic
 def audit_record(
     *,
-    actor: User | None,
+    actor: "User | None",
     action: str,
     object_type: str = "",
     object_id: object = "",

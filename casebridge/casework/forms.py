@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from casebridge.web.forms import DateField
+from casebridge.ui.forms import DateField
 
 EXAMPLE = "For example, 27 3 2025"
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import AccessDenied, Action, Resource, require_permission
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.casework import definitions, services
 from casebridge.casework.forms import (
     NeedForm,
@@ -24,8 +24,8 @@ from casebridge.casework.selectors import contacts_due, need_get, referral_get
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Case, Pathway
 from casebridge.pathways.selectors import case_get
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 def _case_to_change(request: HttpRequest, case_id: UUID, kind: str) -> Case:
@@ -44,9 +44,8 @@ def _back(case: Case, section: str) -> HttpResponse:
 def _render(
     request: HttpRequest, case: Case, form: forms.Form, doing: str, context: dict[str, object]
 ) -> HttpResponse:
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type="case",
         object_id=case.pk,
         summary=f"Viewed {case.reference} to {doing}",
@@ -240,9 +239,8 @@ def contacts_due_list(request: HttpRequest, pathway_code: str) -> HttpResponse:
         raise Http404("No such pathway with tiers")
     require_permission(user=user, action=Action.VIEW, resource=Resource.CASE, pathway=pathway)
     rows = contacts_due(user=user, pathway=pathway)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="case",
         summary=f"Viewed contacts due for {pathway.name}",
         changes={"cases": [str(row.case.pk) for row in rows]},

@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
 from casebridge.pathways import api as pathways_api
-from casebridge.people import api as people_api
+from casebridge.web import people_api
 
 admin.site.__class__ = OTPAdminSite
 
@@ -19,14 +19,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("casebridge.accounts.urls")),
     path("", include("casebridge.web.urls")),
-    path("", include("casebridge.people.urls")),
-    path("", include("casebridge.pathways.urls")),
-    path("", include("casebridge.audit.urls")),
+    path("", include("casebridge.web.people_urls")),
+    path("", include("casebridge.web.pathways_urls")),
+    path("", include("casebridge.oversight.urls")),
     path("", include("casebridge.panels.urls")),
     path("", include("casebridge.assessments.urls")),
     path("", include("casebridge.refuges.urls")),
     path("", include("casebridge.training.urls")),
-    path("", include("casebridge.analytics.urls")),
+    path("", include("casebridge.web.analytics_urls")),
     path("", include("casebridge.linkage.urls")),
     path("", include("casebridge.imports.urls")),
     path("", include("casebridge.casework.urls")),

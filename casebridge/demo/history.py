@@ -48,6 +48,7 @@ from casebridge.demo.victims import schedule_victims
 from casebridge.demo.violence import schedule_violence
 from casebridge.incidents.models import Incident
 from casebridge.incidents.services import incident_record
+from casebridge.panels.marac import marac_referral_create
 from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.models import AgendaItem, InformationShared, Meeting
 from casebridge.panels.services import (
@@ -59,7 +60,6 @@ from casebridge.panels.services import (
     meeting_schedule,
     minutes_record,
 )
-from casebridge.pathways.marac import marac_referral_create
 from casebridge.pathways.models import Case, CasePerson, Pathway
 from casebridge.pathways.services import case_activity_record, case_transition, referral_create
 from casebridge.people.models import Person

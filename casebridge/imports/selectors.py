@@ -1,5 +1,8 @@
 """Reading import batches and their rejected rows, as the access rules allow."""
 
+from collections.abc import Iterable
+from uuid import UUID
+
 from django.db.models import QuerySet
 
 from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
@@ -7,6 +10,12 @@ from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.imports.formats import extract_formats
 from casebridge.imports.models import ImportBatch, LoadedRow, RejectedRow
+
+
+def person_batches(person_ids: list[str]) -> Iterable[tuple[UUID, int]]:
+    """(person id, batch id) for each batch that brought one of these people."""
+    through = ImportBatch.people.through.objects.filter(person_id__in=person_ids)
+    return through.values_list("person_id", "importbatch_id")
 
 
 def may_view_imports(*, user: User) -> bool:

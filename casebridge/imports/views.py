@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.access.policy import AccessDenied, Action, Resource
+from casebridge.audit.reads import viewed
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.core.spreadsheets import formula_safe
@@ -31,8 +32,8 @@ from casebridge.imports.selectors import (
 )
 from casebridge.imports.services import batch_link, import_start
 from casebridge.linkage.selectors import may_review_identities
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 PAGE_SIZE = 50
 
@@ -47,9 +48,8 @@ def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
 
 
 def _audit_view(request: HttpRequest, summary: str, batch: ImportBatch | None = None) -> None:
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type="import_batch",
         object_id=batch.pk if batch else "",
         summary=summary,

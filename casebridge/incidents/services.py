@@ -14,8 +14,8 @@ from casebridge.audit.services import audit_record, field_changes
 from casebridge.core.dates import refuse_future
 from casebridge.core.errors import ApplicationError
 from casebridge.incidents.models import Incident
+from casebridge.incidents.signals import incidents_recorded
 from casebridge.people.models import Person
-from casebridge.violence.services import sirm_proposals_for
 
 
 def _flagged(category: str, domestic_abuse: bool) -> bool:
@@ -157,7 +157,7 @@ def incident_record(
             "gang_related": gang_related,
         },
     )
-    sirm_proposals_for(incidents=[incident])
+    incidents_recorded.send(sender=Incident, incidents=[incident])
     return incident
 
 
@@ -203,7 +203,7 @@ def incidents_import(
             "incidents": [str(incident.pk) for incident in created],
         },
     )
-    sirm_proposals_for(incidents=created)
+    incidents_recorded.send(sender=Incident, incidents=created)
     return created
 
 

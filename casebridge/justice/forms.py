@@ -1,7 +1,7 @@
 from django import forms
 
 from casebridge.justice.models import JusticeContact
-from casebridge.web.forms import DateField
+from casebridge.ui.forms import DateField
 
 
 def outcome_choices() -> list[tuple[str, object]]:

@@ -8,14 +8,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import AccessDenied, Action
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.justice.forms import JusticeContactForm
 from casebridge.justice.selectors import records_justice_contacts
 from casebridge.justice.services import justice_contact_record
 from casebridge.pathways.selectors import case_get
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 @signed_in
@@ -45,9 +45,8 @@ def contact_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
         else:
             url = reverse("pathways:case_detail", kwargs={"case_id": case.pk})
             return redirect(f"{url}#justice-contacts")
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="case",
         object_id=case.pk,
         summary=f"Viewed {case.reference} to record a justice contact",

@@ -8,7 +8,7 @@ apart from the victim's too.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -17,7 +17,6 @@ from uuid import UUID
 
 import yaml
 
-from casebridge.imports.models import ImportBatch
 from casebridge.incidents.models import Incident
 from casebridge.linkage.models import MatchReview
 from casebridge.pathways.models import Case, CasePerson
@@ -28,6 +27,16 @@ HARD_RULES_FILE = Path(__file__).parent / "definitions" / "hard_rules.yaml"
 # Ids per query: within every database's limit on parameters.
 _CHUNK = 2000
 _SEXES = {Person.Sex.FEMALE, Person.Sex.MALE}
+
+
+# The import batches each person was brought by, as (person id, batch id) pairs for the ids given.
+# The imports app registers its reader in AppConfig.ready, so linkage knows no app above it.
+BatchReader = Callable[[list[str]], Iterable[tuple[Any, int]]]
+_batch_readers: list[BatchReader] = []
+
+
+def register_batch_reader(reader: BatchReader) -> None:
+    _batch_readers.append(reader)
 
 
 @cache
@@ -93,9 +102,9 @@ class HardRules:
                 "person_id", "scheme", "value"
             ):
                 facts[str(pk)].identifiers[scheme] = value
-            through = ImportBatch.people.through.objects.filter(person_id__in=chunk)
-            for pk, batch in through.values_list("person_id", "importbatch_id"):
-                facts[str(pk)].batches.add(batch)
+            for reader in _batch_readers:
+                for pk, batch in reader(chunk):
+                    facts[str(pk)].batches.add(batch)
             if "case" in named_together:
                 for pk, case in Case.objects.filter(subject_id__in=chunk).values_list(
                     "subject_id", "pk"

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.accounts.models import User
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage.calibration import model_calibration
 from casebridge.linkage.forms import BandConfirmForm, BandForm, RejectForm, UndoForm
@@ -44,8 +44,8 @@ from casebridge.linkage.services import (
     match_reject,
     merge_undo,
 )
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 PAGE_SIZE = 25
 
@@ -63,9 +63,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
     queue = review_queue(user=user, source=source)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queue_rows(pairs=list(page.object_list))
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="identity",
         summary=f"Viewed the identity review queue: {len(rows)} pairs",
         changes={
@@ -109,9 +108,8 @@ def review_band_view(request: HttpRequest) -> HttpResponse:
                 expected_wrong=len(rows) * (1 - estimate.expected_precision),
             )
         context.update(rows=rows, total=len(pairs), lower=lower, upper=upper, source=source)
-        audit_record(
-            actor=user,
-            action="view",
+        viewed(
+            request,
             object_type="identity",
             summary=f"Viewed {len(rows)} pairs with match weight {lower:g} to {upper:g}",
             changes={"source": source, "reviews": [str(row.review.pk) for row in rows]},
@@ -154,9 +152,8 @@ def _render_review(
     user = current_user(request)
     row = review_get(user=user, review_id=review_id)
     review = row.review
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="match_review",
         object_id=review.pk,
         summary="Viewed a pair of records that may be one person",
@@ -215,9 +212,8 @@ def _render_merges(
     user = current_user(request)
     page = Paginator(merge_history(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = merge_rows(merges=list(page.object_list))
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="identity",
         summary=f"Viewed the merge history: {len(rows)} merges",
         changes={"page": page.number, "merges": [str(row.merge.pk) for row in rows]},
@@ -252,9 +248,8 @@ def merge_undo_view(request: HttpRequest, merge_id: UUID) -> HttpResponse:
 def model_detail(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     model = linkage_model_current(user=user)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="linkage_model",
         object_id=model.pk if model else "",
         summary="Viewed the linkage model",

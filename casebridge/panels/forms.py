@@ -13,7 +13,7 @@ from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.panels.models import InformationShared, MeetingAttendee
 from casebridge.pathways.models import Pathway
-from casebridge.web.forms import DateField
+from casebridge.ui.forms import DateField
 
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 

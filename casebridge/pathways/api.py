@@ -5,18 +5,17 @@ from uuid import UUID
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.pathways.selectors import case_get, case_timeline
-from casebridge.web.decorators import api_view, current_user
+from casebridge.ui.decorators import api_view, current_user
 
 
 @api_view
 def case_detail(request: HttpRequest, case_id: UUID) -> JsonResponse:
     user = current_user(request)
     case = case_get(user=user, case_id=case_id)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="case",
         object_id=case.pk,
         summary=f"Viewed case {case.reference} (API)",

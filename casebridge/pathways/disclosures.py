@@ -9,8 +9,7 @@ from casebridge.access.policy import Action, authorize
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
-from casebridge.pathways.marac import MARAC_CODE
-from casebridge.pathways.models import Case, DisclosureRequest
+from casebridge.pathways.models import MARAC_CODE, Case, DisclosureRequest
 
 
 @transaction.atomic

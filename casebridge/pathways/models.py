@@ -191,6 +191,10 @@ class ReferralCriterion(models.Model):
         return f"{self.case}: {self.code}"
 
 
+# The MARAC pathway's code in its definition (da-marac.yaml).
+MARAC_CODE = "da-marac"
+
+
 class MaracReferral(models.Model):
     """What the national MARAC dataset asks of a referral, as it was when referred.
 

@@ -83,6 +83,25 @@ def my_open_cases(*, user: User) -> QuerySet[Case]:
     return case_list(user=user, open_only=True).filter(Q(owner_user=user) | Q(referred_by=user))
 
 
+def person_cases(*, user: User, person: Person) -> QuerySet[Case]:
+    cases = Case.objects.filter(subject=person) | Case.objects.filter(people__person=person)
+    return (
+        visible(user=user, action=Action.VIEW, queryset=cases.distinct())
+        .select_related("pathway", "owner_agency")
+        .order_by("-referred_at")
+    )
+
+
+def person_has_hidden_sealed_cases(*, user: User, person: Person) -> bool:
+    """Whether a sealed case about this person is withheld from the user. Says only that one
+    exists: nothing about what it is."""
+    sealed = (
+        Case.objects.filter(subject=person) | Case.objects.filter(people__person=person)
+    ).filter(is_restricted=True)
+    shown = visible(user=user, action=Action.VIEW, queryset=sealed)
+    return sealed.exclude(pk__in=shown.values("pk")).exists()
+
+
 def may_view_cases(*, user: User) -> bool:
     """Whether any rule lets the user see cases, in any pathway (for navigation links)."""
     return permitted_in_any_pathway(user=user, action=Action.VIEW, resource=Resource.CASE)

@@ -4,7 +4,7 @@ from django import forms
 
 from casebridge.people.models import Person
 from casebridge.people.services import AddressDetails, PersonDetails
-from casebridge.web.forms import DateField
+from casebridge.ui.forms import DateField
 
 
 class PersonSearchForm(forms.Form):

@@ -8,7 +8,7 @@ from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.people.forms import PersonSearchForm
 from casebridge.people.selectors import PersonMatch, person_search
-from casebridge.web.forms import add_application_error
+from casebridge.ui.forms import add_application_error
 
 
 def search_from_form(

@@ -11,7 +11,6 @@ from django.db.models import Prefetch, QuerySet
 from casebridge.access.policy import AccessDenied, Action, visible
 from casebridge.accounts.models import User
 from casebridge.core.errors import ApplicationError
-from casebridge.pathways.models import Case
 from casebridge.people.models import Address, Person, PersonName, Relationship
 from casebridge.people.names import name_key
 
@@ -135,25 +134,6 @@ def person_relationships(*, user: User, person: Person) -> list[RelatedPerson]:
         RelatedPerson(r.get_kind_display(), r.person, r.valid_from, r.valid_to) for r in incoming
     ]
     return related
-
-
-def person_cases(*, user: User, person: Person) -> QuerySet[Case]:
-    cases = Case.objects.filter(subject=person) | Case.objects.filter(people__person=person)
-    return (
-        visible(user=user, action=Action.VIEW, queryset=cases.distinct())
-        .select_related("pathway", "owner_agency")
-        .order_by("-referred_at")
-    )
-
-
-def person_has_hidden_sealed_cases(*, user: User, person: Person) -> bool:
-    """Whether a sealed case about this person is withheld from the user. Says only that one
-    exists: nothing about what it is."""
-    sealed = (
-        Case.objects.filter(subject=person) | Case.objects.filter(people__person=person)
-    ).filter(is_restricted=True)
-    shown = visible(user=user, action=Action.VIEW, queryset=sealed)
-    return sealed.exclude(pk__in=shown.values("pk")).exists()
 
 
 def merge_links(*, person_ids: Iterable[UUID]) -> dict[UUID, UUID | None]:

@@ -2,7 +2,7 @@ from django import forms
 
 from casebridge.agencies.models import Agency
 from casebridge.plans.models import Commitment
-from casebridge.web.forms import DateField
+from casebridge.ui.forms import DateField
 
 
 class CommitmentForm(forms.Form):

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import AccessDenied, Action, Resource
-from casebridge.accounts.models import User
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.plans.forms import CommitmentForm, CommitmentUpdateForm
 from casebridge.plans.selectors import (
@@ -23,14 +22,13 @@ from casebridge.plans.selectors import (
     plan_summary,
 )
 from casebridge.plans.services import commitment_create, commitment_update
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
-def _audit_view(user: User, summary: str, object_id: object = "") -> None:
-    audit_record(
-        actor=user,
-        action="view",
+def _audit_view(request: HttpRequest, summary: str, object_id: object = "") -> None:
+    viewed(
+        request,
         object_type=Resource.ACTION_PLAN,
         object_id=object_id,
         summary=summary,
@@ -43,7 +41,7 @@ def plan_index(request: HttpRequest) -> HttpResponse:
     if not may_view_plans(user=user):
         raise AccessDenied(Action.VIEW, Resource.ACTION_PLAN)
     plans = list(plan_list(user=user))
-    _audit_view(user, "Viewed action plans")
+    _audit_view(request, "Viewed action plans")
     return render(request, "plans/plan_list.html", {"plans": plans})
 
 
@@ -52,7 +50,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = current_user(request)
     plan = plan_get(user=user, plan_id=plan_id)
     today = timezone.localdate()
-    _audit_view(user, f"Viewed action plan {plan.title}", plan.pk)
+    _audit_view(request, f"Viewed action plan {plan.title}", plan.pk)
     context = {
         "plan": plan,
         "commitments": list(plan_commitments(plan=plan, on=today)),
@@ -85,7 +83,7 @@ def commitment_new(request: HttpRequest, plan_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Commitment {commitment.reference} added.")
             return redirect("plans:plan_detail", plan_id=plan.pk)
-    _audit_view(user, f"Viewed {plan.title} to add a commitment", plan.pk)
+    _audit_view(request, f"Viewed {plan.title} to add a commitment", plan.pk)
     status = 400 if form.errors else 200
     context = {"plan": plan, "form": form}
     return render(request, "plans/commitment_form.html", context, status=status)
@@ -96,9 +94,8 @@ def commitment_detail(request: HttpRequest, plan_id: int, commitment_id: int) ->
     user = current_user(request)
     plan = plan_get(user=user, plan_id=plan_id)
     commitment = commitment_get(user=user, commitment_id=commitment_id, plan=plan)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="commitment",
         object_id=commitment.pk,
         summary=f"Viewed commitment {commitment.reference} of {plan.title}",
@@ -140,9 +137,8 @@ def commitment_status(request: HttpRequest, plan_id: int, commitment_id: int) ->
                 f"Commitment {commitment.reference} is {update.get_status_display().lower()}.",
             )
             return redirect("plans:commitment_detail", plan_id=plan.pk, commitment_id=commitment.pk)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="commitment",
         object_id=commitment.pk,
         summary=f"Viewed commitment {commitment.reference} of {plan.title} to update it",

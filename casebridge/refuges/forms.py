@@ -8,7 +8,7 @@ from django import forms
 from casebridge.people.models import Person
 from casebridge.refuges.models import Stay
 from casebridge.refuges.services import MAX_BED_SPACES, RefugeAddress
-from casebridge.web.forms import DateField
+from casebridge.ui.forms import DateField
 
 
 class RefugeForm(forms.Form):

@@ -20,7 +20,7 @@ from casebridge.access.policy import (
     permitted,
     require_permission,
 )
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.people.forms import PersonSearchForm
 from casebridge.people.searching import search_from_form
@@ -40,8 +40,8 @@ from casebridge.refuges.selectors import (
     stay_get,
 )
 from casebridge.refuges.services import refuge_create, stay_begin, stay_end
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 @signed_in
@@ -60,9 +60,8 @@ def refuge_index(request: HttpRequest) -> HttpResponse:
         }
         for refuge in refuges
     ]
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type=Resource.REFUGE,
         summary="Viewed refuge list",
         changes={
@@ -112,9 +111,8 @@ def refuge_detail(request: HttpRequest, refuge_id: UUID) -> HttpResponse:
         (period, refuge_occupancy(user=user, start=period.start, end=period.end, refuges=[refuge]))
         for period in periods
     ]
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type=Resource.REFUGE,
         object_id=refuge.pk,
         summary=f"Viewed refuge {refuge.name}",
@@ -180,9 +178,8 @@ def arrival_record(request: HttpRequest, refuge_id: UUID, person_id: UUID) -> Ht
         else:
             messages.success(request, f"{person}'s arrival is recorded.")
             return redirect("refuges:refuge_detail", refuge_id=refuge.pk)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="person",
         object_id=person.pk,
         summary=f"Viewed refuge arrival form for {refuge.name}",
@@ -215,9 +212,8 @@ def departure_record(request: HttpRequest, stay_id: UUID) -> HttpResponse:
         else:
             messages.success(request, f"{stay.person}'s departure is recorded.")
             return redirect("refuges:refuge_detail", refuge_id=stay.refuge_id)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type=Resource.REFUGE_STAY,
         object_id=stay.pk,
         summary=f"Viewed departure form for {stay.refuge.name}",

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from casebridge.agencies.models import Agency
 from casebridge.training.models import Course, Engagement
-from casebridge.web.forms import DateField
+from casebridge.ui.forms import DateField
 
 
 def _agency_choices(agencies: Sequence[Agency], empty: str) -> list[tuple[str, str]]:

@@ -4,9 +4,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
+from casebridge.ui.decorators import current_user, signed_in
 from casebridge.victims.selectors import victim_referral_list, victim_referral_rows
-from casebridge.web.decorators import current_user, signed_in
 
 PAGE_SIZE = 50
 
@@ -18,9 +18,8 @@ def referral_index(request: HttpRequest) -> HttpResponse:
     page = Paginator(victim_referral_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = victim_referral_rows(cases=page.object_list)
     if rows:
-        audit_record(
-            actor=user,
-            action="view",
+        viewed(
+            request,
             object_type="case",
             summary="Viewed Victim Coordinator referrals",
             changes={"cases": [str(row.case.pk) for row in rows]},

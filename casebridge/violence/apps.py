@@ -7,4 +7,6 @@ class ViolenceConfig(AppConfig):
     verbose_name = "Serious violence: SIRM and the Serious Adult Violence panel"
 
     def ready(self) -> None:
-        from casebridge.violence import checks  # noqa: F401  (registers the incident-rule check)
+        # checks registers the incident-rule check; receivers proposes a SIRM for each incident
+        # recorded (incidents know nothing of violence).
+        from casebridge.violence import checks, receivers  # noqa: F401

@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 
 from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.agencies.models import Agency
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 from casebridge.violence.forms import ConveneForm, NotNeededForm, StatusFilterForm
 from casebridge.violence.models import SirmProposal
 from casebridge.violence.selectors import (
@@ -21,8 +23,6 @@ from casebridge.violence.selectors import (
     sirm_proposals,
 )
 from casebridge.violence.services import sirm_convene, sirm_not_needed
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
 
 PAGE_SIZE = 50
 
@@ -38,9 +38,8 @@ def proposal_index(request: HttpRequest) -> HttpResponse:
     proposals = sirm_proposals(user=user, status=status or None)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     if page.object_list:
-        audit_record(
-            actor=user,
-            action="view",
+        viewed(
+            request,
             object_type=Resource.SIRM_PROPOSAL,
             summary="Viewed SIRM proposals",
             changes={"proposals": [str(proposal.pk) for proposal in page.object_list]},
@@ -62,9 +61,8 @@ def _render_proposal(
     if decides:
         convene_form = convene_form or ConveneForm(agencies=list(Agency.objects.order_by("name")))
         not_needed_form = not_needed_form or NotNeededForm()
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type=Resource.SIRM_PROPOSAL,
         object_id=proposal.pk,
         summary=f"Viewed the SIRM proposal for incident {proposal.incident.reference}",

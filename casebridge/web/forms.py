@@ -1,62 +1,158 @@
-"""Form pieces shared by every app: the GOV.UK date input and service errors on forms."""
+"""The referral form: one form for every pathway, with the questions each pathway's own service
+asks (MARAC, the SAV panel, the Victim Coordinator), so it sits above those apps."""
 
-from datetime import date
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from casebridge.core.errors import ApplicationError
+from casebridge.agencies.models import Agency
+from casebridge.pathways.models import Case, MaracReferral, Pathway
+from casebridge.people.selectors import RelatedPerson
+from casebridge.victims.models import VictimReferral
+from casebridge.victims.services import VICTIM_COORDINATOR_CODE
+from casebridge.violence.sav import SAV_CODE
 
-
-class DateInputWidget(forms.MultiWidget):
-    """Day, month and year boxes, named ``<field>_day``, ``<field>_month``, ``<field>_year``."""
-
-    def __init__(self) -> None:
-        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
-            "day": forms.TextInput,
-            "month": forms.TextInput,
-            "year": forms.TextInput,
-        }
-        super().__init__(widgets)
-
-    def decompress(self, value: date | None) -> list[Any]:
-        if value is None:
-            return [None, None, None]
-        return [value.day, value.month, value.year]
+YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class DateField(forms.MultiValueField):
-    """The GOV.UK date input pattern as one form field giving a ``date``."""
+class ReferralForm(forms.Form):
+    pathway = forms.ChoiceField(
+        label="Which pathway are you referring to?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a pathway"},
+    )
+    referral_reason = forms.CharField(
+        label="Why are you making this referral?",
+        help_text="Describe the risk and what has happened recently.",
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why you are making this referral"},
+    )
+    consent = forms.ChoiceField(
+        label="Has the person consented to this referral?",
+        choices=Case.Consent.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the person has consented"},
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing",
+        choices=Case.LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the lawful basis for sharing"},
+    )
 
-    widget = DateInputWidget
+    owner_agency = forms.ChoiceField(
+        label="Which service are you referring to?",
+        help_text="Only for pathways run by a service such as the IDVA service.",
+        required=False,
+    )
+    # The MARAC questions: the criteria themselves are worked out from the records.
+    perpetrators = forms.MultipleChoiceField(
+        label="Who is the alleged perpetrator?",
+        help_text="People recorded as related to this person that you can see.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    children = forms.MultipleChoiceField(
+        label="Which children live in the household?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship of the perpetrator to the victim",
+        choices=[("", "Not a MARAC referral"), *MaracReferral.Relationship.choices],
+        required=False,
+    )
+    needs = forms.MultipleChoiceField(
+        label="Does the victim have any of these needs?",
+        help_text="Select all that apply.",
+        choices=MaracReferral.Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    victim_aware = forms.ChoiceField(
+        label="Does the victim know about this referral?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    judgement_reason = forms.CharField(
+        label="Professional judgement (if the records do not show a MARAC criterion)",
+        help_text="Casebridge checks the latest risk assessment, police-reported incidents and "
+        "earlier referrals itself. Explain here if you refer on your judgement.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+    )
+    # The Serious Adult Violence panel's questions.
+    gang_affiliated = forms.ChoiceField(
+        label="On police or partner intelligence, is the person affiliated to a gang?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    youth_transition = forms.ChoiceField(
+        label="Is the person moving from youth justice to adult services?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    # The Victim Coordinator's: and, when a panel refers, which meeting (from its page).
+    victim_kind = forms.ChoiceField(
+        label="Is the person a direct or an indirect victim?",
+        choices=VictimReferral.VictimKind.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    from_meeting = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, **kwargs: Any) -> None:
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
-        super().__init__(fields, require_all_fields=False, **kwargs)
+    # Questions a pathway must have answered, with the message when they are not.
+    REQUIRED_FOR = {
+        SAV_CODE: {
+            "gang_affiliated": "Select whether the person is affiliated to a gang",
+            "youth_transition": "Select whether the person is moving to adult services",
+        },
+        VICTIM_COORDINATOR_CODE: {
+            "victim_kind": "Select whether the person is a direct or an indirect victim",
+        },
+    }
 
-    def compress(self, data_list: list[str]) -> date | None:
-        if not data_list or not any(part.strip() for part in data_list if part):
-            return None
-        if not all(part and part.strip() for part in data_list):
-            raise ValidationError(f"{self.label} must include a day, month and year")
-        try:
-            day, month, year = (int(part) for part in data_list)
-            if year < 1000:
-                raise ValueError
-            return date(year, month, day)
-        except ValueError as error:
-            raise ValidationError(f"{self.label} must be a real date") from error
+    def __init__(
+        self,
+        *args: object,
+        pathways: Sequence[Pathway],
+        services: Sequence[Agency] = (),
+        related: Sequence[RelatedPerson] = (),
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.pathways = {p.code: p for p in pathways}
+        self.services = {str(a.pk): a for a in services}
+        self.related = {str(r.person.pk): r.person for r in related}
+        self.fields["pathway"].choices = [(p.code, p.name) for p in pathways]  # type: ignore[attr-defined]
+        if len(pathways) == 1:
+            self.fields["pathway"].initial = pathways[0].code
+        self.fields["owner_agency"].choices = [  # type: ignore[attr-defined]
+            ("", "Not referring to a service"),
+            *((key, agency.name) for key, agency in self.services.items()),
+        ]
+        people = [(str(r.person.pk), f"{r.person} ({r.label.lower()})") for r in related]
+        self.fields["perpetrators"].choices = people  # type: ignore[attr-defined]
+        self.fields["children"].choices = people  # type: ignore[attr-defined]
 
-    def clean(self, value: Any) -> date | None:
-        # Each box is optional on its own; ``compress`` decides whether the whole is a date.
-        parts = [str(v or "") for v in (value or [])]
-        result = self.compress(parts)
-        if result is None and self.required:
-            raise ValidationError(f"Enter {str(self.label).lower()}")
-        return result
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for field, message in self.REQUIRED_FOR.get(data.get("pathway", ""), {}).items():
+            if not data.get(field):
+                self.add_error(field, message)
+        return data
 
+    def chosen_pathway(self) -> Pathway:
+        return self.pathways[self.cleaned_data["pathway"]]
 
-def add_application_error(form: forms.Form, error: ApplicationError) -> None:
-    """Show a service's refusal on the form: on its field when it names one, else at the top."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    def chosen_service(self) -> Agency | None:
+        return self.services.get(self.cleaned_data["owner_agency"])
+
+    def chosen_people(self, field: str) -> list:
+        return [self.related[key] for key in self.cleaned_data[field]]

@@ -79,7 +79,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """Context processor: ``nav_items`` with the current one marked."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    if not request.user.is_verified():  # type: ignore[union-attr]
+    if not request.user.is_verified():  # type: ignore[union-attr,attr-defined]
         return {}
     match = request.resolver_match
     current_ns = match.namespace if match else ""

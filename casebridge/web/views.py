@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.templatetags.static import static
 
 from casebridge.access.policy import Action, Resource, permitted
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.panels.selectors import overdue_actions
 from casebridge.pathways.selectors import may_view_cases, my_open_cases
-from casebridge.web.decorators import current_user, signed_in
+from casebridge.ui.decorators import current_user, signed_in
 
 ASSET_PATH = re.compile(r"^(fonts|images)/[A-Za-z0-9_-]+(\.[A-Za-z0-9]+)+$")
 
@@ -17,9 +17,8 @@ ASSET_PATH = re.compile(r"^(fonts|images)/[A-Za-z0-9_-]+(\.[A-Za-z0-9]+)+$")
 def home(request: HttpRequest) -> HttpResponse:
     cases = list(my_open_cases(user=current_user(request))[:50])
     if cases:
-        audit_record(
-            actor=current_user(request),
-            action="view",
+        viewed(
+            request,
             object_type="case",
             summary="Viewed their open cases",
             changes={"cases": [str(case.pk) for case in cases]},
@@ -27,9 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     overdue = list(overdue_actions(user=user)[:20])
     if overdue:
-        audit_record(
-            actor=user,
-            action="view",
+        viewed(
+            request,
             object_type="action",
             summary="Viewed their overdue actions",
             changes={"actions": [str(action.pk) for action in overdue]},

@@ -7,7 +7,7 @@ import pytest
 from casebridge.agencies.models import Agency
 from casebridge.core.errors import ApplicationError
 from casebridge.incidents.models import Incident
-from casebridge.pathways.marac import marac_referral_create
+from casebridge.panels.marac import marac_referral_create
 from casebridge.pathways.models import Case, CasePerson, MaracReferral
 from casebridge.people.models import Person
 from tests.factories import AgencyFactory, CaseFactory, PersonFactory, UserFactory

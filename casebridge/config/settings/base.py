@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "casebridge.reports",
     "casebridge.access",
     "casebridge.audit",
+    "casebridge.oversight",
+    "casebridge.ui",
     "casebridge.web",
     "casebridge.demo",
 ]

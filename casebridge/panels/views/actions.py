@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import AccessDenied, Action, Resource
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.panels.forms import CancelActionForm, CompleteActionForm
 from casebridge.panels.models import Action as PanelAction
@@ -23,8 +23,8 @@ from casebridge.panels.selectors import (
     my_actions,
 )
 from casebridge.panels.services import action_cancel, action_complete
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 @signed_in
@@ -34,9 +34,8 @@ def action_index(request: HttpRequest) -> HttpResponse:
         raise AccessDenied(Action.VIEW, Resource.MEETING)
     actions = list(my_actions(user=user)[:200])
     if actions:
-        audit_record(
-            actor=user,
-            action="view",
+        viewed(
+            request,
             object_type="action",
             summary="Viewed their actions",
             changes={"actions": [str(a.pk) for a in actions]},
@@ -64,9 +63,8 @@ def action_completion(request: HttpRequest, action_id: UUID) -> HttpResponse:
             add_application_error(form, error)
         else:
             return redirect("panels:action_list")
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="action",
         object_id=action.pk,
         summary=f"Viewed action on {action.case.reference} to complete it",
@@ -97,9 +95,8 @@ def action_cancellation(request: HttpRequest, action_id: UUID) -> HttpResponse:
             messages.success(request, f"The action on {action.case.reference} is cancelled.")
             url = reverse("panels:meeting_detail", kwargs={"meeting_id": meeting.pk})
             return redirect(f"{url}#item-{action.agenda_item_id}")
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="action",
         object_id=action.pk,
         summary=f"Viewed action on {action.case.reference} to cancel it",

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import AccessDenied, Action
 from casebridge.accounts.models import User
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.panels.forms import ActionForm, InformationForm, MinutesForm, RiskRatingForm
 from casebridge.panels.models import AgendaItem
@@ -24,8 +24,8 @@ from casebridge.panels.services import (
     minutes_record,
     risk_rate,
 )
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 def _back_to_item(item: AgendaItem) -> HttpResponse:
@@ -42,9 +42,8 @@ def _render(
     doing: str,
     **context: object,
 ) -> HttpResponse:
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="case",
         object_id=item.case_id,
         summary=f"Viewed {item.case.reference} on {item.meeting.title} to {doing}",

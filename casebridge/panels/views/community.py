@@ -9,15 +9,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.agencies.models import Agency
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.panels.forms import CommunityImpactForm, SummaryForm
 from casebridge.panels.selectors import meeting_get
 from casebridge.panels.services import community_impact_schedule, community_impact_summary_record
 from casebridge.panels.services.community import community_impact_kinds
 from casebridge.panels.views.meetings import render_meeting
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 @signed_in
@@ -45,9 +45,8 @@ def community_impact_create(request: HttpRequest, meeting_id: UUID) -> HttpRespo
         else:
             messages.success(request, "The community-impact meeting is called.")
             return redirect("panels:meeting_detail", meeting_id=follow_up.pk)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type=Resource.MEETING,
         object_id=meeting.pk,
         summary=f"Viewed meeting {meeting.title} to call a community-impact meeting",

@@ -11,7 +11,7 @@ from casebridge.panels.exports.rows import export_rows, filename
 from casebridge.panels.exports.spreadsheet import agenda_csv
 from casebridge.panels.models import Meeting
 from casebridge.panels.selectors import agenda_items, meeting_get
-from casebridge.web.decorators import current_user, signed_in
+from casebridge.ui.decorators import current_user, signed_in
 
 
 def _export(request: HttpRequest, meeting_id: UUID, kind: str) -> tuple[Meeting, bytes]:

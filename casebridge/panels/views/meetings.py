@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.access.policy import AccessDenied, Action, Resource
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.panels.exports.rows import address_remover
 from casebridge.panels.forms import AttendeeForm, CancelMeetingForm, MeetingForm, SummaryForm
 from casebridge.panels.models import AgendaItem, Meeting
+from casebridge.panels.offers import meeting_offers
 from casebridge.panels.selectors import (
     agenda_items,
     attends,
@@ -36,9 +37,8 @@ from casebridge.panels.services import (
     meeting_schedule,
 )
 from casebridge.panels.services.community import community_impact_kinds
-from casebridge.victims.selectors import may_refer_from_meeting
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 PAST_SHOWN = 50
 
@@ -53,9 +53,8 @@ def meeting_index(request: HttpRequest) -> HttpResponse:
     upcoming = list(meetings.filter(scheduled_for__gte=start_of_today))
     past = list(meetings.filter(scheduled_for__lt=start_of_today).reverse()[:PAST_SHOWN])
     if upcoming or past:
-        audit_record(
-            actor=user,
-            action="view",
+        viewed(
+            request,
             object_type=Resource.MEETING,
             summary="Viewed meeting list",
             changes={"meetings": [str(m.pk) for m in [*upcoming, *past]]},
@@ -147,9 +146,8 @@ def render_meeting(
     if community_impact and can_run and summary_form is None:
         summary_form = SummaryForm(initial={"summary": meeting.summary})
     calls_community_meetings = bool(community_impact_kinds(meeting))
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type=Resource.MEETING,
         object_id=meeting.pk,
         summary=f"Viewed meeting {meeting.title}",
@@ -169,7 +167,7 @@ def render_meeting(
         # Closed and cancelled meetings are final: nothing more is shared, minuted or agreed.
         "is_open": meeting.status in (Meeting.Status.PLANNED, Meeting.Status.HELD),
         "form": attendee_form,
-        "refers_victims": may_refer_from_meeting(user=user, meeting=meeting),
+        **meeting_offers(user=user, meeting=meeting),
         "community_impact": community_impact,
         "summary_form": summary_form,
         "calls_community_meetings": calls_community_meetings,
@@ -254,9 +252,8 @@ def meeting_cancellation(request: HttpRequest, meeting_id: UUID) -> HttpResponse
         else:
             messages.success(request, "The meeting is cancelled.")
             return redirect("panels:meeting_detail", meeting_id=meeting.pk)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type=Resource.MEETING,
         object_id=meeting.pk,
         summary=f"Viewed meeting {meeting.title} to cancel it",

@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from casebridge.access.policy import AccessDenied, Action
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.pathways.selectors import allocating_pathways, caseload_for
-from casebridge.web.decorators import current_user, signed_in
+from casebridge.ui.decorators import current_user, signed_in
 
 
 @signed_in
@@ -23,9 +23,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     caseloads = [load for load in caseloads if load.case_ids] or caseloads
     shown = [case_id for load in caseloads for case_id in load.case_ids]
     if shown:
-        audit_record(
-            actor=user,
-            action="view",
+        viewed(
+            request,
             object_type="case",
             summary="Viewed their caseload",
             changes={"cases": shown},

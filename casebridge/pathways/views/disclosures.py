@@ -8,15 +8,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from casebridge.access.policy import AccessDenied, Action
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.disclosures import disclosure_decide, disclosure_request_record
 from casebridge.pathways.forms import DisclosureDecisionForm, DisclosureRequestForm
-from casebridge.pathways.marac import MARAC_CODE
-from casebridge.pathways.models import Case, DisclosureRequest
+from casebridge.pathways.models import MARAC_CODE, Case, DisclosureRequest
 from casebridge.pathways.selectors import case_get, disclosure_request_get
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 def _marac_case_to_change(request: HttpRequest, case_id: UUID, doing: str) -> Case:
@@ -36,9 +35,8 @@ def _render_disclosure_form(
 ) -> HttpResponse:
     case = context["case"]
     assert isinstance(case, Case)
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type="case",
         object_id=case.pk,
         summary=f"Viewed {case.reference} to {doing}",

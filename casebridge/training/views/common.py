@@ -6,8 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from casebridge.access.policy import Resource
-from casebridge.accounts.models import User
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.training.forms import PeriodForm, financial_year_to_date
 
 
@@ -25,10 +24,11 @@ def chosen_period(request: HttpRequest) -> tuple[PeriodForm, tuple[date, date] |
     return form, (form.cleaned_data["start"], form.cleaned_data["end"])
 
 
-def audit_view(user: User, summary: str, object_id: object = "", **changes: object) -> None:
-    audit_record(
-        actor=user,
-        action="view",
+def audit_view(
+    request: HttpRequest, summary: str, object_id: object = "", **changes: object
+) -> None:
+    viewed(
+        request,
         object_type=Resource.TRAINING,
         object_id=object_id,
         summary=summary,

@@ -23,8 +23,8 @@ from casebridge.training.selectors import (
 )
 from casebridge.training.services import attendance_record, course_create, session_record
 from casebridge.training.views.common import audit_view, chosen_period
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 RECENT_SHOWN = 100
 
@@ -34,7 +34,7 @@ def session_index(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     require_view(user=user)
     sessions = list(session_list(user=user)[:RECENT_SHOWN])
-    audit_view(user, "Viewed training sessions", sessions=len(sessions))
+    audit_view(request, "Viewed training sessions", sessions=len(sessions))
     context = {"sessions": sessions, "can_record": may_record_training(user=user)}
     return render(request, "training/session_list.html", context)
 
@@ -74,7 +74,7 @@ def render_session(
     can_change = may_change_training(user=user)
     if can_change and form is None:
         form = AttendanceForm()
-    audit_view(user, f"Viewed training session {session}", session.pk)
+    audit_view(request, f"Viewed training session {session}", session.pk)
     context = {
         "session": session,
         "attendance": attendance,
@@ -117,7 +117,7 @@ def course_index(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     require_view(user=user)
     courses = list(course_list(user=user))
-    audit_view(user, "Viewed training courses", courses=len(courses))
+    audit_view(request, "Viewed training courses", courses=len(courses))
     context = {"courses": courses, "can_record": may_record_training(user=user)}
     return render(request, "training/course_list.html", context)
 
@@ -152,7 +152,7 @@ def training_report(request: HttpRequest) -> HttpResponse:
     if period is not None:
         figures = training_figures(user=user, start=period[0], end=period[1])
         audit_view(
-            user,
+            request,
             f"Viewed training figures {period[0]:%-d %b %Y} to {period[1]:%-d %b %Y}",
             period=[period[0], period[1]],
         )

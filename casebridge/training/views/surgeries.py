@@ -24,8 +24,8 @@ from casebridge.training.selectors import (
 )
 from casebridge.training.services import referral_record, surgery_register, surgery_status_change
 from casebridge.training.views.common import audit_view, chosen_period
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 
 @signed_in
@@ -33,7 +33,7 @@ def surgery_index(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     require_view(user=user)
     surgeries = list(surgery_list(user=user, on=timezone.localdate()))
-    audit_view(user, "Viewed GP surgeries", surgeries=len(surgeries))
+    audit_view(request, "Viewed GP surgeries", surgeries=len(surgeries))
     context = {"surgeries": surgeries, "can_record": may_record_training(user=user)}
     return render(request, "training/surgery_list.html", context)
 
@@ -67,7 +67,7 @@ def surgery_create(request: HttpRequest) -> HttpResponse:
 def surgery_detail(request: HttpRequest, surgery_id: UUID) -> HttpResponse:
     user = current_user(request)
     surgery = surgery_get(user=user, surgery_id=surgery_id)
-    audit_view(user, f"Viewed GP surgery {surgery}", surgery.pk)
+    audit_view(request, f"Viewed GP surgery {surgery}", surgery.pk)
     context = {
         "surgery": surgery,
         "status": surgery_status_on(surgery=surgery, day=timezone.localdate()),
@@ -148,7 +148,7 @@ def programme_report(request: HttpRequest) -> HttpResponse:
     if period is not None:
         figures = programme_figures(user=user, start=period[0], end=period[1])
         audit_view(
-            user,
+            request,
             f"Viewed GP programme figures {period[0]:%-d %b %Y} to {period[1]:%-d %b %Y}",
             period=[period[0], period[1]],
         )

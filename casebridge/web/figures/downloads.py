@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.analytics.engine import Engine
 from casebridge.analytics.exports import figures_csv
-from casebridge.analytics.forms import PDF, ReportForm
 from casebridge.analytics.selectors import (
     in_progress,
     may_view_restricted_figures,
@@ -19,11 +18,12 @@ from casebridge.analytics.selectors import (
 )
 from casebridge.analytics.snapshot import Snapshot
 from casebridge.analytics.store import latest_snapshot, snapshot_id
-from casebridge.analytics.views.figures import figures_form, public_or_restricted
 from casebridge.audit.services import audit_record
 from casebridge.reports.board import RESTRICTED, build_report
 from casebridge.reports.render import report_html, report_pdf
-from casebridge.web.decorators import current_user, signed_in
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.web.figures.forms import PDF, ReportForm
+from casebridge.web.figures.views import figures_form, public_or_restricted
 
 
 def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:

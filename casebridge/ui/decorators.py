@@ -1,4 +1,5 @@
-"""Gatekeeping for views: signed in with a verified second factor, or nothing."""
+"""Gatekeeping for views: signed in with a verified second factor, or nothing. Once a page has
+been made, what it named as ``viewed`` is written to the audit log (casebridge.audit.reads)."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -9,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from casebridge.accounts.models import User
+from casebridge.audit.reads import make_page_recording_views
 
 View = Callable[..., HttpResponse]
 
@@ -28,7 +30,7 @@ def signed_in(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if not _verified(request):
             return redirect("accounts:two_factor")
-        return view(request, *args, **kwargs)
+        return make_page_recording_views(request, lambda: view(request, *args, **kwargs))
 
     return wrapper
 
@@ -42,7 +44,7 @@ def api_view(view: View) -> View:
             return JsonResponse({"detail": "Authentication required"}, status=401)
         if request.method not in ("GET", "HEAD"):
             return JsonResponse({"detail": "Method not allowed"}, status=405)
-        return view(request, *args, **kwargs)
+        return make_page_recording_views(request, lambda: view(request, *args, **kwargs))
 
     return wrapper
 

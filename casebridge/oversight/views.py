@@ -7,17 +7,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from casebridge.access.services import break_glass_review
-from casebridge.audit.forms import AuditSearchForm, BreakGlassReviewForm
-from casebridge.audit.selectors import (
+from casebridge.audit.services import audit_record
+from casebridge.core.errors import ApplicationError
+from casebridge.oversight.forms import AuditSearchForm, BreakGlassReviewForm
+from casebridge.oversight.selectors import (
     AuditFilters,
     audit_search,
     break_glass_get,
     break_glass_pending,
 )
-from casebridge.audit.services import audit_record
-from casebridge.core.errors import ApplicationError
-from casebridge.web.decorators import current_user, signed_in
-from casebridge.web.forms import add_application_error
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.ui.forms import add_application_error
 
 PAGE_SIZE = 50
 

@@ -5,18 +5,18 @@ from uuid import UUID
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from casebridge.audit.services import audit_record
-from casebridge.people.selectors import person_addresses, person_cases, person_get
-from casebridge.web.decorators import api_view, current_user
+from casebridge.audit.reads import viewed
+from casebridge.pathways.selectors import person_cases
+from casebridge.people.selectors import person_addresses, person_get
+from casebridge.ui.decorators import api_view, current_user
 
 
 @api_view
 def person_detail(request: HttpRequest, person_id: UUID) -> JsonResponse:
     user = current_user(request)
     person = person_get(user=user, person_id=person_id)
-    audit_record(
-        actor=user,
-        action="view",
+    viewed(
+        request,
         object_type="person",
         object_id=person.pk,
         summary="Viewed person record (API)",

@@ -20,7 +20,6 @@ from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.analytics.charts import trend_chart
 from casebridge.analytics.dashboard import DashboardSection, dashboard
 from casebridge.analytics.disclosure import DEFAULT_THRESHOLD
-from casebridge.analytics.forms import FiguresForm, ReportForm
 from casebridge.analytics.periods import (
     Period,
     is_quarter,
@@ -51,10 +50,11 @@ from casebridge.analytics.selectors import (
 from casebridge.analytics.services import snapshot_refresh
 from casebridge.analytics.snapshot import Snapshot
 from casebridge.analytics.store import latest_snapshot, snapshot_get, snapshot_id
-from casebridge.audit.services import audit_record
+from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
 from casebridge.reports.selectors import released_figures
-from casebridge.web.decorators import current_user, signed_in
+from casebridge.ui.decorators import current_user, signed_in
+from casebridge.web.figures.forms import FiguresForm, ReportForm
 
 
 def _is_stale(snapshot: Snapshot) -> bool:
@@ -120,9 +120,8 @@ def figures_dashboard(request: HttpRequest) -> HttpResponse:
             if ended
             else None,
         )
-        audit_record(
-            actor=user,
-            action="view",
+        viewed(
+            request,
             object_type=Resource.FIGURES,
             summary=f"Viewed the figures for {period.label}",
             changes={"snapshot": snapshot_id(snapshot), "period": period.label, "public": public},
@@ -239,9 +238,8 @@ def indicator_detail(request: HttpRequest, indicator_id: str) -> HttpResponse:
             }
         )
     latest = indicator.basis.columns(period, 1)[0]
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type=Resource.FIGURES,
         object_id=indicator.id,
         summary=f"Viewed the figures for {indicator.title}",
@@ -308,9 +306,8 @@ def figure_records_list(request: HttpRequest, indicator_id: str) -> HttpResponse
         part=part,
         page_number=request.GET.get("page", 1),
     )
-    audit_record(
-        actor=current_user(request),
-        action="view",
+    viewed(
+        request,
         object_type=Resource.FIGURES,
         object_id=indicator.id,
         summary=f"Viewed the records behind {indicator.title} for {period.label}",

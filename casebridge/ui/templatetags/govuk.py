@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.forms import BoundField
 
-from casebridge.web.forms import DateInputWidget
+from casebridge.ui.forms import DateInputWidget
 
 register = template.Library()
 

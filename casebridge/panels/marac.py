@@ -12,14 +12,20 @@ from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.dates import age_on
 from casebridge.core.errors import ApplicationError
+from casebridge.panels.criteria import Referral, criteria_met
 from casebridge.panels.selectors import pending_agenda_items
-from casebridge.pathways.criteria import Referral, criteria_met
-from casebridge.pathways.models import Case, CasePerson, MaracReferral, Pathway, ReferralCriterion
+from casebridge.pathways.models import (
+    MARAC_CODE,
+    Case,
+    CasePerson,
+    MaracReferral,
+    Pathway,
+    ReferralCriterion,
+)
 from casebridge.pathways.services import referral_create
 from casebridge.people.models import Person
 from casebridge.people.selectors import identity_ids
 
-MARAC_CODE = "da-marac"
 # Referred but not yet heard: a second referral now would put the victim on an agenda twice.
 AWAITING_MEETING = ("referred", "accepted")
 

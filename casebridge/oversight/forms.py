@@ -1,8 +1,8 @@
 from django import forms
 
 from casebridge.audit.models import AuditEvent
-from casebridge.audit.selectors import AuditFilters
-from casebridge.web.forms import DateField
+from casebridge.oversight.selectors import AuditFilters
+from casebridge.ui.forms import DateField
 
 
 class AuditSearchForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casebridge.audit import views
+from casebridge.oversight import views
 
 app_name = "audit"
 

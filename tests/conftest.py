@@ -1,4 +1,7 @@
+from collections.abc import Iterator
+
 import pytest
+from django.db import connection
 from django.test import Client
 
 from casebridge.access.definitions import load_permissions
@@ -10,8 +13,50 @@ from tests.tiny_borough import run_last, tiny_borough
 __all__ = ["tiny_borough"]  # a session fixture: the tiny demo borough, loaded once
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    run_last(items)
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> Iterator[None]:
+    group_by_shared_fixture(items)  # before pytest-xdist reads the groups
+    yield
+    run_last(items)  # after pytest-django has put the transactional tests last
+    database_free_tests_in_the_sqlite_run_only(config, items)
+
+
+def database_free_tests_in_the_sqlite_run_only(config: pytest.Config, items: list[pytest.Item]):
+    """A test that cannot reach the database (pytest-django refuses it unless the test asks)
+    proves the same whichever database the run uses: the PostgreSQL run deselects it."""
+    if connection.vendor == "sqlite":
+        return
+    kept: list[pytest.Item] = []
+    database_free: list[pytest.Item] = []
+    for item in items:
+        asks = item.get_closest_marker("django_db") or "_django_db_helper" in item.fixturenames
+        (kept if asks else database_free).append(item)
+    config.hook.pytest_deselected(items=database_free)
+    items[:] = kept
+
+
+SHARED_SCOPES = ("session", "package", "module", "class")  # widest first
+
+
+def group_by_shared_fixture(items: list[pytest.Item]) -> None:
+    """With pytest-xdist (`--dist loadgroup`), send the tests that share one of our fixtures
+    wider than a test to the same worker, so it is set up once per run: the tiny borough, the
+    Spark session, a module's demo plan or walk-through server. Each test goes by the widest
+    it uses; django_db_setup is every worker's own."""
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        shared = [
+            (SHARED_SCOPES.index(last.scope), name if last.scope == "session" else module)
+            for name, (*_, last) in item._fixtureinfo.name2fixturedefs.items()
+            if last.scope in SHARED_SCOPES
+            and last.func.__module__.startswith("tests.")
+            and name != "django_db_setup"
+        ]
+        if shared:
+            _, group = min(shared)
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

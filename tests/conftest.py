@@ -1,5 +1,3 @@
-from collections.abc import Iterator
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -13,13 +11,8 @@ from tests.tiny_borough import run_last, tiny_borough
 __all__ = ["tiny_borough"]  # a session fixture: the tiny demo borough, loaded once
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_collection_modifyitems(
-    config: pytest.Config, items: list[pytest.Item]
-) -> Iterator[None]:
-    group_by_shared_fixture(items)  # before pytest-xdist reads the groups
-    yield
-    run_last(items)  # after pytest-django has put the transactional tests last
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    run_last(items)  # after pytest-django (tryfirst) has put the transactional tests last
     database_free_tests_in_the_sqlite_run_only(config, items)
 
 
@@ -35,28 +28,6 @@ def database_free_tests_in_the_sqlite_run_only(config: pytest.Config, items: lis
         (kept if asks else database_free).append(item)
     config.hook.pytest_deselected(items=database_free)
     items[:] = kept
-
-
-SHARED_SCOPES = ("session", "package", "module", "class")  # widest first
-
-
-def group_by_shared_fixture(items: list[pytest.Item]) -> None:
-    """With pytest-xdist (`--dist loadgroup`), send the tests that share one of our fixtures
-    wider than a test to the same worker, so it is set up once per run: the tiny borough, the
-    Spark session, a module's demo plan or walk-through server. Each test goes by the widest
-    it uses; django_db_setup is every worker's own."""
-    for item in items:
-        module = item.nodeid.split("::")[0]
-        shared = [
-            (SHARED_SCOPES.index(last.scope), name if last.scope == "session" else module)
-            for name, (*_, last) in item._fixtureinfo.name2fixturedefs.items()
-            if last.scope in SHARED_SCOPES
-            and last.func.__module__.startswith("tests.")
-            and name != "django_db_setup"
-        ]
-        if shared:
-            _, group = min(shared)
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

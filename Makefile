@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/casebridge
+# Each database's run spreads its tests over this many processes (pytest-xdist).
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS)
 DEMO_SIZE ?= borough
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -55,13 +58,16 @@ typecheck: setup
 	$(BIN)/mypy
 
 test-sqlite: setup
-	$(BIN)/pytest -q
+	$(PYTEST)
 
+# When no PostgreSQL answers at POSTGRES_URL, scripts/test-postgres starts a throwaway one under
+# var/postgres (installing Debian's package if it is missing) and stops it after the run.
 test-postgres: setup
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -q
+	@url=$$(scripts/test-postgres start $(POSTGRES_URL)) && \
+		DATABASE_URL=$$url $(PYTEST); status=$$?; scripts/test-postgres stop; exit $$status
 
-# The two databases' runs share nothing, so they run side by side (one per core); each run's
-# output is printed whole when it ends.
+# The two databases' runs share nothing, so they run side by side; each run's output is printed
+# whole when it ends.
 test: assets browser pango lint typecheck
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 

@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.test import Client
 
 from casebridge.access.definitions import load_permissions
@@ -10,8 +11,23 @@ from tests.tiny_borough import run_last, tiny_borough
 __all__ = ["tiny_borough"]  # a session fixture: the tiny demo borough, loaded once
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    run_last(items)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    run_last(items)  # after pytest-django (tryfirst) has put the transactional tests last
+    database_free_tests_in_the_sqlite_run_only(config, items)
+
+
+def database_free_tests_in_the_sqlite_run_only(config: pytest.Config, items: list[pytest.Item]):
+    """A test that cannot reach the database (pytest-django refuses it unless the test asks)
+    proves the same whichever database the run uses: the PostgreSQL run deselects it."""
+    if connection.vendor == "sqlite":
+        return
+    kept: list[pytest.Item] = []
+    database_free: list[pytest.Item] = []
+    for item in items:
+        asks = item.get_closest_marker("django_db") or "_django_db_helper" in item.fixturenames
+        (kept if asks else database_free).append(item)
+    config.hook.pytest_deselected(items=database_free)
+    items[:] = kept
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,12 @@
 """The tiny demo borough, loaded once for the whole test session, for the tests that read the
-board report and the dashboard over it (tests/reports, tests/analytics).
+board report and the dashboard over it (tests/reports, tests/analytics), check what the
+demo-data command wrote (tests/demo) and walk the site over it (tests/web's free-text canary).
 
-Loading it takes over a minute, so it is loaded once, inside a transaction rolled back when
-the session ends, with one stored snapshot of it; each board report is built from that snapshot
-once however many tests read it. The tests that use it run after every other test (see
-``run_last`` in tests/conftest.py), so no other test sees the borough's records.
+Loading it takes over a minute, so it is loaded once (once per pytest-xdist worker that runs
+these tests), inside a transaction rolled back when the session ends, with one stored snapshot
+of it; each board report is built from that snapshot once however many tests read it. The tests
+that use it run after every other test (see ``run_last`` in tests/conftest.py), so no other
+test sees the borough's records.
 """
 
 from collections.abc import Iterator
@@ -27,6 +29,7 @@ FIXTURE = "tiny_borough"
 
 @dataclass
 class TinyBorough:
+    output: str  # what demo-data printed
     snapshot: "Snapshot"  # stored, as the dashboard reads it (latest_snapshot)
     engine: "Engine"
     built: dict[tuple[str, str], "BoardReport"] = field(default_factory=dict)
@@ -50,11 +53,12 @@ def tiny_borough(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterat
     from casebridge.analytics.services import snapshot_refresh
 
     snapshots = tmp_path_factory.mktemp("tiny-borough-snapshots")
+    output = StringIO()
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo_data", "--size", "tiny", "--seed", "2022", stdout=StringIO())
+        call_command("demo_data", "--size", "tiny", "--seed", "2022", stdout=output)
         with override_settings(CASEBRIDGE_SNAPSHOT_DIR=snapshots):
             snapshot = snapshot_refresh(actor=None)
-        yield TinyBorough(snapshot, Engine(snapshot=snapshot))
+        yield TinyBorough(output.getvalue(), snapshot, Engine(snapshot=snapshot))
         transaction.set_rollback(True)
 
 

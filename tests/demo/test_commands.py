@@ -6,7 +6,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,6 +14,7 @@ from casebridge.accounts.models import User
 from casebridge.agencies.models import Role
 from casebridge.analytics.periods import parse_period
 from casebridge.analytics.registry import registry
+from casebridge.analytics.store import snapshot_id
 from casebridge.assessments.models import Assessment
 from casebridge.audit.models import AuditEvent
 from casebridge.audit.verification import verify_chain
@@ -44,10 +44,9 @@ from casebridge.pathways.models import (
 )
 from casebridge.people.models import Address, Person, Relationship
 from casebridge.plans.models import ActionPlan, Commitment
-from casebridge.reports.board import RESTRICTED, build_report
+from casebridge.reports.board import RESTRICTED
 from casebridge.victims.models import VictimReferral
 from casebridge.violence.models import SavReferral, SirmProposal
-from tests.analytics.fixtures import engine_for
 
 
 def run(*args: str) -> str:
@@ -56,18 +55,11 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def tiny_demo_once(django_db_setup, django_db_blocker):
-    """The tiny borough, loaded once for this module inside a transaction rolled back at its
-    end (loading takes seconds; each test still runs in its own savepoint)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield run("demo_data", "--size", "tiny", "--seed", "2022")
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def tiny_demo(tiny_demo_once, db):
-    return tiny_demo_once
+def tiny_demo(tiny_borough, db) -> str:
+    """What demo-data printed as it loaded the session's tiny borough (tests/tiny_borough.py:
+    the same size and seed, loaded once); each test runs in its own savepoint."""
+    return tiny_borough.output
 
 
 def replayed_people() -> QuerySet[Person]:
@@ -158,14 +150,17 @@ def test_tiny_history_goes_through_criteria_meetings_and_casework(tiny_demo):
     assert CaseEvent.objects.filter(case__in=idva, kind=CaseEvent.Kind.ACTIVITY).exists()
 
 
-def test_tiny_history_is_dated_when_it_happened(tiny_demo):
+def test_tiny_history_is_dated_when_it_happened(tiny_demo, tiny_borough):
     """The clock is set to each step: the audit trail reads as the two years it replays."""
     first = Case.objects.filter(pathway__code="da-marac").earliest("referred_at")
     entry = AuditEvent.objects.get(object_type="case", object_id=str(first.pk), action="create")
     assert entry.occurred_at == first.referred_at
     done = PanelAction.objects.filter(completed_at__isnull=False)
     assert done and all(a.agreed_at <= a.completed_at <= AS_OF for a in done)
-    assert not AuditEvent.objects.filter(occurred_at__gt=AS_OF).exclude(action="view").exists()
+    later = AuditEvent.objects.filter(occurred_at__gt=AS_OF).exclude(action="view")
+    # The session took its snapshot of the borough today, after the demo's history.
+    taken = later.filter(object_type="snapshot", object_id=snapshot_id(tiny_borough.snapshot))
+    assert taken.count() == 1 and not later.exclude(pk__in=taken).exists()
 
 
 def test_totp_keys_come_from_the_seed_and_username(tiny_demo):
@@ -365,8 +360,10 @@ def test_tiny_victim_coordinator_has_referrals_from_a_meeting_and_an_agency(tiny
     assert worked.exists()
 
 
-def test_tiny_board_report_regenerates_the_violence_and_exploitation_sections(tiny_demo, tmp_path):
-    engine = engine_for(tmp_path)
+def test_tiny_board_report_regenerates_the_violence_and_exploitation_sections(
+    tiny_demo, tiny_borough
+):
+    engine = tiny_borough.engine
     years = [parse_period("21/22"), parse_period("22/23")]
     for indicator in (
         "knife-enabled-offences",
@@ -385,7 +382,7 @@ def test_tiny_board_report_regenerates_the_violence_and_exploitation_sections(ti
     ):
         counted = [engine.figure(registry()[indicator], year).value or 0 for year in years]
         assert sum(counted) > 0, indicator
-    report = build_report(engine=engine, period=parse_period("Q4 22/23"), edition=RESTRICTED)
+    report = tiny_borough.report("Q4 22/23", RESTRICTED)
     sections = {section.title: section for section in report.sections}
     for title in ("Serious youth and adult violence", "Vulnerability and exploitation"):
         assert sections[title].tables and sections[title].narrative

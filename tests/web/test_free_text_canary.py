@@ -29,7 +29,6 @@ from casebridge.audit.models import AuditEvent
 from casebridge.imports.models import RejectedRow
 from casebridge.people.models import Address
 from casebridge.refuges.models import Refuge
-from tests.demo.test_commands import run
 from tests.factories import AddressFactory, AgencyFactory, PersonFactory, UserFactory, sign_in
 from tests.panels.pdf_text import pdf_text
 from tests.refuges.factories import RefugeFactory
@@ -172,10 +171,10 @@ def crawl(user: User) -> tuple[int, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def planted_borough(django_db_setup, django_db_blocker):
-    """The tiny borough with the addresses typed everywhere, rolled back at the module's end."""
+def planted_borough(tiny_borough, django_db_blocker):
+    """The session's tiny borough with the addresses typed everywhere, rolled back (to a
+    savepoint) at the module's end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        run("demo_data", "--size", "tiny", "--seed", "2022")
         address, refuge = hidden_addresses()
         yield address, refuge, plant_everywhere()
         transaction.set_rollback(True)

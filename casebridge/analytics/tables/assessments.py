@@ -6,6 +6,19 @@ import pyarrow as pa
 from casebridge.analytics.tables.common import Survivors, TableSpec, day, values
 from casebridge.assessments.models import Assessment
 
+ASSESSMENTS = pa.schema(
+    [
+        ("assessment_id", pa.string()),
+        ("instrument", pa.string()),
+        ("assessed_on", pa.date32()),
+        ("final_band", pa.string()),
+        ("assessing_agency_kind", pa.string()),
+        ("stage", pa.string()),
+        ("score", pa.int32()),
+        ("person_id", pa.string()),  # the surviving record
+    ]
+)
+
 
 def assessments() -> TableSpec:
     survivors = Survivors()
@@ -23,16 +36,4 @@ def assessments() -> TableSpec:
             "person_id",
         )
     )
-    schema = pa.schema(
-        [
-            ("assessment_id", pa.string()),
-            ("instrument", pa.string()),
-            ("assessed_on", pa.date32()),
-            ("final_band", pa.string()),
-            ("assessing_agency_kind", pa.string()),
-            ("stage", pa.string()),
-            ("score", pa.int32()),
-            ("person_id", pa.string()),  # the surviving record
-        ]
-    )
-    return TableSpec(schema, rows)
+    return TableSpec(ASSESSMENTS, rows)

@@ -81,6 +81,23 @@ def case_events() -> TableSpec:
     return TableSpec(CASE_EVENTS, rows)
 
 
+MARAC_REFERRALS = pa.schema(
+    [
+        ("case_id", pa.string()),
+        ("referred_on", pa.date32()),
+        ("is_repeat", pa.bool_()),
+        ("children_in_household", pa.int32()),
+        ("relationship", pa.string()),
+        ("victim_sex", pa.string()),
+        ("victim_age", pa.int32()),
+        ("referring_agency_kind", pa.string()),
+        ("mental_health_need", pa.bool_()),
+        ("alcohol_need", pa.bool_()),
+        ("drugs_need", pa.bool_()),
+    ]
+)
+
+
 def marac_referrals() -> TableSpec:
     repeats = set(
         Case.objects.filter(criteria__code="repeat").values_list("pk", flat=True).order_by()
@@ -101,22 +118,18 @@ def marac_referrals() -> TableSpec:
             "drugs_need",
         )
     )
-    schema = pa.schema(
-        [
-            ("case_id", pa.string()),
-            ("referred_on", pa.date32()),
-            ("is_repeat", pa.bool_()),
-            ("children_in_household", pa.int32()),
-            ("relationship", pa.string()),
-            ("victim_sex", pa.string()),
-            ("victim_age", pa.int32()),
-            ("referring_agency_kind", pa.string()),
-            ("mental_health_need", pa.bool_()),
-            ("alcohol_need", pa.bool_()),
-            ("drugs_need", pa.bool_()),
-        ]
-    )
-    return TableSpec(schema, rows)
+    return TableSpec(MARAC_REFERRALS, rows)
+
+
+DISCLOSURE_REQUESTS = pa.schema(
+    [
+        ("request_id", pa.int64()),
+        ("route", pa.string()),
+        ("requested_on", pa.date32()),
+        ("decision", pa.string()),
+        ("decided_on", pa.date32()),
+    ]
+)
 
 
 def disclosure_requests() -> TableSpec:
@@ -128,13 +141,4 @@ def disclosure_requests() -> TableSpec:
         "decision",
         "decided_on",
     )
-    schema = pa.schema(
-        [
-            ("request_id", pa.int64()),
-            ("route", pa.string()),
-            ("requested_on", pa.date32()),
-            ("decision", pa.string()),
-            ("decided_on", pa.date32()),
-        ]
-    )
-    return TableSpec(schema, rows)
+    return TableSpec(DISCLOSURE_REQUESTS, rows)

@@ -6,6 +6,17 @@ from django.db.models import Count
 from casebridge.analytics.tables.common import TableSpec, values
 from casebridge.refuges.models import Stay
 
+REFUGE_STAYS = pa.schema(
+    [
+        ("stay_id", pa.string()),
+        ("refuge_id", pa.string()),
+        ("arrived_on", pa.date32()),
+        ("departed_on", pa.date32()),
+        ("children", pa.int32()),
+        ("bed_spaces", pa.int32()),
+    ]
+)
+
 
 def refuge_stays() -> TableSpec:
     rows = (
@@ -20,14 +31,4 @@ def refuge_stays() -> TableSpec:
             "refuge__bed_spaces",
         )
     )
-    schema = pa.schema(
-        [
-            ("stay_id", pa.string()),
-            ("refuge_id", pa.string()),
-            ("arrived_on", pa.date32()),
-            ("departed_on", pa.date32()),
-            ("children", pa.int32()),
-            ("bed_spaces", pa.int32()),
-        ]
-    )
-    return TableSpec(schema, rows)
+    return TableSpec(REFUGE_STAYS, rows)

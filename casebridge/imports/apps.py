@@ -8,3 +8,6 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from casebridge.imports import checks  # noqa: F401  (registers the format check)
+        from casebridge.imports.scopes import register_scopes
+
+        register_scopes()

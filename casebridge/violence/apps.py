@@ -8,3 +8,6 @@ class ViolenceConfig(AppConfig):
 
     def ready(self) -> None:
         from casebridge.violence import checks  # noqa: F401  (registers the incident-rule check)
+        from casebridge.violence.scopes import register_scopes
+
+        register_scopes()

@@ -73,7 +73,11 @@ def visible(
 
 
 def allows(*, user: User, action: str, obj: Model, resource: str | None = None) -> bool:
-    """Whether ``user`` may ``action`` this one object, judged as it is stored."""
+    """Whether ``user`` may ``action`` this one object, judged as it is stored.
+
+    A grant is found in memory; a refusal is confirmed in the database with the same condition,
+    so a grant written in bulk (``bulk_create`` sends no signal to the facts) is never missed.
+    """
     if not user.is_authenticated or obj.pk is None:
         return False
     model = type(obj)
@@ -81,11 +85,21 @@ def allows(*, user: User, action: str, obj: Model, resource: str | None = None) 
     if granted is NEVER:
         return False
     facts = facts_for(user)
+    if allows_in_memory(user=user, action=action, obj=obj, resource=resource):
+        return True
+    return model._default_manager.filter(pk=obj.pk).filter(granted.q(facts)).exists()
+
+
+def allows_in_memory(*, user: User, action: str, obj: Model, resource: str | None = None) -> bool:
+    """The object check without the database: the condition evaluated on the object's stored
+    state and the user's facts. False when the object was loaded without a field it reads."""
+    if not user.is_authenticated or obj.pk is None:
+        return False
+    granted = condition(user=user, action=action, model=type(obj), resource=resource)
     state = stored_state(obj)
-    if state is None or state["pk"] != obj.pk:
-        # Loaded without a field the condition reads: ask the database, with the same condition.
-        return model._default_manager.filter(pk=obj.pk).filter(granted.q(facts)).exists()
-    return granted.holds(facts, state)
+    if granted is NEVER or state is None or state["pk"] != obj.pk:
+        return False
+    return granted.holds(facts_for(user), state)
 
 
 def authorize(*, user: User, action: str, obj: Model, resource: str | None = None) -> None:

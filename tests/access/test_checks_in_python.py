@@ -17,12 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_second_check_in_the_request_runs_no_query(django_assert_num_queries):
-    case = Case.objects.get(pk=CaseFactory().pk)
+    case = Case.objects.select_related("subject").get(pk=CaseFactory().pk)
     user = UserFactory(agency=case.owner_agency)
     authorize(user=user, action="view", obj=case)
+    authorize(user=user, action="view", obj=case.subject)
     with django_assert_num_queries(0):
         authorize(user=user, action="view", obj=case)
-        assert not allows(user=user, action="change", obj=case)
+        authorize(user=user, action="view", obj=case.subject)
 
 
 def test_a_person_in_a_visible_case_is_checked_once_then_from_memory(django_assert_num_queries):
@@ -84,3 +85,13 @@ def test_a_record_loaded_without_the_fields_a_check_reads_is_checked_in_the_data
     assert not allows(
         user=UserFactory(), action="view", obj=Case.objects.only("pk").get(pk=case.pk)
     )
+
+
+def test_a_grant_written_in_bulk_is_found_although_no_signal_tells_the_facts():
+    case = CaseFactory(is_restricted=True)
+    user = UserFactory(agency=case.owner_agency)
+    assert not allows(user=user, action="view", obj=case)
+    Entitlement.objects.bulk_create(
+        [Entitlement(user=user, case=case, granted_by=user, reason="Safeguarding")]
+    )
+    assert allows(user=user, action="view", obj=case)

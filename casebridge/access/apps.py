@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AccessConfig(AppConfig):
     name = "casebridge.access"
     label = "access"
+
+    def ready(self) -> None:
+        from casebridge.access.scopes import register_scopes
+
+        register_scopes()

@@ -4,12 +4,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casebridge.access.models import PermissionRule
 from casebridge.agencies.models import Agency, Role
-from casebridge.pathways.models import Pathway
 
 PERMISSIONS_FILE = Path(__file__).parent / "definitions" / "permissions.yaml"
 RULE_KEYS = {"role", "agency_kind", "resource", "action", "pathway", "scope"}
@@ -84,11 +84,12 @@ def load_permissions(path: Path = PERMISSIONS_FILE) -> int:
                 "privileged": role.get("privileged", False),
             },
         )
+    pathways = apps.get_model("pathways", "Pathway")._default_manager
     PermissionRule.objects.all().delete()
     for number, rule in enumerate(data["rules"], start=1):
         pathway = None
         if rule.get("pathway"):
-            pathway = Pathway.objects.filter(code=rule["pathway"]).first()
+            pathway = pathways.filter(code=rule["pathway"]).first()
             if pathway is None:
                 raise ValidationError(f"rule {number}: pathway {rule['pathway']!r} is not loaded")
         PermissionRule.objects.create(

@@ -3,9 +3,9 @@ from django.db import models
 from django.db.models import Q
 
 from casebridge.agencies.models import Agency, Role
-from casebridge.pathways.models import Case, Pathway
-from casebridge.people.models import Person
-from casebridge.refuges.models import Refuge
+
+# The records these point at belong to the domain apps above access, so they are named, not
+# imported: access knows no domain app.
 
 
 class PermissionRule(models.Model):
@@ -56,7 +56,11 @@ class PermissionRule(models.Model):
     resource = models.CharField(max_length=24, choices=Resource.choices)
     action = models.CharField(max_length=10, choices=Action.choices)
     pathway = models.ForeignKey(
-        Pathway, on_delete=models.CASCADE, null=True, blank=True, help_text="Blank: any pathway."
+        "pathways.Pathway",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text="Blank: any pathway.",
     )
     scope = models.CharField(max_length=10, choices=Scope.choices)
 
@@ -82,13 +86,25 @@ class Entitlement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entitlements"
     )
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="entitlements"
+        "pathways.Case",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="entitlements",
     )
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="entitlements"
+        "people.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="entitlements",
     )
     refuge = models.ForeignKey(
-        Refuge, on_delete=models.CASCADE, null=True, blank=True, related_name="entitlements"
+        "refuges.Refuge",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="entitlements",
     )
     reason = models.TextField()
     granted_by = models.ForeignKey(
@@ -118,7 +134,9 @@ class BreakGlass(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_uses"
     )
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="break_glass_uses")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="break_glass_uses"
+    )
     reason = models.TextField()
     opened_at = models.DateTimeField()
     expires_at = models.DateTimeField()

@@ -7,3 +7,6 @@ class PathwaysConfig(AppConfig):
 
     def ready(self) -> None:
         from casebridge.pathways import checks  # noqa: F401  (registers the definition check)
+        from casebridge.pathways.scopes import register_scopes
+
+        register_scopes()

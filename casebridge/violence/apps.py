@@ -10,3 +10,6 @@ class ViolenceConfig(AppConfig):
         # checks registers the incident-rule check; receivers proposes a SIRM for each incident
         # recorded (incidents know nothing of violence).
         from casebridge.violence import checks, receivers  # noqa: F401
+        from casebridge.violence.scopes import register_scopes
+
+        register_scopes()

@@ -1,3 +1,6 @@
+"""Loads every definition file. It lives above access, pathways and assessments (access knows no
+domain app), and loads the pathways first: permission rules may name one."""
+
 from django.core.management.base import BaseCommand
 
 from casebridge.access.definitions import load_permissions

@@ -1,0 +1,83 @@
+"""What a rule's scope means for panel meetings, and the meetings and agenda cases a user's
+agency attends (registered with the policy from ``PanelsConfig.ready``)."""
+
+from django.db.models import QuerySet
+
+from casebridge.access.conditions import ALWAYS, NEVER, Among, Condition, any_of, equals
+from casebridge.access.facts import Fact, register_fact
+from casebridge.access.policy import Resource, Scope
+from casebridge.access.registry import Protected, protect
+from casebridge.accounts.models import User
+from casebridge.panels.models import AgendaItem, Meeting, MeetingAttendee
+
+
+def meeting_scope(user: User, scope: str) -> Condition:
+    if scope == Scope.ALL:
+        return ALWAYS
+    if not user.agency_id:
+        return NEVER
+    if scope == Scope.ATTENDEE:
+        return Among("pk", "attended_meetings")
+    if scope == Scope.AGENCY:
+        return any_of(Among("pk", "attended_meetings"), Among("pk", "agency_chaired_meetings"))
+    if scope == Scope.OWN:
+        return equals("chair_id", user.pk)
+    return NEVER
+
+
+def _agency_id(user: User) -> int:
+    # Only asked for users with an agency: without one, every scope here is NEVER.
+    assert user.agency_id is not None
+    return user.agency_id
+
+
+def _attended(user: User) -> QuerySet[MeetingAttendee]:
+    return MeetingAttendee.objects.filter(agency_id=_agency_id(user))
+
+
+def _chaired(user: User) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(chair__agency_id=_agency_id(user))
+
+
+def _attended_agenda(user: User) -> QuerySet[AgendaItem]:
+    # A cancelled meeting shares nothing: its cases wait for the next agenda, and only the
+    # agencies attending that one see them.
+    return AgendaItem.objects.exclude(meeting__status=Meeting.Status.CANCELLED).filter(
+        meeting__attendees__agency_id=_agency_id(user)
+    )
+
+
+def register_scopes() -> None:
+    register_fact(
+        Fact(
+            name="attended_meetings",
+            rows=_attended,
+            id_field="meeting_id",
+            sources=("panels.MeetingAttendee",),
+        )
+    )
+    register_fact(
+        Fact(
+            name="agency_chaired_meetings",
+            rows=_chaired,
+            id_field="pk",
+            sources=("panels.Meeting", "accounts.User"),
+        )
+    )
+    register_fact(
+        Fact(
+            name="attended_cases",
+            rows=_attended_agenda,
+            id_field="case_id",
+            sources=("panels.AgendaItem", "panels.Meeting", "panels.MeetingAttendee"),
+        )
+    )
+    protect(
+        Protected(
+            model=Meeting,
+            resource=Resource.MEETING,
+            scope=meeting_scope,
+            fields=("chair_id", "pathway_id"),
+            pathway_field="pathway_id",
+        )
+    )

@@ -318,8 +318,9 @@ def _seal(case: Case, *, chair: User, referrer: User) -> None:
     """Seal a case to the coordinator and the referrer (there is no sealing service yet)."""
     for user in (chair, referrer):
         entitlement_grant(actor=chair, user=user, case=case, reason=SEAL_REASON)
-    Case.objects.filter(pk=case.pk).update(is_restricted=True)
+    # Saved, not updated in bulk: the policy judges a record as it was last loaded or saved.
     case.is_restricted = True
+    case.save(update_fields=["is_restricted"])
     audit_record(
         actor=chair,
         action="change",

@@ -93,6 +93,11 @@ class ExtractFormat:
         )
 
     @cached_property
+    def personal_columns(self) -> frozenset[str]:
+        """The columns that describe the people a row is about."""
+        return frozenset(name for subject in self.subjects for name in subject.columns)
+
+    @cached_property
     def recommended_columns(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if column.recommended)
 

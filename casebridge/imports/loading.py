@@ -74,23 +74,12 @@ def _details(subject: Subject, values: dict[str, Value], since: date) -> PersonD
     )
 
 
-def _event_details(extract: ExtractFormat, values: dict[str, Value]) -> dict[str, object]:
+def _event_details(extract: ExtractFormat, row: CheckedRow) -> dict[str, object]:
     """The row's own values; who it is about lives on the person record, not here."""
-    personal = {
-        name
-        for subject in extract.subjects
-        for name in (
-            subject.given_name,
-            subject.family_name,
-            subject.date_of_birth,
-            subject.sex,
-            subject.postcode,
-            subject.identifier_column,
-        )
-    }
+    personal = extract.personal_columns
     return {
         name: value
-        for name, value in jsonable(values).items()
+        for name, value in row.json_values.items()
         if name not in personal and value is not None
     }
 
@@ -247,7 +236,7 @@ class BatchLoader:
                     "reference": str(row.values[self.extract.reference]),
                     "occurred_on": _occurred_on(self.extract, row),
                     "person_id": self._person(row_identities[0]) if row_identities else None,
-                    "details": _event_details(self.extract, row.values),
+                    "details": _event_details(self.extract, row),
                 }
                 for pk, row, row_identities in zip(ids, rows, identities, strict=True)
             ],

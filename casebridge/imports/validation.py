@@ -77,7 +77,8 @@ class CheckedRow:
         return not self.reasons
 
     @cached_property
-    def _jsonable(self) -> dict[str, object]:
+    def json_values(self) -> dict[str, object]:
+        """The values as JSON takes them (dates as ISO text)."""
         return jsonable(self.values)
 
     @cached_property
@@ -88,7 +89,7 @@ class CheckedRow:
     def digest_without(self, columns: Iterable[str]) -> str:
         """What the row says but for ``columns``: equal for a row whose other values stand."""
         left_out = set(columns)
-        values = {k: v for k, v in self._jsonable.items() if k not in left_out}
+        values = {k: v for k, v in self.json_values.items() if k not in left_out}
         return hashlib.sha256(DIGEST_JSON.encode(values).encode()).hexdigest()
 
 

@@ -78,9 +78,13 @@ class ExtractFormat:
     subjects: tuple[Subject, ...]
     updatable: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
+
+    @cached_property
+    def columns_by_name(self) -> dict[str, Column]:
+        return {column.name: column for column in self.columns}
 
     @cached_property
     def ruled_columns(self) -> tuple[Column, ...]:

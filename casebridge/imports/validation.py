@@ -272,22 +272,22 @@ def _parsed(
 ) -> tuple[dict[str, Value], list[str], set[str]]:
     """Every cell parsed to its column's type: the values, the reasons a cell doesn't parse,
     and those cells' columns."""
-    values: dict[str, Value] = {}
-    reasons: list[str] = []
-    unparsed: set[str] = set()
-    for column in extract.columns:
-        name = column.name
-        raw = cells.get(name, "").strip()
-        if not raw:
-            values[name] = None
+    # Every column blank, then the cells the row fills (a row leaves many blank).
+    values: dict[str, Value] = dict.fromkeys(extract.column_names)
+    errors: dict[str, CellError] = {}
+    columns = extract.columns_by_name
+    for name, cell in cells.items():
+        raw = cell.strip()
+        column = columns.get(name)
+        if not raw or column is None:
             continue
         try:
             values[name] = PARSERS[column.type](raw, column, clock)
         except CellError as error:
-            values[name] = None
-            unparsed.add(name)
-            reasons.append(f"{name}: {error}")
-    return values, reasons, unparsed
+            errors[name] = error
+    # In the format's order of columns, however the file orders them.
+    reasons = [f"{name}: {errors[name]}" for name in extract.column_names if name in errors]
+    return values, reasons, set(errors)
 
 
 def check_row(

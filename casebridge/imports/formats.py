@@ -8,7 +8,7 @@ the validator, the loaders and docs/data-formats.md all work from these definiti
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ class Column:
     not_before: str = ""
     codes: tuple[tuple[str, str], ...] = ()
 
-    @property
+    @cached_property
     def code_values(self) -> frozenset[str]:
         return frozenset(code for code, _ in self.codes)
 
@@ -78,9 +78,32 @@ class ExtractFormat:
     subjects: tuple[Subject, ...]
     updatable: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
+
+    @cached_property
+    def columns_by_name(self) -> dict[str, Column]:
+        return {column.name: column for column in self.columns}
+
+    @cached_property
+    def ruled_columns(self) -> tuple[Column, ...]:
+        """The columns with a rule beyond their type (required, given with or only with
+        another, not before another): the only ones a row's rules look at."""
+        return tuple(
+            column
+            for column in self.columns
+            if column.required or column.required_with or column.only_with or column.not_before
+        )
+
+    @cached_property
+    def personal_columns(self) -> frozenset[str]:
+        """The columns that describe the people a row is about."""
+        return frozenset(name for subject in self.subjects for name in subject.columns)
+
+    @cached_property
+    def recommended_columns(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if column.recommended)
 
     @property
     def required_columns(self) -> tuple[str, ...]:

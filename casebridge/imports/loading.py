@@ -22,7 +22,7 @@ from casebridge.people.models import Identifier, Person
 from casebridge.people.names import name_key
 from casebridge.people.selectors import survivors
 from casebridge.people.services import AddressDetails, PersonDetails, people_record_for_import
-from casebridge.violence.services import sirm_proposals_for
+from casebridge.violence.services import sirm_proposals_for_rows
 
 BATCH_SIZE = 1_000
 # A digest of a subject's identity (see _identity), and the person record it resolved to.
@@ -74,23 +74,12 @@ def _details(subject: Subject, values: dict[str, Value], since: date) -> PersonD
     )
 
 
-def _event_details(extract: ExtractFormat, values: dict[str, Value]) -> dict[str, object]:
+def _event_details(extract: ExtractFormat, row: CheckedRow) -> dict[str, object]:
     """The row's own values; who it is about lives on the person record, not here."""
-    personal = {
-        name
-        for subject in extract.subjects
-        for name in (
-            subject.given_name,
-            subject.family_name,
-            subject.date_of_birth,
-            subject.sex,
-            subject.postcode,
-            subject.identifier_column,
-        )
-    }
+    personal = extract.personal_columns
     return {
         name: value
-        for name, value in jsonable(values).items()
+        for name, value in row.json_values.items()
         if name not in personal and value is not None
     }
 
@@ -115,16 +104,15 @@ class BatchLoader:
             self._load_new(new)
         self._update([row for row in rows if row.line in updates])
 
-    def _resolve(self, rows: Sequence[CheckedRow]) -> None:
+    def _resolve(self, rows: Sequence[CheckedRow], identities: list[list[bytes | None]]) -> None:
         """Every subject's person id, by identity: found by identifier, or recorded anew."""
-        self._known_by_identifier(rows)
+        self._known_by_identifier(rows, identities)
         wanted: dict[bytes, PersonDetails] = {}
-        for row in rows:
-            since = _occurred_on(self.extract, row)
-            for subject in self.extract.subjects:
-                identity = _identity(subject, row.values)
+        for row, row_identities in zip(rows, identities, strict=True):
+            for subject, identity in zip(self.extract.subjects, row_identities, strict=True):
                 if identity is None or identity in self.people or identity in wanted:
                     continue
+                since = _occurred_on(self.extract, row)
                 wanted[identity] = _details(subject, row.values, since)
         if not wanted:
             return
@@ -138,16 +126,18 @@ class BatchLoader:
         )
         self.people_created += len(created)
 
-    def _known_by_identifier(self, rows: Sequence[CheckedRow]) -> None:
+    def _known_by_identifier(
+        self, rows: Sequence[CheckedRow], identities: list[list[bytes | None]]
+    ) -> None:
         """Subjects whose identifier (PNC ID, NHS number, CRN...) a person record already has."""
         known: dict[bytes, UUID] = {}
-        for subject in self.extract.subjects:
+        for position, subject in enumerate(self.extract.subjects):
             if not subject.identifier_column:
                 continue
             by_value = {}
-            for row in rows:
+            for row, row_identities in zip(rows, identities, strict=True):
                 value = row.values[subject.identifier_column]
-                identity = _identity(subject, row.values)
+                identity = row_identities[position]
                 if value and identity is not None and identity not in self.people:
                     by_value[value] = identity
             found = Identifier.objects.filter(
@@ -158,8 +148,7 @@ class BatchLoader:
         self.people.update((identity, surviving[pk]) for identity, pk in known.items())
         self.people_matched += len(known)
 
-    def _person(self, subject: Subject, row: CheckedRow) -> UUID | None:
-        identity = _identity(subject, row.values)
+    def _person(self, identity: bytes | None) -> UUID | None:
         return None if identity is None else self.people[identity]
 
     def _loaded_row(self, row: CheckedRow, record: tuple[str, object]) -> dict[str, object]:
@@ -176,13 +165,17 @@ class BatchLoader:
         }
 
     def _load_new(self, rows: Sequence[CheckedRow]) -> None:
-        self._resolve(rows)
+        # Each row's subjects' identities, in the order of the format's subjects.
+        identities = [
+            [_identity(subject, row.values) for subject in self.extract.subjects] for row in rows
+        ]
+        self._resolve(rows, identities)
         if self.extract.target == "incidents":
             records: list[tuple[str, object]] = [
-                ("incident_id", pk) for pk in self._incidents(rows)
+                ("incident_id", pk) for pk in self._incidents(rows, identities)
             ]
         else:
-            records = [("event_id", pk) for pk in self._events(rows)]
+            records = [("event_id", pk) for pk in self._events(rows, identities)]
         insert_rows(
             LoadedRow,
             [self._loaded_row(row, record) for row, record in zip(rows, records, strict=True)],
@@ -190,11 +183,14 @@ class BatchLoader:
         self.loaded += len(rows)
         self.noted += sum(1 for row in rows if row.notes)
 
-    def _incidents(self, rows: Sequence[CheckedRow]) -> list[UUID]:
-        roles = {subject.role: subject for subject in self.extract.subjects}
+    def _incidents(
+        self, rows: Sequence[CheckedRow], identities: list[list[bytes | None]]
+    ) -> list[UUID]:
+        roles = [subject.role for subject in self.extract.subjects]
+        victim, suspect = roles.index("victim"), roles.index("suspect")
         ids = [uuid4() for _ in rows]
         incidents = []
-        for pk, row in zip(ids, rows, strict=True):
+        for pk, row, row_identities in zip(ids, rows, identities, strict=True):
             values = row.values
             category = str(values["offence_group"])
             incidents.append(
@@ -206,8 +202,8 @@ class BatchLoader:
                     "domestic_abuse": bool(values["domestic_abuse_flag"])
                     or category == Incident.Category.DOMESTIC_ABUSE,
                     "occurred_at": values["occurred_at"],
-                    "victim_id": self._person(roles["victim"], row),
-                    "suspect_id": self._person(roles["suspect"], row),
+                    "victim_id": self._person(row_identities[victim]),
+                    "suspect_id": self._person(row_identities[suspect]),
                     "outcome": str(values["outcome"] or ""),
                     "outcome_on": values["outcome_on"],
                     "weapon": str(values["weapon"] or ""),
@@ -223,11 +219,12 @@ class BatchLoader:
             )
         insert_rows(Incident, incidents)
         # In the batch's transaction: an import that fails leaves no proposal behind.
-        sirm_proposals_for(incidents=[Incident(pk=pk) for pk in ids])
+        sirm_proposals_for_rows(rows=incidents)
         return ids
 
-    def _events(self, rows: Sequence[CheckedRow]) -> list[int]:
-        subject = self.extract.subjects[0] if self.extract.subjects else None
+    def _events(
+        self, rows: Sequence[CheckedRow], identities: list[list[bytes | None]]
+    ) -> list[int]:
         ids = next_ids(PartnerEvent, len(rows))
         insert_rows(
             PartnerEvent,
@@ -238,10 +235,10 @@ class BatchLoader:
                     "supplied_by_id": self.batch.supplied_by_id,
                     "reference": str(row.values[self.extract.reference]),
                     "occurred_on": _occurred_on(self.extract, row),
-                    "person_id": self._person(subject, row) if subject else None,
-                    "details": _event_details(self.extract, row.values),
+                    "person_id": self._person(row_identities[0]) if row_identities else None,
+                    "details": _event_details(self.extract, row),
                 }
-                for pk, row in zip(ids, rows, strict=True)
+                for pk, row, row_identities in zip(ids, rows, identities, strict=True)
             ],
         )
         return ids

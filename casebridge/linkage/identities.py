@@ -7,7 +7,7 @@ from uuid import UUID
 from django.db.models import Q
 
 from casebridge.linkage.models import MatchReview
-from casebridge.people.selectors import merge_links, surviving_record
+from casebridge.people.selectors import IDS_PER_QUERY, merge_links, surviving_record
 
 
 def _pair(a: str, b: str) -> frozenset[str]:
@@ -32,12 +32,14 @@ class Identities:
             str(pk): str(parent) if parent else None for pk, parent in links.items()
         }
         known = list(identities.merged_into)
-        for a, b, status in MatchReview.objects.filter(
-            Q(incoming_id__in=known) | Q(existing_id__in=known)
-        ).values_list("incoming_id", "existing_id", "status"):
-            identities.reviews[_pair(str(a), str(b))] = status
-            if status == MatchReview.Status.PENDING:
-                identities.in_pending_pairs |= {str(a), str(b)}
+        for start in range(0, len(known), IDS_PER_QUERY):
+            chunk = known[start : start + IDS_PER_QUERY]
+            for a, b, status in MatchReview.objects.filter(
+                Q(incoming_id__in=chunk) | Q(existing_id__in=chunk)
+            ).values_list("incoming_id", "existing_id", "status"):
+                identities.reviews[_pair(str(a), str(b))] = status
+                if status == MatchReview.Status.PENDING:
+                    identities.in_pending_pairs |= {str(a), str(b)}
         return identities
 
     def survivor(self, person_id: str) -> str:

@@ -1,6 +1,9 @@
 import unicodedata
+from functools import lru_cache
 
 
+# Names repeat (an import names thousands of Smiths), and the key is a pure function of one.
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """The form a name is searched by: lower-case ASCII letters only.
 

@@ -15,6 +15,8 @@ from casebridge.people.models import Address, Person, PersonName, Relationship
 from casebridge.people.names import name_key
 
 K = TypeVar("K", bound=Hashable)
+# Ids named in one query: within every database's limit on a statement's parameters.
+IDS_PER_QUERY = 2_000
 
 SEARCH_LIMIT = 50
 # More name matches than this and the search is too broad to be useful (or fast): the user is
@@ -139,11 +141,14 @@ def person_relationships(*, user: User, person: Person) -> list[RelatedPerson]:
 def merge_links(*, person_ids: Iterable[UUID]) -> dict[UUID, UUID | None]:
     """Each person's ``merged_into``, and theirs in turn, up to the surviving records."""
     links: dict[UUID, UUID | None] = {}
-    wanted = set(person_ids)
+    wanted = list(set(person_ids))
     while wanted:
-        rows = Person.objects.filter(pk__in=wanted).values_list("pk", "merged_into_id")
-        links.update(rows)
-        wanted = {parent for parent in links.values() if parent and parent not in links}
+        # A chunk at a time: an import's people are hundreds of thousands, more than a query
+        # may name.
+        for start in range(0, len(wanted), IDS_PER_QUERY):
+            chunk = wanted[start : start + IDS_PER_QUERY]
+            links.update(Person.objects.filter(pk__in=chunk).values_list("pk", "merged_into_id"))
+        wanted = list({parent for parent in links.values() if parent and parent not in links})
     return links
 
 

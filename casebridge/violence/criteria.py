@@ -115,6 +115,24 @@ def incident_rule_met(*, incident: Incident, rule: dict[str, Any]) -> RuleResult
     return RuleResult(met=met, conditions=tuple(conditions))
 
 
+def incident_rule_may_be_met(*, incident: Incident, rule: dict[str, Any]) -> bool:
+    """Whether the rule could be met, whoever the incident's people are: an age condition is
+    counted as met when the incident names anyone it asks about. A rule has no negation (all,
+    any, facts, ages), so an incident for which this is False does not meet the rule; it reads
+    only the incident's own fields, so many are sifted without loading their people."""
+    return _may_hold(incident, rule["when"])
+
+
+def _may_hold(incident: Incident, condition: dict[str, Any]) -> bool:
+    if "all" in condition:
+        return all(_may_hold(incident, part) for part in condition["all"])
+    if "any" in condition:
+        return any(_may_hold(incident, part) for part in condition["any"])
+    if "fact" in condition:
+        return FACTS[condition["fact"]](incident) is not None
+    return any(getattr(incident, f"{role}_id") for role in condition["under_age"]["roles"])
+
+
 def facts_named(condition: dict[str, Any]) -> set[str]:
     """Every fact a condition names, at any depth (for the start-up check)."""
     if "fact" in condition:

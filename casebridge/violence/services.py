@@ -1,7 +1,8 @@
 """SIRM proposals: incidents the rule proposes for a meeting, and the coordinator's decision."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from casebridge.panels.models import Meeting
 from casebridge.panels.services import agenda_add, meeting_schedule
 from casebridge.pathways.models import Case, CasePerson, Pathway
 from casebridge.pathways.services import referral_create
-from casebridge.violence.criteria import incident_rule_met
+from casebridge.violence.criteria import incident_rule_may_be_met, incident_rule_met
 from casebridge.violence.models import SirmProposal
 
 SIRM_CODE = "sirm"
@@ -33,8 +34,11 @@ def sirm_proposals_for(*, incidents: Sequence[Incident]) -> list[SirmProposal]:
     """Propose a SIRM for each incident that meets the active sirm pathway's rule.
 
     Called in the transaction that records the incidents, so an incident is never recorded
-    without its check. The proposals are the system's, not the recording user's: no permission
-    is asked, and only the SIRM coordinators see them. An incident already proposed is skipped.
+    without its check. The incidents are given with their fields: those that could not meet the
+    rule whoever their people are are sifted out first, and only the others are read again
+    with their victim and suspect. The proposals are the system's, not the recording user's:
+    no permission is asked, and only the SIRM coordinators see them. An incident already
+    proposed is skipped.
 
     Returns:
         The proposals made (empty with no active sirm pathway, or none met).
@@ -43,11 +47,40 @@ def sirm_proposals_for(*, incidents: Sequence[Incident]) -> list[SirmProposal]:
     if pathway is None or "incident_rule" not in pathway.definition or not incidents:
         return []
     rule = pathway.definition["incident_rule"]
+    ids = [
+        incident.pk
+        for incident in incidents
+        if incident_rule_may_be_met(incident=incident, rule=rule)
+    ]
+    return _propose(pathway, ids)
+
+
+@transaction.atomic
+def sirm_proposals_for_rows(*, rows: Sequence[Mapping[str, Any]]) -> list[SirmProposal]:
+    """``sirm_proposals_for`` the incidents an import has just written as rows (values by
+    field attname, ``id`` included), without a model instance for each: each row is sifted
+    through one instance holding its values in turn."""
+    pathway = _sirm_pathway()
+    if pathway is None or "incident_rule" not in pathway.definition or not rows:
+        return []
+    rule = pathway.definition["incident_rule"]
+    probe = Incident()
+    ids = []
+    for row in rows:
+        for name, value in row.items():
+            setattr(probe, name, value)
+        if incident_rule_may_be_met(incident=probe, rule=rule):
+            ids.append(row["id"])
+    return _propose(pathway, ids)
+
+
+def _propose(pathway: Pathway, ids: list[Any]) -> list[SirmProposal]:
+    """Proposals for those of the incidents ``ids`` that meet the rule, read with their people."""
+    rule = pathway.definition["incident_rule"]
     now = timezone.now()
     proposals = []
-    ids = [incident.pk for incident in incidents]
     for start in range(0, len(ids), CHUNK):
-        # Re-read with the people the rule judges: an import's incidents carry only their ids.
+        # Re-read with the people the rule judges (and whether proposed already).
         chunk = (
             Incident.objects.filter(pk__in=ids[start : start + CHUNK], sirm_proposal__isnull=True)
             .select_related("victim", "suspect")

@@ -26,10 +26,27 @@ def checked(kind: str = "police-custody", **cells: str):
 
 @pytest.mark.parametrize(
     ("cell", "value"),
-    [("2004-09-17", date(2004, 9, 17)), ("17/09/2004", date(2004, 9, 17))],
+    [
+        ("2004-09-17", date(2004, 9, 17)),
+        ("17/09/2004", date(2004, 9, 17)),
+        ("2004-9-7", date(2004, 9, 7)),  # not ISO's shape: read as before, by strptime
+    ],
 )
 def test_dates_are_read_in_iso_and_uk_order(cell, value):
     assert checked(date_of_birth=cell).values["date_of_birth"] == value
+
+
+@pytest.mark.parametrize("cell", ["2004-02-30", "20040917", "2004-W38-5"])
+def test_a_date_in_iso_shape_that_is_no_day_or_another_iso_form_is_rejected(cell):
+    assert checked(date_of_birth=cell).reasons == (
+        f"date_of_birth: {cell!r} is not a date (write YYYY-MM-DD or DD/MM/YYYY)",
+    )
+
+
+@pytest.mark.parametrize(("cell", "seconds"), [("2022-05-14 23:55", 0), ("2022-05-14T23:55:07", 7)])
+def test_iso_times_are_read_with_or_without_seconds(cell, seconds):
+    read = checked(detained_at=cell).values["detained_at"]
+    assert read == datetime(2022, 5, 14, 23, 55, seconds, tzinfo=LONDON)
 
 
 def test_times_are_uk_local_time():

@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import transaction
+from django.utils import timezone
 
 from casebridge.access.policy import AccessDenied
 from casebridge.audit.models import AuditEvent
@@ -18,6 +20,7 @@ from casebridge.linkage.services import (
     merge_undo,
     people_link,
 )
+from casebridge.linkage.services.merging import merge_row, merges_write
 from casebridge.people.models import Person
 from casebridge.people.selectors import survivors
 from tests.factories import AddressFactory, UserFactory, role
@@ -384,3 +387,27 @@ def test_a_merge_of_two_records_both_held_can_be_undone(actor, existing):
     merge.duplicate.refresh_from_db()
     assert merge.duplicate.merged_into is None
     assert MatchReview.objects.filter(status="rejected").exists()
+
+
+def test_merges_written_together_are_refused_whole_if_one_was_merged_meanwhile(actor, existing):
+    first, second, elsewhere = person("Amy", "One"), person("Bea", "Two"), person("Cat", "Three")
+    Person.objects.filter(pk=second.pk).update(merged_into=elsewhere)
+    rows = [
+        merge_row(
+            actor=actor,
+            duplicate_id=duplicate.pk,
+            survivor_id=existing.pk,
+            weight=20.0,
+            probability=1.0,
+            evidence=[],
+            source="import batch 12",
+            merged_at=timezone.now(),
+        )
+        for duplicate in (first, second)
+    ]
+
+    with pytest.raises(ApplicationError), transaction.atomic():
+        merges_write(rows)
+
+    first.refresh_from_db()
+    assert first.merged_into is None and not PersonMerge.objects.exists()

@@ -13,7 +13,7 @@ from casebridge.incidents.models import Incident
 from casebridge.pathways.definitions import DEFINITIONS_DIR
 from casebridge.people.models import Person
 from casebridge.violence.checks import incident_rule_facts_known
-from casebridge.violence.criteria import incident_rule_met
+from casebridge.violence.criteria import incident_rule_may_be_met, incident_rule_met
 
 SIRM = yaml.safe_load((DEFINITIONS_DIR / "sirm.yaml").read_text())
 RULE = SIRM["incident_rule"]
@@ -134,3 +134,28 @@ def test_a_rule_naming_an_unknown_fact_stops_start_up(monkeypatch):
 
     (error,) = checks.incident_rule_facts_known(None)
     assert error.id == "casebridge.E040" and "'knife_crime'" in error.msg
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        {"victim": born_years_before(16)},
+        {"victim": born_years_before(16), "weapon": "", "kidnapping": True},
+        {"victim": Person(date_of_birth=ADULT), "child_in_victim_household": True},
+        {"victim": born_years_before(16), "gang_related": False},
+        {"victim": born_years_before(16), "weapon": "", "injury": Incident.Injury.INJURY},
+    ],
+)
+def test_the_sift_never_drops_an_incident_the_rule_meets(facts):
+    case = incident(**facts)
+
+    assert incident_rule_may_be_met(incident=case, rule=RULE) or not met(case)
+
+
+def test_the_sift_drops_an_incident_that_fails_the_rule_whatever_the_ages():
+    young = born_years_before(16)
+
+    assert not incident_rule_may_be_met(incident=incident(victim=young, weapon=""), rule=RULE)
+    assert not incident_rule_may_be_met(incident=incident(gang_related=False), rule=RULE)
+    adult = incident(victim=Person(date_of_birth=ADULT))
+    assert incident_rule_may_be_met(incident=adult, rule=RULE)

@@ -18,7 +18,14 @@ from django.utils import timezone
 from casebridge.imports.formats import ExtractFormat
 from casebridge.imports.models import ImportBatch, LoadedRow, RejectedRow
 from casebridge.imports.reading import Budget, FileError, Row, header_name
-from casebridge.imports.validation import CheckedRow, Value, check_row, jsonable
+from casebridge.imports.validation import (
+    CheckedRow,
+    Clock,
+    Value,
+    check_row,
+    jsonable,
+    parse_checked_row,
+)
 from casebridge.incidents.models import Incident
 
 # Rows checked, compared with earlier loads and loaded together: what an import holds at once.
@@ -122,10 +129,10 @@ def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
 
 
 def _checked(
-    extract: ExtractFormat, row: Row, names: list[str]
+    extract: ExtractFormat, row: Row, names: list[str], clock: Clock
 ) -> tuple[CheckedRow, dict[str, str], list[str]]:
     cells, reasons = _cells(row, names)
-    result = check_row(extract=extract, line=row.line, cells=cells)
+    result = check_row(extract=extract, line=row.line, cells=cells, clock=clock)
     reasons += result.reasons
     if not reasons:
         reasons += _subject_reasons(extract, result.values)
@@ -142,8 +149,9 @@ def check_rows(
     for chunk in _chunks(rows):
         rejected: list[Rejection] = []
         valid: list[CheckedRow] = []
+        clock = Clock()
         for row in chunk:
-            result, cells, reasons = _checked(extract, row, names)
+            result, cells, reasons = _checked(extract, row, names, clock)
             reference = str(result.values.get(extract.reference) or "")
             if reference:
                 earlier = checked.first_line_of.setdefault(reference, row.line)
@@ -228,16 +236,21 @@ def rows_to_load(
     extract: ExtractFormat, rows: Iterator[Row], checked: Checked
 ) -> Iterator[list[CheckedRow]]:
     """The second pass: the rows the first found valid and new or updating, again, a chunk at a
-    time. The file is held by this import throughout, so it reads as it did."""
+    time, their cells parsed but the rules not applied again. The file is held by this import
+    throughout, so it reads as it did."""
     names = _header(rows, extract)
     for chunk in _chunks(rows):
         wanted = []
+        clock = Clock()
         for row in chunk:
             if row.line in checked.skipped:
                 continue
-            result, _, reasons = _checked(extract, row, names)
-            if reasons:
-                raise FileError(f"the row reads differently from when it was checked: {reasons}")
+            cells, _ = _cells(row, names)
+            result = parse_checked_row(extract=extract, line=row.line, cells=cells, clock=clock)
+            if result.reasons:
+                raise FileError(
+                    f"the row reads differently from when it was checked: {list(result.reasons)}"
+                )
             wanted.append(result)
         if wanted:
             yield wanted

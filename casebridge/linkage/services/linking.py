@@ -1,7 +1,9 @@
 """Linking a batch of newly recorded people to the people already held."""
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -10,18 +12,25 @@ from django.utils import timezone
 from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
+from casebridge.core.bulk import insert_rows
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage import engine
 from casebridge.linkage.calibration import operating_thresholds
 from casebridge.linkage.comparisons import MISSING_LABEL
 from casebridge.linkage.identities import Identities
-from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
-from casebridge.linkage.records import current_people, linkage_records, records_table
+from casebridge.linkage.models import LinkageModel, MatchReview
+from casebridge.linkage.records import (
+    LinkageRecord,
+    current_people,
+    linkage_records,
+    records_table,
+)
 from casebridge.linkage.rules import HardRules
 from casebridge.linkage.selectors import current_linkage_model
-from casebridge.linkage.services.merging import evidence_json, merge_records
+from casebridge.linkage.services.merging import evidence_json, merge_row, merges_write
 from casebridge.linkage.thresholds import Thresholds, calibration_targets
 from casebridge.people.models import Person
+from casebridge.people.selectors import IDS_PER_QUERY
 
 # How the reason of a pair a hard rule kept apart starts.
 KEPT_APART = "Kept apart by a rule"
@@ -85,15 +94,19 @@ def people_link(*, actor: User, people: Sequence[Person], source: str) -> Linkag
         raise ApplicationError(NO_MODEL_MESSAGE)
     thresholds = operating_thresholds(model=model)
     incoming_ids = [p.pk for p in people]
-    incoming_people = current_people().filter(pk__in=incoming_ids)
+    # Everyone held is read once and split, rather than named in a query: an import's people
+    # are hundreds of thousands, more than a query may name.
+    given = {str(pk) for pk in incoming_ids}
+    incoming: list[LinkageRecord] = []
+    existing: list[LinkageRecord] = []
+    for record in linkage_records(people=current_people()):
+        (incoming if record["unique_id"] in given else existing).append(record)
     # Scored before the transaction (the slow part, a read); the decisions below re-read the
     # state they depend on inside it.
     pairs = engine.link_incoming(
         model=model.settings,
-        existing=records_table(
-            linkage_records(people=current_people().exclude(pk__in=incoming_ids))
-        ),
-        incoming=records_table(linkage_records(people=incoming_people)),
+        existing=records_table(existing),
+        incoming=records_table(incoming),
         threshold_weight=thresholds.lower,
         backend=engine.backend_from_settings(),
     )
@@ -125,9 +138,12 @@ def _apply_links(
         person_ids={identities.survivor(p) for pair in pairs for p in (pair.left_id, pair.right_id)}
     )
     already = {pk for pk in order if identities.survivor(pk) != pk} | _with_merged_records(order)
-    merges: list[PersonMerge] = []
-    queued: list[MatchReview] = []
+    # Written set-based after the run has decided every pair: an import links thousands.
+    merges: list[dict[str, Any]] = []
+    reviews: list[dict[str, Any]] = []
+    queued = 0
     kept_apart = 0
+    now = timezone.now()
     needs = calibration_targets().automatic_link_needs
     for pair in sorted(pairs, key=lambda p: p.match_weight, reverse=True):
         if identities.decided(pair.left_id, pair.right_id):
@@ -137,30 +153,33 @@ def _apply_links(
             continue
         reason = rules.reason(left, right)
         if reason is not None:
-            _record_kept_apart(pair=pair, source=source, reason=reason)
+            reviews.append(_kept_apart(pair=pair, source=source, reason=reason, now=now))
             identities.kept_apart(pair.left_id, pair.right_id)
             kept_apart += 1
         elif pair.match_weight >= thresholds.upper and _complete(pair, needs):
             duplicate, survivor = _duplicate_and_survivor(left, right, order)
             merges.append(
-                merge_records(
+                merge_row(
                     actor=actor,
                     duplicate_id=duplicate,
                     survivor_id=survivor,
-                    how=PersonMerge.How.AUTOMATIC,
                     weight=pair.match_weight,
                     probability=pair.match_probability,
                     evidence=evidence_json(pair),
                     source=source,
+                    merged_at=now,
                 )
             )
             identities.merged(duplicate=duplicate, survivor=survivor)
             rules.merged(duplicate=duplicate, survivor=survivor)
         else:
-            queued.append(_review(pair=pair, source=source))
+            reviews.append(_review(pair=pair, source=source, now=now))
+            queued += 1
             identities.queued(pair.left_id, pair.right_id)
             # One question per two people, however many of their records paired.
             identities.queued(left, right)
+    merges_write(merges)
+    insert_rows(MatchReview, reviews)
     summary = _summary(
         order=order, identities=identities, already=already, queued=queued, kept_apart=kept_apart
     )
@@ -181,8 +200,8 @@ def _apply_links(
             "pairs_queued": summary.pairs_queued,
             "kept_apart": kept_apart,
             "new": summary.new,
-            "merges": [str(m.pk) for m in merges],
-            "reviews": [str(r.pk) for r in queued],
+            "merges": [str(m["id"]) for m in merges],
+            "reviews": [str(r["id"]) for r in reviews if r["status"] == MatchReview.Status.PENDING],
         },
     )
     return summary
@@ -195,8 +214,12 @@ def _complete(pair: engine.ScoredPair, needs: tuple[str, ...]) -> bool:
 
 def _with_merged_records(ids: dict[str, int]) -> set[str]:
     """Which of these people have another record merged into them already."""
-    merged = Person.objects.filter(merged_into__in=list(ids)).values_list("merged_into", flat=True)
-    return {str(pk) for pk in merged}
+    wanted = list(ids)
+    merged: set[str] = set()
+    for start in range(0, len(wanted), IDS_PER_QUERY):
+        people = Person.objects.filter(merged_into__in=wanted[start : start + IDS_PER_QUERY])
+        merged |= {str(pk) for pk in people.values_list("merged_into", flat=True)}
+    return merged
 
 
 def _duplicate_and_survivor(left: str, right: str, order: dict[str, int]) -> tuple[str, str]:
@@ -210,25 +233,35 @@ def _duplicate_and_survivor(left: str, right: str, order: dict[str, int]) -> tup
     return duplicate, right if duplicate == left else left
 
 
-def _review(*, pair: engine.ScoredPair, source: str, **decision: Any) -> MatchReview:
-    """The pair as a review: pending for an analyst, unless ``decision`` says otherwise."""
-    return MatchReview.objects.create(
-        incoming_id=pair.left_id,
-        existing_id=pair.right_id,
-        match_weight=pair.match_weight,
-        match_probability=pair.match_probability,
-        evidence=evidence_json(pair),
-        source=source,
+def _review(
+    *, pair: engine.ScoredPair, source: str, now: datetime, **decision: Any
+) -> dict[str, Any]:
+    """The pair as a review's row: pending for an analyst, unless ``decision`` says otherwise."""
+    return {
+        "id": uuid.uuid4(),
+        "incoming_id": uuid.UUID(str(pair.left_id)),
+        "existing_id": uuid.UUID(str(pair.right_id)),
+        "match_weight": pair.match_weight,
+        "match_probability": pair.match_probability,
+        "evidence": evidence_json(pair),
+        "source": source,
+        "status": MatchReview.Status.PENDING,
+        "created_at": now,
+        "decided_at": None,
+        "decision_reason": "",
         **decision,
-    )
+    }
 
 
-def _record_kept_apart(*, pair: engine.ScoredPair, source: str, reason: str) -> None:
-    _review(
+def _kept_apart(
+    *, pair: engine.ScoredPair, source: str, reason: str, now: datetime
+) -> dict[str, Any]:
+    return _review(
         pair=pair,
         source=source,
+        now=now,
         status=MatchReview.Status.REJECTED,
-        decided_at=timezone.now(),
+        decided_at=now,
         decision_reason=f"{KEPT_APART}: {reason}",
     )
 
@@ -238,7 +271,7 @@ def _summary(
     order: dict[str, int],
     identities: Identities,
     already: set[str],
-    queued: list[MatchReview],
+    queued: int,
     kept_apart: int,
 ) -> LinkageSummary:
     # A person is linked when their identity holds another record: merged into one, or one
@@ -253,6 +286,6 @@ def _summary(
         queued=len(waiting),
         new=len(order) - len(linked) - len(waiting),
         already=len(already),
-        pairs_queued=len(queued),
+        pairs_queued=queued,
         kept_apart=kept_apart,
     )

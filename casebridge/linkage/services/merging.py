@@ -1,10 +1,14 @@
 """One merge: the duplicate record points at the survivor, and the history row says why."""
 
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 
 from casebridge.accounts.models import User
+from casebridge.core.bulk import insert_rows, update_rows
 from casebridge.core.errors import ApplicationError
 from casebridge.linkage import engine
 from casebridge.linkage.clusters import survivor_of
@@ -54,3 +58,51 @@ def merge_records(
         merged_by=actor,
         merged_at=now,
     )
+
+
+def merge_row(
+    *,
+    actor: User,
+    duplicate_id: Any,
+    survivor_id: Any,
+    weight: float,
+    probability: float,
+    evidence: list[dict[str, Any]],
+    source: str,
+    merged_at: datetime,
+) -> dict[str, Any]:
+    """An automatic merge as a row for ``merges_write``: ``survivor_id`` must already be the end
+    of its chain (the caller keeps the run's merges, as ``Identities`` does)."""
+    return {
+        "id": uuid.uuid4(),
+        "duplicate_id": uuid.UUID(str(duplicate_id)),
+        "survivor_id": uuid.UUID(str(survivor_id)),
+        "how": PersonMerge.How.AUTOMATIC,
+        "source": source,
+        "match_weight": weight,
+        "match_probability": probability,
+        "evidence": evidence,
+        "merged_by_id": actor.pk,
+        "merged_at": merged_at,
+    }
+
+
+def merges_write(merges: Sequence[dict[str, Any]]) -> None:
+    """Write many merges at once (a batch's automatic links), set-based: each duplicate is
+    pointed at its survivor only if it is still unmerged, and if any was merged meanwhile
+    nothing is (the caller's transaction rolls back), as ``merge_records`` refuses one."""
+    pointed = update_rows(
+        Person,
+        [
+            {
+                "id": m["duplicate_id"],
+                "merged_into_id": m["survivor_id"],
+                "updated_at": m["merged_at"],
+            }
+            for m in merges
+        ],
+        where_null="merged_into_id",
+    )
+    if pointed != len(merges):
+        raise ApplicationError("A record has been merged meanwhile; match the batch again.")
+    insert_rows(PersonMerge, merges)

@@ -1,18 +1,12 @@
 """How tangled the apps are: the apps in the largest import cycle (strongly connected component).
 
-Run: .venv/bin/python bench/import_cycles.py [--access-knows-no-domain]
+Run: .venv/bin/python bench/import_cycles.py
 Counts every import between casebridge's top-level packages (apps), migrations included, as grimp
 (which `lint-imports` uses) sees them; imports under TYPE_CHECKING only name a type and are left
 out, as the contracts leave them out. Another checkout: PYTHONPATH=/path/to/it before the command.
-``--access-knows-no-domain`` leaves out access's imports of the apps above it (what remains once
-the access rules no longer import the domain apps' models).
 """
 
-import sys
-
 import grimp
-
-BOTTOM = {"casebridge.accounts", "casebridge.agencies", "casebridge.audit", "casebridge.core"}
 
 
 def app_graph() -> dict[str, set[str]]:
@@ -64,8 +58,6 @@ def strongly_connected(edges: dict[str, set[str]]) -> list[set[str]]:
 
 def main() -> None:
     edges = app_graph()
-    if "--access-knows-no-domain" in sys.argv:
-        edges["casebridge.access"] &= BOTTOM
     components = sorted(strongly_connected(edges), key=len, reverse=True)
     largest = components[0]
     print(f"packages under casebridge: {len(edges)}")

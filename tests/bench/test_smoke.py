@@ -19,6 +19,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 # script: (small arguments, what its output must contain)
 SMOKE: dict[str, tuple[list[str], str]] = {
+    "import_cycles.py": ([], r"apps in the largest import cycle: \d+"),
     "indicators.py": (["--events", "4000"], r"same values: (\d+) of \1\n.*faster than pandas"),
     "imports.py": (
         ["--rows", "300"],
@@ -50,6 +51,7 @@ LIBRARIES = {"synthetic_people.py"}
 # Not yet runnable at a small size in seconds: each needs a database loaded beforehand (the
 # borough, or 500,000 people in PostgreSQL under a fixed database name it drops first).
 NOT_YET = {
+    "authorize.py": "a demo borough database (--size tiny builds one in about a minute)",
     "person_lookup.py": "500,000 people in the PostgreSQL database casebridge_bench_lookup",
     "report_render.py": "a loaded demo database, 16 report commands",
     "review_queue.py": "a copy of the borough database",

@@ -18,8 +18,8 @@ from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 
-from casebridge.access.conditions import NEVER
-from casebridge.access.facts import facts_for
+from casebridge.access.conditions import NEVER, Condition
+from casebridge.access.facts import AccessFacts, facts_for
 from casebridge.access.models import PermissionRule
 from casebridge.access.registry import condition, grants, rules_for, stored_state
 from casebridge.accounts.models import User
@@ -85,7 +85,7 @@ def allows(*, user: User, action: str, obj: Model, resource: str | None = None) 
     if granted is NEVER:
         return False
     facts = facts_for(user)
-    if allows_in_memory(user=user, action=action, obj=obj, resource=resource):
+    if _holds_in_memory(granted, facts, obj):
         return True
     return model._default_manager.filter(pk=obj.pk).filter(granted.q(facts)).exists()
 
@@ -96,10 +96,12 @@ def allows_in_memory(*, user: User, action: str, obj: Model, resource: str | Non
     if not user.is_authenticated or obj.pk is None:
         return False
     granted = condition(user=user, action=action, model=type(obj), resource=resource)
+    return granted is not NEVER and _holds_in_memory(granted, facts_for(user), obj)
+
+
+def _holds_in_memory(granted: Condition, facts: AccessFacts, obj: Model) -> bool:
     state = stored_state(obj)
-    if granted is NEVER or state is None or state["pk"] != obj.pk:
-        return False
-    return granted.holds(facts_for(user), state)
+    return state is not None and state["pk"] == obj.pk and granted.holds(facts, state)
 
 
 def authorize(*, user: User, action: str, obj: Model, resource: str | None = None) -> None:

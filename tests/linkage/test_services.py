@@ -87,6 +87,16 @@ def test_a_match_between_the_thresholds_waits_for_an_analyst(actor, existing):
     assert arrived.merged_into is None
 
 
+def test_the_outcome_of_a_run_reads_as_a_sentence_whatever_the_counts():
+    one = LinkageSummary(automatic=0, queued=2, new=1, pairs_queued=1).sentence()
+    many = LinkageSummary(automatic=3, queued=2, new=0, already=1, pairs_queued=2).sentence()
+
+    assert one == (
+        "0 linked to people already held, 2 waiting for an analyst to review (1 pair), 1 new."
+    )
+    assert "(1 of them before this run)" in many and "(2 pairs)" in many
+
+
 def test_a_match_below_the_lower_threshold_is_a_new_person(actor, existing):
     current_model()
     arrived = incoming(given=SISTER["given"], born=SISTER["born"])

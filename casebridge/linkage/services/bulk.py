@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 
 from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.accounts.models import User
@@ -93,7 +94,8 @@ def match_confirm_band(
             action="change",
             object_type="identity",
             summary=(
-                f"Confirmed {len(confirmed)} pairs with match weight {lower:g} to {upper:g} "
+                f"Confirmed {len(confirmed)} pair{pluralize(len(confirmed))} with match weight "
+                f"{lower:g} to {upper:g} "
                 f"as the same people (estimated precision {estimate.expected_precision:.3f})"
             ),
             changes={

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from casebridge.access.policy import Action, Resource, require_permission
@@ -61,9 +62,10 @@ class LinkageSummary:
 
     def sentence(self) -> str:
         already = f" ({self.already:,} of them before this run)" if self.already else ""
+        pairs = f"{self.pairs_queued:,} pair{pluralize(self.pairs_queued)}"
         return (
             f"{self.automatic:,} linked to people already held{already}, {self.queued:,} "
-            f"waiting for an analyst to review ({self.pairs_queued:,} pairs), {self.new:,} new."
+            f"waiting for an analyst to review ({pairs}), {self.new:,} new."
         )
 
 

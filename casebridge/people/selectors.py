@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
-from casebridge.access.policy import AccessDenied, Action, visible
+from casebridge.access.policy import AccessDenied, Action, allows_in_memory, visible
 from casebridge.accounts.models import User
 from casebridge.core.errors import ApplicationError
 from casebridge.people.models import Address, Person, PersonName, Relationship
@@ -195,14 +195,15 @@ def person_other_records(*, user: User, person: Person) -> list[Person]:
     """The other records of the same person the user may see, the surviving record first:
     identity resolution merged them, and each agency keeps its own record."""
     others = Person.objects.filter(pk__in=identity_ids(person=person)).exclude(pk=person.pk)
-    shown = visible(user=user, action=Action.VIEW, queryset=others).select_related(
-        "recorded_by_agency"
+    shown = (
+        visible(user=user, action=Action.VIEW, queryset=others)
+        .select_related("recorded_by_agency")
+        .prefetch_related("names")
     )
     return sorted(shown, key=lambda other: (other.merged_into_id is not None, str(other.pk)))
 
 
 def may_change_person(*, user: User, person: Person) -> bool:
     """Whether the services will let the user change the person's records, so that pages offer
-    the forms only to them."""
-    people = Person.objects.filter(pk=person.pk)
-    return visible(user=user, action=Action.CHANGE, queryset=people).exists()
+    the forms only to them: judged on the person as loaded (the services check again)."""
+    return allows_in_memory(user=user, action=Action.CHANGE, obj=person)

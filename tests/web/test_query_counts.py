@@ -46,7 +46,7 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "home": {"panel_coordinator": 21, "practitioner_b": 21},
     "search": {"panel_coordinator": 16, "practitioner_b": 16},
-    "person": {"panel_coordinator": 32, "practitioner_b": 33},
+    "person": {"panel_coordinator": 31, "practitioner_b": 32},
     "case": {"panel_coordinator": 21, "practitioner_b": 21},
     "cases": {"panel_coordinator": 16, "practitioner_b": 16},
 }
@@ -107,7 +107,10 @@ def _more_about_the_person(world: World, meeting, user: User, n: int) -> None:
         PersonFactory(recorded_by_agency=user.agency, merged_into=person)
         relative = PersonFactory(recorded_by_agency=world.agency_a, name=("Kid", f"Canary{i}"))
         Relationship.objects.create(
-            person=person, related_person=relative, kind=Relationship.Kind.values[0]
+            person=person, related_person=relative, kind=Relationship.Kind.PARENT
+        )
+        Relationship.objects.create(
+            person=relative, related_person=person, kind=Relationship.Kind.HOUSEHOLD_MEMBER
         )
         case = CaseFactory(subject=person, state="accepted", owner_agency=world.agency_a)
         CasePerson.objects.create(case=case, person=relative, role=CasePerson.Role.CHILD)

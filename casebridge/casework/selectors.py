@@ -51,20 +51,26 @@ class Casework:
 
 
 def case_casework(*, case: Case) -> Casework:
-    """The case's tiers, needs and service referrals; whoever may see the case may see them."""
+    """The case's tiers, needs and service referrals; whoever may see the case may see them.
+
+    Only those its pathway defines are read: the case page shows no others (a MARAC case has
+    none), so it spends no query on them."""
     pathway = case.pathway
+    defines = pathway.definition
     tiers = [
         (assignment, definitions.label(pathway, "tiers", assignment.tier))
-        for assignment in case.tier_assignments.select_related("assigned_by")
+        for assignment in (
+            case.tier_assignments.select_related("assigned_by") if defines.get("tiers") else []
+        )
     ]
     needs = []
-    for need in case.needs.all():
+    for need in case.needs.all() if defines.get("needs") else []:
         area = definitions.entry(pathway, "needs", need.area) or {}
         outcomes = list(area.get("outcomes", []))
         outcome = definitions.option_label(outcomes, need.outcome) if need.outcome else ""
         needs.append(NeedRow(need, str(area.get("label", need.area)), outcome, outcomes))
     referrals = []
-    for referral in case.service_referrals.all():
+    for referral in case.service_referrals.all() if defines.get("services") else []:
         service = definitions.entry(pathway, "services", referral.service) or {}
         elements = list(service.get("elements", []))
         done = [definitions.option_label(elements, code) for code in referral.elements_completed]

@@ -8,10 +8,12 @@ from uuid import UUID
 
 from django.db.models import Max, Q, QuerySet
 
+from casebridge.access.facts import version
 from casebridge.access.policy import (
     AccessDenied,
     Action,
     Resource,
+    allows_in_memory,
     permitted,
     permitted_in_any_pathway,
     visible,
@@ -20,6 +22,23 @@ from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.pathways.models import Case, CaseEvent, CasePerson, DisclosureRequest, Pathway
 from casebridge.people.models import Person
+
+
+def all_pathways(*, user: User) -> list[Pathway]:
+    """Every pathway, read once for the user object (a request's user): the navigation, the
+    worklists and the page all ask about pathways, which change only when ``sync-definitions``
+    runs. Read again once a pathway was saved in this process since, as the access facts are."""
+    current = version(("pathways.Pathway",))
+    kept: tuple[tuple[int, ...], list[Pathway]] | None = user.__dict__.get("_pathways")
+    if kept is None or kept[0] != current:
+        kept = (current, list(Pathway.objects.all()))
+        user.__dict__["_pathways"] = kept
+    return kept[1]
+
+
+def pathway_named(*, user: User, code: str) -> Pathway | None:
+    """The pathway of this code, from ``all_pathways``."""
+    return next((pathway for pathway in all_pathways(user=user) if pathway.code == code), None)
 
 
 def case_get(*, user: User, case_id: UUID | str, action: str = Action.VIEW) -> Case:
@@ -45,7 +64,7 @@ def case_list(
     if pathway is not None:
         cases = cases.filter(pathway=pathway)
     if open_only:
-        cases = cases.exclude(_terminal_states())
+        cases = cases.exclude(_terminal_states(user))
     return (
         cases.select_related("pathway", "subject", "owner_agency")
         .prefetch_related("subject__names")
@@ -53,9 +72,9 @@ def case_list(
     )
 
 
-def _terminal_states() -> Q:
+def _terminal_states(user: User) -> Q:
     condition = Q(pk__in=[])
-    for pathway in Pathway.objects.all():
+    for pathway in all_pathways(user=user):
         terminal = [s["code"] for s in pathway.definition["states"] if s.get("terminal")]
         condition |= Q(pathway=pathway, state__in=terminal)
     return condition
@@ -73,8 +92,9 @@ def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
 def pathways_open_to(*, user: User) -> list[Pathway]:
     return [
         p
-        for p in Pathway.objects.filter(is_active=True)
-        if permitted(user=user, action=Action.CREATE, resource=Resource.CASE, pathway=p)
+        for p in all_pathways(user=user)
+        if p.is_active
+        and permitted(user=user, action=Action.CREATE, resource=Resource.CASE, pathway=p)
     ]
 
 
@@ -152,10 +172,9 @@ def case_next_steps(*, user: User, case: Case) -> NextSteps:
 
 
 def may_change_case(*, user: User, case: Case) -> bool:
-    """Whether the user may change this case at all."""
-    return visible(
-        user=user, action=Action.CHANGE, queryset=Case.objects.filter(pk=case.pk)
-    ).exists()
+    """Whether the user may change this case at all, judged on the case as loaded (the forms
+    a page offers; the services check again before they write)."""
+    return allows_in_memory(user=user, action=Action.CHANGE, obj=case)
 
 
 # --- caseloads ------------------------------------------------------------------------------
@@ -169,7 +188,9 @@ def allocating_pathways(*, user: User) -> list[Pathway]:
     role = user.role.code if user.role_id and user.role else None
     kind = user.agency.kind if user.agency else None
     found = []
-    for pathway in Pathway.objects.filter(is_active=True):
+    for pathway in all_pathways(user=user):
+        if not pathway.is_active:
+            continue
         allocating = [t for t in pathway.definition["transitions"] if t.get("allocates")]
         if not any(role in t["roles"] for t in allocating):
             continue

@@ -6,9 +6,9 @@ from datetime import date
 from typing import TypeVar
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Q, QuerySet
 
-from casebridge.access.policy import AccessDenied, Action, visible
+from casebridge.access.policy import AccessDenied, Action, allows_in_memory, visible
 from casebridge.accounts.models import User
 from casebridge.core.errors import ApplicationError
 from casebridge.people.models import Address, Person, PersonName, Relationship
@@ -113,27 +113,31 @@ class RelatedPerson:
 
 
 def person_relationships(*, user: User, person: Person) -> list[RelatedPerson]:
-    """Relationships to people the user may also see; the others are left out entirely."""
-    visible_people = visible(user=user, action=Action.VIEW, queryset=Person.objects.all())
-    named = visible_people.prefetch_related(Prefetch("names", queryset=PersonName.objects.all()))
-    outgoing = Relationship.objects.filter(
-        person=person, related_person__in=visible_people
-    ).prefetch_related(Prefetch("related_person", queryset=named))
-    incoming = Relationship.objects.filter(
-        related_person=person, person__in=visible_people
-    ).prefetch_related(Prefetch("person", queryset=named))
+    """Relationships to people the user may also see; the others are left out entirely.
+
+    Three queries however many: the relationships both ways, the people at their other ends
+    whom the user may see, and those people's names."""
+    relationships = list(
+        Relationship.objects.filter(Q(person=person) | Q(related_person=person)).order_by("pk")
+    )
+    ends = {r.person_id for r in relationships} | {r.related_person_id for r in relationships}
+    shown = Person.objects.filter(pk__in=ends).prefetch_related("names")
+    seen = {other.pk: other for other in visible(user=user, action=Action.VIEW, queryset=shown)}
     # "A is parent of B": on A's page B shows as their child; on B's page A as their parent.
     related = [
         RelatedPerson(
             Relationship.INVERSE_LABELS.get(r.kind, r.get_kind_display()),
-            r.related_person,
+            seen[r.related_person_id],
             r.valid_from,
             r.valid_to,
         )
-        for r in outgoing
+        for r in relationships
+        if r.person_id == person.pk and r.related_person_id in seen
     ]
     related += [
-        RelatedPerson(r.get_kind_display(), r.person, r.valid_from, r.valid_to) for r in incoming
+        RelatedPerson(r.get_kind_display(), seen[r.person_id], r.valid_from, r.valid_to)
+        for r in relationships
+        if r.related_person_id == person.pk and r.person_id in seen
     ]
     return related
 
@@ -195,14 +199,15 @@ def person_other_records(*, user: User, person: Person) -> list[Person]:
     """The other records of the same person the user may see, the surviving record first:
     identity resolution merged them, and each agency keeps its own record."""
     others = Person.objects.filter(pk__in=identity_ids(person=person)).exclude(pk=person.pk)
-    shown = visible(user=user, action=Action.VIEW, queryset=others).select_related(
-        "recorded_by_agency"
+    shown = (
+        visible(user=user, action=Action.VIEW, queryset=others)
+        .select_related("recorded_by_agency")
+        .prefetch_related("names")
     )
     return sorted(shown, key=lambda other: (other.merged_into_id is not None, str(other.pk)))
 
 
 def may_change_person(*, user: User, person: Person) -> bool:
     """Whether the services will let the user change the person's records, so that pages offer
-    the forms only to them."""
-    people = Person.objects.filter(pk=person.pk)
-    return visible(user=user, action=Action.CHANGE, queryset=people).exists()
+    the forms only to them: judged on the person as loaded (the services check again)."""
+    return allows_in_memory(user=user, action=Action.CHANGE, obj=person)

@@ -12,7 +12,7 @@ from casebridge.casework.models import ServiceReferral
 from casebridge.panels.models import Meeting
 from casebridge.panels.selectors import visible_meetings
 from casebridge.pathways.models import Case, Pathway
-from casebridge.pathways.selectors import case_list
+from casebridge.pathways.selectors import case_list, pathway_named
 from casebridge.victims.models import VictimReferral
 from casebridge.victims.services import HEARD, VICTIM_COORDINATOR_CODE, refers_from
 
@@ -92,7 +92,7 @@ def may_refer_from_meeting(*, user: User, meeting: Meeting) -> bool:
 def may_work_victim_referrals(*, user: User) -> bool:
     """The list of referrals belongs in the Victim Coordinator's navigation; a practitioner who
     referred someone finds the case under Cases."""
-    pathway = Pathway.objects.filter(code=VICTIM_COORDINATOR_CODE).first()
+    pathway = pathway_named(user=user, code=VICTIM_COORDINATOR_CODE)
     return pathway is not None and permitted(
         user=user, action=Action.CHANGE, resource=Resource.CASE, pathway=pathway
     )

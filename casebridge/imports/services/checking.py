@@ -216,7 +216,7 @@ def _against_earlier_loads(
         loaded.reference: loaded
         for loaded in LoadedRow.objects.filter(
             kind=extract.kind, supplied_by=batch.supplied_by, reference__in=references
-        ).only("reference", "digest", "stable_digest", "batch_id", "line_number")
+        ).values_list("reference", "digest", "stable_digest", "batch_id", "line_number", named=True)
     }
     recorded: set[str] = set()
     if extract.target == "incidents":

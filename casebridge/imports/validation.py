@@ -41,9 +41,16 @@ POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 # fromisoformat reads exactly as strptime would, a hundred times faster.
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?")
-# A row's digest is its values as sorted JSON (json.dumps(values, sort_keys=True), one
-# encoder for all rows).
-DIGEST_JSON = json.JSONEncoder(sort_keys=True)
+
+
+def _iso(value: date) -> str:
+    return value.isoformat()
+
+
+# A row's digest is its values as sorted JSON, dates and times as ISO text
+# (json.dumps(jsonable(values), sort_keys=True)), one encoder for all rows: the encoder turns the
+# dates into text itself as it meets them, without a copy of the row to do it.
+DIGEST_JSON = json.JSONEncoder(sort_keys=True, default=_iso)
 # Distinct date and time texts remembered as parsed: an extract repeats them (dates of birth,
 # days, times to the minute), and each parse is pure.
 PARSED_CACHE = 1 << 16
@@ -88,13 +95,17 @@ class CheckedRow:
 
     def digest_without(self, columns: Iterable[str]) -> str:
         """What the row says but for ``columns``: equal for a row whose other values stand."""
-        left_out = set(columns)
-        values = {k: v for k, v in self.json_values.items() if k not in left_out}
+        values = self.values
+        if columns:
+            values = values.copy()
+            for column in columns:
+                values.pop(column, None)
         return hashlib.sha256(DIGEST_JSON.encode(values).encode()).hexdigest()
 
 
 def jsonable(values: Mapping[str, Value]) -> dict[str, object]:
-    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in values.items()}
+    # A datetime is a date too.
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
 def _text(raw: str, column: Column, clock: Clock) -> str:

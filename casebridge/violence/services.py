@@ -67,8 +67,9 @@ def sirm_proposals_for_rows(*, rows: Sequence[Mapping[str, Any]]) -> list[SirmPr
     probe = Incident()
     ids = []
     for row in rows:
-        for name, value in row.items():
-            setattr(probe, name, value)
+        # As the fields' own attributes would set them: the probe never holds a related
+        # object, so setting an ``_id`` has no cached one to forget.
+        probe.__dict__.update(row)
         if incident_rule_may_be_met(incident=probe, rule=rule):
             ids.append(row["id"])
     return _propose(pathway, ids)

@@ -1,13 +1,14 @@
 """Reading and checking every row of a batch's file, within the budget of an import.
 
-The file is read twice, in chunks, so that an import's memory does not grow with its file: the
-first pass checks every row, keeps the rejected ones (written as it goes) and remembers, by
-line, only what the load needs to know (which rows not to load, which update a row loaded
-before); the second pass, in the load's transaction, reads the rows to load again.
+The file is checked a chunk at a time: every row is checked, the rejected ones are kept (written
+as it goes), and what the load needs to know is remembered by line (which rows not to load,
+which update a row loaded before). The valid rows' parsed values are kept for the load too, as
+tuples (a few hundred bytes a row), up to ``KEPT_ROWS``; past that, so that an import's memory
+does not grow with its file, the load reads the file again and parses its rows a second time.
 """
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -30,6 +31,9 @@ from casebridge.incidents.models import Incident
 
 # Rows checked, compared with earlier loads and loaded together: what an import holds at once.
 CHUNK = 2_000
+# The most valid rows whose parsed values are kept from the check for the load (about 60 MiB
+# of them); a larger file is read and parsed again by the load instead.
+KEPT_ROWS = 200_000
 # Spreadsheets often carry blank columns after the last one used; past this many, the file is
 # not an extract of the format.
 BLANK_COLUMNS = 100
@@ -37,6 +41,9 @@ BLANK_COLUMNS = 100
 NAMED_UNKNOWN = 10
 # (line, the row's cells as sent, every reason)
 Rejection = tuple[int, dict[str, str], list[str]]
+# A valid row as the check leaves it for the load: (line, its values in the format's order of
+# columns, its notes).
+Kept = tuple[int, tuple[Value, ...], tuple[str, ...]]
 
 
 def import_budget(extract: ExtractFormat) -> Budget:
@@ -62,6 +69,18 @@ class Checked:
     updates: set[int] = field(default_factory=set)
     # Each reference's first line, so a reference repeated within the file is rejected.
     first_line_of: dict[str, int] = field(default_factory=dict)
+    # Each chunk's valid rows, parsed, for the load; None once there are too many to keep.
+    kept: list[list[Kept]] | None = field(default_factory=list)
+    kept_rows: int = 0
+
+    def keep(self, valid: list[CheckedRow]) -> None:
+        if self.kept is None:
+            return
+        self.kept_rows += len(valid)
+        if self.kept_rows > KEPT_ROWS:
+            self.kept = None  # the load reads the file again
+            return
+        self.kept.append([(row.line, tuple(row.values.values()), row.notes) for row in valid])
 
     @property
     def to_load(self) -> int:
@@ -162,6 +181,7 @@ def check_rows(
             else:
                 valid.append(result)
         rejected += _against_earlier_loads(batch, extract, valid, checked)
+        checked.keep(valid)
         checked.read += len(chunk)
         checked.rejected += len(rejected)
         checked.skipped.update(line for line, _, _ in rejected)
@@ -196,7 +216,7 @@ def _against_earlier_loads(
         loaded.reference: loaded
         for loaded in LoadedRow.objects.filter(
             kind=extract.kind, supplied_by=batch.supplied_by, reference__in=references
-        ).only("reference", "digest", "stable_digest", "batch_id", "line_number")
+        ).values_list("reference", "digest", "stable_digest", "batch_id", "line_number", named=True)
     }
     recorded: set[str] = set()
     if extract.target == "incidents":
@@ -233,11 +253,31 @@ def _raw(row: CheckedRow) -> dict[str, str]:
 
 
 def rows_to_load(
+    extract: ExtractFormat, checked: Checked, read_again: Callable[[], Iterator[Row]]
+) -> Iterator[list[CheckedRow]]:
+    """The rows the check found valid and new or updating, a chunk at a time: those it kept,
+    or, when it kept none (too many), those ``read_again`` reads (the file, a second time)."""
+    if checked.kept is None:
+        yield from _read_again(extract, read_again(), checked)
+        return
+    names = extract.column_names
+    for chunk in checked.kept:
+        wanted = [
+            CheckedRow(
+                line=line, values=dict(zip(names, values, strict=True)), reasons=(), notes=notes
+            )
+            for line, values, notes in chunk
+            if line not in checked.skipped
+        ]
+        if wanted:
+            yield wanted
+
+
+def _read_again(
     extract: ExtractFormat, rows: Iterator[Row], checked: Checked
 ) -> Iterator[list[CheckedRow]]:
-    """The second pass: the rows the first found valid and new or updating, again, a chunk at a
-    time, their cells parsed but the rules not applied again. The file is held by this import
-    throughout, so it reads as it did."""
+    """The second pass over the file: the rows to load again, their cells parsed but the rules
+    not applied again. The file is held by this import throughout, so it reads as it did."""
     names = _header(rows, extract)
     for chunk in _chunks(rows):
         wanted = []

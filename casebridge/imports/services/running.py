@@ -132,9 +132,9 @@ def _check_and_load(batch: ImportBatch, path: Path) -> ImportBatch:
 def load_rows(
     *, batch: ImportBatch, extract: ExtractFormat, path: Path, checked: Checked, budget: Budget
 ) -> BatchLoader:
-    """The second pass over the file: load, a chunk at a time, the rows checking kept."""
+    """Load, a chunk at a time, the rows checking found to load (kept, or read again)."""
     loader = BatchLoader(batch=batch, extract=extract)
-    for rows in rows_to_load(extract, open_extract(path, budget).rows, checked):
+    for rows in rows_to_load(extract, checked, lambda: open_extract(path, budget).rows):
         loader.load(rows, updates=checked.updates)
         budget.check_time()
     return loader

@@ -10,7 +10,7 @@ DEMO_SIZE ?= borough
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup assets browser pango lint typecheck test-sqlite test-postgres bench lock clean
+.PHONY: demo demo-database test setup assets browser pango lint typecheck test-sqlite test-postgres bench lock clean
 
 # The demo installs what the application runs on (requirements/runtime.lock); the tests add their
 # tools and Spark on top (dev.lock, spark.lock: the same versions, constrained by runtime.lock).
@@ -32,15 +32,23 @@ node_modules/govuk-frontend/package.json: package.json package-lock.json
 setup: $(BIN)/casebridge $(VENV)/.test-tools
 
 assets: $(BIN)/casebridge node_modules/govuk-frontend/package.json
-	$(BIN)/casebridge collectstatic --noinput --verbosity 0
+	$(BIN)/casebridge collectstatic --noinput --verbosity 0 --skip-checks
 
-demo: assets pango
-	$(BIN)/casebridge migrate --verbosity 0
-	$(BIN)/casebridge sync-definitions
-	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty
-	$(BIN)/casebridge snapshot
-	$(BIN)/casebridge imports-recover
-	$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload
+# The static files and the database need nothing of each other, so they are made side by side
+# (npm beside pip, then collectstatic beside the database's steps), then the server starts.
+demo: pango
+	@$(MAKE) --no-print-directory -j2 assets demo-database
+	$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload --skip-checks
+
+# Django's system checks import every page's module (3 s a command): they run once, first, and
+# the commands after them skip them.
+demo-database: $(BIN)/casebridge
+	$(BIN)/casebridge check
+	$(BIN)/casebridge migrate --verbosity 0 --skip-checks
+	$(BIN)/casebridge sync-definitions --skip-checks
+	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty --skip-checks
+	$(BIN)/casebridge snapshot --skip-checks
+	$(BIN)/casebridge imports-recover --skip-checks
 
 # The end-to-end walk-through drives Debian's Chromium (Playwright's own browser download is not
 # reachable from these machines); install it when it is missing.

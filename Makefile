@@ -10,30 +10,45 @@ DEMO_SIZE ?= borough
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup assets browser pango lint typecheck test-sqlite test-postgres bench clean
+.PHONY: demo demo-database test setup assets browser pango lint typecheck test-sqlite test-postgres bench lock clean
 
-$(BIN)/casebridge: requirements.lock pyproject.toml
+# The demo installs what the application runs on (requirements/runtime.lock); the tests add their
+# tools and Spark on top (dev.lock, spark.lock: the same versions, constrained by runtime.lock).
+$(BIN)/casebridge: requirements/runtime.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/runtime.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.test-tools: $(BIN)/casebridge requirements/dev.lock requirements/spark.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/spark.lock
 	touch $@
 
 node_modules/govuk-frontend/package.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(BIN)/casebridge
+setup: $(BIN)/casebridge $(VENV)/.test-tools
 
-assets: setup node_modules/govuk-frontend/package.json
-	$(BIN)/casebridge collectstatic --noinput --verbosity 0
+assets: $(BIN)/casebridge node_modules/govuk-frontend/package.json
+	$(BIN)/casebridge collectstatic --noinput --verbosity 0 --skip-checks
 
-demo: assets pango
-	$(BIN)/casebridge migrate --verbosity 0
-	$(BIN)/casebridge sync-definitions
-	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty
-	$(BIN)/casebridge snapshot
-	$(BIN)/casebridge imports-recover
-	$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload
+# The static files and the database need nothing of each other, so they are made side by side
+# (npm beside pip, then collectstatic beside the database's steps), then the server starts.
+demo: pango
+	@$(MAKE) --no-print-directory -j2 assets demo-database
+	$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload --skip-checks
+
+# Django's system checks import every page's module (3 s a command): they run once, first, and
+# the commands after them skip them.
+demo-database: $(BIN)/casebridge
+	$(BIN)/casebridge check
+	$(BIN)/casebridge migrate --verbosity 0 --skip-checks
+	$(BIN)/casebridge sync-definitions --skip-checks
+	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty --skip-checks
+	$(BIN)/casebridge snapshot --skip-checks
+	$(BIN)/casebridge imports-recover --skip-checks
 
 # The end-to-end walk-through drives Debian's Chromium (Playwright's own browser download is not
 # reachable from these machines); install it when it is missing.
@@ -73,6 +88,15 @@ test: assets browser pango lint typecheck
 
 bench: setup
 	$(BIN)/python bench/web_latency.py
+
+# Pin every package again, with hashes, after changing pyproject.toml (needs uv: `pip install uv`).
+# runtime.lock first: the others are constrained by it, so all agree on the packages they share.
+LOCK := uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet
+lock:
+	$(LOCK) --extra binary --group build -o requirements/runtime.lock
+	$(LOCK) --extra c --group build -c requirements/runtime.lock -o requirements/production.lock
+	$(LOCK) --extra dev -c requirements/runtime.lock -o requirements/dev.lock
+	$(LOCK) --extra spark -c requirements/runtime.lock -o requirements/spark.lock
 
 clean:
 	rm -rf $(VENV) node_modules var

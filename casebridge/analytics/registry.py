@@ -1,21 +1,20 @@
 """The indicator registry: every figure declared once, as data (indicators/*.yaml)."""
 
-import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 from django.core.exceptions import ValidationError
 
 from casebridge.analytics.cohorts import FOLLOW_UP_MONTHS, WAITING_MONTHS
 from casebridge.analytics.periods import FINANCIAL_YEAR_START, QUARTERS, Basis
 from casebridge.analytics.tables import DERIVED_TABLES, TABLES
+from casebridge.core.schemas import Schema
 
 INDICATORS_DIR = Path(__file__).parent / "indicators"
-SCHEMA = json.loads((Path(__file__).parent / "schema.json").read_text())
+SCHEMA = Schema(Path(__file__).parent / "schema.json")
 KNOWN_TABLES = {*TABLES, *DERIVED_TABLES}
 
 
@@ -130,11 +129,7 @@ def _with_defaults(measure: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate_file(definition: Any, *, source: str) -> None:
-    try:
-        jsonschema.validate(definition, SCHEMA)
-    except jsonschema.ValidationError as error:
-        path = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise ValidationError(f"{source}: {path}: {error.message}") from error
+    SCHEMA.check(definition, source=source)
     for indicator in definition["indicators"]:
         if problems := _problems(indicator):
             raise ValidationError(f"{source}: {indicator['id']}: {'; '.join(problems)}")

@@ -4,19 +4,18 @@ Pure functions over a definition (the dict read from a YAML file, or ``Instrumen
 so a file checked at start-up and an assessment being saved obey the same rules.
 """
 
-import json
 from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 from django.core.exceptions import ValidationError
 
 from casebridge.core.errors import ApplicationError
+from casebridge.core.schemas import Schema
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
-SCHEMA = json.loads((INSTRUMENTS_DIR / "schema.json").read_text())
+SCHEMA = Schema(INSTRUMENTS_DIR / "schema.json")
 
 YES_NO_NOT_KNOWN = "yes_no_not_known"
 SCALE = "scale"
@@ -51,11 +50,7 @@ def validate_instrument(definition: Any, *, source: str) -> None:
     codes, answer types the scoring method can score, bands that cover every possible score
     exactly once, and referral rules that name real bands.
     """
-    try:
-        jsonschema.validate(definition, SCHEMA)
-    except jsonschema.ValidationError as error:
-        path = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise ValidationError(f"{source}: {path}: {error.message}") from error
+    SCHEMA.check(definition, source=source)
     problems = _question_problems(definition) + _band_problems(definition)
     band_codes = {band["code"] for band in definition["bands"]}
     for rule in definition.get("referral_rules", []):

@@ -6,19 +6,19 @@ which column says when it happened, and which columns describe the people in it.
 the validator, the loaders and docs/data-formats.md all work from these definitions.
 """
 
-import json
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 from django.core.exceptions import ValidationError
 
+from casebridge.core.schemas import Schema
+
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 EXAMPLES_DIR = Path(__file__).parent / "examples"
-SCHEMA = json.loads((Path(__file__).parent / "schema.json").read_text())
+SCHEMA = Schema(Path(__file__).parent / "schema.json")
 
 
 @dataclass(frozen=True)
@@ -179,11 +179,7 @@ def _subject(raw: dict[str, Any]) -> Subject:
 
 
 def parse_definition(definition: Any, *, source: str) -> ExtractFormat:
-    try:
-        jsonschema.validate(definition, SCHEMA)
-    except jsonschema.ValidationError as error:
-        path = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise ValidationError(f"{source}: {path}: {error.message}") from error
+    SCHEMA.check(definition, source=source)
     if problems := _problems(definition):
         raise ValidationError(f"{source}: {'; '.join(problems)}")
     return ExtractFormat(

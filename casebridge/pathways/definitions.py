@@ -1,26 +1,21 @@
 """Pathway definitions: YAML files validated by a JSON schema and a few cross-checks."""
 
-import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from casebridge.core.schemas import Schema
 from casebridge.pathways.models import Pathway
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
-SCHEMA = json.loads((DEFINITIONS_DIR / "schema.json").read_text())
+SCHEMA = Schema(DEFINITIONS_DIR / "schema.json")
 
 
 def validate_definition(definition: dict[str, Any], *, source: str) -> None:
-    try:
-        jsonschema.validate(definition, SCHEMA)
-    except jsonschema.ValidationError as error:
-        path = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise ValidationError(f"{source}: {path}: {error.message}") from error
+    SCHEMA.check(definition, source=source)
     states = [state["code"] for state in definition["states"]]
     problems = []
     if len(set(states)) != len(states):

@@ -2,11 +2,12 @@
 board report and the dashboard over it (tests/reports, tests/analytics), check what the
 demo-data command wrote (tests/demo) and walk the site over it (tests/web's free-text canary).
 
-Loading it takes over a minute, so it is loaded once (once per pytest-xdist worker that runs
-these tests), inside a transaction rolled back when the session ends, with one stored snapshot
-of it; each board report is built from that snapshot once however many tests read it. The tests
-that use it run after every other test (see ``run_last`` in tests/conftest.py), so no other
-test sees the borough's records.
+Loading it takes over a minute, so it is loaded once, inside a transaction rolled back when the
+session ends, with one stored snapshot of it; each board report is built from that snapshot
+once however many tests read it. The tests that use it run after every other test (see
+``run_last`` in tests/conftest.py), so no other test sees the borough's records; under
+pytest-xdist they all go to one worker (tests/scheduling.py), so the borough is loaded
+and each report built once per run, not once per worker.
 """
 
 from collections.abc import Iterator

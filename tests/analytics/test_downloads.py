@@ -36,13 +36,6 @@ def manager():
     return UserFactory(role=role("manager"))
 
 
-@pytest.fixture
-def three_referrals():
-    for day in (10, 11, 12):
-        marac_referral(at(2022, 5, day), repeat=day == 10)
-    return snapshot_refresh(actor=None)
-
-
 def rows_of(response) -> list[dict[str, str]]:
     text = response.content.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))

@@ -70,9 +70,7 @@ def test_the_dashboard_shows_the_latest_complete_quarter_and_the_three_before(
     assert "Do not publish these figures" in page
 
 
-def test_the_public_view_suppresses_small_counts(signed_in_client, coordinator):
-    referrals(3)
-    snapshot_refresh(actor=None)
+def test_the_public_view_suppresses_small_counts(signed_in_client, coordinator, three_referrals):
     client = signed_in_client(coordinator)
     restricted = client.get("/figures/", {"period": "Q1 22/23"}).content.decode()
     public = client.get("/figures/", {"period": "Q1 22/23", "public": "on"}).content.decode()
@@ -83,10 +81,8 @@ def test_the_public_view_suppresses_small_counts(signed_in_client, coordinator):
 
 
 def test_a_manager_sees_the_figures_as_the_public_edition_shows_them_whatever_is_asked(
-    signed_in_client, manager
+    signed_in_client, manager, three_referrals
 ):
-    referrals(3)
-    snapshot_refresh(actor=None)
     client = signed_in_client(manager)
     cell = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
     for query in ({}, {"period": "Q1 22/23"}, {"period": "Q1 22/23", "public": ""}):
@@ -97,18 +93,16 @@ def test_a_manager_sees_the_figures_as_the_public_edition_shows_them_whatever_is
         assert 'name="public"' not in page  # nothing to choose
 
 
-def test_a_quarter_not_offered_is_refused_with_the_choice_shown_again(signed_in_client, manager):
-    referrals(1)
-    snapshot_refresh(actor=None)
+def test_a_quarter_not_offered_is_refused_with_the_choice_shown_again(
+    signed_in_client, manager, three_referrals
+):
     page = signed_in_client(manager).get("/figures/", {"period": "Q9 99/00"}).content.decode()
     assert "There is a problem" in page
     assert "Select one of the quarters listed" in page
     assert '<option value="Q1 22/23"' in page
 
 
-def test_viewing_the_dashboard_is_audited(signed_in_client, manager):
-    referrals(1)
-    snapshot_refresh(actor=None)
+def test_viewing_the_dashboard_is_audited(signed_in_client, manager, three_referrals):
     signed_in_client(manager).get("/figures/", {"period": "Q1 22/23"})
     entry = AuditEvent.objects.filter(action="view", object_type="figures").get()
     assert entry.actor == manager
@@ -121,10 +115,10 @@ def test_a_practitioner_has_no_dashboard_and_the_refusal_is_audited(signed_in_cl
     assert AuditEvent.objects.filter(actor=practitioner, action="denied").exists()
 
 
-def test_an_indicators_page_gives_its_definition_and_eight_quarters(signed_in_client, coordinator):
-    referrals(2)
-    snapshot = snapshot_refresh(actor=None)
-    query = {"period": "Q4 22/23", "snapshot": snapshot_id(snapshot)}
+def test_an_indicators_page_gives_its_definition_and_eight_quarters(
+    signed_in_client, coordinator, three_referrals
+):
+    query = {"period": "Q4 22/23", "snapshot": snapshot_id(three_referrals)}
     page = signed_in_client(coordinator).get("/figures/marac-repeat-rate/", query)
     page = page.content.decode()
     assert "as a percentage of all" in page
@@ -143,9 +137,9 @@ def test_an_indicators_page_gives_its_definition_and_eight_quarters(signed_in_cl
         "/figures/marac-cases-per-10000-adult-women/records/?period=Q1+22%2F23&part=denominator",
     ],
 )
-def test_a_guessed_or_broken_address_is_not_found(signed_in_client, coordinator, address):
-    referrals(1)
-    snapshot_refresh(actor=None)
+def test_a_guessed_or_broken_address_is_not_found(
+    signed_in_client, coordinator, address, three_referrals
+):
     assert signed_in_client(coordinator).get(address).status_code == 404
 
 
@@ -177,12 +171,10 @@ def test_a_coordinator_of_another_panel_sees_how_many_records_but_no_names(signe
 
 
 def test_a_manager_has_no_numerators_and_no_drill_down_and_the_refusal_is_audited(
-    signed_in_client, manager
+    signed_in_client, manager, three_referrals
 ):
-    referrals(3)
-    snapshot = snapshot_refresh(actor=None)
     client = signed_in_client(manager)
-    query = {"period": "Q1 22/23", "snapshot": snapshot_id(snapshot)}
+    query = {"period": "Q1 22/23", "snapshot": snapshot_id(three_referrals)}
     page = client.get("/figures/marac-referrals/", query).content.decode()
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">[c]</td>' in page
     assert "Numerator" not in page
@@ -193,11 +185,9 @@ def test_a_manager_has_no_numerators_and_no_drill_down_and_the_refusal_is_audite
 
 
 def test_an_indicators_page_breaks_the_quarter_down_by_referring_agency(
-    signed_in_client, coordinator
+    signed_in_client, coordinator, three_referrals
 ):
-    referrals(2)
-    snapshot = snapshot_refresh(actor=None)
-    query = {"period": "Q1 22/23", "snapshot": snapshot_id(snapshot)}
+    query = {"period": "Q1 22/23", "snapshot": snapshot_id(three_referrals)}
     page = signed_in_client(coordinator).get("/figures/marac-referrals/", query).content.decode()
     assert "<title>MARAC referrals \u2013 Casebridge</title>" in page
     assert "By referring agency, Q1 22/23" in page
@@ -205,20 +195,18 @@ def test_an_indicators_page_breaks_the_quarter_down_by_referring_agency(
 
 
 def test_without_the_restricted_figures_the_categories_are_left_to_the_board_report(
-    signed_in_client, manager
+    signed_in_client, manager, three_referrals
 ):
-    referrals(2)
-    snapshot = snapshot_refresh(actor=None)
-    query = {"period": "Q1 22/23", "snapshot": snapshot_id(snapshot)}
+    query = {"period": "Q1 22/23", "snapshot": snapshot_id(three_referrals)}
     page = signed_in_client(manager).get("/figures/marac-referrals/", query).content.decode()
     assert "By referring agency" not in page  # cell by cell, it would give small counts away
     assert "published in the board report's tables" in page
 
 
-def test_a_reoffending_figure_not_yet_known_says_so_rather_than_nought(signed_in_client, manager):
-    referrals(1)
-    snapshot = snapshot_refresh(actor=None)
-    query = {"period": "Q4 22/23", "snapshot": snapshot_id(snapshot)}
+def test_a_reoffending_figure_not_yet_known_says_so_rather_than_nought(
+    signed_in_client, manager, three_referrals
+):
+    query = {"period": "Q4 22/23", "snapshot": snapshot_id(three_referrals)}
     page = signed_in_client(manager).get("/figures/yj-reoffending-binary-rate/", query)
     content = page.content.decode()
     assert content.count("not yet known. Its follow-up and waiting period end") == 8
@@ -226,11 +214,9 @@ def test_a_reoffending_figure_not_yet_known_says_so_rather_than_nought(signed_in
 
 
 def test_a_rates_page_says_which_mid_year_estimate_each_quarter_divides_by(
-    signed_in_client, coordinator, manager
+    signed_in_client, coordinator, manager, three_referrals
 ):
-    referrals(1, (2023, 2, 1))
-    snapshot = snapshot_refresh(actor=None)
-    query = {"period": "Q4 22/23", "snapshot": snapshot_id(snapshot)}
+    query = {"period": "Q4 22/23", "snapshot": snapshot_id(three_referrals)}
     address = "/figures/marac-cases-per-10000-adult-women/"
     page = signed_in_client(coordinator).get(address, query).content.decode()
     assert "the year in which the financial year starts" in page
@@ -241,11 +227,9 @@ def test_a_rates_page_says_which_mid_year_estimate_each_quarter_divides_by(
 
 
 def test_a_reoffending_rates_page_shows_the_cohorts_reported_for_the_quarter(
-    signed_in_client, coordinator
+    signed_in_client, coordinator, three_referrals
 ):
-    referrals(1)
-    snapshot = snapshot_refresh(actor=None)
-    query = {"period": "Q4 22/23", "snapshot": snapshot_id(snapshot)}
+    query = {"period": "Q4 22/23", "snapshot": snapshot_id(three_referrals)}
     page = signed_in_client(coordinator).get("/figures/iom-reoffending-binary-rate/", query)
     content = page.content.decode()
     assert "For Q4 22/23: 12m to 2021-09." in content
@@ -253,8 +237,6 @@ def test_a_reoffending_rates_page_shows_the_cohorts_reported_for_the_quarter(
     assert ">Q4 22/23</th>" not in content
 
 
-def test_an_indicators_page_is_for_a_quarter(signed_in_client, coordinator):
-    referrals(1)
-    snapshot_refresh(actor=None)
+def test_an_indicators_page_is_for_a_quarter(signed_in_client, coordinator, three_referrals):
     query = {"period": "12m to 2022-06"}
     assert signed_in_client(coordinator).get("/figures/marac-referrals/", query).status_code == 404

@@ -201,13 +201,14 @@ def score(frame, records: int) -> None:
         if true_of_person.get(d) != true_of_person.get(s)
     ]
     false_merges = len(wrong)
-    pending = [
-        (root(a), root(b))
-        for a, b in MatchReview.objects.filter(status="pending").values_list(
-            "incoming_id", "existing_id"
+    queued = [
+        (root(a), root(b), weight, evidence)
+        for a, b, weight, evidence in MatchReview.objects.filter(status="pending").values_list(
+            "incoming_id", "existing_id", "match_weight", "evidence"
         )
     ]
-    pending = [(a, b) for a, b in pending if a != b]
+    queued = [row for row in queued if row[0] != row[1]]
+    pending = [(a, b) for a, b, *_ in queued]
     # An analyst who decides every queued pair correctly joins the true ones.
     joined = {s: s for s in set(survivors)}
 
@@ -229,6 +230,36 @@ def score(frame, records: int) -> None:
         print(f"  {weight:5.1f}  {levels}")
     print(f"review queue: {len(pending):,} pairs, {per_thousand:.1f} per 1,000 records")
     print(f"after an analyst decides every queued pair correctly: F1 {after[2]:.4f}")
+    queue_breakdown(queued, true_of_person)
+
+
+def queue_breakdown(queued: list, true_of_person: dict) -> None:
+    """Which kinds of pair wait for an analyst: by what is missing, whole match weight, and the
+    most common agreement patterns, each with its share of true pairs."""
+    kinds: Counter = Counter()
+    same: Counter = Counter()
+    for a, b, weight, evidence in queued:
+        missing = sorted(
+            item["field"] for item in evidence if item["label"] == "One or both missing"
+        )
+        labels = {item["field"]: item["label"] for item in evidence}
+        pattern = ", ".join(
+            f"{field.split('_')[0]} {labels.get(field, '?')}"
+            for field in ("given_name", "family_name", "date_of_birth", "postcode")
+        )
+        for key in (
+            ("missing", "+".join(missing) or "nothing"),
+            ("weight", int(weight // 1)),
+            ("pattern", pattern),
+        ):
+            kinds[key] += 1
+            same[key] += true_of_person.get(a) == true_of_person.get(b)
+    print("review queue by kind (pairs, share one person):")
+    for kind, top in (("missing", 10), ("weight", 30), ("pattern", 12)):
+        rows = [(key, n) for key, n in kinds.items() if key[0] == kind]
+        rows.sort(key=lambda row: -row[1] if kind != "weight" else row[0][1])
+        for key, n in rows[:top]:
+            print(f"  {kind} {key[1]}: {n:,} ({same[key] / n:.0%})")
 
 
 def main() -> None:
@@ -282,6 +313,10 @@ def main() -> None:
             train += ["--lower", str(options.lower)]
         with step("casebridge linkage train", steps):
             call_command(*train)
+        from casebridge.linkage.calibration import operating_thresholds
+        from casebridge.linkage.selectors import current_linkage_model
+
+        print(f"    operating thresholds: {operating_thresholds(model=current_linkage_model())}")
         for batch in ImportBatch.objects.order_by("pk"):
             with step(f"match batch {batch.pk} ({batch.kind})", steps):
                 batch = batch_link(actor=actor, batch=batch)

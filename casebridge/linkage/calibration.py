@@ -13,14 +13,22 @@ Two sources of evidence, combined band by band (a band is the pairs of one whole
 
 Precision at a threshold is the estimated true matches among all pairs at or above it, recall
 the estimated true matches there among all estimated true matches.
+
+Pairs where a record lacks a date of birth are a class of their own, with their own automatic
+threshold: nothing in them tells a same-named parent and child at one address apart, so their
+weight is worth less than the same weight of a pair with dates. How much less is measured on the
+pairs that have dates: each is scored again without its dates of birth (``engine
+.calibration_counts``), and the share of those scoring ``w`` that their dates say are one person
+(their full weight's estimate above) is the undated class's estimate at ``w``. Analysts'
+decisions on undated pairs are pooled with it band by band, as above.
 """
 
+import math
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import Count, Q
-from django.db.models.functions import Floor
-
+from casebridge.linkage.comparisons import MISSING_LABEL
 from casebridge.linkage.engine import MODEL_EXTRAS
 from casebridge.linkage.models import LinkageModel, MatchReview
 from casebridge.linkage.thresholds import (
@@ -74,19 +82,37 @@ def thresholds_given(model: LinkageModel) -> bool:
     return bool(model.settings.get(MODEL_EXTRAS, {}).get("thresholds_given"))
 
 
-def _decisions_by_band() -> dict[int, tuple[int, int]]:
-    """Analysts' decisions per whole match weight: (same person, different people)."""
+# Analysts' decisions per whole match weight: (same person, different people).
+_Decisions = dict[int, tuple[int, int]]
+
+
+def undated(evidence: Sequence[dict]) -> bool:
+    """Whether a pair (its evidence as stored) is of the undated class: a date of birth missing
+    on one side or both, the given names on both."""
+    missing = {item["field"] for item in evidence if item["label"] == MISSING_LABEL}
+    return "date_of_birth" in missing and "given_name" not in missing
+
+
+def _decisions_by_band() -> tuple[_Decisions, _Decisions]:
+    """Analysts' decisions per whole match weight, of pairs with dates of birth and of undated
+    pairs (which only their stored evidence tells apart, so they are read, not counted in SQL:
+    decisions are thousands, not millions)."""
+    counts: dict[bool, dict[int, list[int]]] = {
+        False: defaultdict(lambda: [0, 0]),
+        True: defaultdict(lambda: [0, 0]),
+    }
     rows = (
         MatchReview.objects.filter(decided_by__isnull=False)
         .exclude(status=MatchReview.Status.PENDING)
-        .annotate(band=Floor("match_weight"))
-        .values("band")
-        .annotate(
-            confirmed=Count("pk", filter=Q(status=MatchReview.Status.CONFIRMED)),
-            rejected=Count("pk", filter=Q(status=MatchReview.Status.REJECTED)),
-        )
+        .values_list("match_weight", "status", "evidence")
     )
-    return {int(row["band"]): (row["confirmed"], row["rejected"]) for row in rows}
+    for weight, status, evidence in rows.iterator(chunk_size=2000):
+        tally = counts[undated(evidence or [])][math.floor(weight)]
+        tally[0 if status == MatchReview.Status.CONFIRMED else 1] += 1
+    dated, without = (
+        {band: (c, r) for band, (c, r) in counts[key].items()} for key in (False, True)
+    )
+    return dated, without
 
 
 def band_precision(
@@ -96,19 +122,57 @@ def band_precision(
     counted as ``model_estimate_weight`` decisions, pooled with the analysts' decisions."""
     middle = weight + 0.5 - targets.weight_overstatement
     from_model = 1.0 / (1.0 + 2.0**-middle)
+    return _pooled(from_model, confirmed=confirmed, rejected=rejected, targets=targets)
+
+
+def _pooled(
+    estimate: float, *, confirmed: int, rejected: int, targets: CalibrationTargets
+) -> float:
     prior = targets.model_estimate_weight
-    return (confirmed + prior * from_model) / (confirmed + rejected + prior)
+    return (confirmed + prior * estimate) / (confirmed + rejected + prior)
 
 
 def _bands(model: LinkageModel) -> list[_Band]:
     targets = calibration_targets()
-    decisions = _decisions_by_band()
+    decisions = _decisions_by_band()[0]
     bands = []
     for weight, pairs, _expected in model.settings.get(MODEL_EXTRAS, {}).get("weight_bands", []):
         confirmed, rejected = decisions.get(int(weight), (0, 0))
         precision = band_precision(
             weight=weight, confirmed=confirmed, rejected=rejected, targets=targets
         )
+        bands.append(_Band(int(weight), pairs, precision, confirmed + rejected, confirmed))
+    return bands
+
+
+def _undated_bands(model: LinkageModel) -> list[_Band]:
+    """The undated class's bands: each band's pairs, and the share of them estimated one person
+    from the dated pairs that score as much without their dates (see the module's docstring),
+    pooled with the analysts' decisions on undated pairs of that band. A band no dated pair
+    scores without its dates falls back on the model's own estimate."""
+    targets = calibration_targets()
+    dated_decisions, undated_decisions = _decisions_by_band()
+    extras = model.settings.get(MODEL_EXTRAS, {})
+    hidden: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for without, weight, pairs in extras.get("undated_evidence", []):
+        confirmed, rejected = dated_decisions.get(int(weight), (0, 0))
+        one_person = band_precision(
+            weight=weight, confirmed=confirmed, rejected=rejected, targets=targets
+        )
+        hidden[int(without)][0] += pairs
+        hidden[int(without)][1] += pairs * one_person
+    bands = []
+    for weight, pairs in extras.get("undated_bands", []):
+        seen, true = hidden.get(int(weight), (0.0, 0.0))
+        confirmed, rejected = undated_decisions.get(int(weight), (0, 0))
+        if seen:
+            precision = _pooled(
+                true / seen, confirmed=confirmed, rejected=rejected, targets=targets
+            )
+        else:
+            precision = band_precision(
+                weight=weight, confirmed=confirmed, rejected=rejected, targets=targets
+            )
         bands.append(_Band(int(weight), pairs, precision, confirmed + rejected, confirmed))
     return bands
 
@@ -166,7 +230,13 @@ def operating_thresholds(*, model: LinkageModel) -> Thresholds:
     """
     if thresholds_given(model) or not has_calibration(model):
         return Thresholds(upper=model.upper_threshold, lower=model.lower_threshold)
-    return choose_thresholds(bands=_bands(model), targets=calibration_targets())
+    targets = calibration_targets()
+    chosen = choose_thresholds(bands=_bands(model), targets=targets)
+    undated_upper = choose_undated_upper(bands=_undated_bands(model), targets=targets)
+    if undated_upper is None:
+        return chosen
+    # Never below the dated pairs' threshold: an undated pair has less evidence, not more.
+    return replace(chosen, undated_upper=max(undated_upper, chosen.upper))
 
 
 def choose_thresholds(*, bands: Sequence[_Band], targets: CalibrationTargets) -> Thresholds:
@@ -186,6 +256,20 @@ def choose_thresholds(*, bands: Sequence[_Band], targets: CalibrationTargets) ->
             break
         lower = float(band.weight)
     return Thresholds(upper=upper, lower=min(lower, upper - 1))
+
+
+def choose_undated_upper(*, bands: Sequence[_Band], targets: CalibrationTargets) -> float | None:
+    """The lowest whole weight from which every threshold above keeps the undated class's
+    estimated precision at the target, or None: its pairs are never linked automatically
+    (there are none, or even its best band falls short, or the definitions say so)."""
+    if not targets.link_undated_pairs:
+        return None
+    upper = None
+    for estimate in _cumulative(bands):
+        if estimate.precision < targets.automatic_precision:
+            break
+        upper = estimate.threshold
+    return upper
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def train_model(*, records: "pa.Table | pd.DataFrame", backend: Backend = "duckd
         "term_frequencies": _term_frequencies(table),
         "training_note": training_note(messages),
     }
-    model[MODEL_EXTRAS]["weight_bands"] = weight_bands(model=model, records=table, backend=backend)
+    model[MODEL_EXTRAS].update(calibration_counts(model=model, records=table, backend=backend))
     model[MODEL_EXTRAS]["fingerprint"] = _fingerprint(model)
     return model
 
@@ -177,15 +177,23 @@ LOWEST_WEIGHT_BAND = -10
 HIGHEST_WEIGHT_BAND = 40
 
 
-def weight_bands(
+def calibration_counts(
     *, model: dict, records: "pa.Table | pd.DataFrame", backend: Backend = "duckdb"
-) -> list[list[float]]:
-    """How many candidate pairs of `records` score in each whole match weight, and how many of
-    them the model expects to be one person (the sum of their match probabilities):
-    ``[[weight, pairs, expected matches], ...]``, lowest weight first.
+) -> dict[str, list[list[float]]]:
+    """How many candidate pairs of `records` score in each whole match weight: what calibration
+    reads precision and recall from (``calibration.py``), lowest weight first.
 
-    Calibration reads precision and recall at any threshold from this: the expected false links
-    above a threshold are the pairs above it less the expected matches there.
+    - ``weight_bands``: every pair, ``[weight, pairs, expected matches]`` (the sum of their
+      match probabilities): the expected false links above a threshold are the pairs above it
+      less the expected matches there;
+    - ``undated_bands``: the pairs where one record or both lack a date of birth (and both
+      have a given name), ``[weight, pairs]``: a class calibrated on its own, since nothing
+      in such a pair tells a same-named parent and child at one address apart;
+    - ``undated_evidence``: the pairs where both records have a date of birth (and a given
+      name), ``[weight without the date of birth, weight with it, pairs]``: what hiding the
+      date of birth does. The pairs that score ``w`` without their dates of birth are as
+      likely one person as their dates say, so the share of the undated pairs at ``w`` that
+      are one person is read from these (missing dates are assumed unrelated to who is who).
     """
     table = _prepared(records)
     db_api = _database(backend)
@@ -193,18 +201,32 @@ def weight_bands(
     predictions = linker.inference.predict(
         threshold_match_weight=LOWEST_WEIGHT_BAND, warning_mode="never"
     )
-    band = f"least(greatest(floor(match_weight), {LOWEST_WEIGHT_BAND}), {HIGHEST_WEIGHT_BAND})"
+
+    def band(weight: str) -> str:
+        return f"least(greatest(floor({weight}), {LOWEST_WEIGHT_BAND}), {HIGHEST_WEIGHT_BAND})"
+
+    named = "gamma_given_name <> -1"
+    undated_weight = "match_weight - mw_date_of_birth"
     # The table name is Splink's own; no input reaches this SQL.
-    counted = linker.misc.query_sql(
-        f"select {band} as band, count(*) as pairs, sum(match_probability) as expected"  # noqa: S608
+    queries = {
+        "weight_bands": f"select {band('match_weight')}, count(*), sum(match_probability)"  # noqa: S608
         f" from {predictions.physical_name} group by 1 order by 1",
-        output_type="pandas",
-    )
+        "undated_bands": f"select {band('match_weight')}, count(*)"  # noqa: S608
+        f" from {predictions.physical_name}"
+        f" where gamma_date_of_birth = -1 and {named} group by 1 order by 1",
+        "undated_evidence": f"select {band(undated_weight)}, {band('match_weight')}, count(*)"  # noqa: S608
+        f" from {predictions.physical_name}"
+        f" where gamma_date_of_birth <> -1 and {named} group by 1, 2 order by 1, 2",
+    }
+    counts = {
+        key: [
+            [float(value) for value in row]
+            for row in linker.misc.query_sql(sql, output_type="pandas").itertuples(index=False)
+        ]
+        for key, sql in queries.items()
+    }
     predictions.drop_table_from_database_and_remove_from_cache()
-    return [
-        [float(row.band), float(row.pairs), float(row.expected)]
-        for row in counted.itertuples(index=False)
-    ]
+    return counts
 
 
 def predict_pairs(

@@ -353,7 +353,7 @@ def test_two_records_both_held_are_linked_when_they_clear_the_bar(actor, existin
     assert len(set(survivors(person_ids=ids).values())) == 1
 
 
-def test_a_person_without_a_date_of_birth_is_matched_but_never_linked_automatically(
+def test_with_thresholds_given_a_person_without_a_date_of_birth_waits_for_an_analyst(
     actor, existing
 ):
     current_model()
@@ -363,6 +363,46 @@ def test_a_person_without_a_date_of_birth_is_matched_but_never_linked_automatica
 
     assert summary.automatic == 0 and summary.automatic + summary.queued + summary.new == 1
     assert not PersonMerge.objects.exists()
+
+
+def undated_class_model(*, one_person: float) -> LinkageModel:
+    """A calibrated model whose dated pairs, scored again without their dates of birth, are
+    ``one_person`` one person (dates agreeing) and the rest a generation apart: what training
+    counts for the undated class (``engine.calibration_counts``)."""
+    model = current_model(calibrated=True)
+    extras = model.settings["casebridge"]
+    extras["undated_bands"] = [[w, 100.0] for w in range(-10, 41)]
+    extras["undated_evidence"] = [
+        row
+        for w in range(-10, 41)
+        for row in ([w, 40.0, 1000.0 * one_person], [w, -10.0, 1000.0 * (1 - one_person)])
+    ]
+    model.save(update_fields=["settings"])
+    return model
+
+
+def test_a_pair_without_a_date_of_birth_is_linked_when_its_class_clears_the_bar(actor, existing):
+    undated_class_model(one_person=1.0)
+    arrived = incoming(born=None)
+
+    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+
+    assert summary == LinkageSummary(automatic=1, queued=0, new=0)
+    assert survivors(person_ids=[arrived.pk])[arrived.pk] == existing.pk
+
+
+def test_a_same_named_father_and_son_without_a_date_of_birth_are_not_merged(actor):
+    # Nothing but the dates tells them apart, and in the data one pair in a hundred that agree
+    # on all else is two people: the pair waits for an analyst.
+    undated_class_model(one_person=0.99)
+    father = person("David", "Okafor", date(1971, 5, 2), sex=Person.Sex.MALE, postcode="E8 3PL")
+    son = person("David", "Okafor", None, sex=Person.Sex.MALE, postcode="E8 3PL")
+
+    summary = people_link(actor=actor, people=[son], source="import batch 12")
+
+    assert summary == LinkageSummary(automatic=0, queued=1, new=0, pairs_queued=1)
+    assert not PersonMerge.objects.exists()
+    assert MatchReview.objects.get().existing_id == father.pk
 
 
 def test_the_counts_of_a_run_add_up_to_its_people(actor, existing):

@@ -156,7 +156,7 @@ def _apply_links(
             reviews.append(_kept_apart(pair=pair, source=source, reason=reason, now=now))
             identities.kept_apart(pair.left_id, pair.right_id)
             kept_apart += 1
-        elif pair.match_weight >= thresholds.upper and _complete(pair, needs):
+        elif _links_automatically(pair, thresholds=thresholds, needs=needs):
             duplicate, survivor = _duplicate_and_survivor(left, right, order)
             merges.append(
                 merge_row(
@@ -207,9 +207,18 @@ def _apply_links(
     return summary
 
 
-def _complete(pair: engine.ScoredPair, needs: tuple[str, ...]) -> bool:
-    """Whether both records hold every field an automatic link needs."""
-    return not any(item.field in needs and item.label == MISSING_LABEL for item in pair.evidence)
+def _links_automatically(
+    pair: engine.ScoredPair, *, thresholds: Thresholds, needs: tuple[str, ...]
+) -> bool:
+    """Whether the pair clears its class's automatic threshold: that of pairs with dates of
+    birth, or of undated pairs (``calibration.py``); never when a record lacks a field an
+    automatic link needs."""
+    missing = {item.field for item in pair.evidence if item.label == MISSING_LABEL}
+    if missing & set(needs):
+        return False
+    if "date_of_birth" not in missing:
+        return pair.match_weight >= thresholds.upper
+    return thresholds.undated_upper is not None and pair.match_weight >= thresholds.undated_upper
 
 
 def _with_merged_records(ids: dict[str, int]) -> set[str]:

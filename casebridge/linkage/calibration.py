@@ -3,9 +3,10 @@ from that evidence rather than fixed.
 
 Two sources of evidence, combined band by band (a band is the pairs of one whole match weight):
 
-- the model: training counts the candidate pairs of its population in each band
-  (``engine.weight_bands``); each band's share of true matches is read from its weight, less
-  the overstatement measured on the synthetic borough (``definitions/thresholds.yaml``);
+- the model: training counts the candidate pairs of its population in each band, those with
+  dates of birth and given names (``engine.calibration_counts``); each band's share of true
+  matches is read from its weight, less the overstatement measured on the synthetic borough
+  (``definitions/thresholds.yaml``);
 - the analysts: every pair confirmed or rejected by an analyst (an undone merge counts as a
   rejection) is a label. A band's estimate is the labels' share of "same person", with the
   model's estimate counted as ``model_estimate_weight`` labels more: a band with a few

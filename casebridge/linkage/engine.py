@@ -183,9 +183,11 @@ def calibration_counts(
     """How many candidate pairs of `records` score in each whole match weight: what calibration
     reads precision and recall from (``calibration.py``), lowest weight first.
 
-    - ``weight_bands``: every pair, ``[weight, pairs, expected matches]`` (the sum of their
-      match probabilities): the expected false links above a threshold are the pairs above it
-      less the expected matches there;
+    - ``weight_bands``: the pairs the upper threshold governs (both records with a date of
+      birth and a given name), ``[weight, pairs, expected matches]`` (the sum of their match
+      probabilities): the expected false links above a threshold are the pairs above it less
+      the expected matches there. Pairs no threshold of theirs would link are left out, or
+      they would count in the precision of links they are never part of;
     - ``undated_bands``: the pairs where one record or both lack a date of birth (and both
       have a given name), ``[weight, pairs]``: a class calibrated on its own, since nothing
       in such a pair tells a same-named parent and child at one address apart;
@@ -210,7 +212,8 @@ def calibration_counts(
     # The table name is Splink's own; no input reaches this SQL.
     queries = {
         "weight_bands": f"select {band('match_weight')}, count(*), sum(match_probability)"  # noqa: S608
-        f" from {predictions.physical_name} group by 1 order by 1",
+        f" from {predictions.physical_name}"
+        f" where gamma_date_of_birth <> -1 and {named} group by 1 order by 1",
         "undated_bands": f"select {band('match_weight')}, count(*)"  # noqa: S608
         f" from {predictions.physical_name}"
         f" where gamma_date_of_birth = -1 and {named} group by 1 order by 1",

@@ -231,6 +231,25 @@ def score(frame, records: int) -> None:
     print(f"review queue: {len(pending):,} pairs, {per_thousand:.1f} per 1,000 records")
     print(f"after an analyst decides every queued pair correctly: F1 {after[2]:.4f}")
     queue_breakdown(queued, true_of_person)
+    kept_apart_breakdown(true_of_person)
+
+
+def kept_apart_breakdown(true_of_person: dict) -> None:
+    """The pairs each hard rule kept apart, and how many of them the truth says are one person
+    (what the rule cost in recall, on this population)."""
+    from casebridge.linkage.models import MatchReview
+
+    rules: Counter = Counter()
+    same: Counter = Counter()
+    for a, b, reason in MatchReview.objects.filter(
+        decision_reason__startswith="Kept apart by a rule"
+    ).values_list("incoming_id", "existing_id", "decision_reason"):
+        rule = reason.split(": ", 1)[1].split(",")[0].split(";")[0][:60]
+        rules[rule] += 1
+        same[rule] += true_of_person.get(a) == true_of_person.get(b)
+    print("kept apart by a rule (pairs, of them one person):")
+    for rule, n in rules.most_common(12):
+        print(f"  {rule}: {n:,} ({same[rule]:,})")
 
 
 def queue_breakdown(queued: list, true_of_person: dict) -> None:

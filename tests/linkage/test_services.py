@@ -30,6 +30,7 @@ from tests.linkage.factories import (
     pending_review,
     person,
     record_population,
+    undated_class_model,
 )
 
 pytestmark = pytest.mark.django_db
@@ -363,22 +364,6 @@ def test_with_thresholds_given_a_person_without_a_date_of_birth_waits_for_an_ana
 
     assert summary.automatic == 0 and summary.automatic + summary.queued + summary.new == 1
     assert not PersonMerge.objects.exists()
-
-
-def undated_class_model(*, one_person: float) -> LinkageModel:
-    """A calibrated model whose dated pairs, scored again without their dates of birth, are
-    ``one_person`` one person (dates agreeing) and the rest a generation apart: what training
-    counts for the undated class (``engine.calibration_counts``)."""
-    model = current_model(calibrated=True)
-    extras = model.settings["casebridge"]
-    extras["undated_bands"] = [[w, 100.0] for w in range(-10, 41)]
-    extras["undated_evidence"] = [
-        row
-        for w in range(-10, 41)
-        for row in ([w, 40.0, 1000.0 * one_person], [w, -10.0, 1000.0 * (1 - one_person)])
-    ]
-    model.save(update_fields=["settings"])
-    return model
 
 
 def test_a_pair_without_a_date_of_birth_is_linked_when_its_class_clears_the_bar(actor, existing):

@@ -22,6 +22,13 @@ pairs that have dates: each is scored again without its dates of birth (``engine
 .calibration_counts``), and the share of those scoring ``w`` that their dates say are one person
 (their full weight's estimate above) is the undated class's estimate at ``w``. Analysts'
 decisions on undated pairs are pooled with it band by band, as above.
+
+The undated class is split in two by one more piece of evidence, each part with its own
+threshold: whether the record without a date has another candidate of its name on file whose
+date of birth is more than a year from the other record's (``engine.household_flags``): a
+father and his same-named son both held, so the undated record may be either. Training counts
+the dated pairs in the same two parts (a record's date hidden, its other candidates' dates
+compared), so the data say how much the flag is worth; no fixed rule.
 """
 
 import math
@@ -133,9 +140,10 @@ def _pooled(
     return (confirmed + prior * estimate) / (confirmed + rejected + prior)
 
 
-def _bands(model: LinkageModel) -> list[_Band]:
+def _bands(model: LinkageModel, decisions: _Decisions | None = None) -> list[_Band]:
     targets = calibration_targets()
-    decisions = _decisions_by_band()[0]
+    if decisions is None:
+        decisions = _decisions_by_band()[0]
     bands = []
     for weight, pairs, _expected in model.settings.get(MODEL_EXTRAS, {}).get("weight_bands", []):
         confirmed, rejected = decisions.get(int(weight), (0, 0))
@@ -146,16 +154,30 @@ def _bands(model: LinkageModel) -> list[_Band]:
     return bands
 
 
-def _undated_bands(model: LinkageModel) -> list[_Band]:
-    """The undated class's bands: each band's pairs, and the share of them estimated one person
-    from the dated pairs that score as much without their dates (see the module's docstring),
-    pooled with the analysts' decisions on undated pairs of that band. A band no dated pair
-    scores without its dates falls back on the model's own estimate."""
+def _household(row: Sequence[float], length: int) -> bool:
+    """A stored row's household flag (its last column; a model trained before it has none)."""
+    return len(row) > length and bool(row[length])
+
+
+def _undated_bands(
+    model: LinkageModel,
+    *,
+    household: bool = False,
+    decisions: tuple[_Decisions, _Decisions] | None = None,
+) -> list[_Band]:
+    """The undated class's bands, of the pairs with the household flag or without: each band's
+    pairs, and the share of them estimated one person from the dated pairs that score as much
+    without their dates and have the same flag (see the module's docstring), pooled with the
+    analysts' decisions on undated pairs of that band. A band no dated pair scores without its
+    dates falls back on the model's own estimate."""
     targets = calibration_targets()
-    dated_decisions, undated_decisions = _decisions_by_band()
+    dated_decisions, undated_decisions = decisions or _decisions_by_band()
     extras = model.settings.get(MODEL_EXTRAS, {})
     hidden: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for without, weight, pairs in extras.get("undated_evidence", []):
+    for row in extras.get("undated_evidence", []):
+        if _household(row, 3) != household:
+            continue
+        without, weight, pairs = row[:3]
         confirmed, rejected = dated_decisions.get(int(weight), (0, 0))
         one_person = band_precision(
             weight=weight, confirmed=confirmed, rejected=rejected, targets=targets
@@ -163,7 +185,10 @@ def _undated_bands(model: LinkageModel) -> list[_Band]:
         hidden[int(without)][0] += pairs
         hidden[int(without)][1] += pairs * one_person
     bands = []
-    for weight, pairs in extras.get("undated_bands", []):
+    for row in extras.get("undated_bands", []):
+        if _household(row, 2) != household:
+            continue
+        weight, pairs = row[:2]
         seen, true = hidden.get(int(weight), (0.0, 0.0))
         confirmed, rejected = undated_decisions.get(int(weight), (0, 0))
         if seen:
@@ -232,12 +257,16 @@ def operating_thresholds(*, model: LinkageModel) -> Thresholds:
     if thresholds_given(model) or not has_calibration(model):
         return Thresholds(upper=model.upper_threshold, lower=model.lower_threshold)
     targets = calibration_targets()
-    chosen = choose_thresholds(bands=_bands(model), targets=targets)
-    undated_upper = choose_undated_upper(bands=_undated_bands(model), targets=targets)
-    if undated_upper is None:
-        return chosen
-    # Never below the dated pairs' threshold: an undated pair has less evidence, not more.
-    return replace(chosen, undated_upper=max(undated_upper, chosen.upper))
+    decisions = _decisions_by_band()
+    chosen = choose_thresholds(bands=_bands(model, decisions[0]), targets=targets)
+
+    def undated_upper(household: bool) -> float | None:
+        bands = _undated_bands(model, household=household, decisions=decisions)
+        upper = choose_undated_upper(bands=bands, targets=targets)
+        # Never below the dated pairs' threshold: an undated pair has less evidence, not more.
+        return None if upper is None else max(upper, chosen.upper)
+
+    return replace(chosen, undated_upper=undated_upper(False), household_upper=undated_upper(True))
 
 
 def choose_thresholds(*, bands: Sequence[_Band], targets: CalibrationTargets) -> Thresholds:

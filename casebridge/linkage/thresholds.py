@@ -16,11 +16,13 @@ class Thresholds:
     """Match weights: at or above ``upper`` a pair links automatically; from ``lower`` up to
     ``upper`` an analyst decides; below ``lower`` the records are different people. A pair
     where a record lacks a date of birth links automatically at or above ``undated_upper``
-    instead, and never when it is None."""
+    instead, and never when it is None; ``household_upper`` likewise when another of its name
+    is on file with a date of birth more than a year from the other record's."""
 
     upper: float
     lower: float
     undated_upper: float | None = None
+    household_upper: float | None = None
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,21 @@ def test_analysts_rejections_of_undated_pairs_raise_only_the_undated_threshold()
 
     assert after.undated_upper is None or after.undated_upper > before.undated_upper
     assert after.upper == before.upper
+
+
+def test_undated_pairs_with_another_of_the_name_on_file_have_a_threshold_of_their_own():
+    # Dated pairs scored without their dates: where the record whose date is hidden has
+    # another candidate of its name with a date more than a year apart, one in ten is two
+    # people (a father and son); otherwise all are one person.
+    model = calibrated_model(BANDS)
+    extras = model.settings["casebridge"]
+    extras["undated_bands"] = [[w, 100.0, household] for w in range(-5, 31) for household in (0, 1)]
+    extras["undated_evidence"] = [[w, 30.0, 1000.0, 0] for w in range(-5, 31)] + [
+        row for w in range(-5, 31) for row in ([w, 30.0, 900.0, 1], [w, -10.0, 100.0, 1])
+    ]
+    model.save(update_fields=["settings"])
+
+    thresholds = operating_thresholds(model=model)
+
+    assert thresholds.undated_upper == thresholds.upper
+    assert thresholds.household_upper is None

@@ -168,8 +168,11 @@ def _undated_bands(
     """The undated class's bands, of the pairs with the household flag or without: each band's
     pairs, and the share of them estimated one person from the dated pairs that score as much
     without their dates and have the same flag (see the module's docstring), pooled with the
-    analysts' decisions on undated pairs of that band. A band no dated pair scores without its
-    dates falls back on the model's own estimate."""
+    analysts' decisions on undated pairs of that band. A band's share is drawn towards the
+    share of its whole part, as if ``model_estimate_weight`` more pairs had it: a band of a
+    dozen pairs, all one person by chance, does not set a threshold (nor does a band no dated
+    pair scores without its dates). With no such pairs at all (a model trained before they
+    were counted) a band falls back on the model's own estimate."""
     targets = calibration_targets()
     dated_decisions, undated_decisions = decisions or _decisions_by_band()
     extras = model.settings.get(MODEL_EXTRAS, {})
@@ -184,6 +187,9 @@ def _undated_bands(
         )
         hidden[int(without)][0] += pairs
         hidden[int(without)][1] += pairs * one_person
+    seen_all = sum(seen for seen, _ in hidden.values())
+    share_all = sum(true for _, true in hidden.values()) / seen_all if seen_all else None
+    prior = targets.model_estimate_weight
     bands = []
     for row in extras.get("undated_bands", []):
         if _household(row, 2) != household:
@@ -191,10 +197,9 @@ def _undated_bands(
         weight, pairs = row[:2]
         seen, true = hidden.get(int(weight), (0.0, 0.0))
         confirmed, rejected = undated_decisions.get(int(weight), (0, 0))
-        if seen:
-            precision = _pooled(
-                true / seen, confirmed=confirmed, rejected=rejected, targets=targets
-            )
+        if share_all is not None:
+            share = (true + prior * share_all) / (seen + prior)
+            precision = _pooled(share, confirmed=confirmed, rejected=rejected, targets=targets)
         else:
             precision = band_precision(
                 weight=weight, confirmed=confirmed, rejected=rejected, targets=targets

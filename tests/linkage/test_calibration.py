@@ -151,3 +151,15 @@ def test_undated_pairs_with_another_of_the_name_on_file_have_a_threshold_of_thei
 
     assert thresholds.undated_upper == thresholds.upper
     assert thresholds.household_upper is None
+
+
+def test_a_band_of_a_few_pairs_all_one_person_by_chance_sets_no_undated_threshold():
+    # The part's pairs are 60% one person; only the top band's dozen happen to be all one.
+    model = calibrated_model(BANDS)
+    extras = model.settings["casebridge"]
+    extras["undated_bands"] = [[w, 100.0, 1] for w in range(-5, 19)]
+    extras["undated_evidence"] = [[18, 30.0, 12.0, 1]] + [
+        row for w in range(-5, 18) for row in ([w, 30.0, 600.0, 1], [w, -10.0, 400.0, 1])
+    ]
+    model.save(update_fields=["settings"])
+    assert operating_thresholds(model=model).household_upper is None

@@ -232,22 +232,37 @@ def _cumulative(bands: Sequence[_Band]) -> list[ThresholdEstimate]:
     return estimates
 
 
-def estimate_band(*, model: LinkageModel, lower: float, upper: float) -> BandEstimate:
+def estimate_band(
+    *, model: LinkageModel, lower: float, upper: float, undated_share: float = 0.0
+) -> BandEstimate:
     """The pairs scoring from ``lower`` up to (not including) ``upper`` and their estimated
-    precision: what an analyst confirming the whole band would get right."""
-    inside = [band for band in _bands(model) if band.weight + 1 > lower and band.weight < upper]
-    pairs = sum(band.pairs for band in inside)
-    true = sum(band.pairs * band.precision for band in inside)
-    decisions = sum(band.decisions for band in inside)
+    precision: what an analyst confirming the whole band would get right. ``undated_share`` of
+    the band's pairs lack a date of birth, and are estimated as their class is (both parts of
+    it together: a review does not keep the household flag); the rest as pairs with dates."""
+
+    def inside(bands: Sequence[_Band]) -> list[_Band]:
+        return [band for band in bands if band.weight + 1 > lower and band.weight < upper]
+
+    decisions = _decisions_by_band()
+    dated = inside(_bands(model, decisions[0]))
+    unflagged = inside(_undated_bands(model, household=False, decisions=decisions))
+    undated = unflagged + inside(_undated_bands(model, household=True, decisions=decisions))
+
+    def precision(bands: Sequence[_Band]) -> float:
+        pairs = sum(band.pairs for band in bands)
+        return sum(band.pairs * band.precision for band in bands) / pairs if pairs else 0.0
+
+    # Decisions on undated pairs are pooled into both parts alike: counted once, from one.
+    decided = [*(dated if undated_share < 1 else []), *(unflagged if undated_share > 0 else [])]
+    count = sum(band.decisions for band in decided)
     return BandEstimate(
         lower=lower,
         upper=upper,
-        pairs=round(pairs),
-        expected_precision=true / pairs if pairs else 0.0,
-        from_decisions=decisions,
-        observed_precision=sum(band.confirmed for band in inside) / decisions
-        if decisions
-        else None,
+        pairs=round(sum(band.pairs for band in dated)),
+        expected_precision=(1 - undated_share) * precision(dated)
+        + undated_share * precision(undated),
+        from_decisions=count,
+        observed_precision=sum(band.confirmed for band in decided) / count if count else None,
     )
 
 

@@ -163,3 +163,12 @@ def test_a_band_of_a_few_pairs_all_one_person_by_chance_sets_no_undated_threshol
     ]
     model.save(update_fields=["settings"])
     assert operating_thresholds(model=model).household_upper is None
+
+
+def test_a_band_of_undated_pairs_is_estimated_as_their_class():
+    # Undated pairs scored without dates: one in ten of them two people, at every weight.
+    model = with_undated_evidence(calibrated_model(BANDS), one_person=0.9)
+    dated = estimate_band(model=model, lower=12, upper=16)
+    undated_band = estimate_band(model=model, lower=12, upper=16, undated_share=1.0)
+    assert undated_band.expected_precision == pytest.approx(0.9, abs=0.01)
+    assert undated_band.expected_precision < dated.expected_precision

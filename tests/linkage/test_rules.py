@@ -173,7 +173,7 @@ def recorded_by(someone: Person, kind: str, day: date) -> None:
     PartnerEvent.objects.create(
         kind=kind,
         supplied_by=AgencyFactory(),
-        reference=f"{kind}-{someone.pk}",
+        reference=str(someone.pk),
         occurred_on=day,
         person=someone,
         details={},

@@ -13,8 +13,11 @@ postcode, twins, typos, nicknames, swapped day and month, missing dates of birth
 names, moves), with same-named parents and children added (one household in fifty), spread
 over five extracts: police custody (PNC ID on 70% of rows), probation events (CRN on every
 row), hospital attendances (NHS number on 60%), school exclusions and social care episodes
-(council reference on 80%). Each record is one row; a row's person is found through its
-event's reference after loading.
+(council reference on 80%). A person is in an extract only at an age its format holds (the
+formats' `age`: pupils 4-19, children's social care up to 17, probation 18 and over, custody 10
+and over), each event on a day of 2019-2025 when they were that age, as a real partnership's
+extracts would be; so the schools and social care extracts are small. Each record is one row;
+a row's person is found through its event's reference after loading.
 
 Printed, at the operating thresholds: pairwise precision, recall and F1 of the automatic
 links (records of one identity after matching, against the true persons), the false merges,
@@ -46,7 +49,8 @@ if str(ROOT) not in sys.path:
 from bench.imports import set_up_database  # noqa: E402
 from bench.synthetic_people import (  # noqa: E402
     AGENCIES,
-    _extract_memberships,
+    DUPLICATE_WITHIN_EXTRACT,
+    EXTRACT_COUNT_PROBABILITIES,
     _mean_records_per_person,
     corrupted_records,
     generate_people,
@@ -63,6 +67,10 @@ EXTRACTS = {
     "social_care": ("social-care-episodes", "council", "council", "council_reference", 0.8),
 }
 SEX_CODES = {"female": "F", "male": "M"}
+# The years the extracts cover: each event falls on a day drawn from them, inside the ages its
+# format holds for that person.
+FIRST_EVENT, LAST_EVENT = np.datetime64("2019-01-01"), np.datetime64("2025-12-31")
+DAYS_A_YEAR = 365.25
 
 
 @contextmanager
@@ -81,7 +89,8 @@ def step(label: str, steps: list) -> Iterator[None]:
 
 
 def population(records: int, seed: int):
-    """The true persons and one row per record: (people, person of each record, agency)."""
+    """The true persons and one row per record: (people, person of each record, agency, the
+    event's day)."""
     rng = np.random.default_rng(seed)
     people = generate_people(int(records / _mean_records_per_person() * 1.05) + 10, rng)
     same_household = (people.family_name[1:] == people.family_name[:-1]) & (
@@ -90,11 +99,68 @@ def population(records: int, seed: int):
     named_after = np.flatnonzero(same_household & (rng.random(len(same_household)) < 0.02)) + 1
     people.given_name[named_after] = people.given_name[named_after - 1]
     people.sex[named_after] = people.sex[named_after - 1]
-    person, agency = _extract_memberships(len(people.sex), records, rng)
+    person, agency, occurred = memberships_by_age(people.date_of_birth, records, rng)
     frame = corrupted_records(people, person, rng)
     frame["true_person"] = person
     frame["source"] = np.asarray(AGENCIES)[agency]
+    frame["occurred"] = occurred
     return frame.iloc[rng.permutation(records)].reset_index(drop=True)
+
+
+def age_windows(born: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, last) day, per person and agency (columns in AGENCIES' order), on which the
+    person is of an age that agency's format holds, within the years the extracts cover. A day
+    inside each bound is dropped, so a leap year never puts an event a day outside them."""
+    from casebridge.imports.formats import extract_formats
+
+    born_day = born.astype("datetime64[D]").astype(np.int64)[:, None]
+    first = np.full((len(born), len(AGENCIES)), FIRST_EVENT.astype(np.int64))
+    last = np.full_like(first, LAST_EVENT.astype(np.int64))
+    for column, source in enumerate(AGENCIES):
+        (subject,) = extract_formats()[EXTRACTS[source][0]].subjects
+        if subject.min_age is not None:
+            youngest = born_day[:, 0] + int(np.ceil(subject.min_age * DAYS_A_YEAR)) + 1
+            first[:, column] = np.maximum(first[:, column], youngest)
+        if subject.max_age is not None:
+            oldest = born_day[:, 0] + int((subject.max_age + 1) * DAYS_A_YEAR) - 2
+            last[:, column] = np.minimum(last[:, column], oldest)
+    return first, last
+
+
+def memberships_by_age(
+    born: np.ndarray, records: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(person, agency, the event's day) for exactly `records` records, each person in as many
+    extracts as bench/synthetic_people.py draws, but only extracts whose format holds someone of
+    their age on a day of the years covered (no pupil born in 1940): a person drawn for more
+    extracts than their age allows has the rest as further events in the ones it does. A
+    record's day is drawn within its window, so it, too, fits the format's ages."""
+    people = len(born)
+    first, last = age_windows(born)
+    open_to = last >= first
+    extracts = rng.choice(5, people, p=EXTRACT_COUNT_PROBABILITIES) + 1
+    # Agencies in a random order, those whose ages exclude the person last.
+    order = np.argsort(rng.random((people, 5)) + ~open_to, axis=1)
+    eligible = open_to.sum(axis=1)
+    slot = np.arange(5)[None, :]
+    in_extract = slot < extracts[:, None]
+    person = np.broadcast_to(np.arange(people)[:, None], (people, 5))[in_extract]
+    # A slot past the person's eligible extracts repeats one of them.
+    repeat_of = rng.integers(0, 1 << 30, (people, 5)) % np.maximum(eligible, 1)[:, None]
+    chosen = np.where(slot < eligible[:, None], slot, repeat_of)
+    agency = np.take_along_axis(order, chosen, axis=1)[in_extract]
+    twice = rng.random(len(person)) < DUPLICATE_WITHIN_EXTRACT
+    person = np.concatenate([person, person[twice]])
+    agency = np.concatenate([agency, agency[twice]])
+    by_person = np.argsort(person, kind="stable")
+    person, agency = person[by_person][:records], agency[by_person][:records]
+    if len(person) < records:
+        raise ValueError("too few people for the records asked for")
+    start, end = first[person, agency], last[person, agency]
+    # Everyone born by the last covered year is open to hospital; nobody lands outside a window.
+    assert (end >= start).all()
+    day = start + (rng.random(len(person)) * (end - start + 1)).astype(np.int64)
+    return person, agency, day.astype("datetime64[D]")
 
 
 def nhs_number(n: int) -> str:
@@ -130,6 +196,8 @@ def templates() -> dict[str, dict[str, str]]:
 
 
 def write_extracts(frame, directory: Path, seed: int) -> dict[str, Path]:
+    from casebridge.imports.formats import extract_formats
+
     rng = np.random.default_rng(seed + 1)
     examples = templates()
     paths = {}
@@ -137,14 +205,21 @@ def write_extracts(frame, directory: Path, seed: int) -> dict[str, Path]:
         rows = frame[frame["source"] == source]
         template = examples[kind]
         reference_column = next(iter(template))  # every format's first column is its reference
+        occurred_column = extract_formats()[kind].occurred
+        # A datetime column keeps the example's time of day.
+        time_of_day = template[occurred_column][10:]
+        days = np.datetime_as_string(rows["occurred"].to_numpy(), unit="D")
         path = directory / f"{kind}.csv"
         with path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.DictWriter(out, fieldnames=list(template))
             writer.writeheader()
             has_id = rng.random(len(rows)) < filled
-            for (index, row), with_id in zip(rows.iterrows(), has_id, strict=True):
+            for (index, row), with_id, day in zip(rows.iterrows(), has_id, days, strict=True):
                 values = dict(template)
                 values[reference_column] = f"R{index:08d}"
+                values[occurred_column] = day + time_of_day
+                if "incident_on" in values:  # a hospital attendance: assaulted that day
+                    values["incident_on"] = day
                 values.update(
                     given_name=row["given_name"] or "",
                     family_name=row["family_name"] or "",
@@ -201,13 +276,14 @@ def score(frame, records: int) -> None:
         if true_of_person.get(d) != true_of_person.get(s)
     ]
     false_merges = len(wrong)
-    pending = [
-        (root(a), root(b))
-        for a, b in MatchReview.objects.filter(status="pending").values_list(
-            "incoming_id", "existing_id"
+    queued = [
+        (root(a), root(b), weight, evidence)
+        for a, b, weight, evidence in MatchReview.objects.filter(status="pending").values_list(
+            "incoming_id", "existing_id", "match_weight", "evidence"
         )
     ]
-    pending = [(a, b) for a, b in pending if a != b]
+    queued = [row for row in queued if row[0] != row[1]]
+    pending = [(a, b) for a, b, *_ in queued]
     # An analyst who decides every queued pair correctly joins the true ones.
     joined = {s: s for s in set(survivors)}
 
@@ -229,6 +305,55 @@ def score(frame, records: int) -> None:
         print(f"  {weight:5.1f}  {levels}")
     print(f"review queue: {len(pending):,} pairs, {per_thousand:.1f} per 1,000 records")
     print(f"after an analyst decides every queued pair correctly: F1 {after[2]:.4f}")
+    queue_breakdown(queued, true_of_person)
+    kept_apart_breakdown(true_of_person)
+
+
+def kept_apart_breakdown(true_of_person: dict) -> None:
+    """The pairs each hard rule kept apart, and how many of them the truth says are one person
+    (what the rule cost in recall, on this population)."""
+    from casebridge.linkage.models import MatchReview
+
+    rules: Counter = Counter()
+    same: Counter = Counter()
+    for a, b, reason in MatchReview.objects.filter(
+        decision_reason__startswith="Kept apart by a rule"
+    ).values_list("incoming_id", "existing_id", "decision_reason"):
+        rule = reason.split(": ", 1)[1].split(",")[0].split(";")[0][:60]
+        rules[rule] += 1
+        same[rule] += true_of_person.get(a) == true_of_person.get(b)
+    print("kept apart by a rule (pairs, of them one person):")
+    for rule, n in rules.most_common(12):
+        print(f"  {rule}: {n:,} ({same[rule]:,})")
+
+
+def queue_breakdown(queued: list, true_of_person: dict) -> None:
+    """Which kinds of pair wait for an analyst: by what is missing, whole match weight, and the
+    most common agreement patterns, each with its share of true pairs."""
+    kinds: Counter = Counter()
+    same: Counter = Counter()
+    for a, b, weight, evidence in queued:
+        missing = sorted(
+            item["field"] for item in evidence if item["label"] == "One or both missing"
+        )
+        labels = {item["field"]: item["label"] for item in evidence}
+        pattern = ", ".join(
+            f"{field.split('_')[0]} {labels.get(field, '?')}"
+            for field in ("given_name", "family_name", "date_of_birth", "postcode")
+        )
+        for key in (
+            ("missing", "+".join(missing) or "nothing"),
+            ("weight", int(weight // 1)),
+            ("pattern", pattern),
+        ):
+            kinds[key] += 1
+            same[key] += true_of_person.get(a) == true_of_person.get(b)
+    print("review queue by kind (pairs, share one person):")
+    for kind, top in (("missing", 10), ("weight", 30), ("pattern", 12)):
+        rows = [(key, n) for key, n in kinds.items() if key[0] == kind]
+        rows.sort(key=lambda row: -row[1] if kind != "weight" else row[0][1])
+        for key, n in rows[:top]:
+            print(f"  {kind} {key[1]}: {n:,} ({same[key] / n:.0%})")
 
 
 def main() -> None:
@@ -282,6 +407,10 @@ def main() -> None:
             train += ["--lower", str(options.lower)]
         with step("casebridge linkage train", steps):
             call_command(*train)
+        from casebridge.linkage.calibration import operating_thresholds
+        from casebridge.linkage.selectors import current_linkage_model
+
+        print(f"    operating thresholds: {operating_thresholds(model=current_linkage_model())}")
         for batch in ImportBatch.objects.order_by("pk"):
             with step(f"match batch {batch.pk} ({batch.kind})", steps):
                 batch = batch_link(actor=actor, batch=batch)

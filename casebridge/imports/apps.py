@@ -9,9 +9,11 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         from casebridge.imports import checks  # noqa: F401  (registers the format check)
         from casebridge.imports.scopes import register_scopes
-        from casebridge.imports.selectors import person_batches
-        from casebridge.linkage.rules import register_batch_reader
+        from casebridge.imports.selectors import person_ages, person_batches
+        from casebridge.linkage.rules import register_age_reader, register_batch_reader
 
         register_scopes()
         # Linkage's hard rule: two people brought by one batch are two people.
         register_batch_reader(person_batches)
+        # And: a record whose extract bounds its age (a pupil's) is not of someone born outside.
+        register_age_reader(person_ages)

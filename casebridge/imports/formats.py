@@ -57,6 +57,11 @@ class Subject:
     postcode: str
     identifier_scheme: str = ""
     identifier_column: str = ""
+    # The ages, in whole years on the day of the event, of everyone an extract of this kind
+    # holds (a school's pupils, probation's adults): evidence of age on a row that lacks a date
+    # of birth, which linkage reads (``selectors.person_ages``). None: no bound.
+    min_age: int | None = None
+    max_age: int | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -154,6 +159,12 @@ def _problems(definition: dict[str, Any]) -> list[str]:
                 )
     if definition["target"] == "events" and len(definition.get("subjects", [])) > 1:
         problems.append("an event is about one person: give at most one subject")
+    for subject in definition.get("subjects", []):
+        age = subject.get("age", {})
+        if age.get("minimum", 0) > age.get("maximum", age.get("minimum", 0)):
+            problems.append(f"subjects.{subject['role']}.age: the minimum is above the maximum")
+        if age and definition["target"] != "events":
+            problems.append(f"subjects.{subject['role']}.age: only an event's subject has one")
     if {definition["reference"], definition["occurred"]} & set(definition.get("updatable", [])):
         problems.append("a row's reference and when it happened never change: not updatable")
     for role in ("reference", "occurred"):
@@ -169,6 +180,8 @@ def _column(raw: dict[str, Any]) -> Column:
 
 
 def _subject(raw: dict[str, Any]) -> Subject:
+    age = raw.pop("age", {})
+    raw |= {"min_age": age.get("minimum"), "max_age": age.get("maximum")}
     identifier = raw.pop("identifier", None)
     if identifier:
         raw |= {

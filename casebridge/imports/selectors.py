@@ -1,6 +1,7 @@
 """Reading import batches and their rejected rows, as the access rules allow."""
 
 from collections.abc import Iterable
+from datetime import date
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -9,13 +10,30 @@ from casebridge.access.policy import AccessDenied, Action, Resource, permitted, 
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.imports.formats import extract_formats
-from casebridge.imports.models import ImportBatch, LoadedRow, RejectedRow
+from casebridge.imports.models import ImportBatch, LoadedRow, PartnerEvent, RejectedRow
 
 
 def person_batches(person_ids: list[str]) -> Iterable[tuple[UUID, int]]:
     """(person id, batch id) for each batch that brought one of these people."""
     through = ImportBatch.people.through.objects.filter(person_id__in=person_ids)
     return through.values_list("person_id", "importbatch_id")
+
+
+def person_ages(
+    person_ids: list[str],
+) -> Iterable[tuple[UUID, date, int | None, int | None, str]]:
+    """(person id, the event's day, youngest and oldest age, the format's title) for each event
+    of these people whose format bounds its subject's age (``Subject.min_age``)."""
+    bounded = {
+        kind: subject
+        for kind, extract in extract_formats().items()
+        for subject in extract.subjects
+        if subject.min_age is not None or subject.max_age is not None
+    }
+    events = PartnerEvent.objects.filter(person_id__in=person_ids, kind__in=list(bounded))
+    for pk, kind, day in events.values_list("person_id", "kind", "occurred_on"):
+        subject = bounded[kind]
+        yield pk, day, subject.min_age, subject.max_age, extract_formats()[kind].title
 
 
 def may_view_imports(*, user: User) -> bool:

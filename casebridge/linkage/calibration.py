@@ -3,9 +3,10 @@ from that evidence rather than fixed.
 
 Two sources of evidence, combined band by band (a band is the pairs of one whole match weight):
 
-- the model: training counts the candidate pairs of its population in each band
-  (``engine.weight_bands``); each band's share of true matches is read from its weight, less
-  the overstatement measured on the synthetic borough (``definitions/thresholds.yaml``);
+- the model: training counts the candidate pairs of its population in each band, those with
+  dates of birth and given names (``engine.calibration_counts``); each band's share of true
+  matches is read from its weight, less the overstatement measured on the synthetic borough
+  (``definitions/thresholds.yaml``);
 - the analysts: every pair confirmed or rejected by an analyst (an undone merge counts as a
   rejection) is a label. A band's estimate is the labels' share of "same person", with the
   model's estimate counted as ``model_estimate_weight`` labels more: a band with a few
@@ -13,14 +14,29 @@ Two sources of evidence, combined band by band (a band is the pairs of one whole
 
 Precision at a threshold is the estimated true matches among all pairs at or above it, recall
 the estimated true matches there among all estimated true matches.
+
+Pairs where a record lacks a date of birth are a class of their own, with their own automatic
+threshold: nothing in them tells a same-named parent and child at one address apart, so their
+weight is worth less than the same weight of a pair with dates. How much less is measured on the
+pairs that have dates: each is scored again without its dates of birth (``engine
+.calibration_counts``), and the share of those scoring ``w`` that their dates say are one person
+(their full weight's estimate above) is the undated class's estimate at ``w``. Analysts'
+decisions on undated pairs are pooled with it band by band, as above.
+
+The undated class is split in two by one more piece of evidence, each part with its own
+threshold: whether the record without a date has another candidate of its name on file whose
+date of birth is more than a year from the other record's (``engine.household_flags``): a
+father and his same-named son both held, so the undated record may be either. Training counts
+the dated pairs in the same two parts (a record's date hidden, its other candidates' dates
+compared), so the data say how much the flag is worth; no fixed rule.
 """
 
+import math
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import Count, Q
-from django.db.models.functions import Floor
-
+from casebridge.linkage.comparisons import MISSING_LABEL
 from casebridge.linkage.engine import MODEL_EXTRAS
 from casebridge.linkage.models import LinkageModel, MatchReview
 from casebridge.linkage.thresholds import (
@@ -74,19 +90,37 @@ def thresholds_given(model: LinkageModel) -> bool:
     return bool(model.settings.get(MODEL_EXTRAS, {}).get("thresholds_given"))
 
 
-def _decisions_by_band() -> dict[int, tuple[int, int]]:
-    """Analysts' decisions per whole match weight: (same person, different people)."""
+# Analysts' decisions per whole match weight: (same person, different people).
+_Decisions = dict[int, tuple[int, int]]
+
+
+def undated(evidence: Sequence[dict]) -> bool:
+    """Whether a pair (its evidence as stored) is of the undated class: a date of birth missing
+    on one side or both, the given names on both."""
+    missing = {item["field"] for item in evidence if item["label"] == MISSING_LABEL}
+    return "date_of_birth" in missing and "given_name" not in missing
+
+
+def _decisions_by_band() -> tuple[_Decisions, _Decisions]:
+    """Analysts' decisions per whole match weight, of pairs with dates of birth and of undated
+    pairs (which only their stored evidence tells apart, so they are read, not counted in SQL:
+    decisions are thousands, not millions)."""
+    counts: dict[bool, dict[int, list[int]]] = {
+        False: defaultdict(lambda: [0, 0]),
+        True: defaultdict(lambda: [0, 0]),
+    }
     rows = (
         MatchReview.objects.filter(decided_by__isnull=False)
         .exclude(status=MatchReview.Status.PENDING)
-        .annotate(band=Floor("match_weight"))
-        .values("band")
-        .annotate(
-            confirmed=Count("pk", filter=Q(status=MatchReview.Status.CONFIRMED)),
-            rejected=Count("pk", filter=Q(status=MatchReview.Status.REJECTED)),
-        )
+        .values_list("match_weight", "status", "evidence")
     )
-    return {int(row["band"]): (row["confirmed"], row["rejected"]) for row in rows}
+    for weight, status, evidence in rows.iterator(chunk_size=2000):
+        tally = counts[undated(evidence or [])][math.floor(weight)]
+        tally[0 if status == MatchReview.Status.CONFIRMED else 1] += 1
+    dated, without = (
+        {band: (c, r) for band, (c, r) in counts[key].items()} for key in (False, True)
+    )
+    return dated, without
 
 
 def band_precision(
@@ -96,19 +130,80 @@ def band_precision(
     counted as ``model_estimate_weight`` decisions, pooled with the analysts' decisions."""
     middle = weight + 0.5 - targets.weight_overstatement
     from_model = 1.0 / (1.0 + 2.0**-middle)
+    return _pooled(from_model, confirmed=confirmed, rejected=rejected, targets=targets)
+
+
+def _pooled(
+    estimate: float, *, confirmed: int, rejected: int, targets: CalibrationTargets
+) -> float:
     prior = targets.model_estimate_weight
-    return (confirmed + prior * from_model) / (confirmed + rejected + prior)
+    return (confirmed + prior * estimate) / (confirmed + rejected + prior)
 
 
-def _bands(model: LinkageModel) -> list[_Band]:
+def _bands(model: LinkageModel, decisions: _Decisions | None = None) -> list[_Band]:
     targets = calibration_targets()
-    decisions = _decisions_by_band()
+    if decisions is None:
+        decisions = _decisions_by_band()[0]
     bands = []
     for weight, pairs, _expected in model.settings.get(MODEL_EXTRAS, {}).get("weight_bands", []):
         confirmed, rejected = decisions.get(int(weight), (0, 0))
         precision = band_precision(
             weight=weight, confirmed=confirmed, rejected=rejected, targets=targets
         )
+        bands.append(_Band(int(weight), pairs, precision, confirmed + rejected, confirmed))
+    return bands
+
+
+def _household(row: Sequence[float], length: int) -> bool:
+    """A stored row's household flag (its last column; a model trained before it has none)."""
+    return len(row) > length and bool(row[length])
+
+
+def _undated_bands(
+    model: LinkageModel,
+    *,
+    household: bool = False,
+    decisions: tuple[_Decisions, _Decisions] | None = None,
+) -> list[_Band]:
+    """The undated class's bands, of the pairs with the household flag or without: each band's
+    pairs, and the share of them estimated one person from the dated pairs that score as much
+    without their dates and have the same flag (see the module's docstring), pooled with the
+    analysts' decisions on undated pairs of that band. A band's share is drawn towards the
+    share of its whole part, as if ``model_estimate_weight`` more pairs had it: a band of a
+    dozen pairs, all one person by chance, does not set a threshold (nor does a band no dated
+    pair scores without its dates). With no such pairs at all (a model trained before they
+    were counted) a band falls back on the model's own estimate."""
+    targets = calibration_targets()
+    dated_decisions, undated_decisions = decisions or _decisions_by_band()
+    extras = model.settings.get(MODEL_EXTRAS, {})
+    hidden: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in extras.get("undated_evidence", []):
+        if _household(row, 3) != household:
+            continue
+        without, weight, pairs = row[:3]
+        confirmed, rejected = dated_decisions.get(int(weight), (0, 0))
+        one_person = band_precision(
+            weight=weight, confirmed=confirmed, rejected=rejected, targets=targets
+        )
+        hidden[int(without)][0] += pairs
+        hidden[int(without)][1] += pairs * one_person
+    seen_all = sum(seen for seen, _ in hidden.values())
+    share_all = sum(true for _, true in hidden.values()) / seen_all if seen_all else None
+    prior = targets.model_estimate_weight
+    bands = []
+    for row in extras.get("undated_bands", []):
+        if _household(row, 2) != household:
+            continue
+        weight, pairs = row[:2]
+        seen, true = hidden.get(int(weight), (0.0, 0.0))
+        confirmed, rejected = undated_decisions.get(int(weight), (0, 0))
+        if share_all is not None:
+            share = (true + prior * share_all) / (seen + prior)
+            precision = _pooled(share, confirmed=confirmed, rejected=rejected, targets=targets)
+        else:
+            precision = band_precision(
+                weight=weight, confirmed=confirmed, rejected=rejected, targets=targets
+            )
         bands.append(_Band(int(weight), pairs, precision, confirmed + rejected, confirmed))
     return bands
 
@@ -137,22 +232,37 @@ def _cumulative(bands: Sequence[_Band]) -> list[ThresholdEstimate]:
     return estimates
 
 
-def estimate_band(*, model: LinkageModel, lower: float, upper: float) -> BandEstimate:
+def estimate_band(
+    *, model: LinkageModel, lower: float, upper: float, undated_share: float = 0.0
+) -> BandEstimate:
     """The pairs scoring from ``lower`` up to (not including) ``upper`` and their estimated
-    precision: what an analyst confirming the whole band would get right."""
-    inside = [band for band in _bands(model) if band.weight + 1 > lower and band.weight < upper]
-    pairs = sum(band.pairs for band in inside)
-    true = sum(band.pairs * band.precision for band in inside)
-    decisions = sum(band.decisions for band in inside)
+    precision: what an analyst confirming the whole band would get right. ``undated_share`` of
+    the band's pairs lack a date of birth, and are estimated as their class is (both parts of
+    it together: a review does not keep the household flag); the rest as pairs with dates."""
+
+    def inside(bands: Sequence[_Band]) -> list[_Band]:
+        return [band for band in bands if band.weight + 1 > lower and band.weight < upper]
+
+    decisions = _decisions_by_band()
+    dated = inside(_bands(model, decisions[0]))
+    unflagged = inside(_undated_bands(model, household=False, decisions=decisions))
+    undated = unflagged + inside(_undated_bands(model, household=True, decisions=decisions))
+
+    def precision(bands: Sequence[_Band]) -> float:
+        pairs = sum(band.pairs for band in bands)
+        return sum(band.pairs * band.precision for band in bands) / pairs if pairs else 0.0
+
+    # Decisions on undated pairs are pooled into both parts alike: counted once, from one.
+    decided = [*(dated if undated_share < 1 else []), *(unflagged if undated_share > 0 else [])]
+    count = sum(band.decisions for band in decided)
     return BandEstimate(
         lower=lower,
         upper=upper,
-        pairs=round(pairs),
-        expected_precision=true / pairs if pairs else 0.0,
-        from_decisions=decisions,
-        observed_precision=sum(band.confirmed for band in inside) / decisions
-        if decisions
-        else None,
+        pairs=round(sum(band.pairs for band in dated)),
+        expected_precision=(1 - undated_share) * precision(dated)
+        + undated_share * precision(undated),
+        from_decisions=count,
+        observed_precision=sum(band.confirmed for band in decided) / count if count else None,
     )
 
 
@@ -166,7 +276,17 @@ def operating_thresholds(*, model: LinkageModel) -> Thresholds:
     """
     if thresholds_given(model) or not has_calibration(model):
         return Thresholds(upper=model.upper_threshold, lower=model.lower_threshold)
-    return choose_thresholds(bands=_bands(model), targets=calibration_targets())
+    targets = calibration_targets()
+    decisions = _decisions_by_band()
+    chosen = choose_thresholds(bands=_bands(model, decisions[0]), targets=targets)
+
+    def undated_upper(household: bool) -> float | None:
+        bands = _undated_bands(model, household=household, decisions=decisions)
+        upper = choose_undated_upper(bands=bands, targets=targets)
+        # Never below the dated pairs' threshold: an undated pair has less evidence, not more.
+        return None if upper is None else max(upper, chosen.upper)
+
+    return replace(chosen, undated_upper=undated_upper(False), household_upper=undated_upper(True))
 
 
 def choose_thresholds(*, bands: Sequence[_Band], targets: CalibrationTargets) -> Thresholds:
@@ -186,6 +306,20 @@ def choose_thresholds(*, bands: Sequence[_Band], targets: CalibrationTargets) ->
             break
         lower = float(band.weight)
     return Thresholds(upper=upper, lower=min(lower, upper - 1))
+
+
+def choose_undated_upper(*, bands: Sequence[_Band], targets: CalibrationTargets) -> float | None:
+    """The lowest whole weight from which every threshold above keeps the undated class's
+    estimated precision at the target, or None: its pairs are never linked automatically
+    (there are none, or even its best band falls short, or the definitions say so)."""
+    if not targets.link_undated_pairs:
+        return None
+    upper = None
+    for estimate in _cumulative(bands):
+        if estimate.precision < targets.automatic_precision:
+            break
+        upper = estimate.threshold
+    return upper
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,8 @@ def train_model(*, records: "pa.Table | pd.DataFrame", backend: Backend = "duckd
         "term_frequencies": _term_frequencies(table),
         "training_note": training_note(messages),
     }
-    model[MODEL_EXTRAS]["weight_bands"] = weight_bands(model=model, records=table, backend=backend)
+    model[MODEL_EXTRAS].update(calibration_counts(model=model, records=table, backend=backend))
+    model[MODEL_EXTRAS]["household_weight"] = HOUSEHOLD_WEIGHT
     model[MODEL_EXTRAS]["fingerprint"] = _fingerprint(model)
     return model
 
@@ -177,15 +178,31 @@ LOWEST_WEIGHT_BAND = -10
 HIGHEST_WEIGHT_BAND = 40
 
 
-def weight_bands(
+def calibration_counts(
     *, model: dict, records: "pa.Table | pd.DataFrame", backend: Backend = "duckdb"
-) -> list[list[float]]:
-    """How many candidate pairs of `records` score in each whole match weight, and how many of
-    them the model expects to be one person (the sum of their match probabilities):
-    ``[[weight, pairs, expected matches], ...]``, lowest weight first.
+) -> dict[str, list[list[float]]]:
+    """How many candidate pairs of `records` score in each whole match weight: what calibration
+    reads precision and recall from (``calibration.py``), lowest weight first.
 
-    Calibration reads precision and recall at any threshold from this: the expected false links
-    above a threshold are the pairs above it less the expected matches there.
+    - ``weight_bands``: the pairs the upper threshold governs (both records with a date of
+      birth and a given name), ``[weight, pairs, expected matches]`` (the sum of their match
+      probabilities): the expected false links above a threshold are the pairs above it less
+      the expected matches there. Pairs no threshold of theirs would link are left out, or
+      they would count in the precision of links they are never part of;
+    - ``undated_bands``: the pairs where one record or both lack a date of birth (and both
+      have a given name), ``[weight, pairs]``: a class calibrated on its own, since nothing
+      in such a pair tells a same-named parent and child at one address apart;
+    - ``undated_evidence``: the pairs where both records have a date of birth (and a given
+      name), ``[weight without the date of birth, weight with it, pairs, household]``: what
+      hiding the date of birth does. The pairs that score ``w`` without their dates of birth
+      are as likely one person as their dates say, so the share of the undated pairs at ``w``
+      that are one person is read from these (missing dates are assumed unrelated to who is
+      who). Each pair counts twice, once with either record's date hidden.
+
+    Both undated counts are split by ``household`` (1 or 0, ``household_flags``): whether the
+    record without its date has another candidate, scoring at least ``HOUSEHOLD_WEIGHT``
+    without dates, whose date of birth is more than a year from the other record's: two people
+    of that name are on file (a father and his son), so the undated record may be either.
     """
     table = _prepared(records)
     db_api = _database(backend)
@@ -193,18 +210,70 @@ def weight_bands(
     predictions = linker.inference.predict(
         threshold_match_weight=LOWEST_WEIGHT_BAND, warning_mode="never"
     )
-    band = f"least(greatest(floor(match_weight), {LOWEST_WEIGHT_BAND}), {HIGHEST_WEIGHT_BAND})"
+
+    def band(weight: str) -> str:
+        return f"least(greatest(floor({weight}), {LOWEST_WEIGHT_BAND}), {HIGHEST_WEIGHT_BAND})"
+
+    named = "gamma_given_name <> -1"
+    sides = _household_sides_sql(predictions.physical_name)
     # The table name is Splink's own; no input reaches this SQL.
-    counted = linker.misc.query_sql(
-        f"select {band} as band, count(*) as pairs, sum(match_probability) as expected"  # noqa: S608
-        f" from {predictions.physical_name} group by 1 order by 1",
-        output_type="pandas",
-    )
+    queries = {
+        "weight_bands": f"select {band('match_weight')}, count(*), sum(match_probability)"  # noqa: S608
+        f" from {predictions.physical_name}"
+        f" where gamma_date_of_birth <> -1 and {named} group by 1 order by 1",
+        "undated_bands": f"{sides} select {band('w')}, count(*), household"  # noqa: S608
+        " from flagged where g = -1 group by 1, 3 order by 3, 1",
+        "undated_evidence": f"{sides} select {band('wo')}, {band('w')}, count(*), household"  # noqa: S608
+        " from flagged where g <> -1 group by 1, 2, 4 order by 4, 1, 2",
+    }
+    counts = {
+        key: [
+            [float(value) for value in row]
+            for row in linker.misc.query_sql(sql, output_type="pandas").itertuples(index=False)
+        ]
+        for key, sql in queries.items()
+    }
     predictions.drop_table_from_database_and_remove_from_cache()
-    return [
-        [float(row.band), float(row.pairs), float(row.expected)]
-        for row in counted.itertuples(index=False)
-    ]
+    return counts
+
+
+# Another candidate of an undated record counts as someone else of its name on file when it
+# scores at least this without dates of birth (a same-named relative at one address scores
+# 12-17): stored in the model, so linking reads the flag as training counted it.
+HOUSEHOLD_WEIGHT = 10.0
+
+
+def _household_sides_sql(predictions: str) -> str:
+    """A CTE ``flagged``: each candidate pair with a given name on both sides, from the side
+    whose date of birth is (or, for a pair with both, is taken as) missing, with ``w`` its
+    weight, ``wo`` its weight without dates, ``g`` the date's level and ``household`` 1 when
+    that side has another candidate scoring ``HOUSEHOLD_WEIGHT`` without dates whose date of
+    birth is more than a year from the other side's. Integer days, so any dialect runs it."""
+    return f"""
+    with pairs as (
+        select unique_id_l as l, unique_id_r as r, date_of_birth_day_l as dl,
+            date_of_birth_day_r as dr, match_weight as w,
+            match_weight - mw_date_of_birth as wo, gamma_date_of_birth as g
+        from {predictions} where gamma_given_name <> -1
+    ),
+    edges as (
+        select l as a, r as b, dr as db from pairs where wo >= {HOUSEHOLD_WEIGHT}
+        union all
+        select r as a, l as b, dl as db from pairs where wo >= {HOUSEHOLD_WEIGHT}
+    ),
+    sides as (
+        select l as x, r as y, dr as dy, w, wo, g from pairs where g <> -1 or dl is null
+        union all
+        select r as x, l as y, dl as dy, w, wo, g from pairs
+        where g <> -1 or (dl is not null and dr is null)
+    ),
+    flagged as (
+        select s.x, s.y, s.w, s.wo, s.g,
+            max(case when e.b <> s.y and abs(e.db - s.dy) > 365 then 1 else 0 end) as household
+        from sides as s left join edges as e on e.a = s.x
+        group by s.x, s.y, s.w, s.wo, s.g
+    )
+    """  # noqa: S608
 
 
 def predict_pairs(

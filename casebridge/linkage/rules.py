@@ -7,9 +7,11 @@ merged with A, and A is named as the perpetrator in the victim's case, A's recor
 apart from the victim's too.
 """
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from uuid import UUID
 
 import yaml
 
+from casebridge.core.dates import age_on
 from casebridge.incidents.models import Incident
 from casebridge.linkage.models import MatchReview
 from casebridge.pathways.models import Case, CasePerson
@@ -39,6 +42,26 @@ def register_batch_reader(reader: BatchReader) -> None:
     _batch_readers.append(reader)
 
 
+# What the extracts each person came from say of their age: (person id, the event's day, the
+# youngest and oldest age its extract holds, the extract's name). Registered by the imports app.
+AgeReader = Callable[[list[str]], Iterable[tuple[Any, date, int | None, int | None, str]]]
+_age_readers: list[AgeReader] = []
+
+
+def register_age_reader(reader: AgeReader) -> None:
+    _age_readers.append(reader)
+
+
+@dataclass(frozen=True)
+class AgeEvidence:
+    """A record's extract holds only people aged ``youngest`` to ``oldest`` on ``day``."""
+
+    day: date
+    youngest: int | None
+    oldest: int | None
+    extract: str
+
+
 @cache
 def hard_rule_definitions() -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(HARD_RULES_FILE.read_text(encoding="utf-8"))
@@ -55,6 +78,8 @@ class _Facts:
     """What the rules read about one record."""
 
     sex: str = ""
+    born: date | None = None
+    ages: list[AgeEvidence] = field(default_factory=list)
     identifiers: dict[str, str] = field(default_factory=dict)
     batches: set[int] = field(default_factory=set)
     cases: set[str] = field(default_factory=set)
@@ -96,8 +121,15 @@ class HardRules:
         named_together = set(hard_rule_definitions().get("named_together", ()))
         facts = self.facts
         for chunk in _chunks(ids):
-            for pk, sex in Person.objects.filter(pk__in=chunk).values_list("pk", "sex"):
+            for pk, sex, born in Person.objects.filter(pk__in=chunk).values_list(
+                "pk", "sex", "date_of_birth"
+            ):
                 facts[str(pk)].sex = sex if sex in _SEXES else ""
+                facts[str(pk)].born = born
+            if hard_rule_definitions().get("age_from_source"):
+                for age_reader in _age_readers:
+                    for pk, day, youngest, oldest, extract in age_reader(chunk):
+                        facts[str(pk)].ages.append(AgeEvidence(day, youngest, oldest, extract))
             for pk, scheme, value in Identifier.objects.filter(person_id__in=chunk).values_list(
                 "person_id", "scheme", "value"
             ):
@@ -168,6 +200,11 @@ def keep_apart_reason(ones: list[_Facts], others: list[_Facts], rules: dict) -> 
     my_sexes, their_sexes = {f.sex for f in ones} - {""}, {f.sex for f in others} - {""}
     if rules.get("different_sex") and my_sexes and their_sexes and my_sexes | their_sexes >= _SEXES:
         return "One is recorded as female and the other as male."
+    if age_rule := rules.get("age_from_source"):
+        margin = int(age_rule.get("margin_years", 0))
+        reason = _age_reason(ones, others, margin) or _age_reason(others, ones, margin)
+        if reason is not None:
+            return reason
     named = set(rules.get("named_together", ()))
 
     def union(attribute: str, facts: list[_Facts]) -> set[str]:
@@ -178,6 +215,35 @@ def keep_apart_reason(ones: list[_Facts], others: list[_Facts], rules: dict) -> 
     if "incident" in named and union("incidents", ones) & union("incidents", others):
         return "They are the victim and the suspect of one incident."
     return None
+
+
+def _age_reason(undated: list[_Facts], dated: list[_Facts], margin: int) -> str | None:
+    """Why a record of ``undated`` without a date of birth, whose extract bounds its age, is
+    not of anyone in ``dated``, whose date of birth puts them outside those ages that day."""
+    for one in undated:
+        if one.born is not None:
+            # Its own date says its age; the extract's bounds stand in only for a missing one.
+            continue
+        for evidence in one.ages:
+            youngest = -math.inf if evidence.youngest is None else evidence.youngest - margin
+            oldest = math.inf if evidence.oldest is None else evidence.oldest + margin
+            for other in dated:
+                age = age_on(other.born, evidence.day)
+                if age is not None and not youngest <= age <= oldest:
+                    return (
+                        f"One has no date of birth but comes from {evidence.extract}, which "
+                        f"holds people aged {_ages(evidence)}; the other's date of birth makes "
+                        f"them {age} on {evidence.day:%-d %b %Y}."
+                    )
+    return None
+
+
+def _ages(evidence: AgeEvidence) -> str:
+    if evidence.youngest is None:
+        return f"up to {evidence.oldest}"
+    if evidence.oldest is None:
+        return f"{evidence.youngest} or over"
+    return f"{evidence.youngest} to {evidence.oldest}"
 
 
 def kept_apart_reasons(*, reviews: Sequence[MatchReview]) -> dict[UUID, str]:

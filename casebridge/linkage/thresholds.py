@@ -14,10 +14,15 @@ THRESHOLDS_FILE = Path(__file__).parent / "definitions" / "thresholds.yaml"
 @dataclass(frozen=True)
 class Thresholds:
     """Match weights: at or above ``upper`` a pair links automatically; from ``lower`` up to
-    ``upper`` an analyst decides; below ``lower`` the records are different people."""
+    ``upper`` an analyst decides; below ``lower`` the records are different people. A pair
+    where a record lacks a date of birth links automatically at or above ``undated_upper``
+    instead, and never when it is None; ``household_upper`` likewise when another of its name
+    is on file with a date of birth more than a year from the other record's."""
 
     upper: float
     lower: float
+    undated_upper: float | None = None
+    household_upper: float | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class CalibrationTargets:
     weight_overstatement: float
     model_estimate_weight: float
     automatic_link_needs: tuple[str, ...]
+    link_undated_pairs: bool
 
 
 def checked_thresholds(*, upper: float, lower: float) -> Thresholds:
@@ -60,4 +66,5 @@ def calibration_targets() -> CalibrationTargets:
         weight_overstatement=float(data["weight_overstatement"]),
         model_estimate_weight=float(data["model_estimate_weight"]),
         automatic_link_needs=tuple(data.get("automatic_link_needs", ())),
+        link_undated_pairs=bool(data.get("link_undated_pairs", False)),
     )

@@ -61,3 +61,12 @@ def test_a_format_whose_when_column_may_be_blank_is_refused():
     broken["columns"][1]["required"] = False
     with pytest.raises(ValidationError, match="the occurred column must be required"):
         parse_definition(broken, source="custody.yaml")
+
+
+def test_a_subjects_age_range_is_read_and_one_upside_down_is_refused():
+    (pupil,) = extract_formats()["school-exclusions"].subjects
+    assert (pupil.min_age, pupil.max_age) == (4, 19)
+    broken = definition()
+    broken["subjects"] = [broken["subjects"][0] | {"age": {"minimum": 18, "maximum": 10}}]
+    with pytest.raises(ValidationError, match="the minimum is above the maximum"):
+        parse_definition(broken, source="custody.yaml")

@@ -46,6 +46,22 @@ def current_model(
     )
 
 
+def undated_class_model(*, one_person: float) -> LinkageModel:
+    """A calibrated model whose dated pairs, scored again without their dates of birth, are
+    ``one_person`` one person (dates agreeing) and the rest a generation apart: what training
+    counts for the undated class (``engine.calibration_counts``)."""
+    model = current_model(calibrated=True)
+    extras = model.settings["casebridge"]
+    extras["undated_bands"] = [[w, 100.0] for w in range(-10, 41)]
+    extras["undated_evidence"] = [
+        row
+        for w in range(-10, 41)
+        for row in ([w, 40.0, 1000.0 * one_person], [w, -10.0, 1000.0 * (1 - one_person)])
+    ]
+    model.save(update_fields=["settings"])
+    return model
+
+
 def analyst(agency: Agency | None = None) -> User:
     return UserFactory(
         role=role("analyst"), agency=agency or AgencyFactory(kind=Agency.Kind.COUNCIL)

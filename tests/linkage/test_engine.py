@@ -256,3 +256,13 @@ def test_splinks_training_warnings_become_one_line_an_operator_understands():
 def test_a_trained_model_counts_its_pairs_by_weight_for_calibration():
     bands = trained_settings()[engine.MODEL_EXTRAS]["weight_bands"]
     assert bands and all(pairs >= expected >= 0 for _, pairs, expected in bands)
+
+
+def test_a_trained_model_counts_undated_pairs_apart_and_what_hiding_a_date_does():
+    extras = trained_settings()[engine.MODEL_EXTRAS]
+    dated = sum(pairs for _, pairs, _ in extras["weight_bands"])
+    # Every dated pair is counted twice more (either record's date hidden), by its weight
+    # without the dates of birth, with or without the household flag.
+    assert sum(pairs for _, _, pairs, _ in extras["undated_evidence"]) == 2 * dated
+    assert {household for *_, household in extras["undated_evidence"]} == {0, 1}
+    assert sum(pairs for _, pairs, _ in extras["undated_bands"]) > 0

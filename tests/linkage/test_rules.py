@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from casebridge.core.errors import ApplicationError
-from casebridge.imports.models import ImportBatch
+from casebridge.imports.models import ImportBatch, PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.linkage.models import MatchReview, PersonMerge
 from casebridge.linkage.rules import HardRules, kept_apart_reasons
@@ -15,7 +15,14 @@ from casebridge.linkage.services import match_confirm, people_link
 from casebridge.pathways.models import CasePerson
 from casebridge.people.models import Identifier, Person, Relationship
 from tests.factories import AgencyFactory, CaseFactory
-from tests.linkage.factories import analyst, current_model, merge_of, pending_review, person
+from tests.linkage.factories import (
+    analyst,
+    current_model,
+    merge_of,
+    pending_review,
+    person,
+    undated_class_model,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +166,71 @@ def test_the_queue_learns_which_pending_pairs_a_rule_now_stops_and_why():
     reasons = kept_apart_reasons(reviews=[blocked, open_pair])
 
     assert list(reasons) == [blocked.pk] and "named together" in reasons[blocked.pk]
+
+
+def recorded_by(someone: Person, kind: str, day: date) -> None:
+    """An event of a partner extract of ``kind`` about ``someone``, on ``day``."""
+    PartnerEvent.objects.create(
+        kind=kind,
+        supplied_by=AgencyFactory(),
+        reference=str(someone.pk),
+        occurred_on=day,
+        person=someone,
+        details={},
+    )
+
+
+def father_and_son() -> tuple[Person, Person]:
+    """A father with his date of birth, and his same-named son's record without one, at one
+    address: nothing the model compares tells them apart."""
+    father = person("David", "Okafor", date(1971, 5, 2), sex=Person.Sex.MALE, postcode="E8 3PL")
+    son = person("David", "Okafor", None, sex=Person.Sex.MALE, postcode="E8 3PL")
+    return father, son
+
+
+def test_a_childs_school_record_without_a_date_of_birth_is_never_merged_with_an_adults(actor):
+    # The undated class links automatically here: only the school's ages keep them apart.
+    undated_class_model(one_person=1.0)
+    father, son = father_and_son()
+    recorded_by(son, "school-exclusions", date(2022, 3, 7))
+
+    summary = people_link(actor=actor, people=[son], source="import batch 12")
+
+    assert (summary.automatic, summary.kept_apart) == (0, 1)
+    assert not PersonMerge.objects.exists()
+    review = MatchReview.objects.get()
+    assert review.existing_id == father.pk
+    assert review.decision_reason == (
+        "Kept apart by a rule: One has no date of birth but comes from School suspensions and "
+        "permanent exclusions, which holds people aged 4 to 19; the other's date of birth makes "
+        "them 50 on 7 Mar 2022."
+    )
+
+
+def test_a_school_record_without_a_date_of_birth_still_links_to_a_pupil_of_that_age(actor):
+    undated_class_model(one_person=1.0)
+    pupil = person("David", "Okafor", date(2008, 5, 2), sex=Person.Sex.MALE, postcode="E8 3PL")
+    exclusion = person("David", "Okafor", None, sex=Person.Sex.MALE, postcode="E8 3PL")
+    recorded_by(exclusion, "school-exclusions", date(2022, 3, 7))
+
+    summary = people_link(actor=actor, people=[exclusion], source="import batch 12")
+
+    assert (summary.automatic, summary.kept_apart) == (1, 0)
+    assert PersonMerge.objects.get().survivor == pupil
+
+
+def test_an_adults_extract_keeps_its_undated_record_apart_from_a_child():
+    child = person("David", "Okafor", date(2012, 5, 2), sex=Person.Sex.MALE)
+    supervised = person("David", "Okafor", None, sex=Person.Sex.MALE)
+    recorded_by(supervised, "probation-events", date(2022, 9, 1))
+    assert "aged 18 or over; the other's date of birth makes them 10" in reason(child, supervised)
+
+
+def test_the_extracts_ages_allow_a_mistyped_year_and_stand_in_only_for_a_missing_date():
+    undated = person("David", "Okafor", None, sex=Person.Sex.MALE)
+    recorded_by(undated, "school-exclusions", date(2022, 3, 7))
+    # 20 on the day: a year past the school's oldest, within a mistyped year.
+    assert reason(person(born=date(2001, 9, 1), sex=Person.Sex.MALE), undated) is None
+    dated_pupil = person("David", "Okafor", date(1971, 5, 2), sex=Person.Sex.MALE)
+    recorded_by(dated_pupil, "school-exclusions", date(2022, 3, 7))
+    assert reason(person(born=date(1971, 5, 2), sex=Person.Sex.MALE), dated_pupil) is None

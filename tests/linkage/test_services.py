@@ -9,6 +9,7 @@ from django.utils import timezone
 from casebridge.access.policy import AccessDenied
 from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
+from casebridge.linkage import engine
 from casebridge.linkage.calibration import operating_thresholds
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
 from casebridge.linkage.records import current_people, linkage_records
@@ -20,6 +21,7 @@ from casebridge.linkage.services import (
     merge_undo,
     people_link,
 )
+from casebridge.linkage.services.linking import household_pairs
 from casebridge.linkage.services.merging import merge_row, merges_write
 from casebridge.people.models import Person
 from casebridge.people.selectors import survivors
@@ -30,6 +32,7 @@ from tests.linkage.factories import (
     pending_review,
     person,
     record_population,
+    undated_class_model,
 )
 
 pytestmark = pytest.mark.django_db
@@ -363,7 +366,7 @@ def test_two_records_both_held_are_linked_when_they_clear_the_bar(actor, existin
     assert len(set(survivors(person_ids=ids).values())) == 1
 
 
-def test_a_person_without_a_date_of_birth_is_matched_but_never_linked_automatically(
+def test_with_thresholds_given_a_person_without_a_date_of_birth_waits_for_an_analyst(
     actor, existing
 ):
     current_model()
@@ -373,6 +376,68 @@ def test_a_person_without_a_date_of_birth_is_matched_but_never_linked_automatica
 
     assert summary.automatic == 0 and summary.automatic + summary.queued + summary.new == 1
     assert not PersonMerge.objects.exists()
+
+
+def test_a_pair_without_a_date_of_birth_is_linked_when_its_class_clears_the_bar(actor, existing):
+    undated_class_model(one_person=1.0)
+    arrived = incoming(born=None)
+
+    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+
+    assert summary == LinkageSummary(automatic=1, queued=0, new=0)
+    assert survivors(person_ids=[arrived.pk])[arrived.pk] == existing.pk
+
+
+def test_a_same_named_father_and_son_without_a_date_of_birth_are_not_merged(actor):
+    # Nothing but the dates tells them apart, and in the data one pair in a hundred that agree
+    # on all else is two people: the pair waits for an analyst.
+    undated_class_model(one_person=0.99)
+    father = person("David", "Okafor", date(1971, 5, 2), sex=Person.Sex.MALE, postcode="E8 3PL")
+    son = person("David", "Okafor", None, sex=Person.Sex.MALE, postcode="E8 3PL")
+
+    summary = people_link(actor=actor, people=[son], source="import batch 12")
+
+    assert summary == LinkageSummary(automatic=0, queued=1, new=0, pairs_queued=1)
+    assert not PersonMerge.objects.exists()
+    assert MatchReview.objects.get().existing_id == father.pk
+
+
+def test_an_undated_record_with_two_of_its_name_on_file_waits_when_that_falls_short(actor):
+    # Undated pairs link automatically unless another of the name is on file with a date of
+    # birth more than a year apart: then one in ten such pairs is two people.
+    model = undated_class_model(one_person=1.0)
+    extras = model.settings["casebridge"]
+    extras["undated_bands"] += [[w, 100.0, 1] for w in range(-10, 41)]
+    extras["undated_evidence"] += [
+        row for w in range(-10, 41) for row in ([w, 40.0, 900.0, 1], [w, -10.0, 100.0, 1])
+    ]
+    model.save(update_fields=["settings"])
+    father = person("David", "Okafor", date(1971, 5, 2), sex=Person.Sex.MALE, postcode="E8 3PL")
+    person("David", "Okafor", date(2004, 9, 17), sex=Person.Sex.MALE, postcode="E8 3PL")
+    undated = person("David", "Okafor", None, sex=Person.Sex.MALE, postcode="E8 3PL")
+
+    summary = people_link(actor=actor, people=[undated], source="import batch 12")
+
+    assert (summary.automatic, summary.queued) == (0, 1)
+    assert not PersonMerge.objects.exists()
+    assert MatchReview.objects.filter(existing=father, status="pending").exists()
+
+
+def test_household_pairs_are_undated_records_with_another_of_their_name_a_year_apart():
+    def pair(left, right, weight=15.0):
+        return engine.ScoredPair(left, right, weight, 1.0, ())
+
+    born = {"father": "1971-05-02", "son": "2004-09-17", "undated": None, "brother": "1972-01-01"}
+    pairs = [pair("undated", "father"), pair("undated", "son"), pair("undated", "brother", 8.0)]
+    assert household_pairs(pairs=pairs, born=born, weight=10.0) == {
+        ("undated", "father"),
+        ("undated", "son"),
+        ("undated", "brother"),
+    }
+    # Alone with one of its name, or beside a near-twin of it, nothing is flagged.
+    assert household_pairs(pairs=pairs[:1], born=born, weight=10.0) == set()
+    near = born | {"son": "1971-09-01"}
+    assert household_pairs(pairs=pairs[:2], born=near, weight=10.0) == set()
 
 
 def test_the_counts_of_a_run_add_up_to_its_people(actor, existing):

@@ -18,7 +18,7 @@ from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
-from casebridge.linkage.calibration import BandEstimate, estimate_band
+from casebridge.linkage.calibration import BandEstimate, estimate_band, undated
 from casebridge.linkage.models import MatchReview
 from casebridge.linkage.queue import queued_pairs
 from casebridge.linkage.selectors import current_linkage_model
@@ -47,7 +47,19 @@ def band_estimate(*, actor: User, lower: float, upper: float) -> BandEstimate:
     model = current_linkage_model()
     if model is None:
         raise ApplicationError(NO_MODEL_MESSAGE)
-    return estimate_band(model=model, lower=lower, upper=upper)
+    return estimate_band(
+        model=model, lower=lower, upper=upper, undated_share=_undated_share(lower, upper)
+    )
+
+
+def _undated_share(lower: float, upper: float) -> float:
+    """The share of the band's pending pairs where a record lacks a date of birth: those are
+    estimated as their own calibration class. Read from their evidence (a band is hundreds)."""
+    pending = MatchReview.objects.filter(
+        status=MatchReview.Status.PENDING, match_weight__gte=lower, match_weight__lt=upper
+    ).values_list("evidence", flat=True)
+    classes = [undated(evidence or []) for evidence in pending.iterator(chunk_size=2000)]
+    return sum(classes) / len(classes) if classes else 0.0
 
 
 def match_confirm_band(

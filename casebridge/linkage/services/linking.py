@@ -1,9 +1,10 @@
 """Linking a batch of newly recorded people to the people already held."""
 
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -112,6 +113,18 @@ def people_link(*, actor: User, people: Sequence[Person], source: str) -> Linkag
         threshold_weight=thresholds.lower,
         backend=engine.backend_from_settings(),
     )
+    paired = {record_id for pair in pairs for record_id in (pair.left_id, pair.right_id)}
+    household = household_pairs(
+        pairs=pairs,
+        born={
+            r["unique_id"]: r["date_of_birth"]
+            for r in (*incoming, *existing)
+            if r["unique_id"] in paired
+        },
+        weight=model.settings.get(engine.MODEL_EXTRAS, {}).get(
+            "household_weight", engine.HOUSEHOLD_WEIGHT
+        ),
+    )
     with transaction.atomic():
         return _apply_links(
             actor=actor,
@@ -120,7 +133,42 @@ def people_link(*, actor: User, people: Sequence[Person], source: str) -> Linkag
             pairs=pairs,
             incoming_ids=incoming_ids,
             source=source,
+            household=household,
         )
+
+
+def household_pairs(
+    *, pairs: Sequence[engine.ScoredPair], born: dict[str, str | None], weight: float
+) -> set[tuple[str, str]]:
+    """The pairs (left id, right id) where a record lacks a date of birth and has another
+    candidate among ``pairs``, scoring ``weight`` or more without dates of birth, whose date of
+    birth is more than a year from the other record's: two people of its name are on file (a
+    father and his son), and it may be either. As training counts it (``engine
+    ._household_sides_sql``); only the candidates this run scored are seen."""
+    candidates: dict[str, list[str]] = defaultdict(list)
+    for pair in pairs:
+        if pair.match_weight - _date_of_birth_weight(pair) >= weight:
+            candidates[pair.left_id].append(pair.right_id)
+            candidates[pair.right_id].append(pair.left_id)
+    flagged = set()
+    for pair in pairs:
+        for undated_id, dated_id in ((pair.left_id, pair.right_id), (pair.right_id, pair.left_id)):
+            dated = born.get(dated_id)
+            if born.get(undated_id) is not None or dated is None:
+                continue
+            day = date.fromisoformat(dated)
+            if any(
+                other != dated_id
+                and (other_born := born.get(other)) is not None
+                and abs((date.fromisoformat(other_born) - day).days) > 365
+                for other in candidates[undated_id]
+            ):
+                flagged.add((pair.left_id, pair.right_id))
+    return flagged
+
+
+def _date_of_birth_weight(pair: engine.ScoredPair) -> float:
+    return sum(item.match_weight for item in pair.evidence if item.field == "date_of_birth")
 
 
 def _apply_links(
@@ -131,6 +179,7 @@ def _apply_links(
     pairs: list[engine.ScoredPair],
     incoming_ids: list[Any],
     source: str,
+    household: set[tuple[str, str]],
 ) -> LinkageSummary:
     order = {str(pk): position for position, pk in enumerate(incoming_ids)}
     identities = Identities.load(
@@ -158,7 +207,12 @@ def _apply_links(
             reviews.append(_kept_apart(pair=pair, source=source, reason=reason, now=now))
             identities.kept_apart(pair.left_id, pair.right_id)
             kept_apart += 1
-        elif pair.match_weight >= thresholds.upper and _complete(pair, needs):
+        elif _links_automatically(
+            pair,
+            thresholds=thresholds,
+            needs=needs,
+            household=(pair.left_id, pair.right_id) in household,
+        ):
             duplicate, survivor = _duplicate_and_survivor(left, right, order)
             merges.append(
                 merge_row(
@@ -209,9 +263,19 @@ def _apply_links(
     return summary
 
 
-def _complete(pair: engine.ScoredPair, needs: tuple[str, ...]) -> bool:
-    """Whether both records hold every field an automatic link needs."""
-    return not any(item.field in needs and item.label == MISSING_LABEL for item in pair.evidence)
+def _links_automatically(
+    pair: engine.ScoredPair, *, thresholds: Thresholds, needs: tuple[str, ...], household: bool
+) -> bool:
+    """Whether the pair clears its class's automatic threshold: that of pairs with dates of
+    birth, or of undated pairs with the household flag or without (``calibration.py``); never
+    when a record lacks a field an automatic link needs."""
+    missing = {item.field for item in pair.evidence if item.label == MISSING_LABEL}
+    if missing & set(needs):
+        return False
+    if "date_of_birth" not in missing:
+        return pair.match_weight >= thresholds.upper
+    upper = thresholds.household_upper if household else thresholds.undated_upper
+    return upper is not None and pair.match_weight >= upper
 
 
 def _with_merged_records(ids: dict[str, int]) -> set[str]:

@@ -193,9 +193,10 @@ def wait_until_up(base: str, process: subprocess.Popen[bytes], log_path: Path) -
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited; see {log_path}")
         try:
-            if new_session(base).get(f"{base}/sign-in/", timeout=2).status_code == 200:
+            # A worker's first answer may take longer than a poll: it is up, still warming.
+            if new_session(base).get(f"{base}/sign-in/", timeout=30).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.3)
     raise RuntimeError(f"gunicorn did not answer within a minute; see {log_path}")

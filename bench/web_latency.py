@@ -96,29 +96,20 @@ def prepare_users(clients: int) -> tuple[list[BenchUser], int]:
     from django.contrib.auth.hashers import make_password
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from casebridge.access.policy import Action, visible
     from casebridge.accounts.models import User
     from casebridge.agencies.models import Agency, Role, Team
     from casebridge.pathways.models import Case
     from casebridge.people.models import Person
 
-    coordinator_cases = [
-        str(pk) for pk in Case.objects.filter(is_restricted=False).values_list("pk", flat=True)
-    ]
-    police = Agency.objects.get(code="nb-police")
-    police_cases = [
-        str(pk)
-        for pk in Case.objects.filter(is_restricted=False, referring_agency=police).values_list(
-            "pk", flat=True
-        )
-    ]
     kinds = [
-        ("coordinator", "panel_coordinator", "nb-community-safety", coordinator_cases),
-        ("police", "practitioner", "nb-police", police_cases),
+        ("coordinator", "panel_coordinator", "nb-community-safety"),
+        ("police", "practitioner", "nb-police"),
     ]
     password_hash = make_password(BENCH_PASSWORD)
     users = []
     for number in range(clients):
-        label, role, agency_code, case_ids = kinds[number % 2]
+        label, role, agency_code = kinds[number % 2]
         agency = Agency.objects.get(code=agency_code)
         user, _ = User.objects.update_or_create(
             username=f"bench-{label}-{number:02d}",
@@ -133,6 +124,10 @@ def prepare_users(clients: int) -> tuple[list[BenchUser], int]:
         key = secrets.token_hex(20)
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="bench", key=key, confirmed=True)
+        # The cases this user may open, as the policy says: a MARAC coordinator sees MARAC's
+        # cases, not every pathway's.
+        cases = visible(user=user, action=Action.VIEW, queryset=Case.objects.all())
+        case_ids = [str(pk) for pk in cases.values_list("pk", flat=True)]
         users.append(BenchUser(user.username, key, case_ids))
     return users, Person.objects.count()
 

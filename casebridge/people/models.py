@@ -123,6 +123,16 @@ class Address(models.Model):
 
     class Meta:
         ordering = ["-valid_from"]
+        indexes = [
+            # Every request checks whether the confidential addresses changed (their count and
+            # newest id, people/restricted.py): a scan of every address without this, 45 ms at
+            # 500,000 people.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(is_confidential=True),
+                name="address_confidential",
+            ),
+        ]
 
     def __str__(self) -> str:
         return ", ".join(

@@ -46,20 +46,31 @@ def current_model(
     )
 
 
-def undated_class_model(*, one_person: float) -> LinkageModel:
-    """A calibrated model whose dated pairs, scored again without their dates of birth, are
-    ``one_person`` one person (dates agreeing) and the rest a generation apart: what training
-    counts for the undated class (``engine.calibration_counts``)."""
-    model = current_model(calibrated=True)
+def with_undated_evidence(
+    model: LinkageModel,
+    *,
+    one_person: float,
+    weights: range = range(-10, 41),
+    agreeing: float = 40.0,
+) -> LinkageModel:
+    """The model's undated class as training counts it (``engine.calibration_counts``): 100
+    undated pairs at each weight, and dated pairs that score each weight without their dates of
+    birth, ``one_person`` of them with agreeing dates (weight ``agreeing``) and the rest with
+    dates a generation apart (weight -10)."""
     extras = model.settings["casebridge"]
-    extras["undated_bands"] = [[w, 100.0] for w in range(-10, 41)]
+    extras["undated_bands"] = [[w, 100.0] for w in weights]
     extras["undated_evidence"] = [
         row
-        for w in range(-10, 41)
-        for row in ([w, 40.0, 1000.0 * one_person], [w, -10.0, 1000.0 * (1 - one_person)])
+        for w in weights
+        for row in ([w, agreeing, 1000.0 * one_person], [w, -10.0, 1000.0 * (1 - one_person)])
     ]
     model.save(update_fields=["settings"])
     return model
+
+
+def undated_class_model(*, one_person: float) -> LinkageModel:
+    """A calibrated current model whose undated class is ``one_person`` one person."""
+    return with_undated_evidence(current_model(calibrated=True), one_person=one_person)
 
 
 def analyst(agency: Agency | None = None) -> User:

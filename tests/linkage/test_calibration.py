@@ -11,6 +11,7 @@ from casebridge.linkage.calibration import (
 )
 from casebridge.linkage.models import MatchReview
 from casebridge.linkage.thresholds import calibration_targets
+from tests.linkage import factories
 from tests.linkage.factories import analyst, current_model, pending_review, person
 
 pytestmark = pytest.mark.django_db
@@ -93,18 +94,10 @@ UNDATED_EVIDENCE_FIELDS = [
 
 
 def with_undated_evidence(model, *, one_person: float):
-    """The model's undated class as training would count it: 100 undated pairs at each weight,
-    and dated pairs that score each weight without their dates, ``one_person`` of them with
-    agreeing dates (weight 30) and the rest with dates a generation apart (weight -10)."""
-    extras = model.settings["casebridge"]
-    extras["undated_bands"] = [[w, 100.0] for w in range(-5, 31)]
-    extras["undated_evidence"] = [
-        row
-        for w in range(-5, 31)
-        for row in ([w, 30.0, 1000.0 * one_person], [w, -10.0, 1000.0 * (1 - one_person)])
-    ]
-    model.save(update_fields=["settings"])
-    return model
+    """Undated evidence over the weights of ``BANDS``'s models: dated pairs agreeing at 30."""
+    return factories.with_undated_evidence(
+        model, one_person=one_person, weights=range(-5, 31), agreeing=30.0
+    )
 
 
 def test_undated_pairs_have_a_threshold_of_their_own_never_below_the_dated_one():

@@ -12,7 +12,7 @@ from casebridge.assessments import engine
 from casebridge.assessments.models import Instrument
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Case
-from casebridge.ui.forms import DateField, add_application_error
+from casebridge.ui.forms import DateField, FreeTextField, add_application_error
 
 # Question fields are prefixed so a question code can never clash with the form's own fields.
 PREFIX = "answer_"
@@ -71,11 +71,10 @@ class AssessmentForm(forms.Form):
             + [(band["code"], band["label"]) for band in instrument.bands[1:]],
             required=False,
         )
-        self.fields["judgement_reason"] = forms.CharField(
+        self.fields["judgement_reason"] = FreeTextField(
             label="Why does your professional judgement put the risk higher?",
             required=False,
             max_length=5000,
-            widget=forms.Textarea,
         )
 
     def question_fields(self) -> list[forms.BoundField]:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from casebridge.ui.forms import DateField
+from casebridge.ui.forms import DateField, FreeTextField
 
 EXAMPLE = "For example, 27 3 2025"
 
@@ -21,9 +21,7 @@ class TierForm(forms.Form):
         error_messages={"required": "Select the tier"},
     )
     assigned_on = DateField(label="Date the tier applies from", help_text=EXAMPLE)
-    reason = forms.CharField(
-        label="Reason (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = FreeTextField(label="Reason (optional)", required=False)
 
     def __init__(self, *args: Any, tiers: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -37,10 +35,9 @@ class NeedForm(forms.Form):
         error_messages={"required": "Select the need"},
     )
     identified_on = DateField(label="Date the need was identified", help_text=EXAMPLE)
-    support = forms.CharField(
+    support = FreeTextField(
         label="Support given or arranged (optional)",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, areas: list[dict[str, Any]], **kwargs: Any) -> None:
@@ -49,10 +46,9 @@ class NeedForm(forms.Form):
 
 
 class NeedUpdateForm(forms.Form):
-    support = forms.CharField(
+    support = FreeTextField(
         label="Support given or arranged",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
     outcome = forms.ChoiceField(
         label="Outcome (when known)", widget=forms.RadioSelect, required=False

@@ -1,7 +1,7 @@
 from django import forms
 
 from casebridge.justice.models import JusticeContact
-from casebridge.ui.forms import DateField
+from casebridge.ui.forms import DateField, FreeTextField
 
 
 def outcome_choices() -> list[tuple[str, object]]:
@@ -40,10 +40,9 @@ class JusticeContactForm(forms.Form):
         help_text="For example, 14 2 2025",
         required=False,
     )
-    notes = forms.CharField(
+    notes = FreeTextField(
         label="Notes (optional)",
         required=False,
         max_length=5000,
-        widget=forms.Textarea,
         error_messages={"max_length": "Keep the notes to 5,000 characters or fewer"},
     )

@@ -3,14 +3,15 @@ from uuid import UUID
 
 from django import forms
 
+from casebridge.ui.forms import FreeTextField
+
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label="Why are they not the same person? (optional)",
         help_text="For example, different NHS numbers, or twins.",
         required=False,
         max_length=2000,
-        widget=forms.Textarea,
     )
 
 

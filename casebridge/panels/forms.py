@@ -13,7 +13,7 @@ from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.panels.models import InformationShared, MeetingAttendee
 from casebridge.pathways.models import Pathway
-from casebridge.ui.forms import DateField
+from casebridge.ui.forms import DateField, FreeTextField
 
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -85,11 +85,10 @@ class CommunityImpactForm(StartFields):
 
 
 class SummaryForm(forms.Form):
-    summary = forms.CharField(
+    summary = FreeTextField(
         label="What the meeting heard and agreed",
         help_text="Everyone attending reads this: name no one involved.",
         max_length=10_000,
-        widget=forms.Textarea,
         error_messages={"required": "Enter the summary"},
     )
 
@@ -100,10 +99,9 @@ class RiskRatingForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the level of risk"},
     )
-    assessment = forms.CharField(
+    assessment = FreeTextField(
         label="What the panel found, and why it rated it so",
         max_length=10_000,
-        widget=forms.Textarea,
         error_messages={"required": "Enter what the panel found and why"},
     )
 
@@ -196,29 +194,26 @@ class InformationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select when this is being shared"},
     )
-    text = forms.CharField(
+    text = FreeTextField(
         label="Information your agency is sharing",
         help_text="Share only what the panel needs to keep the person safe.",
         max_length=10_000,
-        widget=forms.Textarea,
         error_messages={"required": "Enter the information to share"},
     )
 
 
 class MinutesForm(forms.Form):
-    text = forms.CharField(
+    text = FreeTextField(
         label="Minutes of the discussion",
         max_length=10_000,
-        widget=forms.Textarea,
         error_messages={"required": "Enter the minutes"},
     )
 
 
 class ActionForm(forms.Form):
-    description = forms.CharField(
+    description = FreeTextField(
         label="What is to be done?",
         max_length=2_000,
-        widget=forms.Textarea,
         error_messages={"required": "Describe the action"},
     )
     owner_agency = forms.ChoiceField(
@@ -257,29 +252,26 @@ class ActionForm(forms.Form):
 
 
 class CompleteActionForm(forms.Form):
-    note = forms.CharField(
+    note = FreeTextField(
         label="What was done?",
         max_length=5_000,
-        widget=forms.Textarea,
         error_messages={"required": "Say what was done"},
     )
 
 
 class CancelMeetingForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label="Why is the meeting cancelled?",
         help_text="The attending agencies will see this on the meeting page.",
         max_length=2_000,
-        widget=forms.Textarea,
         error_messages={"required": "Give a reason for cancelling the meeting"},
     )
 
 
 class CancelActionForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label="Why is the action cancelled?",
         help_text="This is shown with the action and on the case's timeline.",
         max_length=2_000,
-        widget=forms.Textarea,
         error_messages={"required": "Give a reason for cancelling the action"},
     )

@@ -3,13 +3,13 @@ from collections.abc import Sequence
 from django import forms
 
 from casebridge.pathways.models import DisclosureRequest
-from casebridge.ui.forms import DateField
+from casebridge.ui.forms import DateField, FreeTextField
 
 
 class TransitionForm(forms.Form):
     transition = forms.CharField(max_length=40)
     outcome = forms.CharField(max_length=40, required=False)
-    reason = forms.CharField(label="Reason", required=False, max_length=5000, widget=forms.Textarea)
+    reason = FreeTextField(label="Reason", required=False, max_length=5000)
 
 
 class ActivityForm(forms.Form):
@@ -18,10 +18,9 @@ class ActivityForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of casework"},
     )
-    text = forms.CharField(
+    text = FreeTextField(
         label="What happened?",
         max_length=5000,
-        widget=forms.Textarea,
         error_messages={"required": "Describe what happened"},
     )
 

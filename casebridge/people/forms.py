@@ -4,7 +4,7 @@ from django import forms
 
 from casebridge.people.models import Person
 from casebridge.people.services import AddressDetails, PersonDetails
-from casebridge.ui.forms import DateField
+from casebridge.ui.forms import DateField, FreeTextField
 
 
 class PersonSearchForm(forms.Form):
@@ -122,10 +122,9 @@ class PersonCreateForm(forms.Form):
 
 class BreakGlassForm(forms.Form):
     # The service enforces the minimum length, so the rule lives in one place.
-    reason = forms.CharField(
+    reason = FreeTextField(
         label="Why do you need to see this person's restricted records?",
         help_text="Be specific: what is happening now, and why it cannot wait.",
         required=False,
         max_length=2000,
-        widget=forms.Textarea,
     )

@@ -2,7 +2,7 @@ from django import forms
 
 from casebridge.agencies.models import Agency
 from casebridge.plans.models import Commitment
-from casebridge.ui.forms import DateField
+from casebridge.ui.forms import DateField, FreeTextField
 
 
 class CommitmentForm(forms.Form):
@@ -15,10 +15,9 @@ class CommitmentForm(forms.Form):
             "max_length": "Keep the number to 12 characters or fewer",
         },
     )
-    commitment = forms.CharField(
+    commitment = FreeTextField(
         label="Commitment",
         max_length=5000,
-        widget=forms.Textarea,
         error_messages={"required": "Enter the commitment"},
     )
     owner_agency = forms.ModelChoiceField(
@@ -46,11 +45,10 @@ class CommitmentUpdateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the commitment's status"},
     )
-    note = forms.CharField(
+    note = FreeTextField(
         label="Progress",
         help_text="What has been done, and what is in the way.",
         max_length=2000,
-        widget=forms.Textarea,
         error_messages={
             "required": "Say what progress has been made",
             "max_length": "Keep the note to 2,000 characters or fewer",

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from casebridge.agencies.models import Agency
 from casebridge.training.models import Course, Engagement
-from casebridge.ui.forms import DateField
+from casebridge.ui.forms import DateField, FreeTextField
 
 
 def _agency_choices(agencies: Sequence[Agency], empty: str) -> list[tuple[str, str]]:
@@ -50,11 +50,10 @@ class StatusForm(forms.Form):
         error_messages={"required": "Select the surgery's new status"},
     )
     effective_on = DateField(label="From which date?", help_text="For example, 14 9 2022")
-    note = forms.CharField(
+    note = FreeTextField(
         label="Note (optional)",
         max_length=2_000,
         required=False,
-        widget=forms.Textarea,
         help_text="For example, which staff groups have been trained.",
     )
 

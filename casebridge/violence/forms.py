@@ -3,6 +3,7 @@
 from django import forms
 
 from casebridge.panels.forms import StartFields
+from casebridge.ui.forms import FreeTextField
 from casebridge.violence.models import SirmProposal
 
 
@@ -30,10 +31,9 @@ class ConveneForm(StartFields):
 
 
 class NotNeededForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label="Why is no SIRM needed?",
         help_text="For example, a SIRM is already planned for a linked incident.",
         max_length=2_000,
-        widget=forms.Textarea,
         error_messages={"required": "Give the reason no SIRM is needed"},
     )

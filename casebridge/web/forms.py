@@ -9,6 +9,7 @@ from django import forms
 from casebridge.agencies.models import Agency
 from casebridge.pathways.models import Case, MaracReferral, Pathway
 from casebridge.people.selectors import RelatedPerson
+from casebridge.ui.forms import FreeTextField
 from casebridge.victims.models import VictimReferral
 from casebridge.victims.services import VICTIM_COORDINATOR_CODE
 from casebridge.violence.sav import SAV_CODE
@@ -22,11 +23,10 @@ class ReferralForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select a pathway"},
     )
-    referral_reason = forms.CharField(
+    referral_reason = FreeTextField(
         label="Why are you making this referral?",
         help_text="Describe the risk and what has happened recently.",
         max_length=5000,
-        widget=forms.Textarea,
         error_messages={"required": "Enter why you are making this referral"},
     )
     consent = forms.ChoiceField(
@@ -77,13 +77,12 @@ class ReferralForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    judgement_reason = forms.CharField(
+    judgement_reason = FreeTextField(
         label="Professional judgement (if the records do not show a MARAC criterion)",
         help_text="Casebridge checks the latest risk assessment, police-reported incidents and "
         "earlier referrals itself. Explain here if you refer on your judgement.",
         required=False,
         max_length=5000,
-        widget=forms.Textarea,
     )
     # The Serious Adult Violence panel's questions.
     gang_affiliated = forms.ChoiceField(

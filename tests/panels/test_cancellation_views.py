@@ -78,8 +78,13 @@ def test_the_coordinator_cancels_the_meeting_from_its_page(panel, item, signed_i
 
 
 def test_an_attending_agency_reads_why_it_was_cancelled(panel, item, signed_in_client):
+    # The coordinator was warned of the postcode and sent the reason again to keep it.
     signed_in_client(panel.coordinator).post(
-        cancel_meeting_url(panel.meeting), {"reason": f"Moved: see the refuge at {REFUGE_POSTCODE}"}
+        cancel_meeting_url(panel.meeting),
+        {
+            "reason": f"Moved: see the refuge at {REFUGE_POSTCODE}",
+            "reason-kept-postcodes": REFUGE_POSTCODE,
+        },
     )
     page = meeting_page(signed_in_client(panel.officer), panel.meeting)
     assert "Moved: see the refuge at [address removed]" in page

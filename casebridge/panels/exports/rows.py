@@ -8,12 +8,11 @@ from django.utils import timezone
 
 from casebridge.access.redaction import redactor_for
 from casebridge.accounts.models import User
+from casebridge.core.postcodes import POSTCODE
 from casebridge.panels.models import AgendaItem, Meeting
 from casebridge.pathways.models import CasePerson
 from casebridge.people.models import Address
 
-# UK postcodes, loosely: enough to catch one typed into a free-text reason.
-POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 REDACTED = "[address removed]"
 
 AGENDA_HEADER = (

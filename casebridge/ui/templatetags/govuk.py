@@ -5,8 +5,9 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.utils.html import format_html
 
-from casebridge.ui.forms import DateInputWidget
+from casebridge.ui.forms import KEPT_POSTCODES_SUFFIX, DateInputWidget, kept_postcodes
 
 register = template.Library()
 
@@ -33,6 +34,16 @@ def error_anchor(field: BoundField) -> str:
     ):
         return f"{field.auto_id}_0"
     return str(field.auto_id)
+
+
+@register.filter
+def kept_postcodes_input(field: BoundField) -> str:
+    """The hidden input that keeps the postcodes a free-text box's writer chose to keep."""
+    kept = kept_postcodes(field)
+    if not kept:
+        return ""
+    name = field.html_name + KEPT_POSTCODES_SUFFIX
+    return format_html('<input type="hidden" name="{}" value="{}">', name, kept)
 
 
 @register.filter

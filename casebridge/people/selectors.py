@@ -6,9 +6,9 @@ from datetime import date
 from typing import TypeVar
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
-from casebridge.access.policy import AccessDenied, Action, allows_in_memory, visible
+from casebridge.access.policy import AccessDenied, Action, allows, allows_in_memory, visible
 from casebridge.accounts.models import User
 from casebridge.core.errors import ApplicationError
 from casebridge.people.models import Address, Person, PersonName, Relationship
@@ -86,11 +86,13 @@ def person_search(
 
 
 def person_get(*, user: User, person_id: UUID | str) -> Person:
-    """The person, if the user may see them; ``AccessDenied`` otherwise (shown as 404)."""
-    people = visible(user=user, action=Action.VIEW, queryset=Person.objects.all())
-    person = people.prefetch_related("names", "identifiers").filter(pk=person_id).first()
-    if person is None:
+    """The person, if the user may see them; ``AccessDenied`` otherwise (shown as 404).
+
+    Loaded by id, then checked by the policy on the record as loaded (see ``case_get``)."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not allows(user=user, action=Action.VIEW, obj=person):
         raise AccessDenied(Action.VIEW, "person", person_id)
+    prefetch_related_objects([person], "names", "identifiers")
     return person
 
 

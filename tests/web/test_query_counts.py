@@ -47,7 +47,7 @@ EXPECTED = {
     "home": {"panel_coordinator": 21, "practitioner_b": 21},
     "search": {"panel_coordinator": 16, "practitioner_b": 16},
     "person": {"panel_coordinator": 31, "practitioner_b": 32},
-    "case": {"panel_coordinator": 21, "practitioner_b": 21},
+    "case": {"panel_coordinator": 21, "practitioner_b": 22},
     "cases": {"panel_coordinator": 16, "practitioner_b": 16},
 }
 

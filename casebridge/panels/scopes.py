@@ -113,27 +113,19 @@ def register_scopes() -> None:
             sources=("panels.AgendaItem", "panels.Meeting", "panels.MeetingAttendee"),
         )
     )
-    protect(
-        Protected(
-            model=Meeting,
-            resource=Resource.MEETING,
-            scope=meeting_scope,
-            fields=("chair_id", "pathway_id"),
-            pathway_field="pathway_id",
+    # A meeting, and sharing information about the cases on its agenda (in the shipped rules,
+    # for the agencies attending it): the scopes mean the same meetings for both.
+    for resource in (Resource.MEETING, Resource.PANEL_INFORMATION):
+        protect(
+            Protected(
+                model=Meeting,
+                resource=resource,
+                scope=meeting_scope,
+                fields=("chair_id", "pathway_id"),
+                pathway_field="pathway_id",
+            ),
+            default=resource == Resource.MEETING,
         )
-    )
-    # Sharing information about the cases on a meeting's agenda: in the shipped rules, for the
-    # agencies attending it. Not the meeting's default resource.
-    protect(
-        Protected(
-            model=Meeting,
-            resource=Resource.PANEL_INFORMATION,
-            scope=meeting_scope,
-            fields=("chair_id", "pathway_id"),
-            pathway_field="pathway_id",
-        ),
-        default=False,
-    )
     protect(
         Protected(
             model=PanelAction,

@@ -35,6 +35,12 @@ class PermissionRule(models.Model):
         IDENTITY = "identity", "Identity resolution: linking records of the same person"
         ACTION_PLAN = "action_plan", "Partnership action plans and their commitments"
         SIRM_PROPOSAL = "sirm_proposal", "Incidents the SIRM criteria propose for a meeting"
+        INCIDENT = "incident", "Incidents a partner recorded, and the outcomes given them"
+        PANEL_ACTION = "panel_action", "Actions a panel agreed (change: complete one)"
+        PANEL_INFORMATION = (
+            "panel_information",
+            "Information shared with a panel about the cases on its agenda",
+        )
 
     class Action(models.TextChoices):
         VIEW = "view", "View"

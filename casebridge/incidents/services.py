@@ -214,12 +214,11 @@ def incident_outcome_record(
     """Record the outcome the reporting agency gave an incident (a charge, a caution, no further
     action...), replacing any earlier one such as "under investigation".
 
-    Only the agency that reported the incident gives it an outcome, and, as for recording it,
-    the actor must be allowed to change the people's records.
+    Who may is the ``incident`` rules' (the agency that reported it, in the shipped rules); as
+    for recording it, the actor must also be allowed to change the people's records.
     """
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if actor.agency_id is None or actor.agency_id != incident.reporting_agency_id:
-        raise AccessDenied(Action.CHANGE, "incident", incident.pk)
+    authorize(user=actor, action=Action.CHANGE, obj=incident)
     for person in (incident.victim, incident.suspect):
         if person is not None:
             authorize(user=actor, action=Action.CHANGE, obj=person)

@@ -168,6 +168,30 @@ def _pending(source: str | None) -> QuerySet[MatchReview]:
     return pending.filter(source=source) if source else pending
 
 
+def _question(
+    incoming: Any, existing: Any, survivor: dict[Any, Any], rejected: set[tuple[Any, Any]]
+) -> tuple[Any, Any] | None:
+    """The two people a pending pair of records asks about, or None when it is no longer a
+    question: its records are one person now, or an analyst said its people are different."""
+    people = _people_pair(survivor.get(incoming, incoming), survivor.get(existing, existing))
+    if people[0] == people[1] or people in rejected:
+        return None
+    return people
+
+
+def is_queued(*, review_id: Any) -> bool:
+    """Whether the queue asks this review's question: it is pending and still a question, as
+    ``queued_pairs`` judges it. The one question may be asked through more than one pair of
+    records (the queue shows the strongest; a batch's own queue, its own strongest), so any of
+    them counts."""
+    pending = _pending(None).filter(pk=review_id)
+    rows = _text_rows(pending.values_list(text_id("incoming"), text_id("existing")))
+    if not rows:
+        return False
+    (incoming, existing), survivor = rows[0], merged_survivors_text(_people_of(pending))
+    return _question(incoming, existing, survivor, _rejected_pairs()) is not None
+
+
 def queued_pairs(
     *, source: str | None = None, lower: float | None = None, upper: float | None = None
 ) -> ReviewQueue:
@@ -190,8 +214,8 @@ def queued_pairs(
     unranked = len(labels)
     candidates: list[tuple[_Entry, tuple[Any, Any]]] = []
     for pk, incoming, existing, weight in rows:
-        people = _people_pair(survivor.get(incoming, incoming), survivor.get(existing, existing))
-        if people[0] == people[1] or people in rejected:
+        people = _question(incoming, existing, survivor, rejected)
+        if people is None:
             continue
         rank = min(ranks.get(people[0], unranked), ranks.get(people[1], unranked))
         candidates.append(((rank, -weight, pk), people))

@@ -22,7 +22,13 @@ from casebridge.accounts.models import User
 from casebridge.linkage import engine
 from casebridge.linkage.candidates import CANDIDATE_LIMIT, candidate_ids
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
-from casebridge.linkage.queue import QueuedPair, ReviewQueue, queue_sources, queued_pairs
+from casebridge.linkage.queue import (
+    QueuedPair,
+    ReviewQueue,
+    is_queued,
+    queue_sources,
+    queued_pairs,
+)
 from casebridge.linkage.records import (
     LinkageRecord,
     current_people,
@@ -214,9 +220,14 @@ def pair_evidence(*, match_weight: float, probability: float, evidence: list[dic
 
 
 def review_get(*, user: User, review_id: UUID | str) -> ReviewRow:
-    """One review with both people; ``AccessDenied`` (a 404) for anyone else or a wrong id."""
+    """One review with both people: a pending pair the queue asks (``is_queued``), or a decided
+    one, which shows what was decided. ``AccessDenied`` (a 404) for anyone else, a wrong id, or
+    a pending pair the queue leaves out: deciding that by its id would merge the people an
+    analyst said are different, or decide again what is one person already."""
     _require_view(user)
     review = _get(MatchReview.objects.select_related("decided_by"), review_id, "match_review")
+    if review.status == MatchReview.Status.PENDING and not is_queued(review_id=review.pk):
+        raise AccessDenied(Action.VIEW, "match_review", review_id)
     return review_rows(reviews=[review])[0]
 
 

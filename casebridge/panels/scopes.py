@@ -1,14 +1,34 @@
-"""What a rule's scope means for panel meetings, and the meetings and agenda cases a user's
-agency attends (registered with the policy from ``PanelsConfig.ready``)."""
+"""What a rule's scope means for panel meetings, the information shared with them and the
+actions they agree, and the meetings and agenda cases a user's agency attends (registered with
+the policy from ``PanelsConfig.ready``)."""
 
 from django.db.models import QuerySet
 
-from casebridge.access.conditions import ALWAYS, NEVER, Among, Condition, any_of, equals
+from casebridge.access.conditions import (
+    ALWAYS,
+    NEVER,
+    Among,
+    Condition,
+    Link,
+    Linked,
+    any_of,
+    equals,
+)
 from casebridge.access.facts import Fact, register_fact
-from casebridge.access.policy import Resource, Scope
-from casebridge.access.registry import Protected, protect
+from casebridge.access.policy import Action, Resource, Scope
+from casebridge.access.registry import Protected, condition, extend, protect
 from casebridge.accounts.models import User
+from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.models import AgendaItem, Meeting, MeetingAttendee
+
+# The meeting that agreed an action, with the fields a meeting's condition reads.
+MEETING_OF_ACTION = Link(
+    name="meeting_of_action",
+    model=Meeting,
+    paths=("agenda__actions",),
+    fields=("pk", "chair_id", "pathway_id"),
+    sources=("panels.Action", "panels.AgendaItem", "panels.Meeting"),
+)
 
 
 def meeting_scope(user: User, scope: str) -> Condition:
@@ -23,6 +43,27 @@ def meeting_scope(user: User, scope: str) -> Condition:
     if scope == Scope.OWN:
         return equals("chair_id", user.pk)
     return NEVER
+
+
+def action_scope(user: User, scope: str) -> Condition:
+    """The actions the user is named to do ("own"), and those their agency owns ("agency")."""
+    if scope == Scope.ALL:
+        return ALWAYS
+    named = equals("owner_user_id", user.pk)
+    if scope == Scope.OWN:
+        return named
+    if scope == Scope.AGENCY:
+        return any_of(named, equals("owner_agency_id", user.agency_id))
+    return NEVER
+
+
+def meeting_runners(user: User, action: str) -> Condition:
+    """Whoever may change a meeting may change (complete) the actions it agreed: the
+    coordinator closes an action its owner reported done some other way."""
+    if action != Action.CHANGE:
+        return NEVER
+    runs = condition(user=user, action=Action.CHANGE, model=Meeting)
+    return NEVER if runs is NEVER else Linked(MEETING_OF_ACTION, runs)
 
 
 def _agency_id(user: User) -> int:
@@ -72,12 +113,25 @@ def register_scopes() -> None:
             sources=("panels.AgendaItem", "panels.Meeting", "panels.MeetingAttendee"),
         )
     )
+    # A meeting, and sharing information about the cases on its agenda (in the shipped rules,
+    # for the agencies attending it): the scopes mean the same meetings for both.
+    for resource in (Resource.MEETING, Resource.PANEL_INFORMATION):
+        protect(
+            Protected(
+                model=Meeting,
+                resource=resource,
+                scope=meeting_scope,
+                fields=("chair_id", "pathway_id"),
+                pathway_field="pathway_id",
+            ),
+            default=resource == Resource.MEETING,
+        )
     protect(
         Protected(
-            model=Meeting,
-            resource=Resource.MEETING,
-            scope=meeting_scope,
-            fields=("chair_id", "pathway_id"),
-            pathway_field="pathway_id",
+            model=PanelAction,
+            resource=Resource.PANEL_ACTION,
+            scope=action_scope,
+            fields=("owner_user_id", "owner_agency_id"),
         )
     )
+    extend(PanelAction, Resource.PANEL_ACTION, meeting_runners)

@@ -16,6 +16,7 @@ from casebridge.access.policy import (
     AccessDenied,
     Action,
     Resource,
+    allows,
     permitted,
     permitted_in_any_pathway,
     visible,
@@ -85,10 +86,10 @@ def meeting_attendees(*, meeting: Meeting) -> QuerySet[MeetingAttendee]:
     return meeting.attendees.select_related("agency", "representative").order_by("agency__name")
 
 
-def attends(*, user: User, meeting: Meeting) -> bool:
-    """Whether the user's agency is one of the meeting's attending agencies."""
-    agency_id = user.agency_id
-    return agency_id is not None and meeting.attendees.filter(agency_id=agency_id).exists()
+def may_share_information(*, user: User, meeting: Meeting) -> bool:
+    """Whether the user may share information about the cases on this meeting's agenda (the
+    ``panel_information`` rules: the agencies attending it)."""
+    return allows(user=user, action=Action.CREATE, obj=meeting, resource=Resource.PANEL_INFORMATION)
 
 
 def agenda_items(*, user: User, meeting: Meeting) -> list[AgendaItem]:
@@ -147,14 +148,9 @@ def action_get(*, user: User, action_id: UUID | str) -> PanelAction:
 
 
 def may_complete_action(*, user: User, action: PanelAction) -> bool:
-    """Whether the user may complete this action: its named owner, anyone in the owning agency,
-    or whoever runs the meeting (the coordinator closes actions reported to them otherwise)."""
-    if user.pk == action.owner_user_id:
-        return True
-    if user.agency_id is not None and user.agency_id == action.owner_agency_id:
-        return True
-    meeting_id = action.agenda_item.meeting_id
-    return visible_meetings(user=user, action=Action.CHANGE).filter(pk=meeting_id).exists()
+    """Whether the user may complete this action (the ``panel_action`` rules: its named owner
+    and the owning agency, and whoever runs the meeting that agreed it)."""
+    return allows(user=user, action=Action.CHANGE, obj=action, resource=Resource.PANEL_ACTION)
 
 
 def meetings_run_by(*, user: User, meeting_ids: Collection[UUID | str]) -> set[UUID]:

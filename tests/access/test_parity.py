@@ -1,8 +1,9 @@
 """A list and a page never disagree: for every protected resource, every role in every kind of
 agency the rules name, every action and every record in a world generated from the products of
 its states (sealed, entitled, break-glass open or expired, on a meeting attended or cancelled,
-merged, named in a SIRM proposal ...), checking the one record in Python (``authorize``) gives
-the same answer as filtering the list in the database (``visible``)."""
+merged, named in a SIRM proposal, an action owned by an agency or a named user ...), checking
+the one record in Python (``authorize``) gives the same answer as filtering the list in the
+database (``visible``)."""
 
 import itertools
 from datetime import UTC, date, datetime, timedelta
@@ -18,6 +19,7 @@ from casebridge.agencies.models import Agency, Role
 from casebridge.audit.services import audit_record
 from casebridge.imports.models import ImportBatch
 from casebridge.incidents.models import Incident
+from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.models import AgendaItem, Meeting, MeetingAttendee
 from casebridge.pathways.models import CasePerson, Pathway
 from casebridge.plans.models import ActionPlan, Commitment
@@ -105,7 +107,22 @@ def _world() -> dict:
         for attendee in agencies[n % len(agencies) : n % len(agencies) + attendees]:
             MeetingAttendee.objects.create(meeting=meeting, agency=attendee)
         for position, case in enumerate(cases[n::11], start=1):
-            AgendaItem.objects.create(meeting=meeting, case=case, position=position)
+            item = AgendaItem.objects.create(meeting=meeting, case=case, position=position)
+            # Actions owned by an agency alone, with a named owner in it, or with a named owner
+            # who has since moved to another agency.
+            if position <= 3:
+                owner = agencies[(n + position) % len(agencies)]
+                named = {1: None, 2: owner, 3: agencies[(n + position + 1) % len(agencies)]}
+                PanelAction.objects.create(
+                    agenda_item=item,
+                    case=case,
+                    description="a",
+                    owner_agency=owner,
+                    owner_user=principal[named[position]] if named[position] else None,
+                    due_date=date(2023, 1, 1),
+                    agreed_at=now,
+                    agreed_by=principal[chair_agency],
+                )
 
     # People outside cases: recorded by each agency, merged or not, named in a case or a SIRM
     # proposal or neither; their addresses confidential or not.

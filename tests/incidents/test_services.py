@@ -4,7 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from casebridge.access.policy import AccessDenied
+from casebridge.access.models import PermissionRule
+from casebridge.access.policy import AccessDenied, Action, allows
+from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
@@ -105,6 +107,32 @@ def test_a_role_that_may_not_change_people_may_not_record_an_outcome(officer, vi
         incident_outcome_record(
             actor=analyst, incident=incident, outcome="caution", outcome_on=date(2022, 4, 2)
         )
+
+
+def test_who_records_an_outcome_is_the_incident_rules(officer, victim):
+    incident = record(officer, victim)
+    PermissionRule.objects.filter(resource=PermissionRule.Resource.INCIDENT).delete()
+    officer = User.objects.get(pk=officer.pk)  # as the next request loads them
+    with pytest.raises(AccessDenied):
+        incident_outcome_record(
+            actor=officer, incident=incident, outcome="caution", outcome_on=date(2022, 4, 2)
+        )
+    # The officer may still change the people: it is the incident rule that refused.
+    victim.refresh_from_db()
+    assert allows(user=officer, action=Action.CHANGE, obj=victim)
+
+
+def test_a_role_without_an_incident_rule_at_the_reporting_agency_may_not_record_an_outcome(
+    officer, victim
+):
+    incident = record(officer, victim)
+    manager = UserFactory(agency=officer.agency, role=role("manager"))
+    with pytest.raises(AccessDenied):
+        incident_outcome_record(
+            actor=manager, incident=incident, outcome="caution", outcome_on=date(2022, 4, 2)
+        )
+    incident.refresh_from_db()
+    assert incident.outcome == ""
 
 
 def test_an_outcome_before_the_london_day_of_the_incident_is_refused(officer, victim):

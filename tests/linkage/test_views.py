@@ -7,7 +7,7 @@ from casebridge.audit.models import AuditEvent
 from casebridge.linkage.calibration import operating_thresholds
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
 from casebridge.linkage.services import match_confirm
-from tests.factories import AddressFactory, UserFactory, role
+from tests.factories import AddressFactory, AgencyFactory, UserFactory, role
 from tests.linkage.factories import (
     analyst,
     current_model,
@@ -108,6 +108,59 @@ def test_a_guessed_review_id_is_a_404(user, pair, signed_in_client):
     client = signed_in_client(user)
     assert client.get(reverse("linkage:review_detail", args=[guessed])).status_code == 404
     assert client.post(reverse("linkage:review_confirm", args=[guessed])).status_code == 404
+
+
+def _hidden_pairs(by):
+    """Pending pairs the queue leaves out: two people an analyst said are different (asked
+    again through another record of one of them), and two records that are one person now."""
+    amira, amira_again, kyle = person(), person(), person("Kyle", "Bennett")
+    rejected = pending_review(amira, kyle)
+    rejected.status = MatchReview.Status.REJECTED
+    rejected.save()
+    said_different = pending_review(amira_again, kyle)
+    merge_of(amira_again, amira, by=by)
+    jo, jo_again = person("Jo", "Bloggs"), person("Jo", "Bloggs")
+    one_already = pending_review(jo_again, jo)
+    merge_of(jo_again, jo, by=by)
+    return said_different, one_already
+
+
+def test_a_pair_the_queue_leaves_out_is_a_404_by_its_id_and_is_not_decided(
+    user, pair, signed_in_client
+):
+    hidden = _hidden_pairs(by=user)
+    client = signed_in_client(user)
+    queue = client.get(reverse("linkage:review_list")).content.decode()
+
+    for review in hidden:
+        assert _review_url("review_detail", review) not in queue
+        assert client.get(_review_url("review_detail", review)).status_code == 404
+        assert client.post(_review_url("review_confirm", review)).status_code == 404
+        reject = client.post(_review_url("review_reject", review), {"reason": "Different"})
+        assert reject.status_code == 404
+    assert MatchReview.objects.filter(pk__in=[r.pk for r in hidden], status="pending").count() == 2
+    assert PersonMerge.objects.count() == 2  # only the two the world was built with
+    # The pair the queue does ask is still opened.
+    assert client.get(_review_url("review_detail", pair)).status_code == 200
+
+
+def test_a_decided_pair_still_shows_what_was_decided(user, pair, signed_in_client):
+    match_confirm(actor=user, review=pair)
+
+    response = signed_in_client(user).get(_review_url("review_detail", pair))
+
+    assert response.status_code == 200
+    assert "Decided: same person" in response.content.decode()
+
+
+def test_an_analyst_of_another_agency_opens_the_same_pair(pair, signed_in_client):
+    # Identity review is partnership-wide (an identity rule of scope "all"): who recorded the
+    # people does not matter, and the agency of the analyst does not either.
+    client = signed_in_client(analyst(AgencyFactory()))
+    assert client.get(_review_url("review_detail", pair)).status_code == 200
+    assert client.post(_review_url("review_confirm", pair)).status_code == 302
+    pair.refresh_from_db()
+    assert pair.status == MatchReview.Status.CONFIRMED
 
 
 # --- merge history and undo ----------------------------------------------------------------

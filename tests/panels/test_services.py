@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from casebridge.access.models import PermissionRule
 from casebridge.access.policy import AccessDenied
 from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
-from casebridge.panels.models import Action, AgendaItem, Meeting
+from casebridge.panels.models import Action, AgendaItem, InformationShared, Meeting
 from casebridge.panels.services import (
     action_agree,
     action_complete,
@@ -128,8 +129,9 @@ def test_agency_not_attending_cannot_share_or_even_see_the_item(panel):
 
 def test_coordinator_agency_not_attending_cannot_share(panel):
     item = _item(panel)
-    with pytest.raises(ApplicationError, match="Only agencies attending"):
+    with pytest.raises(AccessDenied):
         information_share(actor=panel.coordinator, agenda_item=item, text="x", phase="during")
+    assert not InformationShared.objects.exists()
 
 
 def test_sharing_before_the_meeting_ends_when_it_is_held(panel):
@@ -248,6 +250,23 @@ def test_another_attending_agency_cannot_complete_an_action(panel):
         action_complete(actor=panel.social_worker, action=action, note="Not ours")
     with pytest.raises(AccessDenied):
         action_complete(actor=panel.outsider, action=action, note="Not ours")
+
+
+def test_who_completes_an_action_is_the_panel_action_rules_and_the_meetings(panel):
+    action = _action(panel, owner_user=panel.officer)
+    PermissionRule.objects.filter(resource=PermissionRule.Resource.PANEL_ACTION).delete()
+    with pytest.raises(AccessDenied):
+        action_complete(actor=panel.officer, action=action, note="Without a rule")
+    # Whoever may change the meeting still may: that comes from the meeting's own rules.
+    done = action_complete(actor=panel.coordinator, action=action, note="Closed at the meeting")
+    assert done.completed_by == panel.coordinator
+
+
+def test_an_attending_agency_shares_only_through_a_panel_information_rule(panel):
+    item = _item(panel)
+    PermissionRule.objects.filter(resource=PermissionRule.Resource.PANEL_INFORMATION).delete()
+    with pytest.raises(AccessDenied):
+        information_share(actor=panel.officer, agenda_item=item, text="x", phase="before")
 
 
 def test_an_action_is_completed_once(panel):

@@ -13,7 +13,13 @@ from django.utils import timezone
 from casebridge.audit.models import AuditEvent
 from casebridge.panels.models import Action, InformationShared, Meeting
 from casebridge.panels.services import action_agree, agenda_add, information_share
-from tests.factories import AddressFactory, CaseFactory, PersonFactory, UserFactory
+from tests.factories import AddressFactory, CaseFactory, PersonFactory, UserFactory, role
+from tests.panels.factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    MeetingAttendeeFactory,
+    MeetingFactory,
+)
 from tests.panels.pdf_text import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -304,3 +310,71 @@ def test_meeting_list_shows_only_attended_meetings(panel, signed_in_client):
     for user, expected in ((panel.officer, True), (panel.outsider, False)):
         content = signed_in_client(user).get(reverse("panels:meeting_list")).content.decode()
         assert (panel.meeting.title in content) is expected
+
+
+def _other_meeting_item(panel):
+    """An item of another MARAC that only the outsider's agency attends."""
+    meeting = MeetingFactory(chair=panel.coordinator)
+    MeetingAttendeeFactory(meeting=meeting, agency=panel.outsider_agency)
+    item = AgendaItemFactory(meeting=meeting, case=CaseFactory(state="accepted"))
+    return item, ActionFactory(
+        agenda_item=item, owner_agency=panel.police, owner_user=panel.officer
+    )
+
+
+def test_share_information_is_a_404_to_another_role_of_an_attending_agency_and_a_guessed_item(
+    panel, agenda, signed_in_client
+):
+    url = reverse("panels:information_share", args=[agenda.pk])
+    other, _ = _other_meeting_item(panel)
+    analyst_there = signed_in_client(UserFactory(agency=panel.council, role=role("analyst")))
+    assert analyst_there.get(url).status_code == 404
+    client = signed_in_client(panel.social_worker)
+    # Another meeting's item (a real id), and an id no item has.
+    other_url = reverse("panels:information_share", args=[other.pk])
+    missing_url = reverse("panels:information_share", args=[other.pk + 1000])
+    for guessed in (other_url, missing_url):
+        assert client.get(guessed).status_code == 404
+        assert client.post(guessed, {"phase": "before", "text": "x"}).status_code == 404
+    assert not InformationShared.objects.filter(agency=panel.council).exists()
+
+
+def test_the_meeting_page_offers_sharing_only_to_the_attending_agencies(
+    panel, agenda, signed_in_client
+):
+    share = reverse("panels:information_share", args=[agenda.pk])
+    page = signed_in_client(panel.social_worker).get(_url("meeting_detail", panel.meeting))
+    assert share in page.content.decode()
+    # The coordinator runs the meeting, but their agency does not attend it.
+    page = signed_in_client(panel.coordinator).get(_url("meeting_detail", panel.meeting))
+    assert page.status_code == 200 and share not in page.content.decode()
+
+
+def test_complete_action_is_a_404_to_another_role_of_the_owning_agency_and_a_guessed_id(
+    panel, agenda, signed_in_client
+):
+    action = Action.objects.get(agenda_item=agenda)
+    url = reverse("panels:action_complete", args=[action.pk])
+    manager_there = signed_in_client(UserFactory(agency=panel.police, role=role("manager")))
+    assert manager_there.get(url).status_code == 404
+    assert manager_there.post(url, {"note": "Done"}).status_code == 404
+    # The officer owns an action of a meeting their agency does not attend, and guesses another.
+    _, hidden = _other_meeting_item(panel)
+    client = signed_in_client(panel.officer)
+    for guessed in (hidden.pk, uuid.uuid4()):
+        guessed_url = reverse("panels:action_complete", args=[guessed])
+        assert client.get(guessed_url).status_code == 404
+        assert client.post(guessed_url, {"note": "Done"}).status_code == 404
+    assert not Action.objects.filter(status=Action.Status.COMPLETED).exists()
+
+
+def test_the_coordinator_running_the_meeting_completes_an_action_of_another_agency(
+    panel, agenda, signed_in_client
+):
+    action = Action.objects.get(agenda_item=agenda)
+    url = reverse("panels:action_complete", args=[action.pk])
+    client = signed_in_client(panel.coordinator)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"note": "Reported done at the meeting"}).status_code == 302
+    action.refresh_from_db()
+    assert action.completed_by == panel.coordinator

@@ -5,7 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from casebridge.access.policy import AccessDenied, Action, authorize
+from casebridge.access.policy import Action, Resource, authorize
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
@@ -13,7 +13,6 @@ from casebridge.core.errors import ApplicationError
 from casebridge.panels import events
 from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.models import AgendaItem, Meeting
-from casebridge.panels.selectors import may_complete_action
 from casebridge.panels.services.common import lock_meeting, require_runner, require_status
 
 DESCRIPTION_LIMIT = 2_000
@@ -104,8 +103,7 @@ def action_complete(*, actor: User, action: PanelAction, note: str) -> PanelActi
     meeting = action.agenda_item.meeting
     authorize(user=actor, action=Action.VIEW, obj=meeting)
     authorize(user=actor, action=Action.VIEW, obj=action.case)
-    if not may_complete_action(user=actor, action=action):
-        raise AccessDenied(Action.CHANGE, "action", action.pk)
+    authorize(user=actor, action=Action.CHANGE, obj=action, resource=Resource.PANEL_ACTION)
     if action.status != PanelAction.Status.OPEN:
         raise ApplicationError(f"This action is already {action.get_status_display().lower()}.")
     note = note.strip()

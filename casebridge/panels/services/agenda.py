@@ -108,12 +108,14 @@ def information_share(
 ) -> InformationShared:
     """Record what the actor's agency shares with the panel about one case.
 
-    Only agencies attending the meeting share; "before" is for the research done before a
-    planned meeting, "during" for what is said on the day.
+    Who may share is the ``panel_information`` rules' (the agencies attending the meeting, in
+    the shipped rules); "before" is for the research done before a planned meeting, "during" for
+    what is said on the day.
     """
     meeting = lock_meeting(agenda_item.meeting)
     authorize(user=actor, action=Action.VIEW, obj=meeting)
     authorize(user=actor, action=Action.VIEW, obj=agenda_item.case)
+    authorize(user=actor, action=Action.CREATE, obj=meeting, resource=Resource.PANEL_INFORMATION)
     if phase not in InformationShared.Phase.values:
         raise ApplicationError("Select when this was shared.", field="phase")
     allowed = [Meeting.Status.PLANNED]
@@ -121,8 +123,7 @@ def information_share(
         allowed.append(Meeting.Status.HELD)
     require_status(meeting, *allowed, doing="share information")
     agency = actor.agency
-    if agency is None or not meeting.attendees.filter(agency=agency).exists():
-        raise ApplicationError("Only agencies attending this meeting can share information.")
+    assert agency is not None  # the rules share only with the agencies attending
     text = clean_text(text, field="text", missing="Enter the information to share.")
     shared = InformationShared.objects.create(
         agenda_item=agenda_item,

@@ -54,7 +54,7 @@ def action_completion(request: HttpRequest, action_id: UUID) -> HttpResponse:
     user = current_user(request)
     action = action_get(user=user, action_id=action_id)
     if not may_complete_action(user=user, action=action):
-        raise AccessDenied(Action.CHANGE, "action", action.pk)
+        raise AccessDenied(Action.CHANGE, Resource.PANEL_ACTION, action.pk)
     form = CompleteActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from casebridge.access.policy import AccessDenied, Action
+from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.accounts.models import User
 from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
@@ -13,8 +13,8 @@ from casebridge.panels.forms import ActionForm, InformationForm, MinutesForm, Ri
 from casebridge.panels.models import AgendaItem
 from casebridge.panels.selectors import (
     agenda_item_get,
-    attends,
     may_change_meeting,
+    may_share_information,
     meeting_attendees,
     owner_user_choices,
 )
@@ -64,8 +64,8 @@ def _runnable_item(user: User, item_id: int) -> AgendaItem:
 def item_information(request: HttpRequest, item_id: int) -> HttpResponse:
     user = current_user(request)
     item = agenda_item_get(user=user, item_id=item_id)
-    if not attends(user=user, meeting=item.meeting):
-        raise AccessDenied(Action.CREATE, "information_shared", item.pk)
+    if not may_share_information(user=user, meeting=item.meeting):
+        raise AccessDenied(Action.CREATE, Resource.PANEL_INFORMATION, item.pk)
     form = InformationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,8 +19,8 @@ from casebridge.panels.models import AgendaItem, Meeting
 from casebridge.panels.offers import meeting_offers
 from casebridge.panels.selectors import (
     agenda_items,
-    attends,
     may_change_meeting,
+    may_share_information,
     may_view_meetings,
     meeting_attendees,
     meeting_get,
@@ -160,7 +160,7 @@ def render_meeting(
         "attendees": attendees,
         "items": items,
         "can_run": can_run,
-        "attending": attends(user=user, meeting=meeting),
+        "may_share": may_share_information(user=user, meeting=meeting),
         "cancellation_reason_shown": remove(meeting.cancellation_reason),
         "is_planned": meeting.status == Meeting.Status.PLANNED,
         "is_held": meeting.status == Meeting.Status.HELD,

@@ -107,6 +107,15 @@ class ExtractFormat:
         return frozenset(name for subject in self.subjects for name in subject.columns)
 
     @cached_property
+    def subject_of(self) -> dict[str, Subject]:
+        """The subject each personal column describes (the first, were two to share one)."""
+        found: dict[str, Subject] = {}
+        for subject in self.subjects:
+            for name in subject.columns:
+                found.setdefault(name, subject)
+        return found
+
+    @cached_property
     def recommended_columns(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if column.recommended)
 

@@ -13,7 +13,10 @@ from datetime import date
 from typing import cast
 from uuid import UUID, uuid4
 
+from django.db.models import F
+
 from casebridge.core.bulk import insert_rows, next_ids
+from casebridge.core.lookups import AnyOf
 from casebridge.imports.formats import ExtractFormat, Subject
 from casebridge.imports.models import ImportBatch, LoadedRow, PartnerEvent
 from casebridge.imports.validation import CheckedRow, Value, day_of, jsonable
@@ -141,7 +144,7 @@ class BatchLoader:
                 if value and identity is not None and identity not in self.people:
                     by_value[value] = identity
             found = Identifier.objects.filter(
-                scheme=subject.identifier_scheme, value__in=list(by_value)
+                AnyOf(F("value"), list(by_value)), scheme=subject.identifier_scheme
             ).values_list("value", "person_id")
             known.update((by_value[value], person_id) for value, person_id in found)
         surviving = survivors(person_ids=set(known.values()))
@@ -252,9 +255,9 @@ class BatchLoader:
         earlier = {
             loaded.reference: loaded
             for loaded in LoadedRow.objects.filter(
+                AnyOf(F("reference"), [str(row.values[extract.reference]) for row in rows]),
                 kind=extract.kind,
                 supplied_by=self.batch.supplied_by,
-                reference__in=[str(row.values[extract.reference]) for row in rows],
             )
         }
         updates = [(earlier[str(row.values[extract.reference])], row) for row in rows]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,8 +49,8 @@ def _iso(value: date) -> str:
 
 
 # A row's digest is its values as sorted JSON, dates and times as ISO text
-# (json.dumps(jsonable(values), sort_keys=True)), one encoder for all rows: the encoder turns the
-# dates into text itself as it meets them, without a copy of the row to do it.
+# (json.dumps(jsonable(values), sort_keys=True)); ADR 0006 fixes that form. This encoder is its
+# definition, and writes a row whose values are not of the usual types (see _json_pieces).
 DIGEST_JSON = json.JSONEncoder(sort_keys=True, default=_iso)
 # Distinct date and time texts remembered as parsed: an extract repeats them (dates of birth,
 # days, times to the minute), and each parse is pure.
@@ -93,14 +94,52 @@ class CheckedRow:
         """What the row says, so the same row sent again is recognised as unchanged."""
         return self.digest_without(())
 
+    @cached_property
+    def _json_pieces(self) -> tuple[tuple[str, str], ...] | None:
+        """Each value as ``DIGEST_JSON`` writes it in the row's object (``"key": value``), in
+        its order, so that a row's two digests (loading.py) encode its values once; None for
+        a row with a value of another type, which ``DIGEST_JSON`` writes whole."""
+        try:
+            return tuple(
+                (key, prefix + _json(self.values[key])) for key, prefix in _keys(*self.values)
+            )
+        except TypeError:
+            return None
+
     def digest_without(self, columns: Iterable[str]) -> str:
         """What the row says but for ``columns``: equal for a row whose other values stand."""
-        values = self.values
-        if columns:
-            values = values.copy()
-            for column in columns:
-                values.pop(column, None)
-        return hashlib.sha256(DIGEST_JSON.encode(values).encode()).hexdigest()
+        skipped = frozenset(columns)
+        pieces = self._json_pieces
+        if pieces is None:
+            values = {k: v for k, v in self.values.items() if k not in skipped}
+            text = DIGEST_JSON.encode(values)
+        else:
+            text = "{" + ", ".join([piece for key, piece in pieces if key not in skipped]) + "}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@lru_cache(maxsize=64)
+def _keys(*keys: str) -> tuple[tuple[str, str], ...]:
+    """A row's keys in ``DIGEST_JSON``'s order (sorted), each with its ``"key": `` text."""
+    return tuple((key, f"{encode_basestring_ascii(key)}: ") for key in sorted(keys))
+
+
+def _json(value: Value) -> str:
+    """``value`` as ``DIGEST_JSON`` writes it (ASCII only, dates as ISO text), checked in the
+    encoder's order; TypeError for a value of another type."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)  # type: ignore[no-any-return]
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, date):
+        return encode_basestring_ascii(value.isoformat())  # type: ignore[no-any-return]
+    raise TypeError(type(value))
 
 
 def jsonable(values: Mapping[str, Value]) -> dict[str, object]:
@@ -340,7 +379,7 @@ def _notes(extract: ExtractFormat, values: dict[str, Value]) -> tuple[str, ...]:
     for column in extract.recommended_columns:
         if values[column.name] is not None:
             continue
-        subject = next((s for s in extract.subjects if column.name in s.columns), None)
+        subject = extract.subject_of.get(column.name)
         if subject is None:
             notes.append(f"{column.name} is blank")
         elif values[subject.family_name] is None:

@@ -1,3 +1,6 @@
+import hashlib
+import json
+import random
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -5,7 +8,7 @@ import pytest
 import time_machine
 
 from casebridge.imports.formats import extract_format
-from casebridge.imports.validation import check_row
+from casebridge.imports.validation import CheckedRow, check_row, jsonable
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -102,3 +105,45 @@ def test_an_end_before_its_start_is_rejected():
 def test_the_same_values_give_the_same_digest_however_written():
     assert checked(date_of_birth="17/09/2004").digest == checked(date_of_birth="2004-09-17").digest
     assert checked(given_name="Kyle").digest != checked(given_name="Kylie").digest
+
+
+def adr_0006_digest(values: dict, without: tuple[str, ...] = ()) -> str:
+    """The digest's form as ADR 0006 fixes it: SHA-256 of the typed values as sorted JSON."""
+    kept = {k: v for k, v in jsonable(values).items() if k not in without}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()
+
+
+VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -17,
+    10**20,
+    "",
+    "O'Brien-Smith",
+    'a "quoted"\\ name\n',
+    "Siobhán Żółć 日本 \U0001f600",
+    date(2004, 9, 17),
+    datetime(2022, 3, 27, 1, 30, tzinfo=ZoneInfo("Europe/London")),
+    datetime(2022, 3, 27, 1, 30, 15, 250, tzinfo=ZoneInfo("UTC")),
+]
+
+
+def test_both_digests_are_byte_for_byte_the_adr_form_whatever_the_values():
+    rng = random.Random(6)
+    names = ["crime_reference", "outcome", "outcome_on", "b", "a", "Zeta", "é", "with space"]
+    for _ in range(500):
+        values = {name: rng.choice(VALUES) for name in rng.sample(names, rng.randint(0, 8))}
+        row = CheckedRow(line=2, values=values, reasons=())
+        assert row.digest == adr_0006_digest(values)
+        assert row.digest_without(("outcome", "outcome_on")) == adr_0006_digest(
+            values, ("outcome", "outcome_on")
+        )
+
+
+def test_a_value_of_another_type_is_digested_in_the_same_form():
+    values = {"reference": "1", "amount": 2.5, "when": date(2024, 1, 1)}
+    row = CheckedRow(line=2, values=values, reasons=())  # type: ignore[arg-type]
+    assert row.digest == adr_0006_digest(values)
+    assert row.digest_without(("amount",)) == adr_0006_digest(values, ("amount",))

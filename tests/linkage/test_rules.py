@@ -136,7 +136,7 @@ def test_automatic_linking_keeps_apart_what_a_rule_separates_and_says_why(actor)
     identify(held, "pnc", "A1")
     identify(arrived, "pnc", "B2")
 
-    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[arrived.pk], source="import batch 12")
 
     assert (summary.automatic, summary.queued, summary.new, summary.kept_apart) == (0, 0, 1, 1)
     assert not PersonMerge.objects.exists()
@@ -194,7 +194,7 @@ def test_a_childs_school_record_without_a_date_of_birth_is_never_merged_with_an_
     father, son = father_and_son()
     recorded_by(son, "school-exclusions", date(2022, 3, 7))
 
-    summary = people_link(actor=actor, people=[son], source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[son.pk], source="import batch 12")
 
     assert (summary.automatic, summary.kept_apart) == (0, 1)
     assert not PersonMerge.objects.exists()
@@ -213,7 +213,7 @@ def test_a_school_record_without_a_date_of_birth_still_links_to_a_pupil_of_that_
     exclusion = person("David", "Okafor", None, sex=Person.Sex.MALE, postcode="E8 3PL")
     recorded_by(exclusion, "school-exclusions", date(2022, 3, 7))
 
-    summary = people_link(actor=actor, people=[exclusion], source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[exclusion.pk], source="import batch 12")
 
     assert (summary.automatic, summary.kept_apart) == (1, 0)
     assert PersonMerge.objects.get().survivor == pupil

@@ -65,7 +65,7 @@ def test_a_match_above_the_upper_threshold_is_merged_into_the_existing_record(ac
     current_model()
     arrived = incoming(**MISSPELT)
 
-    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[arrived.pk], source="import batch 12")
 
     assert summary == LinkageSummary(automatic=1, queued=0, new=0)
     arrived.refresh_from_db()
@@ -80,7 +80,7 @@ def test_a_match_between_the_thresholds_waits_for_an_analyst(actor, existing):
     current_model()
     arrived = incoming(**MISSPELT_AND_MOVED)
 
-    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[arrived.pk], source="import batch 12")
 
     assert summary == LinkageSummary(automatic=0, queued=1, new=0, pairs_queued=1)
     review = MatchReview.objects.get()
@@ -104,7 +104,7 @@ def test_a_match_below_the_lower_threshold_is_a_new_person(actor, existing):
     current_model()
     arrived = incoming(given=SISTER["given"], born=SISTER["born"])
 
-    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[arrived.pk], source="import batch 12")
 
     assert summary == LinkageSummary(automatic=0, queued=0, new=1)
     assert not MatchReview.objects.exists() and not PersonMerge.objects.exists()
@@ -114,7 +114,7 @@ def test_the_same_person_twice_in_the_first_import_becomes_one_record(actor):
     current_model()
     first, second = incoming(), incoming(**MISSPELT)  # nobody else is held yet
 
-    people_link(actor=actor, people=[first, second], source="import batch 12")
+    people_link(actor=actor, person_ids=[first.pk, second.pk], source="import batch 12")
 
     second.refresh_from_db()
     assert second.merged_into == first
@@ -124,7 +124,7 @@ def test_two_copies_of_a_held_person_in_one_import_both_merge_into_the_held_reco
     current_model()
     copies = [incoming(), incoming(**MISSPELT)]
 
-    summary = people_link(actor=actor, people=copies, source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[p.pk for p in copies], source="import batch 12")
 
     assert summary == LinkageSummary(automatic=2, queued=0, new=0)
     assert {copy.pk for copy in existing.merged_records.all()} == {copy.pk for copy in copies}
@@ -133,9 +133,9 @@ def test_two_copies_of_a_held_person_in_one_import_both_merge_into_the_held_reco
 def test_linking_again_never_queues_a_pair_twice(actor, existing):
     current_model()
     arrived = incoming(**MISSPELT_AND_MOVED)
-    people_link(actor=actor, people=[arrived], source="import batch 12")
+    people_link(actor=actor, person_ids=[arrived.pk], source="import batch 12")
 
-    again = people_link(actor=actor, people=[arrived], source="import batch 12")
+    again = people_link(actor=actor, person_ids=[arrived.pk], source="import batch 12")
 
     assert again == LinkageSummary(automatic=0, queued=1, new=0)  # still waiting
     assert MatchReview.objects.count() == 1
@@ -143,7 +143,7 @@ def test_linking_again_never_queues_a_pair_twice(actor, existing):
 
 def test_a_run_is_audited_once_with_its_counts_and_no_names(actor, existing):
     current_model()
-    people_link(actor=actor, people=[incoming(**MISSPELT)], source="import batch 12")
+    people_link(actor=actor, person_ids=[incoming(**MISSPELT).pk], source="import batch 12")
 
     entry = AuditEvent.objects.get(object_type="identity")
     assert entry.actor == actor and entry.action == "change"
@@ -153,14 +153,14 @@ def test_a_run_is_audited_once_with_its_counts_and_no_names(actor, existing):
 
 def test_linking_without_a_trained_model_says_how_to_train_one(actor, existing):
     with pytest.raises(ApplicationError, match="linkage train"):
-        people_link(actor=actor, people=[incoming()], source="import batch 12")
+        people_link(actor=actor, person_ids=[incoming().pk], source="import batch 12")
 
 
 @pytest.mark.parametrize("role_code", ["practitioner", "panel_coordinator", "manager"])
 def test_only_analysts_link(role_code, existing):
     current_model()
     with pytest.raises(AccessDenied):
-        people_link(actor=UserFactory(role=role(role_code)), people=[incoming()], source="x")
+        people_link(actor=UserFactory(role=role(role_code)), person_ids=[incoming().pk], source="x")
 
 
 # --- an analyst's decisions ----------------------------------------------------------------
@@ -204,7 +204,7 @@ def test_a_rejected_pair_is_never_queued_or_linked_again(actor, existing):
     arrived = incoming(**MISSPELT)  # strong enough to link automatically
     match_reject(actor=actor, review=pending_review(arrived, existing), reason="Twins")
 
-    summary = people_link(actor=actor, people=[arrived], source="import batch 13")
+    summary = people_link(actor=actor, person_ids=[arrived.pk], source="import batch 13")
 
     assert summary == LinkageSummary(automatic=0, queued=0, new=1)
     assert MatchReview.objects.get().status == "rejected"
@@ -234,7 +234,7 @@ def test_only_analysts_decide(role_code, existing):
 def test_undoing_a_merge_restores_the_record_and_keeps_the_history(actor, existing):
     current_model()
     arrived = incoming(**MISSPELT)
-    people_link(actor=actor, people=[arrived], source="import batch 12")
+    people_link(actor=actor, person_ids=[arrived.pk], source="import batch 12")
     merge = PersonMerge.objects.get()
 
     merge_undo(actor=actor, merge=merge, reason="Different NHS numbers: twins")
@@ -250,10 +250,10 @@ def test_undoing_a_merge_restores_the_record_and_keeps_the_history(actor, existi
 def test_an_undone_merge_is_not_linked_again(actor, existing):
     current_model()
     arrived = incoming(**MISSPELT)
-    people_link(actor=actor, people=[arrived], source="import batch 12")
+    people_link(actor=actor, person_ids=[arrived.pk], source="import batch 12")
     merge_undo(actor=actor, merge=PersonMerge.objects.get(), reason="Twins")
 
-    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[arrived.pk], source="import batch 12")
 
     assert summary == LinkageSummary(automatic=0, queued=0, new=1)
     assert PersonMerge.objects.count() == 1
@@ -273,7 +273,7 @@ def test_undoing_a_confirmed_merge_rejects_the_reviewed_pair(actor, existing):
 
 def test_an_undo_needs_a_reason(actor, existing):
     current_model()
-    people_link(actor=actor, people=[incoming(**MISSPELT)], source="import batch 12")
+    people_link(actor=actor, person_ids=[incoming(**MISSPELT).pk], source="import batch 12")
 
     with pytest.raises(ApplicationError) as refused:
         merge_undo(actor=actor, merge=PersonMerge.objects.get(), reason="  ")
@@ -284,7 +284,7 @@ def test_an_undo_needs_a_reason(actor, existing):
 
 def test_a_merge_is_undone_once(actor, existing):
     current_model()
-    people_link(actor=actor, people=[incoming(**MISSPELT)], source="import batch 12")
+    people_link(actor=actor, person_ids=[incoming(**MISSPELT).pk], source="import batch 12")
     merge_undo(actor=actor, merge=PersonMerge.objects.get(), reason="Twins")
 
     with pytest.raises(ApplicationError, match="undone already"):
@@ -359,7 +359,7 @@ def test_two_records_both_held_are_linked_when_they_clear_the_bar(actor, existin
     held_copy = incoming()  # recorded before this run, never matched
     arrived = incoming(family="Husain")
 
-    summary = people_link(actor=actor, people=[arrived], source="import batch 13")
+    summary = people_link(actor=actor, person_ids=[arrived.pk], source="import batch 13")
 
     assert summary == LinkageSummary(automatic=1, queued=0, new=0)
     ids = [existing.pk, held_copy.pk, arrived.pk]
@@ -372,7 +372,7 @@ def test_with_thresholds_given_a_person_without_a_date_of_birth_waits_for_an_ana
     current_model()
     arrived = incoming(born=None)
 
-    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[arrived.pk], source="import batch 12")
 
     assert summary.automatic == 0 and summary.automatic + summary.queued + summary.new == 1
     assert not PersonMerge.objects.exists()
@@ -382,7 +382,7 @@ def test_a_pair_without_a_date_of_birth_is_linked_when_its_class_clears_the_bar(
     undated_class_model(one_person=1.0)
     arrived = incoming(born=None)
 
-    summary = people_link(actor=actor, people=[arrived], source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[arrived.pk], source="import batch 12")
 
     assert summary == LinkageSummary(automatic=1, queued=0, new=0)
     assert survivors(person_ids=[arrived.pk])[arrived.pk] == existing.pk
@@ -395,7 +395,7 @@ def test_a_same_named_father_and_son_without_a_date_of_birth_are_not_merged(acto
     father = person("David", "Okafor", date(1971, 5, 2), sex=Person.Sex.MALE, postcode="E8 3PL")
     son = person("David", "Okafor", None, sex=Person.Sex.MALE, postcode="E8 3PL")
 
-    summary = people_link(actor=actor, people=[son], source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[son.pk], source="import batch 12")
 
     assert summary == LinkageSummary(automatic=0, queued=1, new=0, pairs_queued=1)
     assert not PersonMerge.objects.exists()
@@ -416,7 +416,7 @@ def test_an_undated_record_with_two_of_its_name_on_file_waits_when_that_falls_sh
     person("David", "Okafor", date(2004, 9, 17), sex=Person.Sex.MALE, postcode="E8 3PL")
     undated = person("David", "Okafor", None, sex=Person.Sex.MALE, postcode="E8 3PL")
 
-    summary = people_link(actor=actor, people=[undated], source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[undated.pk], source="import batch 12")
 
     assert (summary.automatic, summary.queued) == (0, 1)
     assert not PersonMerge.objects.exists()
@@ -444,7 +444,7 @@ def test_the_counts_of_a_run_add_up_to_its_people(actor, existing):
     current_model()
     people = [incoming(), incoming(**MISSPELT_AND_MOVED), incoming(**SISTER), incoming(born=None)]
 
-    summary = people_link(actor=actor, people=people, source="import batch 12")
+    summary = people_link(actor=actor, person_ids=[p.pk for p in people], source="import batch 12")
 
     assert summary.automatic + summary.queued + summary.new == len(people)
 
@@ -452,7 +452,7 @@ def test_the_counts_of_a_run_add_up_to_its_people(actor, existing):
 def test_a_merge_of_two_records_both_held_can_be_undone(actor, existing):
     current_model()
     held_copy = incoming()
-    people_link(actor=actor, people=[incoming(family="Husain")], source="import batch 13")
+    people_link(actor=actor, person_ids=[incoming(family="Husain").pk], source="import batch 13")
     merge = PersonMerge.objects.get(
         duplicate__in=[existing, held_copy], survivor__in=[existing, held_copy]
     )

@@ -14,8 +14,10 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from casebridge.core.lookups import AnyOf
 from casebridge.imports.formats import ExtractFormat
 from casebridge.imports.models import ImportBatch, LoadedRow, RejectedRow
 from casebridge.imports.reading import Budget, FileError, Row, header_name
@@ -215,15 +217,15 @@ def _against_earlier_loads(
     earlier = {
         loaded.reference: loaded
         for loaded in LoadedRow.objects.filter(
-            kind=extract.kind, supplied_by=batch.supplied_by, reference__in=references
+            AnyOf(F("reference"), references), kind=extract.kind, supplied_by=batch.supplied_by
         ).values_list("reference", "digest", "stable_digest", "batch_id", "line_number", named=True)
     }
     recorded: set[str] = set()
     if extract.target == "incidents":
         recorded = set(
             Incident.objects.filter(
+                AnyOf(F("reference"), references),
                 reporting_agency=batch.supplied_by,
-                reference__in=references,
                 loaded_row__isnull=True,
             ).values_list("reference", flat=True)
         )

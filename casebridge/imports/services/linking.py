@@ -5,7 +5,6 @@ from casebridge.accounts.models import User
 from casebridge.core.errors import ApplicationError
 from casebridge.imports.models import NOT_MATCHED, ImportBatch
 from casebridge.linkage.services import people_link
-from casebridge.people.models import Person
 
 
 def batch_link(*, actor: User, batch: ImportBatch) -> ImportBatch:
@@ -14,21 +13,23 @@ def batch_link(*, actor: User, batch: ImportBatch) -> ImportBatch:
     authorize(user=actor, action=Action.VIEW, obj=batch)
     if batch.status != ImportBatch.Status.LOADED:
         raise ApplicationError("Only a loaded batch's people can be matched.")
-    # Those merged since are given too: they are counted as linked, so the counts add up.
-    return resolve_identities(batch, list(batch.people.all()), actor)
+    return resolve_identities(batch, actor)
 
 
-def resolve_identities(
-    batch: ImportBatch, people: list[Person], actor: User | None = None
-) -> ImportBatch:
+def resolve_identities(batch: ImportBatch, actor: User | None = None) -> ImportBatch:
     """Match the people the batch recorded against everyone held. It runs after the load and
     apart from it: the batch is loaded whatever linkage makes of it, and an analyst can link
     later (``batch_link``) without importing again."""
-    if not people:
+    # Those merged since are given too: they are counted as linked, so the counts add up.
+    # Their ids only, read by linkage once it may link them (not at all without a model).
+    person_ids = batch.people.values_list("pk", flat=True)
+    if not person_ids.exists():
         return batch
     try:
         linked = people_link(
-            actor=actor or batch.imported_by, people=people, source=f"import batch {batch.pk}"
+            actor=actor or batch.imported_by,
+            person_ids=person_ids,
+            source=f"import batch {batch.pk}",
         )
     except AccessDenied:
         batch.linkage = f"{NOT_MATCHED}: the importer may not do that."

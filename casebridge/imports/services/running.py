@@ -70,8 +70,7 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
             path.unlink(missing_ok=True)
     if batch.status != ImportBatch.Status.LOADED or not batch.people_created:
         return batch
-    # Only their ids: linkage reads what it compares itself.
-    return resolve_identities(batch, list(batch.people.only("pk")))
+    return resolve_identities(batch)
 
 
 def _check_and_load(batch: ImportBatch, path: Path) -> ImportBatch:

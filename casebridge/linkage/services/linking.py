@@ -2,7 +2,7 @@
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -70,7 +70,7 @@ class LinkageSummary:
         )
 
 
-def people_link(*, actor: User, people: Sequence[Person], source: str) -> LinkageSummary:
+def people_link(*, actor: User, person_ids: Iterable[uuid.UUID], source: str) -> LinkageSummary:
     """Match people (those an import recorded) against everyone held, and each other.
 
     At or above the operating upper threshold (``calibration.operating_thresholds``: where the
@@ -84,7 +84,9 @@ def people_link(*, actor: User, people: Sequence[Person], source: str) -> Linkag
     People already merged into another record are counted, not matched again: they are linked.
 
     Args:
-        people: the people the import recorded.
+        person_ids: the ids of the people the import recorded; read only once the actor and
+            a trained model allow linking (a lazy queryset of an import's ids costs nothing
+            when they don't).
         source: where they came from, shown to analysts ("import batch 12").
 
     Raises:
@@ -96,7 +98,7 @@ def people_link(*, actor: User, people: Sequence[Person], source: str) -> Linkag
     if model is None:
         raise ApplicationError(NO_MODEL_MESSAGE)
     thresholds = operating_thresholds(model=model)
-    incoming_ids = [p.pk for p in people]
+    incoming_ids = list(person_ids)
     # Everyone held is read once and split, rather than named in a query: an import's people
     # are hundreds of thousands, more than a query may name.
     given = {str(pk) for pk in incoming_ids}

@@ -1,15 +1,16 @@
 """Writing to the audit trail. Call inside the transaction of the change being recorded."""
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from casebridge.audit.chain import entry_hash
+from casebridge.audit.chain import HASHED_FIELDS, entry_hash
 from casebridge.audit.context import client_ip
-from casebridge.audit.models import AuditEvent, ChainHead
+from casebridge.audit.models import AuditEvent
 
 if TYPE_CHECKING:
     # Only named: the actor is settings.AUTH_USER_MODEL, so the log knows no app above it.
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
 UNRECORDED = "(changed; not recorded)"
 
 
-@transaction.atomic
 def audit_record(
     *,
     actor: "User | None",
@@ -37,8 +37,6 @@ def audit_record(
     Runs inside the caller's transaction, so if the business change rolls back, so does its
     audit entry, and if the audit entry cannot be written, the change rolls back with it.
     """
-    # Locking the head serialises appenders: each one sees the hash the previous one wrote.
-    head = ChainHead.objects.select_for_update().get(pk=1)
     fields: dict[str, Any] = {
         "occurred_at": timezone.now(),
         "actor_id": actor.pk if actor else None,
@@ -54,16 +52,73 @@ def audit_record(
         "reason": reason,
         "flagged": flagged,
     }
-    event = AuditEvent(
-        **fields,
-        previous_hash=head.last_hash,
-        entry_hash=entry_hash(previous_hash=head.last_hash, fields=fields),
-    )
-    event.save(force_insert=True)
-    head.last_sequence = event.sequence
-    head.last_hash = event.entry_hash
-    head.save(update_fields=["last_sequence", "last_hash"])
+    # No savepoint: an entry that cannot be written must take the caller's change down with it,
+    # never be caught and skipped over, and a savepoint costs two more statements an entry.
+    with transaction.atomic(using=DEFAULT_DB_ALIAS, savepoint=False):
+        connection = connections[DEFAULT_DB_ALIAS]
+        statements = STATEMENTS[connection.vendor]
+        with connection.cursor() as cursor:
+            # Locking the head serialises appenders: each one sees the hash the previous one
+            # wrote. (SQLite has no row locks: its transactions begin IMMEDIATE, taking the
+            # database's write lock, so appenders queue there instead.)
+            cursor.execute(statements.lock_head)
+            (previous_hash,) = cursor.fetchone()
+            row = {
+                **fields,
+                "previous_hash": previous_hash,
+                "entry_hash": entry_hash(previous_hash=previous_hash, fields=fields),
+            }
+            values = [field.get_db_prep_save(row[field.attname], connection) for field in COLUMNS]
+            cursor.execute(statements.append, values)
+            if statements.move_head:
+                sequence = cursor.lastrowid
+                cursor.execute(statements.move_head, [sequence, row["entry_hash"]])
+            else:
+                (sequence,) = cursor.fetchone()
+    event = AuditEvent(sequence=sequence, **row)
+    event._state.adding = False
+    event._state.db = DEFAULT_DB_ALIAS
     return event
+
+
+# The entry is written with the cursor, not the ORM: the demo's history and every bulk import
+# append an entry a record, and the ORM's three queries in a savepoint cost 1 ms of CPU an entry
+# against 0.4 ms for these plain statements.
+_FIELDS = {field.attname: field for field in AuditEvent._meta.concrete_fields}
+COLUMNS = tuple(_FIELDS[name] for name in (*HASHED_FIELDS, "previous_hash", "entry_hash"))
+INSERT = (
+    "INSERT INTO audit_auditevent (occurred_at, actor_id, actor_username, actor_agency, "
+    "ip_address, action, object_type, object_id, summary, changes, reason, flagged, "
+    "previous_hash, entry_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    lock_head: str  # reads the head's hash, locked until the transaction ends
+    append: str  # inserts the entry (on PostgreSQL also moves the head, returning the sequence)
+    move_head: str  # where ``append`` cannot move the head: moves it to the inserted entry
+
+
+STATEMENTS = {
+    # One round trip for the entry and the head: the head takes the hash the entry was inserted
+    # with and the sequence the insert returned.
+    "postgresql": _Statements(
+        lock_head="SELECT last_hash FROM audit_chainhead WHERE id = 1 FOR UPDATE",
+        append=(
+            f"WITH entry AS ({INSERT} RETURNING sequence, entry_hash) "  # noqa: S608 (constants)
+            "UPDATE audit_chainhead SET last_sequence = entry.sequence, "
+            "last_hash = entry.entry_hash FROM entry WHERE audit_chainhead.id = 1 "
+            "RETURNING entry.sequence"
+        ),
+        move_head="",
+    ),
+    "sqlite": _Statements(
+        lock_head="SELECT last_hash FROM audit_chainhead WHERE id = 1",
+        append=INSERT,
+        move_head="UPDATE audit_chainhead SET last_sequence = %s, last_hash = %s WHERE id = 1",
+    ),
+}
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

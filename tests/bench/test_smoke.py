@@ -19,6 +19,10 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 # script: (small arguments, what its output must contain)
 SMOKE: dict[str, tuple[list[str], str]] = {
+    "audit_append.py": (
+        ["--entries", "50"],
+        r"sqlite: \d+\.\d{3} ms of CPU an entry(.|\n)*chain intact: True \(150 entries checked\)",
+    ),
     "import_cycles.py": ([], r"apps in the largest import cycle: \d+"),
     "indicators.py": (["--events", "4000"], r"same values: (\d+) of \1\n.*faster than pandas"),
     "imports.py": (

@@ -39,17 +39,21 @@ from tests.world import World, make_world
 
 pytestmark = pytest.mark.django_db
 
-# Queries per request, for each role. Every page spends 13 of them the same way: 3 to know who
-# is signed in (session, user, second factor), 1 to notice changed permission rules, 2 for the
-# navigation (the pathways, whether any refuge is visible), 2 for the redactor to notice changed
-# restricted addresses, and 5 to write the "viewed" audit entry (the home page writes two).
+# Queries per request, for each role, besides its "viewed" audit entries. Every page spends 8
+# of them the same way: 3 to know who is signed in (session, user, second factor), 1 to notice
+# changed permission rules, 2 for the navigation (the pathways, whether any refuge is visible),
+# and 2 for the redactor to notice changed restricted addresses.
 EXPECTED = {
-    "home": {"panel_coordinator": 21, "practitioner_b": 21},
-    "search": {"panel_coordinator": 16, "practitioner_b": 16},
-    "person": {"panel_coordinator": 31, "practitioner_b": 32},
-    "case": {"panel_coordinator": 21, "practitioner_b": 22},
-    "cases": {"panel_coordinator": 16, "practitioner_b": 16},
+    "home": {"panel_coordinator": 11, "practitioner_b": 11},
+    "search": {"panel_coordinator": 11, "practitioner_b": 11},
+    "person": {"panel_coordinator": 26, "practitioner_b": 27},
+    "case": {"panel_coordinator": 16, "practitioner_b": 17},
+    "cases": {"panel_coordinator": 11, "practitioner_b": 11},
 }
+AUDIT_ENTRIES = {"home": 2, "search": 1, "person": 1, "case": 1, "cases": 1}
+# An audit entry: on PostgreSQL lock the chain's head, then insert the entry and move the head
+# in one statement; SQLite takes a statement more to move the head.
+STATEMENTS_AN_ENTRY = {"postgresql": 2, "sqlite": 3}
 
 
 def _panel(world: World):
@@ -200,4 +204,6 @@ def test_a_main_page_costs_a_fixed_number_of_queries(page, role_name, signed_in_
 
     assert len(large.page) > len(small.page)  # the page shows what was added
     assert len(large.queries) == len(small.queries), "\n".join(large.queries)
-    assert len(small.queries) == EXPECTED[page][role_name], "\n".join(small.queries)
+    expected = EXPECTED[page][role_name]
+    expected += AUDIT_ENTRIES[page] * STATEMENTS_AN_ENTRY[connection.vendor]
+    assert len(small.queries) == expected, "\n".join(small.queries)

@@ -6,9 +6,8 @@ from datetime import date, datetime
 from uuid import UUID
 
 import pyarrow as pa
-from django.utils import timezone
 
-from casebridge.analytics.tables.common import Survivors, TableSpec, age_band, values
+from casebridge.analytics.tables.common import Survivors, TableSpec, age_band, local_day, values
 from casebridge.core.dates import age_on
 from casebridge.incidents.models import Incident
 
@@ -82,7 +81,7 @@ def incidents() -> TableSpec:
         sex: str | None,
         ethnicity: str | None,
     ) -> tuple[object, ...]:
-        on = timezone.localdate(occurred)
+        on = local_day(occurred)
         victim_id, years, victim_sex = victim(person, born, sex, on)
         return (
             str(pk),

@@ -47,14 +47,14 @@ class TinyBorough:
     built: dict[tuple[str, str], "BoardReport"] = field(default_factory=dict)
 
     def report(self, quarter: str, edition: str) -> "BoardReport":
-        """The board report for the quarter and edition, built once for the session."""
+        """The board report for the quarter and edition, built once for the session (by the
+        selector the dashboard's pages use: a page over the snapshot shares the build)."""
         from casebridge.analytics.periods import parse_period
-        from casebridge.reports.board import build_report
+        from casebridge.reports.selectors import quarter_report
 
         if (quarter, edition) not in self.built:
-            period = parse_period(quarter)
-            self.built[quarter, edition] = build_report(
-                engine=self.engine, period=period, edition=edition
+            self.built[quarter, edition] = quarter_report(
+                snapshot=self.snapshot, quarter=parse_period(quarter), edition=edition
             )
         return self.built[quarter, edition]
 
@@ -140,7 +140,20 @@ def drop_kept_database() -> None:
             cursor.execute(f'DROP DATABASE IF EXISTS "{kept_database_name()}"')
 
 
+# The borough's longest modules (minutes each, SQLite run), started first of its tests so no worker
+# is left with one of them after the others have finished.
+LONGEST_FIRST = ("test_free_text_canary.py", "test_every_edition.py")
+
+
 def run_last(items: list[pytest.Item]) -> None:
-    """Move the tests that use the tiny borough after all others, keeping each group's order:
-    its records stay in the database from the first of them to the session's end."""
-    items.sort(key=lambda item: FIXTURE in getattr(item, "fixturenames", ()))
+    """Move the tests that use the tiny borough after all others, the longest modules first,
+    otherwise keeping each group's order: its records stay in the database from the first of
+    them to the session's end."""
+
+    def order(item: pytest.Item) -> tuple[bool, int]:
+        if FIXTURE not in getattr(item, "fixturenames", ()):
+            return False, 0
+        name = item.path.name
+        return True, LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=order)

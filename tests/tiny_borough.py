@@ -73,7 +73,7 @@ def tiny_borough(django_db_setup, django_db_blocker, tmp_path_factory) -> TinyBo
         if (kept / "output.txt").exists():
             _copy_kept_database(kept)
         else:
-            kept.mkdir()
+            kept.mkdir(exist_ok=True)  # a worker whose load failed leaves it empty
             _load(kept)
             if workers:
                 _keep_database(kept)

@@ -1,13 +1,13 @@
 import pytest
 from django.db import connection
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from casebridge.access.definitions import load_permissions
 from casebridge.assessments.definitions import load_instruments
 from casebridge.pathways.definitions import load_pathways
 from tests.factories import sign_in
-from tests.scheduling import SharedFixturesOnOneWorker, group_shared_fixtures
-from tests.tiny_borough import run_last, tiny_borough
+from tests.tiny_borough import drop_kept_database, run_last, tiny_borough
 
 __all__ = ["tiny_borough"]  # a session fixture: the tiny demo borough, loaded once
 
@@ -15,14 +15,14 @@ __all__ = ["tiny_borough"]  # a session fixture: the tiny demo borough, loaded o
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     run_last(items)  # after pytest-django (tryfirst) has put the transactional tests last
     database_free_tests_in_the_sqlite_run_only(config, items)
-    group_shared_fixtures(config, items)
 
 
-def pytest_xdist_make_scheduler(config: pytest.Config, log) -> SharedFixturesOnOneWorker | None:
-    """Under ``--dist loadscope`` (pyproject.toml): see tests/scheduling.py."""
-    if config.getvalue("dist") != "loadscope":
-        return None
-    return SharedFixturesOnOneWorker(config, log)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On pytest-xdist's controller, once every worker is done with it: the database the
+    workers copied the tiny borough from."""
+    if session.config.pluginmanager.has_plugin("dsession"):
+        with session.config.stash[blocking_manager_key].unblock():
+            drop_kept_database()
 
 
 def database_free_tests_in_the_sqlite_run_only(config: pytest.Config, items: list[pytest.Item]):

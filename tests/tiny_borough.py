@@ -1,23 +1,34 @@
-"""The tiny demo borough, loaded once for the whole test session, for the tests that read the
-board report and the dashboard over it (tests/reports, tests/analytics), check what the
-demo-data command wrote (tests/demo) and walk the site over it (tests/web's free-text canary).
+"""The tiny demo borough, loaded once for the whole test run, for the tests that read the board
+report and the dashboard over it (tests/reports, tests/analytics), check what the demo-data
+command wrote (tests/demo) and walk the site over it (tests/web's free-text canary).
 
-Loading it takes over a minute, so it is loaded once, inside a transaction rolled back when the
-session ends, with one stored snapshot of it; each board report is built from that snapshot
-once however many tests read it. The tests that use it run after every other test (see
-``run_last`` in tests/conftest.py), so no other test sees the borough's records; under
-pytest-xdist they all go to one worker (tests/scheduling.py), so the borough is loaded
-and each report built once per run, not once per worker.
+Loading it takes over a minute, so it is loaded once per run, with one stored snapshot of it,
+by the first process that needs it. Under pytest-xdist that process then keeps a copy of its
+database (SQLite: the in-memory database backed up to a file; PostgreSQL: a database made
+with it as template), and every other worker that needs the borough copies that in place of
+its own test database, which takes seconds. So the borough's tests spread over the workers
+like any others, yet it is loaded once. Each board report is built once per worker that reads
+it.
+
+The borough's records are committed, so the tests that use it run after every other test
+(``run_last``): no other test sees them, and each worker's test database is thrown away at
+the end of the run.
 """
 
+import fcntl
+import os
+import re
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from io import StringIO
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection
 from django.test import override_settings
 
 if TYPE_CHECKING:  # imported when used: this module is imported before Django is set up
@@ -36,34 +47,113 @@ class TinyBorough:
     built: dict[tuple[str, str], "BoardReport"] = field(default_factory=dict)
 
     def report(self, quarter: str, edition: str) -> "BoardReport":
-        """The board report for the quarter and edition, built once for the session."""
+        """The board report for the quarter and edition, built once for the session (by the
+        selector the dashboard's pages use: a page over the snapshot shares the build)."""
         from casebridge.analytics.periods import parse_period
-        from casebridge.reports.board import build_report
+        from casebridge.reports.selectors import quarter_report
 
         if (quarter, edition) not in self.built:
-            period = parse_period(quarter)
-            self.built[quarter, edition] = build_report(
-                engine=self.engine, period=period, edition=edition
+            self.built[quarter, edition] = quarter_report(
+                snapshot=self.snapshot, quarter=parse_period(quarter), edition=edition
             )
         return self.built[quarter, edition]
 
 
 @pytest.fixture(scope="session")
-def tiny_borough(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[TinyBorough]:
+def tiny_borough(django_db_setup, django_db_blocker, tmp_path_factory) -> TinyBorough:
     from casebridge.analytics.engine import Engine
+    from casebridge.analytics.store import latest_snapshot
+
+    # Every worker's temporary directory is under the run's one (pytest-xdist's own advice for
+    # sharing a session fixture between workers).
+    workers = "PYTEST_XDIST_WORKER" in os.environ
+    shared = tmp_path_factory.getbasetemp().parent if workers else tmp_path_factory.getbasetemp()
+    kept = shared / "tiny-borough"
+    with django_db_blocker.unblock(), _only_one_at_a_time(shared / "tiny-borough.lock"):
+        if (kept / "output.txt").exists():
+            _copy_kept_database(kept)
+        else:
+            kept.mkdir(exist_ok=True)  # a worker whose load failed leaves it empty
+            _load(kept)
+            if workers:
+                _keep_database(kept)
+    with override_settings(CASEBRIDGE_SNAPSHOT_DIR=kept / "snapshots"):
+        snapshot = latest_snapshot()
+    return TinyBorough((kept / "output.txt").read_text(), snapshot, Engine(snapshot=snapshot))
+
+
+def _load(kept: Path) -> None:
     from casebridge.analytics.services import snapshot_refresh
 
-    snapshots = tmp_path_factory.mktemp("tiny-borough-snapshots")
     output = StringIO()
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo_data", "--size", "tiny", "--seed", "2022", stdout=output)
-        with override_settings(CASEBRIDGE_SNAPSHOT_DIR=snapshots):
-            snapshot = snapshot_refresh(actor=None)
-        yield TinyBorough(output.getvalue(), snapshot, Engine(snapshot=snapshot))
-        transaction.set_rollback(True)
+    call_command("demo_data", "--size", "tiny", "--seed", "2022", stdout=output)
+    with override_settings(CASEBRIDGE_SNAPSHOT_DIR=kept / "snapshots"):
+        snapshot_refresh(actor=None)
+    (kept / "output.txt").write_text(output.getvalue())  # last: the borough is complete
+
+
+@contextmanager
+def _only_one_at_a_time(path: Path) -> Iterator[None]:
+    with path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
+
+
+def kept_database_name() -> str:
+    """The PostgreSQL database the borough is kept in: the run's test database's name (a
+    worker's without its ``_gw0`` suffix) with ``_tiny_borough``."""
+    run = re.sub(r"_gw\d+$", "", connection.creation._get_test_db_name())
+    return f"{run}_tiny_borough"
+
+
+def _keep_database(kept: Path) -> None:
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with closing(sqlite3.connect(kept / "database.sqlite3")) as copy:
+            connection.connection.backup(copy)
+        return
+    # A database is copied only while no one is connected to it.
+    test_database = connection.settings_dict["NAME"]
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{kept_database_name()}"')
+        cursor.execute(f'CREATE DATABASE "{kept_database_name()}" TEMPLATE "{test_database}"')
+
+
+def _copy_kept_database(kept: Path) -> None:
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with closing(sqlite3.connect(kept / "database.sqlite3")) as copy:
+            copy.backup(connection.connection)
+        return
+    test_database = connection.settings_dict["NAME"]
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE "{test_database}"')
+        cursor.execute(f'CREATE DATABASE "{test_database}" TEMPLATE "{kept_database_name()}"')
+
+
+def drop_kept_database() -> None:
+    """After the run (on pytest-xdist's controller, once every worker has finished)."""
+    if connection.vendor == "postgresql":
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{kept_database_name()}"')
+
+
+# The borough's longest modules (minutes each, SQLite run), started first of its tests so no worker
+# is left with one of them after the others have finished.
+LONGEST_FIRST = ("test_free_text_canary.py", "test_every_edition.py")
 
 
 def run_last(items: list[pytest.Item]) -> None:
-    """Move the tests that use the tiny borough after all others, keeping each group's order:
-    its records stay in the database from the first of them to the session's end."""
-    items.sort(key=lambda item: FIXTURE in getattr(item, "fixturenames", ()))
+    """Move the tests that use the tiny borough after all others, the longest modules first,
+    otherwise keeping each group's order: its records stay in the database from the first of
+    them to the session's end."""
+
+    def order(item: pytest.Item) -> tuple[bool, int]:
+        if FIXTURE not in getattr(item, "fixturenames", ()):
+            return False, 0
+        name = item.path.name
+        return True, LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=order)

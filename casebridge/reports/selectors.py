@@ -1,5 +1,6 @@
-"""Reads of the board report for other pages: the public edition's figures for a quarter, which
-the figures dashboard and its CSV export print for a reader without the restricted figures."""
+"""Reads of the board report for other pages: the report of a quarter as the figures dashboard
+offers it for download, and the public edition's figures for a quarter, which the dashboard and
+its CSV export print for a reader without the restricted figures."""
 
 from functools import lru_cache
 from pathlib import Path
@@ -8,21 +9,27 @@ from casebridge.analytics.disclosure import Printed
 from casebridge.analytics.engine import Engine
 from casebridge.analytics.periods import Period, parse_period
 from casebridge.analytics.snapshot import Snapshot, open_snapshot
-from casebridge.reports.board import PUBLIC, build_report
+from casebridge.reports.board import PUBLIC, BoardReport, build_report
 
 Released = dict[tuple[str, str], Printed]
+
+
+def quarter_report(*, snapshot: Snapshot, quarter: Period, edition: str) -> BoardReport:
+    """The board report of the quarter in the edition, built once per snapshot, quarter and
+    edition: a snapshot never changes, and a report is immutable. So the public dashboard, its
+    export and the public edition's download share one build (tens of seconds on the borough)."""
+    return _built(str(snapshot.directory), snapshot.taken_at.isoformat(), quarter.label, edition)
 
 
 def released_figures(*, snapshot: Snapshot, quarter: Period) -> Released:
     """Every figure the public edition publishes for the quarter (the report's, and the
     dashboard's eight periods of each indicator), as the one disclosure pass printed them, by
-    indicator id and period label. Built once per snapshot and quarter: a snapshot never
-    changes."""
-    return _released(str(snapshot.directory), snapshot.taken_at.isoformat(), quarter.label)
+    indicator id and period label."""
+    return quarter_report(snapshot=snapshot, quarter=quarter, edition=PUBLIC).released
 
 
 @lru_cache(maxsize=8)
-def _released(directory: str, taken_at: str, quarter: str) -> Released:
+def _built(directory: str, taken_at: str, quarter: str, edition: str) -> BoardReport:
     del taken_at  # part of the key only
     engine = Engine(snapshot=open_snapshot(Path(directory)))
-    return build_report(engine=engine, period=parse_period(quarter), edition=PUBLIC).released
+    return build_report(engine=engine, period=parse_period(quarter), edition=edition)

@@ -14,6 +14,7 @@ from casebridge.analytics.periods import parse_period
 from casebridge.analytics.registry import registry
 from casebridge.analytics.services import snapshot_refresh
 from casebridge.audit.models import AuditEvent
+from casebridge.reports.selectors import _built
 from tests.analytics.fixtures import at, marac_referral
 from tests.factories import UserFactory, role
 
@@ -141,6 +142,25 @@ def test_a_manager_downloads_the_public_edition_as_a_pdf_and_it_is_audited(
         "edition": "public",
         "format": "pdf",
     }
+
+
+def test_the_dashboard_its_export_and_the_download_share_one_build_of_the_public_edition(
+    signed_in_client, manager, three_referrals
+):
+    """A report is built once per snapshot, quarter and edition (tens of seconds on the
+    borough): whatever else was asked before, these three pages build the edition once at
+    most, and the later two take the first's."""
+    built_before = _built.cache_info()
+    client = signed_in_client(manager)
+    for address, query in (
+        ("/figures/", Q1),
+        ("/figures/export.csv", Q1),
+        ("/figures/board-report/", {**Q1, "edition": "public", "format": "html"}),
+    ):
+        assert client.get(address, query).status_code == 200
+    built_after = _built.cache_info()
+    assert built_after.misses - built_before.misses <= 1
+    assert built_after.hits - built_before.hits >= 2
 
 
 def test_a_manager_may_not_download_the_restricted_edition_and_the_refusal_is_audited(

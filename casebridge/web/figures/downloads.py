@@ -1,15 +1,14 @@
 """Downloads from the figures dashboard, each an audited export from the latest stored
 snapshot: the figures shown, as CSV, and the board report for a quarter that has ended.
 
-The report is built and rendered in the request (on the borough demo it takes seconds, see
-docs/decisions/0010-restricted-figures-and-downloads.md); long work moves to background tasks
-with issue 20.
+The report is built in the request once per snapshot, quarter and edition (on the borough demo
+it takes seconds, see docs/decisions/0010-restricted-figures-and-downloads.md) and rendered in
+each; long work moves to background tasks with issue 20.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
 
 from casebridge.access.policy import Action, Resource, require_permission
-from casebridge.analytics.engine import Engine
 from casebridge.analytics.exports import figures_csv
 from casebridge.analytics.selectors import (
     in_progress,
@@ -19,8 +18,9 @@ from casebridge.analytics.selectors import (
 from casebridge.analytics.snapshot import Snapshot
 from casebridge.analytics.store import latest_snapshot, snapshot_id
 from casebridge.audit.services import audit_record
-from casebridge.reports.board import RESTRICTED, build_report
+from casebridge.reports.board import RESTRICTED
 from casebridge.reports.render import report_html, report_pdf
+from casebridge.reports.selectors import quarter_report
 from casebridge.ui.decorators import current_user, signed_in
 from casebridge.web.figures.forms import PDF, ReportForm
 from casebridge.web.figures.views import figures_form, public_or_restricted
@@ -98,7 +98,7 @@ def board_report(request: HttpRequest) -> HttpResponse:
     )
     if edition == RESTRICTED:
         require_permission(user=user, action=Action.VIEW, resource=Resource.RESTRICTED_FIGURES)
-    report = build_report(engine=Engine(snapshot=snapshot), period=period, edition=edition)
+    report = quarter_report(snapshot=snapshot, quarter=period, edition=edition)
     if kind == PDF:
         content, content_type = report_pdf(report), "application/pdf"
     else:

@@ -1,9 +1,11 @@
+from dataclasses import replace
 from unittest import mock
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from casebridge.access.policy import AccessDenied
+from casebridge.audit import services as audit_services
 from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import Case, CaseEvent, CasePerson
@@ -127,8 +129,15 @@ def test_another_agency_cannot_transition_a_case_it_cannot_see():
 def test_if_the_audit_entry_cannot_be_written_the_change_rolls_back():
     coordinator = UserFactory(role=role("panel_coordinator"))
     case = CaseFactory()
+    # The database refuses the entry itself: its insert names a table that is not there.
+    vendor = connection.vendor
+    refused = replace(
+        audit_services.STATEMENTS[vendor],
+        append="INSERT INTO audit_unwritable VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+        "%s, %s, %s, %s)",
+    )
     with (
-        mock.patch.object(AuditEvent, "save", side_effect=DatabaseError("disk full")),
+        mock.patch.dict(audit_services.STATEMENTS, {vendor: refused}),
         pytest.raises(DatabaseError),
     ):
         case_transition(actor=coordinator, case=case, transition="accept")

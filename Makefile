@@ -46,7 +46,7 @@ demo-database: $(BIN)/casebridge
 	$(BIN)/casebridge check
 	$(BIN)/casebridge migrate --verbosity 0 --skip-checks
 	$(BIN)/casebridge sync-definitions --skip-checks
-	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty --skip-checks
+	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty --url http://$(HOST):$(PORT)/ --skip-checks
 	$(BIN)/casebridge snapshot --skip-checks
 	$(BIN)/casebridge imports-recover --skip-checks
 

@@ -14,7 +14,7 @@ def base32_secret(hex_key: str) -> str:
     return b32encode(unhexlify(hex_key)).decode()
 
 
-def login_table() -> str:
+def login_table(*, url: str = DEMO_URL) -> str:
     agency_names = {spec.code: spec.name for spec in AGENCIES}
     secrets = {
         device.user.username: base32_secret(device.key)
@@ -35,7 +35,7 @@ def login_table() -> str:
 
     return "\n".join(
         [
-            f"Sign in at {DEMO_URL}",
+            f"Sign in at {url}",
             f"Password for every demo user: {DEMO_PASSWORD}",
             "One-time code: add the user's secret below to an authenticator app (TOTP, 6 digits,",
             "30 seconds), or run `.venv/bin/casebridge demo-totp USERNAME` for the current code.",

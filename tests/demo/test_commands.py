@@ -185,6 +185,11 @@ def test_if_empty_leaves_a_populated_database_alone(tiny_demo):
     assert (Person.objects.count(), Case.objects.count(), User.objects.count()) == counts
 
 
+def test_the_sign_in_banner_names_the_address_the_demo_is_served_at(tiny_demo):
+    output = run("demo_data", "--size", "tiny", "--if-empty", "--url", "http://127.0.0.1:8010/")
+    assert "Sign in at http://127.0.0.1:8010/" in output
+
+
 def test_without_if_empty_a_populated_database_is_refused(tiny_demo):
     with pytest.raises(CommandError):
         run("demo_data", "--size", "tiny")

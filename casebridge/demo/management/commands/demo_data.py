@@ -12,7 +12,7 @@ from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency, Team
 from casebridge.assessments.definitions import load_instruments
 from casebridge.demo.logins import login_table
-from casebridge.demo.organisation import AGENCIES, USERS
+from casebridge.demo.organisation import AGENCIES, DEMO_URL, USERS
 from casebridge.demo.plan import Plan, build_plan, figures, total_figures
 from casebridge.demo.sizes import DEFAULT_SEED, DEFAULT_SIZE, SIZES
 from casebridge.demo.writer import write_plan
@@ -34,12 +34,18 @@ class Command(BaseCommand):
             action="store_true",
             help="If the database already has agencies or people, print the logins and stop.",
         )
+        parser.add_argument(
+            "--url",
+            default=DEMO_URL,
+            help="Where the demo will be served, for the sign-in banner (make demo passes its "
+            "HOST and PORT).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         populated = Agency.objects.exists() or Person.objects.exists()
         if populated and options["if_empty"]:
             self.stdout.write("The database already has data; nothing generated.\n")
-            self.stdout.write(login_table())
+            self.stdout.write(login_table(url=options["url"]))
             return
         if populated:
             raise CommandError(
@@ -60,7 +66,7 @@ class Command(BaseCommand):
         timings = write_plan(plan, progress=self.stdout.write)
         self._summary(plan, time.perf_counter() - started, timings.seconds)
         self.stdout.write("")
-        self.stdout.write(login_table())
+        self.stdout.write(login_table(url=options["url"]))
 
     def _summary(self, plan: Plan, elapsed: float, seconds: dict[str, float]) -> None:
         out = self.stdout.write

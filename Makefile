@@ -10,7 +10,7 @@ DEMO_SIZE ?= borough
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo demo-database test setup assets browser pango lint typecheck test-sqlite test-postgres bench lock clean
+.PHONY: demo demo-check demo-database test setup assets browser pango lint typecheck test-sqlite test-postgres bench lock clean
 
 # The demo installs what the application runs on (requirements/runtime.lock); the tests add their
 # tools and Spark on top (dev.lock, spark.lock: the same versions, constrained by runtime.lock).
@@ -46,16 +46,19 @@ setup: $(BIN)/casebridge $(VENV)/.test-tools
 assets: $(BIN)/casebridge node_modules/govuk-frontend/package.json
 	$(BIN)/casebridge collectstatic --noinput --verbosity 0 --skip-checks
 
-# The static files and the database need nothing of each other, so they are made side by side
-# (npm beside uv, then collectstatic beside the database's steps), then the server starts.
-demo: pango
-	@$(MAKE) --no-print-directory -j2 assets demo-database
+# What the demo needs is made side by side where nothing orders it (2 cores): the system's
+# libraries for PDFs and npm beside uv; then the database's steps (one long job, started first)
+# beside collectstatic and Django's system checks; then the server starts.
+demo:
+	@$(MAKE) --no-print-directory -j2 pango demo-database assets demo-check
 	$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload --skip-checks
 
-# Django's system checks import every page's module (3 s a command): they run once, first, and
-# the commands after them skip them.
-demo-database: $(BIN)/casebridge
+# Django's system checks import every page's module (3 s, and Python compiles them to bytecode
+# the first time): they run once, beside the database's steps, and every command skips them.
+demo-check: $(BIN)/casebridge
 	$(BIN)/casebridge check
+
+demo-database: $(BIN)/casebridge
 	$(BIN)/casebridge migrate --verbosity 0 --skip-checks
 	$(BIN)/casebridge sync-definitions --skip-checks
 	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty --skip-checks

@@ -10,19 +10,31 @@ DEMO_SIZE ?= borough
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo demo-database test setup assets browser pango lint typecheck test-sqlite test-postgres bench lock clean
+.PHONY: demo demo-check demo-database test setup assets browser pango lint typecheck test-sqlite test-postgres bench lock clean
 
 # The demo installs what the application runs on (requirements/runtime.lock); the tests add their
 # tools and Spark on top (dev.lock, spark.lock: the same versions, constrained by runtime.lock).
-$(BIN)/casebridge: requirements/runtime.lock pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/runtime.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+# uv installs them, hashes checked, in seconds where pip took a minute (pip also compiled every
+# module to bytecode; Python compiles the ones it imports when it first does). uv itself comes
+# pinned and hashed from bootstrap.lock, through the pip of the Python that makes the venv, into
+# a venv made without pip (ensurepip alone took 6 s of CPU): use `.venv/bin/uv pip ...` in it.
+UV := $(BIN)/uv
+UV_INSTALL := $(UV) pip install --quiet --python $(BIN)/python
+
+$(UV): requirements/bootstrap.lock
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet --no-deps --require-hashes \
+		-r requirements/bootstrap.lock
+	touch $@
+
+$(BIN)/casebridge: $(UV) requirements/runtime.lock pyproject.toml
+	$(UV_INSTALL) --require-hashes -r requirements/runtime.lock
+	$(UV_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
 
 $(VENV)/.test-tools: $(BIN)/casebridge requirements/dev.lock requirements/spark.lock
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/spark.lock
+	$(UV_INSTALL) --require-hashes -r requirements/dev.lock
+	$(UV_INSTALL) --require-hashes -r requirements/spark.lock
 	touch $@
 
 node_modules/govuk-frontend/package.json: package.json package-lock.json
@@ -34,16 +46,19 @@ setup: $(BIN)/casebridge $(VENV)/.test-tools
 assets: $(BIN)/casebridge node_modules/govuk-frontend/package.json
 	$(BIN)/casebridge collectstatic --noinput --verbosity 0 --skip-checks
 
-# The static files and the database need nothing of each other, so they are made side by side
-# (npm beside pip, then collectstatic beside the database's steps), then the server starts.
-demo: pango
-	@$(MAKE) --no-print-directory -j2 assets demo-database
+# What the demo needs is made side by side where nothing orders it (2 cores): the system's
+# libraries for PDFs and npm beside uv; then the database's steps (one long job, started first)
+# beside collectstatic and Django's system checks; then the server starts.
+demo:
+	@$(MAKE) --no-print-directory -j2 pango demo-database assets demo-check
 	$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload --skip-checks
 
-# Django's system checks import every page's module (3 s a command): they run once, first, and
-# the commands after them skip them.
-demo-database: $(BIN)/casebridge
+# Django's system checks import every page's module (3 s, and Python compiles them to bytecode
+# the first time): they run once, beside the database's steps, and every command skips them.
+demo-check: $(BIN)/casebridge
 	$(BIN)/casebridge check
+
+demo-database: $(BIN)/casebridge
 	$(BIN)/casebridge migrate --verbosity 0 --skip-checks
 	$(BIN)/casebridge sync-definitions --skip-checks
 	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty --url http://$(HOST):$(PORT)/ --skip-checks
@@ -89,14 +104,16 @@ test: assets browser pango lint typecheck
 bench: setup
 	$(BIN)/python bench/web_latency.py
 
-# Pin every package again, with hashes, after changing pyproject.toml (needs uv: `pip install uv`).
+# Pin every package again, with hashes, after changing pyproject.toml.
 # runtime.lock first: the others are constrained by it, so all agree on the packages they share.
-LOCK := uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet
-lock:
+LOCK := $(UV) pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet
+lock: $(UV)
 	$(LOCK) --extra binary --group build -o requirements/runtime.lock
 	$(LOCK) --extra c --group build -c requirements/runtime.lock -o requirements/production.lock
 	$(LOCK) --extra dev -c requirements/runtime.lock -o requirements/dev.lock
 	$(LOCK) --extra spark -c requirements/runtime.lock -o requirements/spark.lock
+	$(UV) pip compile --group pyproject.toml:bootstrap --python-version 3.11 --generate-hashes \
+		--quiet -o requirements/bootstrap.lock
 
 clean:
 	rm -rf $(VENV) node_modules var

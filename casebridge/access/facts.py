@@ -8,8 +8,9 @@ actor), so a check in the selector and again in the service, or VIEW then CHANGE
 query nothing the second time.
 
 A fact is loaded again when a record it is read from was saved or deleted in this process since
-(``post_save``/``post_delete`` bump a counter per model); other processes' changes are seen by
-the next request, which loads its facts afresh.
+(``post_save``/``post_delete`` bump a counter per model; a service that writes such records in
+bulk says so with ``written_in_bulk``); other processes' changes are seen by the next request,
+which loads its facts afresh.
 """
 
 from collections import defaultdict
@@ -75,6 +76,13 @@ def watch(sources: Iterable[str]) -> None:
 
 def _bump(sender: type[Model], **kwargs: object) -> None:
     _versions[sender] += 1
+
+
+def written_in_bulk(model: type[Model]) -> None:
+    """Records of ``model`` were written without a signal (``bulk_create``): facts read from them
+    are loaded again at the next check, as after a save. Without this the check stays right (a
+    refusal is confirmed in the database) but each check of the new records queries."""
+    _bump(model)
 
 
 _models: dict[str, type[Model]] = {}

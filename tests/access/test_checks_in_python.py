@@ -8,10 +8,13 @@ import time_machine
 from django.utils import timezone
 
 from casebridge.access.models import BreakGlass, Entitlement, PermissionRule
-from casebridge.access.policy import AccessDenied, allows, authorize
+from casebridge.access.policy import AccessDenied, allows, allows_in_memory, authorize
+from casebridge.agencies.models import Agency
+from casebridge.panels.models import Meeting
+from casebridge.panels.services import meeting_schedule
 from casebridge.pathways.models import Case, CasePerson
 from casebridge.people.models import Person
-from tests.factories import CaseFactory, PersonFactory, UserFactory
+from tests.factories import AgencyFactory, CaseFactory, PersonFactory, UserFactory, marac, role
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,29 @@ def test_a_grant_written_in_bulk_is_found_although_no_signal_tells_the_facts():
         [Entitlement(user=user, case=case, granted_by=user, reason="Safeguarding")]
     )
     assert allows(user=user, action="view", obj=case)
+
+
+def test_a_meeting_scheduled_during_the_request_is_checked_from_memory(
+    django_assert_num_queries,
+):
+    """Its attendees are written in bulk (no signal): the service says so, and the attending
+    agency's facts are loaded again instead of each check of the new meeting querying."""
+    coordinator = UserFactory(role=role("panel_coordinator"))
+    police = AgencyFactory(kind=Agency.Kind.POLICE)
+    officer = UserFactory(agency=police)
+    earlier = _schedule(coordinator, attending=[police])
+    assert allows(user=officer, action="view", obj=earlier)  # the facts are loaded here
+    meeting = Meeting.objects.get(pk=_schedule(coordinator, attending=[police]).pk)
+    assert allows_in_memory(user=officer, action="view", obj=meeting)
+    with django_assert_num_queries(0):
+        authorize(user=officer, action="view", obj=meeting)
+
+
+def _schedule(coordinator, *, attending):
+    return meeting_schedule(
+        actor=coordinator,
+        pathway=marac(),
+        scheduled_for=timezone.now() + timedelta(days=7),
+        title="MARAC",
+        attending_agencies=attending,
+    )

@@ -62,3 +62,11 @@ def test_production_builds_psycopg_against_the_system_libpq_and_the_demo_needs_n
     # The tests' layers go on top of either, and bring neither build.
     for lock in ("dev", "spark"):
         assert {"psycopg-c", "psycopg-binary"}.isdisjoint(pins(lock)), lock
+
+
+def test_the_bootstrap_lock_pins_uv_alone_with_its_hashes():
+    """The Makefile installs uv from bootstrap.lock with --require-hashes, then the rest with uv."""
+    groups = tomllib.loads((ROOT / "pyproject.toml").read_text())["dependency-groups"]
+    assert names(groups["bootstrap"]) == {"uv"}
+    assert set(pins("bootstrap")) == {"uv"}
+    assert "--hash=sha256:" in (LOCKS / "bootstrap.lock").read_text()

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from casebridge.access.facts import written_in_bulk
 from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
@@ -81,6 +82,7 @@ def community_impact_schedule(
     MeetingAttendee.objects.bulk_create(
         MeetingAttendee(meeting=follow_up, agency=agency) for agency in agencies.values()
     )
+    written_in_bulk(MeetingAttendee)
     audit_record(
         actor=actor,
         action="create",

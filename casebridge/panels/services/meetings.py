@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from casebridge.access.facts import written_in_bulk
 from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
@@ -60,6 +61,7 @@ def meeting_schedule(
     MeetingAttendee.objects.bulk_create(
         MeetingAttendee(meeting=meeting, agency=agency) for agency in agencies.values()
     )
+    written_in_bulk(MeetingAttendee)
     audit_record(
         actor=actor,
         action="create",

@@ -54,7 +54,7 @@ class ImportBatch(models.Model):
     people_matched = models.PositiveIntegerField(
         default=0, help_text="Subjects found by an identifier Casebridge already holds."
     )
-    people = models.ManyToManyField(
+    people: "models.ManyToManyField[Person, ImportBatchPerson]" = models.ManyToManyField(
         Person,
         through="ImportBatchPerson",
         related_name="import_batches",

@@ -165,7 +165,8 @@ def insert_rows(model: type[models.Model], rows: Sequence[Row]) -> None:
             # binary writer (no text to escape, no writer looked up by each value's type),
             # and the server reads it without parsing text.
             statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
-            with cursor.cursor.copy(statement) as copy:
+            # The driver's cursor, so its errors raised as Django's (IntegrityError...).
+            with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
                 copy.set_types([_copy_type(field) for field in (*given, *left_out)])
                 for row in rows:
                     copy.write_row(values(row))

@@ -54,8 +54,12 @@ class ImportBatch(models.Model):
     people_matched = models.PositiveIntegerField(
         default=0, help_text="Subjects found by an identifier Casebridge already holds."
     )
-    people = models.ManyToManyField(
-        Person, related_name="import_batches", blank=True, help_text="The people it recorded."
+    people: "models.ManyToManyField[Person, ImportBatchPerson]" = models.ManyToManyField(
+        Person,
+        through="ImportBatchPerson",
+        related_name="import_batches",
+        blank=True,
+        help_text="The people it recorded.",
     )
     linkage = models.TextField(blank=True, help_text="What identity resolution made of them.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -91,6 +95,23 @@ class ImportBatch(models.Model):
         if not self.rows_expected:
             return 0
         return min(99, round(100 * self.rows_read / self.rows_expected))
+
+
+class ImportBatchPerson(models.Model):
+    """A person a batch recorded (``ImportBatch.people``). Its own model only so that the
+    batch's column is not indexed alone: the unique index (batch, person) leads with it and
+    serves the batch's lookups, and an import writes a row here for every person it records."""
+
+    importbatch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, db_index=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "imports_importbatch_people"
+        # The name and form of the table Django made for the field before it had this model.
+        unique_together = [("importbatch", "person")]
+
+    def __str__(self) -> str:
+        return f"{self.importbatch}: {self.person_id}"
 
 
 class RejectedRow(models.Model):
@@ -137,13 +158,22 @@ class LoadedRow(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="loaded_rows")
     line_number = models.PositiveIntegerField()
     kind = models.CharField(max_length=60)
-    supplied_by = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # Not indexed alone: loadedrow_unique_reference leads with it.
+    supplied_by = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     reference = models.CharField(max_length=40)
     digest = models.CharField(max_length=64)
     # The digest of all but the format's updatable columns.
     stable_digest = models.CharField(max_length=64)
+    # Indexed only where set (loadedrow_updated_by): most rows are never updated.
     updated_by = models.ForeignKey(
-        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="updated_rows"
+        ImportBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updated_rows",
+        db_index=False,
     )
     updated_line = models.PositiveIntegerField(null=True, blank=True)
     notes = models.JSONField(
@@ -158,14 +188,23 @@ class LoadedRow(models.Model):
 
     class Meta:
         constraints = [
+            # The supplier first, so that the index serves its lookups alone too (an agency
+            # deleted, which its rows protect): all others give all three.
             models.UniqueConstraint(
-                fields=["kind", "supplied_by", "reference"], name="loadedrow_unique_reference"
+                fields=["supplied_by", "kind", "reference"], name="loadedrow_unique_reference"
             ),
             models.CheckConstraint(
                 condition=models.Q(incident__isnull=False, event__isnull=True)
                 | models.Q(incident__isnull=True, event__isnull=False),
                 name="loadedrow_one_record",
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["updated_by"],
+                condition=models.Q(updated_by__isnull=False),
+                name="loadedrow_updated_by",
+            )
         ]
 
     def __str__(self) -> str:

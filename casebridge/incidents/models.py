@@ -80,8 +80,15 @@ class Incident(models.Model):
         blank=True,
         db_index=False,
     )
+    # Indexed only where known (incident_suspect): many incidents have no suspect, and the
+    # lookups are of a given person's incidents.
     suspect = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="incidents_as_suspect", null=True, blank=True
+        Person,
+        on_delete=models.PROTECT,
+        related_name="incidents_as_suspect",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     weapon = models.CharField(max_length=8, choices=Weapon.choices, blank=True)
     firearm_discharged = models.BooleanField(default=False)
@@ -120,7 +127,14 @@ class Incident(models.Model):
                 name="incident_outcome_dated",
             ),
         ]
-        indexes = [models.Index(fields=["victim", "occurred_at"], name="incident_victim_time")]
+        indexes = [
+            models.Index(fields=["victim", "occurred_at"], name="incident_victim_time"),
+            models.Index(
+                fields=["suspect"],
+                condition=models.Q(suspect__isnull=False),
+                name="incident_suspect",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reporting_agency.code}/{self.reference}"

@@ -57,14 +57,28 @@ class Person(models.Model):
     )
     # Set when identity resolution finds this record is the same person as another: the rules
     # that look at a person's history (repeat referrals, say) then look at every record of them.
+    # Indexed only where set (person_merged_into): nearly every record is nobody's duplicate,
+    # and the lookups are of the records merged into given people, never of the unmerged.
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = "people"
+        indexes = [
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="person_merged_into",
+            )
+        ]
 
     def __str__(self) -> str:
         name = self.primary_name
@@ -115,8 +129,10 @@ class Address(models.Model):
     line_1 = models.CharField(max_length=200)
     line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100)
-    # Indexed: "is this the same person?" (linkage) looks up who lived at a postcode.
-    postcode = models.CharField(max_length=10, db_index=True)
+    # Indexed (address_postcode): "is this the same person?" (linkage) looks up who lived at a
+    # postcode, always whole; not by db_index, which on PostgreSQL adds a second index for
+    # LIKE that no query uses.
+    postcode = models.CharField(max_length=10)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
     is_confidential = models.BooleanField(default=False)
@@ -124,6 +140,7 @@ class Address(models.Model):
     class Meta:
         ordering = ["-valid_from"]
         indexes = [
+            models.Index(fields=["postcode"], name="address_postcode"),
             # Every request checks whether the confidential addresses changed (their count and
             # newest id, people/restricted.py): a scan of every address without this, 45 ms at
             # 500,000 people.

@@ -160,12 +160,14 @@ def people_record_for_import(
             }
         )
         names.append(_name_row(person_id, details.given_name, details.family_name, "primary"))
-        names += [_name_row(person_id, g, f, "alias") for g, f in details.aliases]
-        addresses += [{"person_id": person_id, **vars(a)} for a in details.addresses]
-        identifiers += [
-            {"person_id": person_id, "scheme": scheme, "value": value}
-            for scheme, value in details.identifiers
-        ]
+        # Loops, not comprehensions: most people have no alias or identifier and one address,
+        # and a comprehension is a function call even when it has nothing to do.
+        for given, family in details.aliases:
+            names.append(_name_row(person_id, given, family, "alias"))
+        for address in details.addresses:
+            addresses.append({"person_id": person_id, **vars(address)})
+        for scheme, value in details.identifiers:
+            identifiers.append({"person_id": person_id, "scheme": scheme, "value": value})
     insert_rows(Person, persons)
     insert_rows(PersonName, names)
     insert_rows(Address, addresses)

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0003_meeting_resource_attendee_scope'),
+        ("access", "0003_meeting_resource_attendee_scope"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='permissionrule',
-            name='resource',
-            field=models.CharField(choices=[('person', 'Person record'), ('case', 'Case'), ('confidential_address', 'Confidential address'), ('break_glass', 'Break-glass access'), ('audit', 'Audit log'), ('meeting', 'Panel meeting'), ('training', 'GP programme and training')], max_length=24),
+            model_name="permissionrule",
+            name="resource",
+            field=models.CharField(
+                choices=[
+                    ("person", "Person record"),
+                    ("case", "Case"),
+                    ("confidential_address", "Confidential address"),
+                    ("break_glass", "Break-glass access"),
+                    ("audit", "Audit log"),
+                    ("meeting", "Panel meeting"),
+                    ("training", "GP programme and training"),
+                ],
+                max_length=24,
+            ),
         ),
     ]

@@ -5,29 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0004_training_resource'),
-        ('refuges', '0001_initial'),
+        ("access", "0004_training_resource"),
+        ("refuges", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='entitlement',
-            name='entitlement_one_target',
+            model_name="entitlement",
+            name="entitlement_one_target",
         ),
         migrations.AddField(
-            model_name='entitlement',
-            name='refuge',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='entitlements', to='refuges.refuge'),
+            model_name="entitlement",
+            name="refuge",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="entitlements",
+                to="refuges.refuge",
+            ),
         ),
         migrations.AlterField(
-            model_name='permissionrule',
-            name='resource',
-            field=models.CharField(choices=[('person', 'Person record'), ('case', 'Case'), ('confidential_address', 'Confidential address'), ('break_glass', 'Break-glass access'), ('audit', 'Audit log'), ('meeting', 'Panel meeting'), ('refuge', 'Refuge and its occupancy figures'), ('refuge_stay', 'Refuge residents and their stays'), ('refuge_address', 'Refuge address'), ('training', 'GP programme and training')], max_length=24),
+            model_name="permissionrule",
+            name="resource",
+            field=models.CharField(
+                choices=[
+                    ("person", "Person record"),
+                    ("case", "Case"),
+                    ("confidential_address", "Confidential address"),
+                    ("break_glass", "Break-glass access"),
+                    ("audit", "Audit log"),
+                    ("meeting", "Panel meeting"),
+                    ("refuge", "Refuge and its occupancy figures"),
+                    ("refuge_stay", "Refuge residents and their stays"),
+                    ("refuge_address", "Refuge address"),
+                    ("training", "GP programme and training"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entitlement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('case__isnull', True), ('person__isnull', False), ('refuge__isnull', True)), models.Q(('case__isnull', False), ('person__isnull', True), ('refuge__isnull', True)), models.Q(('case__isnull', True), ('person__isnull', True), ('refuge__isnull', False)), _connector='OR'), name='entitlement_one_target'),
+            model_name="entitlement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("case__isnull", True), ("person__isnull", False), ("refuge__isnull", True)
+                    ),
+                    models.Q(
+                        ("case__isnull", False), ("person__isnull", True), ("refuge__isnull", True)
+                    ),
+                    models.Q(
+                        ("case__isnull", True), ("person__isnull", True), ("refuge__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="entitlement_one_target",
+            ),
         ),
     ]

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0005_refuge_address'),
+        ("access", "0005_refuge_address"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='permissionrule',
-            name='resource',
-            field=models.CharField(choices=[('person', 'Person record'), ('case', 'Case'), ('confidential_address', 'Confidential address'), ('break_glass', 'Break-glass access'), ('audit', 'Audit log'), ('meeting', 'Panel meeting'), ('refuge', 'Refuge and its occupancy figures'), ('refuge_stay', 'Refuge residents and their stays'), ('refuge_address', 'Refuge address'), ('training', 'GP programme and training'), ('figures', 'Partnership figures (counts, never records)')], max_length=24),
+            model_name="permissionrule",
+            name="resource",
+            field=models.CharField(
+                choices=[
+                    ("person", "Person record"),
+                    ("case", "Case"),
+                    ("confidential_address", "Confidential address"),
+                    ("break_glass", "Break-glass access"),
+                    ("audit", "Audit log"),
+                    ("meeting", "Panel meeting"),
+                    ("refuge", "Refuge and its occupancy figures"),
+                    ("refuge_stay", "Refuge residents and their stays"),
+                    ("refuge_address", "Refuge address"),
+                    ("training", "GP programme and training"),
+                    ("figures", "Partnership figures (counts, never records)"),
+                ],
+                max_length=24,
+            ),
         ),
     ]

@@ -5,22 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0003_role_privileged'),
-        ('incidents', '0003_serious_violence_details'),
-        ('people', '0005_address_confidential_index'),
+        ("agencies", "0003_role_privileged"),
+        ("incidents", "0003_serious_violence_details"),
+        ("people", "0005_address_confidential_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='incident',
-            name='reporting_agency',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='agencies.agency'),
+            model_name="incident",
+            name="reporting_agency",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="incidents",
+                to="agencies.agency",
+            ),
         ),
         migrations.AlterField(
-            model_name='incident',
-            name='victim',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='incidents_as_victim', to='people.person'),
+            model_name="incident",
+            name="victim",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="incidents_as_victim",
+                to="people.person",
+            ),
         ),
     ]

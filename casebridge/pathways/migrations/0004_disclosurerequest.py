@@ -6,24 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pathways', '0003_caseevent_activity_alter_caseevent_kind'),
+        ("pathways", "0003_caseevent_activity_alter_caseevent_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DisclosureRequest',
+            name="DisclosureRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('route', models.CharField(choices=[('right_to_ask', 'Right to ask'), ('right_to_know', 'Right to know')], max_length=14)),
-                ('requested_on', models.DateField()),
-                ('decision', models.CharField(choices=[('pending', 'Awaiting decision'), ('disclosed', 'Disclosure made'), ('not_disclosed', 'No disclosure')], default='pending', max_length=14)),
-                ('decided_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosure_requests', to='pathways.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("right_to_ask", "Right to ask"),
+                            ("right_to_know", "Right to know"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("requested_on", models.DateField()),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting decision"),
+                            ("disclosed", "Disclosure made"),
+                            ("not_disclosed", "No disclosure"),
+                        ],
+                        default="pending",
+                        max_length=14,
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disclosure_requests",
+                        to="pathways.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pathways', '0004_disclosurerequest'),
+        ("pathways", "0004_disclosurerequest"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='outcome',
-            field=models.CharField(blank=True, help_text='The outcome chosen at the last transition with one.', max_length=40),
+            model_name="case",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                help_text="The outcome chosen at the last transition with one.",
+                max_length=40,
+            ),
         ),
         migrations.AddField(
-            model_name='caseevent',
-            name='outcome',
+            model_name="caseevent",
+            name="outcome",
             field=models.CharField(blank=True, max_length=40),
         ),
     ]

@@ -4,30 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pathways', '0005_case_outcomes'),
+        ("pathways", "0005_case_outcomes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='maracreferral',
-            name='alcohol_need',
-            field=models.BooleanField(default=False, help_text='An alcohol misuse need.'),
+            model_name="maracreferral",
+            name="alcohol_need",
+            field=models.BooleanField(default=False, help_text="An alcohol misuse need."),
         ),
         migrations.AddField(
-            model_name='maracreferral',
-            name='drugs_need',
-            field=models.BooleanField(default=False, help_text='A drugs misuse need.'),
+            model_name="maracreferral",
+            name="drugs_need",
+            field=models.BooleanField(default=False, help_text="A drugs misuse need."),
         ),
         migrations.AddField(
-            model_name='maracreferral',
-            name='mental_health_need',
+            model_name="maracreferral",
+            name="mental_health_need",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='maracreferral',
-            name='relationship',
-            field=models.CharField(choices=[('partner', 'Current intimate partner'), ('ex_partner', 'Former intimate partner'), ('child_to_parent', 'Their child (child-to-parent abuse)'), ('family', 'Other family member'), ('other', 'Other')], max_length=16),
+            model_name="maracreferral",
+            name="relationship",
+            field=models.CharField(
+                choices=[
+                    ("partner", "Current intimate partner"),
+                    ("ex_partner", "Former intimate partner"),
+                    ("child_to_parent", "Their child (child-to-parent abuse)"),
+                    ("family", "Other family member"),
+                    ("other", "Other"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_lookup_indexes'),
+        ("people", "0003_lookup_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='care_experienced',
+            model_name="person",
+            name="care_experienced",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0004_person_care_experienced'),
+        ("people", "0004_person_care_experienced"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='address',
-            index=models.Index(condition=models.Q(('is_confidential', True)), fields=['id'], name='address_confidential'),
+            model_name="address",
+            index=models.Index(
+                condition=models.Q(("is_confidential", True)),
+                fields=["id"],
+                name="address_confidential",
+            ),
         ),
     ]

@@ -1,0 +1,106 @@
+"""core/bulk.insert_rows writes what the ORM would: on PostgreSQL through a binary COPY with the
+columns' types set, on SQLite through executemany."""
+
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import DataError, connection, transaction
+
+from casebridge.core.bulk import insert_rows
+from casebridge.imports.models import PartnerEvent
+from casebridge.incidents.models import Incident
+from casebridge.people.models import Person, PersonName
+from tests.factories import AgencyFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+AWKWARD = 'Tab\there, a new\nline, a back\\slash, "quotes", N\'Dour, Zoë, 🦊'
+
+
+def test_rows_read_back_as_written_awkward_text_times_dates_and_json():
+    agency = AgencyFactory()
+    person_id = uuid.uuid4()
+    occurred = datetime(2022, 7, 1, 21, 15, tzinfo=ZoneInfo("Europe/London"))
+    insert_rows(
+        Person,
+        [{"id": person_id, "date_of_birth": date(1990, 2, 28), "recorded_by_agency_id": agency.pk}],
+    )
+    insert_rows(
+        PersonName,
+        [
+            {
+                "person_id": person_id,
+                "kind": "primary",
+                "given_name": AWKWARD,
+                "family_name": "",
+                "given_name_key": "tab",
+                "family_name_key": "",
+            }
+        ],
+    )
+    incident_id = uuid.uuid4()
+    insert_rows(
+        Incident,
+        [
+            {
+                "id": incident_id,
+                "reporting_agency_id": agency.pk,
+                "reference": "01/1/22",
+                "category": "other",
+                "occurred_at": occurred,
+                "victim_id": person_id,
+                "suspect_id": None,
+                "outcome_on": None,
+            }
+        ],
+    )
+    # A person's id given as text is converted by the field, as the ORM would.
+    insert_rows(
+        PartnerEvent,
+        [
+            {
+                "kind": "custody",
+                "supplied_by_id": agency.pk,
+                "reference": "C1",
+                "occurred_on": date(2022, 7, 2),
+                "person_id": str(person_id),
+                "details": {"note": AWKWARD, "count": 2, "flags": [True, None]},
+            }
+        ],
+    )
+
+    person = Person.objects.get(pk=person_id)
+    assert person.date_of_birth == date(1990, 2, 28)
+    # Left out: each takes its field's default.
+    assert person.sex == Person.Sex.NOT_KNOWN and person.merged_into_id is None
+    assert person.created_at is not None
+    assert person.names.get().given_name == AWKWARD
+    incident = Incident.objects.get(pk=incident_id)
+    assert incident.occurred_at == occurred and incident.victim_id == person_id
+    assert (incident.suspect_id, incident.outcome, incident.domestic_abuse) == (None, "", False)
+    event = PartnerEvent.objects.get()
+    assert event.person_id == person_id and event.occurred_on == date(2022, 7, 2)
+    assert event.details == {"note": AWKWARD, "count": 2, "flags": [True, None]}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps no text's length")
+def test_a_value_longer_than_its_column_is_refused_by_the_binary_copy():
+    agency = AgencyFactory()
+    person = PersonFactory()
+    with pytest.raises(DataError), transaction.atomic():
+        insert_rows(
+            Incident,
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "reporting_agency_id": agency.pk,
+                    "reference": "R" * 41,
+                    "category": "other",
+                    "occurred_at": datetime(2022, 7, 1, tzinfo=ZoneInfo("UTC")),
+                    "victim_id": person.pk,
+                }
+            ],
+        )
+    assert not Incident.objects.exists()

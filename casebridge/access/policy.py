@@ -78,8 +78,10 @@ def visible(
 # (changed rules give another condition) and per what the facts may read about the user. It
 # holds no loaded ids and no time (a lapsing fact reads the clock when the query is compiled),
 # so it never goes stale. Django copies a filter's expressions as it adds them to a query,
-# so one filter serves any number of queries and threads.
-_FILTERS_KEPT = 2000
+# so one filter serves any number of queries and threads. At most 500 are kept (a police
+# officer's person filter holds about 65 KiB, most far less): about a hundred users' pages; past
+# that all are dropped and built again as needed.
+_FILTERS_KEPT = 500
 _filters: dict[tuple[Condition, tuple[object, ...]], Q] = {}
 
 

@@ -20,7 +20,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.db.models import Model, QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import DateTimeField, Expression, Model, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -32,13 +33,27 @@ _versions: defaultdict[type[Model], int] = defaultdict(int)
 _watched: set[type[Model]] = set()
 
 
+class ClockNow(Expression):
+    """The application's clock when the query is compiled, not when it was built: a permission
+    filter kept between requests still compares a lapsing fact (break-glass) with the time of
+    the request that runs it. (Not the database's ``now()``: the in-memory check reads this
+    clock, and the two must agree.)"""
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        return "%s", [connection.ops.adapt_datetimefield_value(timezone.now())]
+
+
 @dataclass(frozen=True)
 class Fact:
     """A set of ids about a user.
 
     Attributes:
         name: how conditions name it ("entitled_cases").
-        rows: the user's rows ("their entitlements"), from which ``id_field`` is taken.
+        rows: the user's rows ("their entitlements"), from which ``id_field`` is taken. They
+            may read the user's id and foreign keys (agency, team, role) and nothing else about
+            them: the permission filters built from them are kept per those (``policy``).
         id_field: the column that holds the ids.
         sources: "app_label.Model" of every model whose changes change the fact.
         until: for facts that lapse (break-glass), the column that says when each row lapses.
@@ -52,7 +67,7 @@ class Fact:
 
     def current_rows(self, user: "User") -> QuerySet[Any]:
         rows = self.rows(user)
-        return rows.filter(**{f"{self.until}__gt": timezone.now()}) if self.until else rows
+        return rows.filter(**{f"{self.until}__gt": ClockNow()}) if self.until else rows
 
 
 _facts: dict[str, Fact] = {}
@@ -115,6 +130,11 @@ class AccessFacts:
         self._ids: dict[str, _Loaded] = {}
         self._linked: dict[tuple[str, object], tuple[tuple[int, ...], list[dict[str, Any]]]] = {}
         self.conditions: dict[tuple[type[Model], str, str], Any] = {}
+
+    def user_key(self) -> tuple[object, ...]:
+        """What the facts' rows may read about the user (``Fact.rows``)."""
+        user = self.user
+        return (user.pk, user.agency_id, user.team_id, user.role_id)
 
     def subquery(self, name: str) -> QuerySet[Any]:
         fact = _facts[name]

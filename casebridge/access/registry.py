@@ -191,18 +191,41 @@ def _condition(user: User, action: str, protected: Protected) -> Condition:
     granted = any_of(
         *(
             all_of(
-                protected.scope(user, grant.scope),
-                equals(protected.pathway_field, grant.pathway_id)
-                if grant.pathway_id and protected.pathway_field
-                else ALWAYS,
+                protected.scope(user, scope),
+                ALWAYS
+                if pathways is None
+                else any_of(*(equals(protected.pathway_field, pk) for pk in sorted(pathways))),
             )
-            for grant in grants(user, protected.resource, action)
+            for scope, pathways in _pathways_by_scope(
+                grants(user, protected.resource, action), protected
+            ).items()
         )
     )
     if protected.narrow is not None and granted is not NEVER:
         granted = all_of(granted, protected.narrow(user))
     extensions = _extensions.get((protected.model, protected.resource), [])
     return any_of(granted, *(extension(user, action) for extension in extensions))
+
+
+def _pathways_by_scope(
+    granted: tuple[Grant, ...], protected: Protected
+) -> dict[str, set[int] | None]:
+    """The pathways each scope is granted in (``None``: every pathway).
+
+    One condition per scope, limited to its pathways, rather than one per rule: a practitioner
+    sees the cases on the agendas of meetings their agency attends in four panels' pathways, and
+    as four conditions the filter held that subquery four times (twice more in a person's),
+    each one planned and run by the database.
+    """
+    pathways: dict[str, set[int] | None] = {}
+    for grant in granted:
+        if grant.pathway_id is None or not protected.pathway_field:
+            pathways[grant.scope] = None
+        else:
+            limited = pathways.setdefault(grant.scope, set())
+            if limited is not None:
+                limited.add(grant.pathway_id)
+    return pathways
 
 
 # --- what scopes commonly mean ----------------------------------------------------------------

@@ -4,11 +4,12 @@ from django.test import Client, override_settings
 from pytest_django.plugin import blocking_manager_key
 
 from casebridge.access.definitions import load_permissions
+from casebridge.analytics.engine import Engine, stored_engine
 from casebridge.analytics.services import snapshot_refresh
 from casebridge.analytics.snapshot import Snapshot
 from casebridge.assessments.definitions import load_instruments
 from casebridge.pathways.definitions import load_pathways
-from tests.analytics.fixtures import at, marac_referral
+from tests.analytics.fixtures import at, marac_referral, snapshot_of
 from tests.factories import sign_in
 from tests.tiny_borough import drop_kept_database, run_last, tiny_borough
 
@@ -87,3 +88,12 @@ def three_referrals(_three_referrals_stored, settings) -> Snapshot:
     records behind a figure takes its own, as the records must still be there."""
     settings.CASEBRIDGE_SNAPSHOT_DIR = _three_referrals_stored.directory.parent
     return _three_referrals_stored
+
+
+@pytest.fixture(scope="session")
+def no_records(django_db_setup, django_db_blocker, tmp_path_factory) -> Engine:
+    """An engine over a snapshot of no records (the shipped definitions only): the tests that
+    read a report of nothing share it, and its measures (``stored_engine``)."""
+    with django_db_blocker.unblock():
+        snapshot = snapshot_of(lambda: None, tmp_path_factory.mktemp("no-records"))
+    return stored_engine(snapshot)

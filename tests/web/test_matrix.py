@@ -194,8 +194,12 @@ EXPECTED = {
     "linkage:model_train": row("POST", 302, 404, 404, 404, 404, 404),
 }
 
-# A quarter that has ended (the session's snapshot of three referrals is of it).
+# A quarter that has ended (the session's snapshot of three referrals is of it): every figures
+# page asks for the same one, so they share its figures (computed once).
 GET_DATA = {
+    "analytics:dashboard": {"period": "Q1 22/23"},
+    "analytics:indicator": {"period": "Q1 22/23"},
+    "analytics:records": {"period": "Q1 22/23"},
     "analytics:export": {"period": "Q1 22/23"},
     "analytics:board_report": {"period": "Q1 22/23", "edition": "restricted", "format": "html"},
     "linkage:review_band": {"lower": "6", "upper": "20"},

@@ -1,11 +1,15 @@
 import pytest
-from django.db import connection
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from pytest_django.plugin import blocking_manager_key
 
 from casebridge.access.definitions import load_permissions
+from casebridge.analytics.engine import Engine, stored_engine
+from casebridge.analytics.services import snapshot_refresh
+from casebridge.analytics.snapshot import Snapshot
 from casebridge.assessments.definitions import load_instruments
 from casebridge.pathways.definitions import load_pathways
+from tests.analytics.fixtures import at, marac_referral, snapshot_of
 from tests.factories import sign_in
 from tests.tiny_borough import drop_kept_database, run_last, tiny_borough
 
@@ -58,3 +62,38 @@ def signed_in_client():
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def _three_referrals_stored(django_db_setup, django_db_blocker, tmp_path_factory) -> Snapshot:
+    root = tmp_path_factory.mktemp("three-referrals-snapshots")
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(CASEBRIDGE_SNAPSHOT_DIR=root),
+    ):
+        for day in (10, 11, 12):
+            marac_referral(at(2022, 5, day), repeat=day == 10)
+        snapshot = snapshot_refresh(actor=None)
+        transaction.set_rollback(True)
+    return snapshot
+
+
+@pytest.fixture
+def three_referrals(_three_referrals_stored, settings) -> Snapshot:
+    """The stored snapshot of three MARAC referrals in May 2022 (Q1 22/23), one a repeat, as
+    the dashboard reads it: taken once for the session, its records rolled back as soon as it
+    was taken. Every page over one snapshot computes the whole dashboard (tens of seconds), once
+    per snapshot, so the tests that only read figures share this one; a test that lists the
+    records behind a figure takes its own, as the records must still be there."""
+    settings.CASEBRIDGE_SNAPSHOT_DIR = _three_referrals_stored.directory.parent
+    return _three_referrals_stored
+
+
+@pytest.fixture(scope="session")
+def no_records(django_db_setup, django_db_blocker, tmp_path_factory) -> Engine:
+    """An engine over a snapshot of no records (the shipped definitions only): the tests that
+    read a report of nothing share it, and its measures (``stored_engine``)."""
+    with django_db_blocker.unblock():
+        snapshot = snapshot_of(lambda: None, tmp_path_factory.mktemp("no-records"))
+    return stored_engine(snapshot)

@@ -8,7 +8,8 @@ database (SQLite: the in-memory database backed up to a file; PostgreSQL: a data
 with it as template), and every other worker that needs the borough copies that in place of
 its own test database, which takes seconds. So the borough's tests spread over the workers
 like any others, yet it is loaded once. Each board report is built once per worker that reads
-it.
+it, and every measure once per worker (``stored_engine``): a quarter's two editions, the
+dashboard and the tests' own engine share them.
 
 The borough's records are committed, so the tests that use it run after every other test
 (``run_last``): no other test sees them, and each worker's test database is thrown away at
@@ -43,7 +44,7 @@ FIXTURE = "tiny_borough"
 class TinyBorough:
     output: str  # what demo-data printed
     snapshot: "Snapshot"  # stored, as the dashboard reads it (latest_snapshot)
-    engine: "Engine"
+    engine: "Engine"  # sharing its measurements with the reports' and the dashboard's
     built: dict[tuple[str, str], "BoardReport"] = field(default_factory=dict)
 
     def report(self, quarter: str, edition: str) -> "BoardReport":
@@ -61,7 +62,7 @@ class TinyBorough:
 
 @pytest.fixture(scope="session")
 def tiny_borough(django_db_setup, django_db_blocker, tmp_path_factory) -> TinyBorough:
-    from casebridge.analytics.engine import Engine
+    from casebridge.analytics.engine import stored_engine
     from casebridge.analytics.store import latest_snapshot
 
     # Every worker's temporary directory is under the run's one (pytest-xdist's own advice for
@@ -79,7 +80,7 @@ def tiny_borough(django_db_setup, django_db_blocker, tmp_path_factory) -> TinyBo
                 _keep_database(kept)
     with override_settings(CASEBRIDGE_SNAPSHOT_DIR=kept / "snapshots"):
         snapshot = latest_snapshot()
-    return TinyBorough((kept / "output.txt").read_text(), snapshot, Engine(snapshot=snapshot))
+    return TinyBorough((kept / "output.txt").read_text(), snapshot, stored_engine(snapshot))
 
 
 def _load(kept: Path) -> None:

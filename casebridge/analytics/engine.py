@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from numbers import Integral
 from pathlib import Path
 from typing import Any
@@ -70,11 +71,22 @@ def read_population(path: Path) -> list[PopulationBand]:
         ]
 
 
+# What an engine has measured, by measure and period (``Engine.across``) or by measure, period
+# and category (``Engine.grouped``): plain values, never a connection, so engines on different
+# threads may share it.
+Measurements = dict[tuple[str, ...], Any]
+
+
 class Engine:
     """Computes figures from one snapshot on one backend connection."""
 
     def __init__(
-        self, *, snapshot: Snapshot, connection: Any = None, population: Path | None = None
+        self,
+        *,
+        snapshot: Snapshot,
+        connection: Any = None,
+        population: Path | None = None,
+        measured: Measurements | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.connection = connection if connection is not None else ibis.duckdb.connect()
@@ -84,6 +96,9 @@ class Engine:
         # A cohort's offenders, reoffenders and reoffences come from one query, whichever of
         # them a figure asks for first.
         self._cohorts: dict[str, cohorts.Totals] = {}
+        # Each measure is queried once: by this engine, or by any engine given the same
+        # ``measured`` (``stored_engine``: every engine over one stored snapshot).
+        self._measured: Measurements = measured if measured is not None else {}
 
     def table(self, name: str) -> ir.Table:
         if name not in self._tables:
@@ -138,8 +153,21 @@ class Engine:
     def across(self, measure: dict[str, Any], periods: list[Period]) -> list[Measured]:
         """A measure for several periods in one aggregate query: for each period, its value and
         the snapshot rows behind it (a dashboard's eight quarters cost one query, not eight)."""
-        if "population" in measure:
+        if "population" in measure:  # from the population file, not the snapshot
             return [Measured(self._population(measure["population"], p), 0) for p in periods]
+        # Each period's value is its own (the query only gathers them), so a period measured
+        # before, in any company, is not queried again.
+        measure_key = _measure_key(measure)
+        keys = [("across", measure_key, _period_key(period)) for period in periods]
+        missing = [
+            period for period, key in zip(periods, keys, strict=True) if key not in self._measured
+        ]
+        if missing:
+            for period, measured in zip(missing, self._query_across(measure, missing), strict=True):
+                self._measured["across", measure_key, _period_key(period)] = measured
+        return [self._measured[key] for key in keys]
+
+    def _query_across(self, measure: dict[str, Any], periods: list[Period]) -> list[Measured]:
         if "reoffending" in measure:
             key = cohorts.cohort_key(measure, periods)
             if key not in self._cohorts:
@@ -178,7 +206,7 @@ class Engine:
         computed: dict[str, list[Measured]] = {}
 
         def across(measure: dict[str, Any]) -> list[Measured]:
-            key = json.dumps(measure, sort_keys=True, default=str)
+            key = _measure_key(measure)
             if key not in computed:
                 computed[key] = self.across(measure, periods)
             return computed[key]
@@ -217,6 +245,14 @@ class Engine:
         """A measure per category of ``by`` in one grouped aggregate query: for each category
         present in the period, its value and the snapshot rows behind it. A count of distinct
         people is distinct within each category, so one person may count in two."""
+        key = ("grouped", _measure_key(measure), _period_key(period), by)
+        if key not in self._measured:
+            self._measured[key] = self._query_grouped(measure, period, by)
+        return dict(self._measured[key])
+
+    def _query_grouped(
+        self, measure: dict[str, Any], period: Period, by: str
+    ) -> dict[str | None, tuple[Number, int]]:
         rows = self.rows(measure, period)
         if by not in rows.columns:
             raise ApplicationError(f"The {measure['table']} table has no column {by!r}.")
@@ -271,6 +307,29 @@ class Engine:
                 Figure(indicator.id, period.label, numerator, whole, value, records, category)
             )
         return figures
+
+
+def _measure_key(measure: dict[str, Any]) -> str:
+    return json.dumps(measure, sort_keys=True, default=str)
+
+
+def _period_key(period: Period) -> str:
+    return f"{period.label} {period.start} {period.end}"
+
+
+@lru_cache(maxsize=16)
+def _measurements_of(directory: str, taken_at: str) -> Measurements:
+    del taken_at  # part of the key only: a snapshot taken again is measured afresh
+    return {}
+
+
+def stored_engine(snapshot: Snapshot) -> Engine:
+    """An engine over a stored snapshot that shares what it measures with every other engine
+    over the same snapshot in this process: a snapshot never changes once written, so the
+    dashboard's pages, the board report's two editions and the report's downloads query each
+    measure once between them. Each engine keeps its own connection (one per thread)."""
+    measured = _measurements_of(str(snapshot.directory), snapshot.taken_at.isoformat())
+    return Engine(snapshot=snapshot, measured=measured)
 
 
 def _later(one: date | None, other: date | None) -> date | None:

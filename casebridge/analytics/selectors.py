@@ -12,7 +12,7 @@ from django.core.paginator import Page, Paginator
 
 from casebridge.access.policy import Action, Resource, permitted
 from casebridge.accounts.models import User
-from casebridge.analytics.engine import Engine, Figure
+from casebridge.analytics.engine import Engine, Figure, stored_engine
 from casebridge.analytics.periods import Basis, Period, parse_period, quarter_containing
 from casebridge.analytics.presentation import (
     breakdown_headings,
@@ -66,7 +66,7 @@ def _computed(
     # Keyed by the snapshot's directory and time, so a refreshed snapshot is computed afresh;
     # a snapshot never changes once written, so its figures never go stale in here.
     del taken_at
-    engine = Engine(snapshot=open_snapshot(Path(directory)))
+    engine = stored_engine(open_snapshot(Path(directory)))
     periods = [parse_period(label) for label in labels]
     indicators = [indicator for indicator in registry().values() if indicator.basis == basis]
     by_indicator: dict[str, list[Figure]] = defaultdict(list)
@@ -150,7 +150,7 @@ def indicator_breakdowns(
     *, snapshot: Snapshot, indicator: Indicator, period: Period
 ) -> list[Breakdown]:
     """The indicator for one period by each of its declared breakdowns."""
-    engine = Engine(snapshot=snapshot)
+    engine = stored_engine(snapshot)
     found = []
     for by in indicator.breakdowns:
         figures = {f.category: f for f in engine.breakdown(indicator, period, by)}

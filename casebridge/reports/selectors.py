@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from casebridge.analytics.disclosure import Printed
-from casebridge.analytics.engine import Engine
+from casebridge.analytics.engine import stored_engine
 from casebridge.analytics.periods import Period, parse_period
 from casebridge.analytics.snapshot import Snapshot, open_snapshot
 from casebridge.reports.board import PUBLIC, BoardReport, build_report
@@ -31,5 +31,5 @@ def released_figures(*, snapshot: Snapshot, quarter: Period) -> Released:
 @lru_cache(maxsize=8)
 def _built(directory: str, taken_at: str, quarter: str, edition: str) -> BoardReport:
     del taken_at  # part of the key only
-    engine = Engine(snapshot=open_snapshot(Path(directory)))
+    engine = stored_engine(open_snapshot(Path(directory)))
     return build_report(engine=engine, period=parse_period(quarter), edition=edition)

@@ -1,15 +1,17 @@
 """Hand-built records with known answers, and a snapshot of them for the engine."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyarrow.parquet as pq
+from django.db import transaction
 
 from casebridge.agencies.models import Agency
 from casebridge.analytics.engine import Engine
-from casebridge.analytics.snapshot import take_snapshot
+from casebridge.analytics.snapshot import Snapshot, take_snapshot
 from casebridge.imports.models import PartnerEvent
 from casebridge.pathways.models import Case, CaseEvent, MaracReferral, Pathway, ReferralCriterion
 from casebridge.people.models import Person
@@ -74,6 +76,19 @@ def pathway_case(
 
 def engine_for(directory: Path) -> Engine:
     return Engine(snapshot=take_snapshot(directory=directory))
+
+
+def snapshot_of(write_records: Callable[[], object], directory: Path) -> Snapshot:
+    """A snapshot of the records ``write_records`` writes, taken at once, the records then
+    rolled back: for the tests of a module that only read the snapshot (its figures, a report
+    of them) to share one, each through ``stored_engine`` so that every measure is queried
+    once between them (a report over a snapshot costs tens of seconds of queries). Called
+    from a fixture that may use the database (``django_db_blocker.unblock()``)."""
+    with transaction.atomic():
+        write_records()
+        snapshot = take_snapshot(directory=directory)
+        transaction.set_rollback(True)
+    return snapshot
 
 
 def day(year: int, month: int, dd: int) -> date:

@@ -8,10 +8,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from casebridge.analytics.disclosure import SUPPRESSED
+from casebridge.analytics.engine import stored_engine
 from casebridge.analytics.periods import parse_period
 from casebridge.reports.board import PUBLIC, RESTRICTED, build_report
 from casebridge.reports.render import report_html, report_pdf
-from tests.analytics.fixtures import at, engine_for, marac_referral
+from tests.analytics.fixtures import at, engine_for, marac_referral, snapshot_of
 from tests.factories import AgencyFactory
 from tests.reports.attacker import attack
 from tests.reports.attacker.reading import Rules
@@ -24,6 +25,14 @@ Q2 = parse_period("Q2 22/23")
 def _records():
     for day in range(1, 8):  # seven referrals in Q2, two of them repeats
         marac_referral(at(2022, 8, day), repeat=day <= 2, children=1 if day <= 3 else 0)
+
+
+@pytest.fixture(scope="module")
+def seven_referrals(django_db_setup, django_db_blocker, tmp_path_factory):
+    """An engine over a snapshot of ``_records``, the module's tests sharing its measures."""
+    with django_db_blocker.unblock():
+        snapshot = snapshot_of(_records, tmp_path_factory.mktemp("seven-referrals"))
+    return stored_engine(snapshot)
 
 
 def _row(report, indicator_id):
@@ -41,17 +50,15 @@ def _narrative(report):
     return domestic_abuse.narrative
 
 
-def test_four_quarters_side_by_side_with_the_latest_last(tmp_path):
-    _records()
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+def test_four_quarters_side_by_side_with_the_latest_last(seven_referrals):
+    report = build_report(engine=seven_referrals, period=Q2, edition=RESTRICTED)
     assert [q.label for q in report.quarters] == ["Q3 21/22", "Q4 21/22", "Q1 22/23", "Q2 22/23"]
     assert _row(report, "marac-referrals").cells == ["0", "0", "0", "7"]
     assert _row(report, "marac-repeat-rate").cells[-1] == "28.6%"
 
 
-def test_the_public_edition_hides_small_counts_and_figures_built_on_them(tmp_path):
-    _records()
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
+def test_the_public_edition_hides_small_counts_and_figures_built_on_them(seven_referrals):
+    report = build_report(engine=seven_referrals, period=Q2, edition=PUBLIC)
     assert _row(report, "marac-referrals").cells[-1] == SUPPRESSED  # 7: from 1 to 7
     assert _row(report, "marac-repeat-rate").cells[-1] == SUPPRESSED  # 2 repeats
     assert _row(report, "marac-children-in-households").cells[-1] == SUPPRESSED  # 3 children
@@ -70,9 +77,8 @@ def test_the_public_edition_rounds_counts_and_works_rates_out_unrounded(tmp_path
     assert report.disclosure.rounding == 5 and "nearest 5" in report.edition_note
 
 
-def test_the_narrative_takes_its_numbers_from_the_indicators(tmp_path):
-    _records()
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+def test_the_narrative_takes_its_numbers_from_the_indicators(seven_referrals):
+    report = build_report(engine=seven_referrals, period=Q2, edition=RESTRICTED)
     assert _narrative(report)[0].startswith(
         "In Q2 22/23 there were 7 referrals to the domestic abuse MARAC, and 28.6% of them"
     )
@@ -80,18 +86,16 @@ def test_the_narrative_takes_its_numbers_from_the_indicators(tmp_path):
     assert not re.search(r"\{[a-z0-9-]+\}", " ".join(paragraphs))
 
 
-def test_the_appendix_gives_each_definition_and_the_records_behind_it(tmp_path):
-    _records()
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+def test_the_appendix_gives_each_definition_and_the_records_behind_it(seven_referrals):
+    report = build_report(engine=seven_referrals, period=Q2, edition=RESTRICTED)
     sources = {source.indicator.id: source for source in report.sources}
     assert sources["marac-referrals"].records == "7"
     assert sources["marac-repeat-rate"].records == "2"
     assert "by referral date" in sources["marac-referrals"].indicator.definition
 
 
-def test_the_html_has_the_tables_charts_and_appendix(tmp_path):
-    _records()
-    report = build_report(engine=engine_for(tmp_path), period=Q2)
+def test_the_html_has_the_tables_charts_and_appendix(seven_referrals):
+    report = build_report(engine=seven_referrals, period=Q2)
     html = report_html(report)
     tables = sum(len(section.tables) for section in report.sections)
     comparisons = sum(len(section.comparisons) for section in report.sections)
@@ -108,9 +112,8 @@ def test_the_html_has_the_tables_charts_and_appendix(tmp_path):
     assert "Public edition" in html
 
 
-def test_the_pdf_renders_with_several_pages(tmp_path):
-    _records()
-    pdf = report_pdf(build_report(engine=engine_for(tmp_path), period=Q2))
+def test_the_pdf_renders_with_several_pages(seven_referrals):
+    pdf = report_pdf(build_report(engine=seven_referrals, period=Q2))
     assert pdf.startswith(b"%PDF")
     assert len(read_pdf(pdf).pages) >= 3
 
@@ -126,15 +129,22 @@ def _by_agency():
             marac_referral(at(2022, 8, n + 1), referrer=referrer)
 
 
+@pytest.fixture(scope="module")
+def by_agency(django_db_setup, django_db_blocker, tmp_path_factory):
+    """An engine over a snapshot of ``_by_agency``, the module's tests sharing its measures."""
+    with django_db_blocker.unblock():
+        snapshot = snapshot_of(_by_agency, tmp_path_factory.mktemp("by-agency"))
+    return stored_engine(snapshot)
+
+
 def _breakdown(report, title="MARAC referrals by referring agency"):
     return next(
         table for section in report.sections for table in section.breakdowns if table.title == title
     )
 
 
-def test_a_breakdown_table_has_a_row_per_agency_and_totals_both_ways(tmp_path):
-    _by_agency()
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+def test_a_breakdown_table_has_a_row_per_agency_and_totals_both_ways(by_agency):
+    report = build_report(engine=by_agency, period=Q2, edition=RESTRICTED)
     table = _breakdown(report)
     assert table.categories == ["Police", "Housing", "Charity or voluntary sector"]
     assert table.rows == [
@@ -146,10 +156,8 @@ def test_a_breakdown_table_has_a_row_per_agency_and_totals_both_ways(tmp_path):
     assert (table.grand_total, table.total_label, table.suppressed) == ("42", "All agencies", 0)
 
 
-def test_the_public_breakdown_hides_small_counts_and_rounds_the_rest_and_its_totals(tmp_path):
-    _by_agency()
-    engine = engine_for(tmp_path)
-    report = build_report(engine=engine, period=Q2, edition=PUBLIC)
+def test_the_public_breakdown_hides_small_counts_and_rounds_the_rest_and_its_totals(by_agency):
+    report = build_report(engine=by_agency, period=Q2, edition=PUBLIC)
     table = _breakdown(report)
     c = SUPPRESSED
     assert table.rows == [
@@ -164,28 +172,25 @@ def test_the_public_breakdown_hides_small_counts_and_rounds_the_rest_and_its_tot
     assert table.column_totals == ["0", "0", "20", "20"] == _row(report, "marac-referrals").cells
     assert table.grand_total == "40"
     assert table.suppressed == 3
-    outcome = attack(report, Rules(threshold=8, rounding=5), population=engine.population)
+    outcome = attack(report, Rules(threshold=8, rounding=5), population=by_agency.population)
     assert not outcome.claims
 
 
-def test_a_breakdown_with_no_records_has_no_rows_and_nought_totals(tmp_path):
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
+def test_a_breakdown_with_no_records_has_no_rows_and_nought_totals(no_records):
+    report = build_report(engine=no_records, period=Q2, edition=PUBLIC)
     table = _breakdown(report, "Advocacy referrals by referring agency")
     assert (table.rows, table.column_totals, table.grand_total) == ([], ["0"] * 4, "0")
 
 
-def test_the_breakdowns_print_with_the_symbol_and_a_footnote(tmp_path):
-    _by_agency()
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
+def test_the_breakdowns_print_with_the_symbol_and_a_footnote(by_agency):
+    report = build_report(engine=by_agency, period=Q2, edition=PUBLIC)
     html = report_html(report)
     breakdowns = sum(len(section.breakdowns) for section in report.sections)
     assert html.count('<table class="figures breakdown">') == breakdowns
     assert '<th scope="row">Charity or voluntary sector</th>' in html
     assert '<th scope="row">All agencies</th>' in html
     assert f"{SUPPRESSED}: confidential. Counts from 1 to 7" in html
-    restricted = report_html(
-        build_report(engine=engine_for(tmp_path / "r"), period=Q2, edition=RESTRICTED)
-    )
+    restricted = report_html(build_report(engine=by_agency, period=Q2, edition=RESTRICTED))
     assert "every count is shown" in restricted and f">{SUPPRESSED}<" not in restricted
 
 

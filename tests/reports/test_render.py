@@ -35,9 +35,9 @@ def _hidden_row(indicator_id, shown):
 
 
 def test_the_parts_are_the_summary_the_sections_then_the_appendix_each_in_the_contents(
-    tmp_path,
+    no_records,
 ):
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+    report = build_report(engine=no_records, period=Q2, edition=RESTRICTED)
     parts = report_parts(report)
     assert [part.title for part in parts] == [
         "Summary",
@@ -52,8 +52,8 @@ def test_the_parts_are_the_summary_the_sections_then_the_appendix_each_in_the_co
     assert html.count('<p class="marking marking-top">OFFICIAL-SENSITIVE</p>') == 1
 
 
-def test_a_chart_with_every_value_hidden_says_so_instead_of_drawing_a_frame(tmp_path):
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
+def test_a_chart_with_every_value_hidden_says_so_instead_of_drawing_a_frame(no_records):
+    report = build_report(engine=no_records, period=Q2, edition=PUBLIC)
     chart = Chart(
         "Referrals by quarter",
         "line",
@@ -78,8 +78,8 @@ def test_a_chart_with_every_value_hidden_says_so_instead_of_drawing_a_frame(tmp_
     assert pdf.figures == [] and "Nothing to chart" in " ".join(pdf.pages)
 
 
-def test_a_chart_partly_hidden_draws_what_is_known_and_says_what_is_not(tmp_path):
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC)
+def test_a_chart_partly_hidden_draws_what_is_known_and_says_what_is_not(no_records):
+    report = build_report(engine=no_records, period=Q2, edition=PUBLIC)
     known = Row(registry()["marac-referrals"], ["12", SUPPRESSED, "9", "14"], [12, None, 9, 14])
     report = _with_chart(
         report, Chart("Referrals by quarter", "bar", [known], Q2.previous_quarters(4))
@@ -91,8 +91,8 @@ def test_a_chart_partly_hidden_draws_what_is_known_and_says_what_is_not(tmp_path
     assert figure[1].startswith("Referrals by quarter. Bar chart of MARAC referrals, Q3 21/22")
 
 
-def test_a_chart_of_eight_quarters_is_labelled_with_the_eight(tmp_path):
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+def test_a_chart_of_eight_quarters_is_labelled_with_the_eight(no_records):
+    report = build_report(engine=no_records, period=Q2, edition=RESTRICTED)
     values = [3.0, 5.0, None, 8.0, 13.0, 21.0, 34.0, 55.0]
     shown = [SUPPRESSED if v is None else f"{v:.0f}" for v in values]
     row = Row(registry()["marac-referrals"], shown, values)
@@ -114,8 +114,8 @@ def test_the_html_edition_fetches_nothing_and_runs_nothing(tmp_path):
     assert all(href.startswith("#") for href in html.split('href="')[1:])
 
 
-def test_the_pdf_is_never_printed_with_anything_fetched(tmp_path, monkeypatch):
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+def test_the_pdf_is_never_printed_with_anything_fetched(no_records, monkeypatch):
+    report = build_report(engine=no_records, period=Q2, edition=RESTRICTED)
     monkeypatch.setattr(
         render,
         "report_html",

@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 
 from casebridge.analytics.disclosure import SUPPRESSED
+from casebridge.analytics.engine import stored_engine
 from casebridge.analytics.periods import parse_period
 from casebridge.reports.board import PUBLIC, RESTRICTED, build_report
 from casebridge.reports.render import report_html
-from tests.analytics.fixtures import at, engine_for
+from tests.analytics.fixtures import at, snapshot_of
 from tests.analytics.violence_fixtures import (
     exploitation_assessment,
     incident,
@@ -67,6 +68,14 @@ def _records():
     exploitation_assessment("child-sexual-exploitation-risk", at(2022, 8, 20), "high", girl)
 
 
+@pytest.fixture(scope="module")
+def violence_records(django_db_setup, django_db_blocker, tmp_path_factory):
+    """An engine over a snapshot of ``_records``, the module's tests sharing its measures."""
+    with django_db_blocker.unblock():
+        snapshot = snapshot_of(_records, tmp_path_factory.mktemp("violence-records"))
+    return stored_engine(snapshot)
+
+
 def _section(report, title):
     return next(section for section in report.sections if section.title == title)
 
@@ -80,8 +89,8 @@ def _cells(section, indicator_id):
     )
 
 
-def test_the_sections_come_after_domestic_abuse_and_before_reducing_reoffending(tmp_path):
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+def test_the_sections_come_after_domestic_abuse_and_before_reducing_reoffending(no_records):
+    report = build_report(engine=no_records, period=Q2, edition=RESTRICTED)
     assert [section.title for section in report.sections] == [
         "Domestic abuse and violence against women and girls",
         VIOLENCE,
@@ -90,9 +99,8 @@ def test_the_sections_come_after_domestic_abuse_and_before_reducing_reoffending(
     ]
 
 
-def test_the_violence_tables_show_four_quarters_of_the_figures(tmp_path):
-    _records()
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+def test_the_violence_tables_show_four_quarters_of_the_figures(violence_records):
+    report = build_report(engine=violence_records, period=Q2, edition=RESTRICTED)
     violence = _section(report, VIOLENCE)
     assert _cells(violence, "knife-enabled-offences") == ["0", "0", "1", "6"]
     assert _cells(violence, "knife-enabled-offences-injury-rate")[-1] == "50.0%"
@@ -105,9 +113,8 @@ def test_the_violence_tables_show_four_quarters_of_the_figures(tmp_path):
     assert _cells(violence, "victim-coordinator-referrals-from-panels")[-1] == "2"
 
 
-def test_the_narratives_take_their_numbers_from_the_indicators(tmp_path):
-    _records()
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+def test_the_narratives_take_their_numbers_from_the_indicators(violence_records):
+    report = build_report(engine=violence_records, period=Q2, edition=RESTRICTED)
     violence, exploitation = _section(report, VIOLENCE), _section(report, EXPLOITATION)
     assert violence.narrative[0] == (
         "In Q2 22/23 the police recorded 6 knife-enabled offences; 50.0% of them resulted in an "
@@ -126,11 +133,10 @@ def test_the_narratives_take_their_numbers_from_the_indicators(tmp_path):
     assert not re.search(r"\{[a-z0-9-]+\}", text)
 
 
-def test_the_public_edition_hides_the_small_counts_of_these_sections(tmp_path):
-    _records()
+def test_the_public_edition_hides_the_small_counts_of_these_sections(violence_records):
     # Counts from 1 to 4 suppressed (the definition's 1 to 7 would hide all of these), the rest
     # rounded to the nearest 5, rates worked out from the counts unrounded.
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=PUBLIC, threshold=5)
+    report = build_report(engine=violence_records, period=Q2, edition=PUBLIC, threshold=5)
     violence, exploitation = _section(report, VIOLENCE), _section(report, EXPLOITATION)
     assert _cells(violence, "knife-enabled-offences")[-1] == "5"  # 6
     assert _cells(violence, "knife-enabled-offences-injury-rate")[-1] == SUPPRESSED  # 3 injured
@@ -140,9 +146,8 @@ def test_the_public_edition_hides_the_small_counts_of_these_sections(tmp_path):
     assert _cells(exploitation, "nrm-county-lines-share")[-1] == "85.7%"  # 6 of 7
 
 
-def test_breakdowns_tabulate_victims_by_age_and_knife_offences_by_ward(tmp_path):
-    _records()
-    report = build_report(engine=engine_for(tmp_path), period=Q2, edition=RESTRICTED)
+def test_breakdowns_tabulate_victims_by_age_and_knife_offences_by_ward(violence_records):
+    report = build_report(engine=violence_records, period=Q2, edition=RESTRICTED)
     tables = {table.title: table for table in _section(report, VIOLENCE).breakdowns}
     ages = tables["Serious youth violence by the victim's age"]
     assert ages.rows == [("15-17", ["0", "0", "0", "4"], "4"), ("18-19", ["0", "0", "0", "1"], "1")]
@@ -156,9 +161,8 @@ def test_breakdowns_tabulate_victims_by_age_and_knife_offences_by_ward(tmp_path)
     assert nrm.rows == [("Criminal exploitation", ["0", "0", "0", "7"], "7")]
 
 
-def test_the_sections_render_in_the_html_report(tmp_path):
-    _records()
-    html = report_html(build_report(engine=engine_for(tmp_path), period=Q2))
+def test_the_sections_render_in_the_html_report(violence_records):
+    html = report_html(build_report(engine=violence_records, period=Q2))
     assert f'">{VIOLENCE}</h2>' in html and f'">{EXPLOITATION}</h2>' in html
     assert "Knife-enabled offences by ward" in html and "SIRMs by quarter" in html
     assert "Serious youth violence incidents" in html

@@ -1,6 +1,6 @@
 """Factories for tests: agencies, users with a second factor, people and cases."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from casebridge.access.models import BreakGlass
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency, Role, Team
 from casebridge.pathways.models import Case, Pathway
@@ -99,6 +100,19 @@ class AddressFactory(factory.django.DjangoModelFactory):
     town = "Barnet"
     postcode = "EN5 1AA"
     valid_from = date(2020, 1, 1)
+
+
+class BreakGlassFactory(factory.django.DjangoModelFactory):
+    """Emergency access opened now for an hour."""
+
+    class Meta:
+        model = BreakGlass
+
+    user = factory.SubFactory(UserFactory)
+    person = factory.SubFactory(PersonFactory)
+    reason = "Police report a threat to life tonight"
+    opened_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda glass: glass.opened_at + timedelta(hours=1))
 
 
 def marac() -> Pathway:

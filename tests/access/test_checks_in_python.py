@@ -7,14 +7,22 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from casebridge.access.models import BreakGlass, Entitlement, PermissionRule
+from casebridge.access.models import Entitlement, PermissionRule
 from casebridge.access.policy import AccessDenied, allows, allows_in_memory, authorize
 from casebridge.agencies.models import Agency
 from casebridge.panels.models import Meeting
 from casebridge.panels.services import meeting_schedule
 from casebridge.pathways.models import Case, CasePerson
 from casebridge.people.models import Person
-from tests.factories import AgencyFactory, CaseFactory, PersonFactory, UserFactory, marac, role
+from tests.factories import (
+    AgencyFactory,
+    BreakGlassFactory,
+    CaseFactory,
+    PersonFactory,
+    UserFactory,
+    marac,
+    role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,16 +69,9 @@ def test_an_entitlement_granted_during_the_request_opens_the_sealed_case():
 def test_break_glass_closes_when_it_expires_without_another_change():
     case = CaseFactory(is_restricted=True)
     user = UserFactory(agency=case.owner_agency)
-    now = timezone.now()
-    BreakGlass.objects.create(
-        user=user,
-        person=case.subject,
-        reason="r",
-        opened_at=now,
-        expires_at=now + timedelta(hours=1),
-    )
+    glass = BreakGlassFactory(user=user, person=case.subject)
     assert allows(user=user, action="view", obj=case)
-    with time_machine.travel(now + timedelta(hours=1, seconds=1)):
+    with time_machine.travel(glass.expires_at + timedelta(seconds=1)):
         assert not allows(user=user, action="view", obj=case)
 
 

@@ -6,15 +6,20 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 
-from casebridge.access.models import BreakGlass
 from casebridge.access.policy import Action, visible
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.pathways.models import Case
 from casebridge.people.models import Person
-from tests.factories import AgencyFactory, CaseFactory, PersonFactory, UserFactory, role
+from tests.factories import (
+    AgencyFactory,
+    BreakGlassFactory,
+    CaseFactory,
+    PersonFactory,
+    UserFactory,
+    role,
+)
 from tests.panels.factories import AgendaItemFactory, MeetingAttendeeFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,16 +41,9 @@ def _visible_cases(user: User) -> set:
 def test_a_kept_filter_closes_break_glass_when_it_expires():
     sealed = CaseFactory(is_restricted=True)
     user = UserFactory(agency=sealed.owner_agency)
-    now = timezone.now()
-    BreakGlass.objects.create(
-        user=user,
-        person=sealed.subject,
-        reason="r",
-        opened_at=now,
-        expires_at=now + timedelta(hours=1),
-    )
+    glass = BreakGlassFactory(user=user, person=sealed.subject)
     assert sealed.pk in _visible_cases(_request_user(user))
-    with time_machine.travel(now + timedelta(hours=1, seconds=1)):
+    with time_machine.travel(glass.expires_at + timedelta(seconds=1)):
         assert sealed.pk not in _visible_cases(_request_user(user))
 
 

@@ -1,12 +1,9 @@
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from casebridge.access.models import BreakGlass
 from casebridge.audit.models import AuditEvent
 from casebridge.audit.services import audit_record
+from tests.factories import BreakGlassFactory
 from tests.web.test_matrix import project_url_names
 from tests.world import make_world
 
@@ -19,14 +16,7 @@ def world():
 
 
 def _break_glass(world):
-    now = timezone.now()
-    return BreakGlass.objects.create(
-        user=world.coordinator,
-        person=world.person,
-        reason="Police report a threat to life tonight",
-        opened_at=now,
-        expires_at=now + timedelta(hours=1),
-    )
+    return BreakGlassFactory(user=world.coordinator, person=world.person)
 
 
 def test_auditor_searches_the_log_and_the_search_is_audited(world, signed_in_client):

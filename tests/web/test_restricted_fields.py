@@ -1,12 +1,9 @@
 """A confidential address never reaches the page of someone not entitled to it, in any form."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from casebridge.access.models import BreakGlass
+from tests.factories import BreakGlassFactory
 from tests.world import CANARY, CANARY_POSTCODE, CANARY_TOWN, entitle, make_world
 
 pytestmark = pytest.mark.django_db
@@ -84,14 +81,7 @@ def test_entitled_user_sees_the_refuge(signed_in_client):
 
 def test_after_break_glass_the_refuge_is_shown(signed_in_client):
     world = make_world()
-    now = timezone.now()
-    BreakGlass.objects.create(
-        user=world.coordinator,
-        person=world.person,
-        reason="Police report a threat to life tonight",
-        opened_at=now,
-        expires_at=now + timedelta(hours=1),
-    )
+    BreakGlassFactory(user=world.coordinator, person=world.person)
     page = (
         signed_in_client(world.coordinator)
         .get(reverse("people:detail", args=[world.person.pk]))

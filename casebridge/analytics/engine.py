@@ -318,8 +318,7 @@ def _period_key(period: Period) -> str:
 
 
 @lru_cache(maxsize=16)
-def _measurements_of(directory: str, taken_at: str) -> Measurements:
-    del taken_at  # part of the key only: a snapshot taken again is measured afresh
+def _measurements_of(snapshot: Snapshot) -> Measurements:
     return {}
 
 
@@ -328,8 +327,7 @@ def stored_engine(snapshot: Snapshot) -> Engine:
     over the same snapshot in this process: a snapshot never changes once written, so the
     dashboard's pages, the board report's two editions and the report's downloads query each
     measure once between them. Each engine keeps its own connection (one per thread)."""
-    measured = _measurements_of(str(snapshot.directory), snapshot.taken_at.isoformat())
-    return Engine(snapshot=snapshot, measured=measured)
+    return Engine(snapshot=snapshot, measured=_measurements_of(snapshot))
 
 
 def _later(one: date | None, other: date | None) -> date | None:

@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from pathlib import Path
 
 from django.core.paginator import Page, Paginator
 
@@ -27,7 +26,7 @@ from casebridge.analytics.records import (
     rows_for,
 )
 from casebridge.analytics.registry import Indicator, registry
-from casebridge.analytics.snapshot import Snapshot, open_snapshot
+from casebridge.analytics.snapshot import Snapshot
 from casebridge.core.errors import ApplicationError
 
 TREND_QUARTERS = 8  # a trend line's length; the dashboard's table shows the last four
@@ -60,13 +59,10 @@ def may_view_restricted_figures(*, user: User) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _computed(
-    directory: str, taken_at: str, basis: Basis, labels: tuple[str, ...]
-) -> dict[str, list[Figure]]:
-    # Keyed by the snapshot's directory and time, so a refreshed snapshot is computed afresh;
+def _computed(snapshot: Snapshot, basis: Basis, labels: tuple[str, ...]) -> dict[str, list[Figure]]:
+    # Kept by the snapshot (its directory and time), so a refreshed snapshot is computed afresh;
     # a snapshot never changes once written, so its figures never go stale in here.
-    del taken_at
-    engine = stored_engine(open_snapshot(Path(directory)))
+    engine = stored_engine(snapshot)
     periods = [parse_period(label) for label in labels]
     indicators = [indicator for indicator in registry().values() if indicator.basis == basis]
     by_indicator: dict[str, list[Figure]] = defaultdict(list)
@@ -84,20 +80,19 @@ def figures_by_indicator(
     found: dict[str, list[Figure]] = {}
     for basis in {indicator.basis for indicator in registry().values()}:
         labels = tuple(column.label for column in basis.columns(quarter, count))
-        found |= _computed(str(snapshot.directory), snapshot.taken_at.isoformat(), basis, labels)
+        found |= _computed(snapshot, basis, labels)
     return found
 
 
 def activity_span(*, snapshot: Snapshot) -> tuple[date, date] | None:
     """The first and last day with any activity in the snapshot, or None if it is empty."""
-    return _activity_span(str(snapshot.directory), snapshot.taken_at.isoformat())
+    return _activity_span(snapshot)
 
 
 @lru_cache(maxsize=16)
-def _activity_span(directory: str, taken_at: str) -> tuple[date, date] | None:
+def _activity_span(snapshot: Snapshot) -> tuple[date, date] | None:
     # Every dashboard page asks; a snapshot never changes, so each is read once (as _computed).
-    del taken_at
-    engine = Engine(snapshot=open_snapshot(Path(directory)))
+    engine = Engine(snapshot=snapshot)
     days: list[date] = []
     for table, column in ACTIVITY_DATES:
         dates = engine.table(table)[column]

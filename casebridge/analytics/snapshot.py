@@ -12,7 +12,7 @@ is the surviving record, so one person's events and cases count as one person's.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,13 @@ MANIFEST = "manifest.json"
 
 @dataclass(frozen=True)
 class Snapshot:
+    """A stored snapshot, known by its directory and the time it was taken: it never changes
+    once written, so what is computed from it may be kept by it (a key of ``lru_cache``), and a
+    snapshot taken again is another."""
+
     directory: Path
     taken_at: datetime
-    rows: dict[str, int]
+    rows: dict[str, int] = field(compare=False)
 
     def path(self, table: str) -> Path:
         return self.directory / f"{table}.parquet"

@@ -3,12 +3,11 @@ offers it for download, and the public edition's figures for a quarter, which th
 its CSV export print for a reader without the restricted figures."""
 
 from functools import lru_cache
-from pathlib import Path
 
 from casebridge.analytics.disclosure import Printed
 from casebridge.analytics.engine import stored_engine
 from casebridge.analytics.periods import Period, parse_period
-from casebridge.analytics.snapshot import Snapshot, open_snapshot
+from casebridge.analytics.snapshot import Snapshot
 from casebridge.reports.board import PUBLIC, BoardReport, build_report
 
 Released = dict[tuple[str, str], Printed]
@@ -18,7 +17,7 @@ def quarter_report(*, snapshot: Snapshot, quarter: Period, edition: str) -> Boar
     """The board report of the quarter in the edition, built once per snapshot, quarter and
     edition: a snapshot never changes, and a report is immutable. So the public dashboard, its
     export and the public edition's download share one build (tens of seconds on the borough)."""
-    return _built(str(snapshot.directory), snapshot.taken_at.isoformat(), quarter.label, edition)
+    return _built(snapshot, quarter.label, edition)
 
 
 def released_figures(*, snapshot: Snapshot, quarter: Period) -> Released:
@@ -29,7 +28,6 @@ def released_figures(*, snapshot: Snapshot, quarter: Period) -> Released:
 
 
 @lru_cache(maxsize=8)
-def _built(directory: str, taken_at: str, quarter: str, edition: str) -> BoardReport:
-    del taken_at  # part of the key only
-    engine = stored_engine(open_snapshot(Path(directory)))
+def _built(snapshot: Snapshot, quarter: str, edition: str) -> BoardReport:
+    engine = stored_engine(snapshot)
     return build_report(engine=engine, period=parse_period(quarter), edition=edition)

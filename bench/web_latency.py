@@ -328,6 +328,34 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user and system) a process has used so far, 0 if it has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu() -> tuple[float, float]:
+    """CPU seconds so far of gunicorn's processes and of PostgreSQL's backends on the bench
+    database: divided by the requests served, what a request costs whatever else the machine
+    is doing. (A backend that ends mid-run takes its share with it: a lower bound.)"""
+    app = database = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (FileNotFoundError, PermissionError):
+            continue
+        if "gunicorn" in command and "casebridge.config.wsgi" in command:
+            app += _process_cpu(int(entry.name))
+        elif command.startswith("postgres: ") and DATABASE in command:
+            database += _process_cpu(int(entry.name))
+    return app, database
+
+
 def report(name: str, results: Results, wall: float) -> None:
     values = results.latencies
     if not values:
@@ -413,6 +441,7 @@ def main() -> int:
         for think in args.think:
             log(f"{args.clients} clients, think time {think:g} s")
             for name, maker in (("person search", search), ("case page", case_page)):
+                app_before, database_before = server_cpu()
                 results, wall = drive(
                     sessions,
                     maker,
@@ -420,7 +449,15 @@ def main() -> int:
                     seconds=args.seconds,
                     think=think,
                 )
+                app_after, database_after = server_cpu()
                 report(name, results, wall)
+                if results.latencies:
+                    served = len(results.latencies)
+                    log(
+                        f"{'':<14} server CPU a request: app "
+                        f"{(app_after - app_before) / served * 1000:.1f} ms, database "
+                        f"{(database_after - database_before) / served * 1000:.1f} ms"
+                    )
     return 0
 
 

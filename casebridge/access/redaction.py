@@ -39,7 +39,8 @@ class RestrictedValues:
 
     Attributes:
         name: what the values are, for messages ("confidential address").
-        fingerprint: one cheap query whose answer changes whenever the values do.
+        fingerprint: a value that changes whenever the values do (the apps' read from
+            ``casebridge.core.fingerprints``, with the others, in one statement a request).
         values: every (owner, texts) pair: the record the texts belong to and its texts.
         visible_owners: of the given owners, those whose texts the user may see.
     """

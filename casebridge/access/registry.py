@@ -7,7 +7,7 @@ whoever may see a case may see the people in it). The permission rules themselve
 (``PermissionRule`` rows) and are compiled once per process for each role and kind of agency.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Model, Q
@@ -17,6 +17,7 @@ from casebridge.access.conditions import ALWAYS, NEVER, Condition, all_of, any_o
 from casebridge.access.facts import facts_for
 from casebridge.access.models import PermissionRule
 from casebridge.accounts.models import User
+from casebridge.core import fingerprints
 
 Scope = PermissionRule.Scope
 ScopeCondition = Callable[[User, str], Condition]  # (user, scope) -> condition
@@ -114,7 +115,7 @@ def stored_state(obj: Model) -> dict[str, object] | None:
 # --- rules, compiled once per process --------------------------------------------------------
 
 _compiled: dict[tuple[int, str], Rules] = {}
-_compiled_fingerprint: list[tuple[int, object]] = []
+_compiled_fingerprint: list[tuple[Hashable, ...]] = []
 
 
 def _forget_compiled(**kwargs: object) -> None:
@@ -126,11 +127,19 @@ post_save.connect(_forget_compiled, sender=PermissionRule, dispatch_uid="access-
 post_delete.connect(_forget_compiled, sender=PermissionRule, dispatch_uid="access-rules-delete")
 
 
+RULES_FINGERPRINT = "permission rules"
+
+
+def register_fingerprint() -> None:
+    """``sync-definitions`` replaces every rule, so the number of rules or the highest id moves
+    whenever another process has changed them."""
+    fingerprints.register(
+        RULES_FINGERPRINT, PermissionRule.objects.all(), count=Count("pk"), last=Max("pk")
+    )
+
+
 def _check_fingerprint() -> None:
-    """One cheap query per request: ``sync-definitions`` replaces every rule, so the number of
-    rules or the highest id moves whenever another process has changed them."""
-    counted = PermissionRule.objects.aggregate(count=Count("pk"), last=Max("pk"))
-    fingerprint = (counted["count"], counted["last"])
+    fingerprint = fingerprints.get(RULES_FINGERPRINT)
     if _compiled_fingerprint != [fingerprint]:
         _compiled.clear()
         _compiled_fingerprint[:] = [fingerprint]

@@ -1,11 +1,21 @@
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casebridge.accounts import throttle
 from casebridge.accounts.models import User
+
+# The second factor a request's session was verified with (its persistent id,
+# "otp_totp.totpdevice/<id>"), set while the request's user is loaded
+# (``accounts.middleware.OTPMiddleware``), so the user and their device come in one query.
+session_device: ContextVar[str | None] = ContextVar("session_device", default=None)
+# Where the device loaded with the user is left for the OTP middleware.
+LOADED_DEVICE = "_casebridge_loaded_device"
+_TOTP_LABEL = f"{TOTPDevice._meta.app_label}.{TOTPDevice._meta.model_name}/"
 
 
 class AccountBackend(ModelBackend):
@@ -39,9 +49,33 @@ class AccountBackend(ModelBackend):
         return user
 
     def get_user(self, user_id: Any) -> User | None:
-        user = (
-            User._default_manager.select_related("agency", "team", "role")
-            .filter(pk=user_id)
+        user = self._with_session_device(user_id)
+        if user is None:
+            user = (
+                User._default_manager.select_related("agency", "team", "role")
+                .filter(pk=user_id)
+                .first()
+            )
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _with_session_device(user_id: Any) -> User | None:
+        """The user loaded through the session's device, if it is theirs: one query where
+        the user and then their device took two. The OTP middleware still checks that the
+        device is the user's and confirmed, as django-otp does."""
+        persistent_id = session_device.get()
+        if not persistent_id or not persistent_id.startswith(_TOTP_LABEL):
+            return None
+        device_id = persistent_id.removeprefix(_TOTP_LABEL)
+        if not device_id.isdigit():
+            return None
+        device = (
+            TOTPDevice.objects.select_related("user__agency", "user__team", "user__role")
+            .filter(pk=int(device_id), user_id=user_id)
             .first()
         )
-        return user if user is not None and self.user_can_authenticate(user) else None
+        if device is None:
+            return None
+        user: User = device.user  # type: ignore[assignment]
+        user.__dict__[LOADED_DEVICE] = device
+        return user

@@ -2,12 +2,17 @@
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+
+from casebridge.accounts.backends import LOADED_DEVICE, session_device
 
 LAST_SEEN_KEY = "casebridge_last_seen"
 SIGNED_IN_AT_KEY = "casebridge_signed_in_at"
@@ -15,6 +20,25 @@ SIGNED_IN_AT_KEY = "casebridge_signed_in_at"
 # Paths a signed-in user may reach before completing two-factor sign-in.
 # /assets/ is GOV.UK Frontend's fonts and images, which the two-factor page itself needs.
 TWO_FACTOR_EXEMPT_PREFIXES = ("/sign-in", "/sign-out", "/static/", "/assets/")
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware (``request.user.otp_device``, ``is_verified()``), with the
+    session's device loaded in the same query as the user (``AccountBackend.get_user``)."""
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        token = session_device.set(persistent_id)
+        try:
+            self._init_user_fields(user)  # loads the user, and with them the session's device
+        finally:
+            session_device.reset(token)
+        if user.is_authenticated and persistent_id:
+            device = getattr(user, LOADED_DEVICE, None)
+            if device is None:  # not loaded with the user: the query django-otp makes
+                device = self._device_from_persistent_id(persistent_id)
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
 
 
 class SessionTimeoutMiddleware:

@@ -20,6 +20,7 @@ from casebridge.access.policy import (
     permitted,
     permitted_in_any_pathway,
     visible,
+    visible_through,
 )
 from casebridge.accounts.models import User
 from casebridge.panels.models import Action as PanelAction
@@ -182,7 +183,13 @@ def overdue_actions(*, user: User, today: date | None = None) -> QuerySet[PanelA
 def case_agenda_items(*, user: User, case: Case) -> list[AgendaItem]:
     """The meetings a case was on (only those the user may see), with their actions."""
     return list(
-        AgendaItem.objects.filter(case=case, meeting__in=visible_meetings(user=user))
+        visible_through(
+            user=user,
+            action=Action.VIEW,
+            queryset=AgendaItem.objects.filter(case=case),
+            path="meeting",
+            model=Meeting,
+        )
         .select_related("meeting")
         .prefetch_related(
             Prefetch(

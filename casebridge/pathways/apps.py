@@ -8,5 +8,7 @@ class PathwaysConfig(AppConfig):
     def ready(self) -> None:
         from casebridge.pathways import checks  # noqa: F401  (registers the definition check)
         from casebridge.pathways.scopes import register_scopes
+        from casebridge.pathways.selectors import register_fingerprint
 
         register_scopes()
+        register_fingerprint()

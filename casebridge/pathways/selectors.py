@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from casebridge.access.facts import version
 from casebridge.access.policy import (
@@ -21,19 +21,44 @@ from casebridge.access.policy import (
 )
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
+from casebridge.core import fingerprints
 from casebridge.pathways.models import Case, CaseEvent, CasePerson, DisclosureRequest, Pathway
 from casebridge.people.models import Person
 
+PATHWAYS_FINGERPRINT = "pathways"
+
+
+def register_fingerprint() -> None:
+    """Pathways change when ``sync-definitions`` loads their files (a new version)."""
+    fingerprints.register(
+        PATHWAYS_FINGERPRINT,
+        Pathway.objects.all(),
+        count=Count("pk"),
+        versions=Sum("version"),
+        active=Count("pk", filter=Q(is_active=True)),
+    )
+
+
+# The pathways with their definitions, kept for the process: (fingerprint, pathways).
+_kept: list[tuple[object, list[Pathway]]] = []
+
 
 def all_pathways(*, user: User) -> list[Pathway]:
-    """Every pathway, read once for the user object (a request's user): the navigation, the
-    worklists and the page all ask about pathways, which change only when ``sync-definitions``
-    runs. Read again once a pathway was saved in this process since, as the access facts are."""
+    """Every pathway: the navigation, the worklists and the pages all ask about pathways, which
+    change only when ``sync-definitions`` runs. Kept for the process while their fingerprint
+    holds (read with the others once a request) and none was saved in this process since, and
+    remembered on the user object (a request's user). Shared between requests and threads:
+    read them, never change them."""
     current = version(("pathways.Pathway",))
-    kept: tuple[tuple[int, ...], list[Pathway]] | None = user.__dict__.get("_pathways")
-    if kept is None or kept[0] != current:
-        kept = (current, list(Pathway.objects.all()))
-        user.__dict__["_pathways"] = kept
+    mine: tuple[tuple[int, ...], list[Pathway]] | None = user.__dict__.get("_pathways")
+    if mine is not None and mine[0] == current:
+        return mine[1]
+    key = (fingerprints.get(PATHWAYS_FINGERPRINT), current)
+    kept = _kept[0] if _kept else None
+    if kept is None or kept[0] != key:
+        kept = (key, list(Pathway.objects.all()))
+        _kept[:] = [kept]
+    user.__dict__["_pathways"] = (current, kept[1])
     return kept[1]
 
 
@@ -51,7 +76,7 @@ def case_get(*, user: User, case_id: UUID | str, action: str = Action.VIEW) -> C
     """
     case = (
         Case.objects.select_related(
-            "pathway", "subject", "owner_agency", "owner_team", "owner_user", "referring_agency"
+            "subject", "owner_agency", "owner_team", "owner_user", "referring_agency"
         )
         .prefetch_related("subject__names")
         .filter(pk=case_id)
@@ -59,6 +84,11 @@ def case_get(*, user: User, case_id: UUID | str, action: str = Action.VIEW) -> C
     )
     if case is None or not allows(user=user, action=action, obj=case):
         raise AccessDenied(action, "case", case_id)
+    # The pathway and its definition as kept for the process, not joined and decoded again
+    # (one created since this request read the fingerprints is loaded when first asked for).
+    kept = next((p for p in all_pathways(user=user) if p.pk == case.pathway_id), None)
+    if kept is not None:
+        case.pathway = kept
     return case
 
 

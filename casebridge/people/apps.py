@@ -7,8 +7,9 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from casebridge.access.redaction import register
-        from casebridge.people.restricted import CONFIDENTIAL_ADDRESSES
+        from casebridge.people.restricted import CONFIDENTIAL_ADDRESSES, register_fingerprint
         from casebridge.people.scopes import register_scopes
 
         register(CONFIDENTIAL_ADDRESSES)
+        register_fingerprint()
         register_scopes()

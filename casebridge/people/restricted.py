@@ -7,6 +7,7 @@ from django.db.models import Count, Max, QuerySet
 from casebridge.access.policy import Action, visible
 from casebridge.access.redaction import RestrictedValues
 from casebridge.accounts.models import User
+from casebridge.core import fingerprints
 from casebridge.people.models import Address
 
 
@@ -14,10 +15,16 @@ def _confidential() -> QuerySet[Address]:
     return Address.objects.filter(is_confidential=True)
 
 
-def _fingerprint() -> Hashable:
+FINGERPRINT = "confidential addresses"
+
+
+def register_fingerprint() -> None:
     # Addresses are added and ended, never rewritten, so their count and newest id say it all.
-    totals = _confidential().aggregate(count=Count("pk"), newest=Max("pk"))
-    return (totals["count"], totals["newest"])
+    fingerprints.register(FINGERPRINT, _confidential(), count=Count("pk"), newest=Max("pk"))
+
+
+def _fingerprint() -> Hashable:
+    return fingerprints.get(FINGERPRINT)
 
 
 def _values() -> Iterator[tuple[Hashable, tuple[str, ...]]]:

@@ -4,16 +4,33 @@ from collections.abc import Collection, Hashable, Iterator
 
 from django.db.models import Count, Max
 
+from casebridge.access.models import Entitlement
 from casebridge.access.policy import visible_refuge_addresses
 from casebridge.access.redaction import RestrictedValues
 from casebridge.accounts.models import User
+from casebridge.core import fingerprints
 from casebridge.refuges.models import Refuge
+
+FINGERPRINT = "refuges"
+ENTITLEMENTS_FINGERPRINT = "refuge entitlements"
+
+
+def register_fingerprints() -> None:
+    # A refuge's address is set when it is recorded and never rewritten.
+    fingerprints.register(
+        FINGERPRINT, Refuge.objects.all(), count=Count("pk"), newest=Max("created_at")
+    )
+    # Who may see a refuge besides its provider's staff (the navigation's link to the list).
+    fingerprints.register(
+        ENTITLEMENTS_FINGERPRINT,
+        Entitlement.objects.filter(refuge__isnull=False),
+        count=Count("pk"),
+        last=Max("pk"),
+    )
 
 
 def _fingerprint() -> Hashable:
-    # A refuge's address is set when it is recorded and never rewritten.
-    totals = Refuge.objects.aggregate(count=Count("pk"), newest=Max("created_at"))
-    return (totals["count"], totals["newest"])
+    return fingerprints.get(FINGERPRINT)
 
 
 def _values() -> Iterator[tuple[Hashable, tuple[str, ...]]]:

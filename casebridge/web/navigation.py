@@ -4,10 +4,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
+from casebridge.access.facts import version
 from casebridge.access.policy import Action, Resource, permitted
+from casebridge.accounts.models import User
 from casebridge.analytics.selectors import may_view_figures
+from casebridge.core import fingerprints
 from casebridge.exploitation.selectors import may_follow_missing_children
 from casebridge.imports.selectors import may_view_imports
 from casebridge.panels.selectors import may_view_meetings
@@ -27,43 +30,71 @@ class NavItem:
     url_name: str = ""
 
 
-def _items(request: HttpRequest) -> list[NavItem]:
-    user = request.user
+# Each user's links, kept for the process: they follow from the user's role, agency and team,
+# the permission rules, the pathways and who may see which refuge, so they are kept per those
+# and per every fingerprint (read once a request anyway), and per the saves of this process to
+# what they read (tests and services write in process). At most 1,000 users' links are kept;
+# past that all are dropped and made again as needed.
+_LINKS_KEPT = 1000
+_links: dict[tuple[object, ...], list[NavItem]] = {}
+_READ = ("access.PermissionRule", "access.Entitlement", "pathways.Pathway", "refuges.Refuge")
 
+
+def _kept_items(user: User) -> list[NavItem]:
+    key = (
+        user.pk,
+        user.is_active,
+        user.role_id,
+        user.agency_id,
+        user.agency.kind if user.agency else None,
+        user.team_id,
+        get_script_prefix(),
+        fingerprints.get_all(),
+        version(_READ),
+    )
+    kept = _links.get(key)
+    if kept is None:
+        if len(_links) >= _LINKS_KEPT:
+            _links.clear()
+        kept = _links[key] = _items(user)
+    return kept
+
+
+def _items(user: User) -> list[NavItem]:
     def may(action: str, resource: str) -> bool:
-        return permitted(user=user, action=action, resource=resource)  # type: ignore[arg-type]
+        return permitted(user=user, action=action, resource=resource)
 
     items = [NavItem("Home", reverse("web:home"), "web", "home")]
     if may(Action.VIEW, Resource.PERSON):
         items.append(NavItem("Find a person", reverse("people:search"), "people", "search"))
     if may(Action.CREATE, Resource.PERSON):
         items.append(NavItem("Add a person", reverse("people:create"), "people", "create"))
-    if may_view_cases(user=user):  # type: ignore[arg-type]
+    if may_view_cases(user=user):
         items.append(NavItem("Cases", reverse("pathways:case_list"), "pathways"))
     # Workers who are allocated cases (IDVAs) get their caseload; referrers elsewhere do not.
-    if allocating_pathways(user=user):  # type: ignore[arg-type]
+    if allocating_pathways(user=user):
         items.append(NavItem("Caseload", reverse("pathways:caseload"), "pathways", "caseload"))
-    if may_view_meetings(user=user):  # type: ignore[arg-type]
+    if may_view_meetings(user=user):
         items.append(NavItem("Meetings", reverse("panels:meeting_list"), "panels"))
-    if may_view_sirm_proposals(user=user):  # type: ignore[arg-type]
+    if may_view_sirm_proposals(user=user):
         items.append(NavItem("SIRM proposals", reverse("violence:sirm_proposal_list"), "violence"))
-    if may_follow_missing_children(user=user):  # type: ignore[arg-type]
+    if may_follow_missing_children(user=user):
         items.append(
             NavItem("Children missing", reverse("exploitation:still_missing"), "exploitation")
         )
-    if may_work_victim_referrals(user=user):  # type: ignore[arg-type]
+    if may_work_victim_referrals(user=user):
         items.append(NavItem("Victim referrals", reverse("victims:referral_list"), "victims"))
-    if may_view_training(user=user):  # type: ignore[arg-type]
+    if may_view_training(user=user):
         items.append(
             NavItem("GP programme and training", reverse("training:surgery_list"), "training")
         )
-    if has_visible_refuges(user=user):  # type: ignore[arg-type]
+    if has_visible_refuges(user=user):
         items.append(NavItem("Refuges", reverse("refuges:refuge_list"), "refuges"))
-    if may_view_figures(user=user):  # type: ignore[arg-type]
+    if may_view_figures(user=user):
         items.append(NavItem("Figures", reverse("analytics:dashboard"), "analytics"))
-    if may_view_plans(user=user):  # type: ignore[arg-type]
+    if may_view_plans(user=user):
         items.append(NavItem("Action plans", reverse("plans:plan_list"), "plans"))
-    if may_view_imports(user=user):  # type: ignore[arg-type]
+    if may_view_imports(user=user):
         items.append(NavItem("Imports", reverse("imports:batch_list"), "imports"))
     if may(Action.VIEW, Resource.IDENTITY):
         items.append(NavItem("Identity review", reverse("linkage:review_list"), "linkage"))
@@ -84,7 +115,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     match = request.resolver_match
     current_ns = match.namespace if match else ""
     current_name = match.url_name if match else ""
-    found = _items(request)
+    found = _kept_items(request.user)  # type: ignore[arg-type]
     # A page with its own link (the caseload) does not also light up its namespace's link.
     exact = any(i.namespace == current_ns and i.url_name == current_name for i in found)
     items = [

@@ -213,3 +213,21 @@ def test_sign_out_is_post_only(user, signed_in_client):
     assert response["Location"] == LOGIN
     assert client.get(reverse("web:home"))["Location"].startswith(LOGIN)
     assert AuditEvent.objects.filter(action="logout", actor=user).exists()
+
+
+def test_a_second_factor_removed_from_the_account_unverifies_its_sessions(user, signed_in_client):
+    client = signed_in_client(user)
+    assert client.get(reverse("web:home")).status_code == 200
+
+    TOTPDevice.objects.filter(user=user).delete()
+
+    assert client.get(reverse("web:home"))["Location"] == TWO_FACTOR
+
+
+def test_a_session_naming_another_users_second_factor_is_not_verified(user, signed_in_client):
+    client = signed_in_client(user)
+    session = client.session
+    session["otp_device_id"] = UserFactory().totpdevice_set.get().persistent_id
+    session.save()
+
+    assert client.get(reverse("web:home"))["Location"] == TWO_FACTOR

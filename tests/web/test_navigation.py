@@ -1,8 +1,10 @@
 """The header shows each user only the links their role permits."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from casebridge.access.models import PermissionRule
 from tests.factories import AgencyFactory, UserFactory, role
 from tests.world import make_world
 
@@ -54,3 +56,19 @@ def test_the_violence_and_victim_coordinators_find_their_work(role_code, shown, 
     coordinator = UserFactory(agency=AgencyFactory(), role=role(role_code))
     nav = _nav(signed_in_client(coordinator))
     assert {name for name, url in LINKS.items() if f'href="{url}"' in nav} == shown
+
+
+def test_the_navigation_follows_rules_another_process_changed(signed_in_client):
+    """The links are kept per user between requests; a change no signal told this process of
+    (``sync-definitions`` in another process) is seen by the next request."""
+    world = make_world()
+    client = signed_in_client(world.users()["practitioner_a"])
+    assert f'href="{LINKS["search"]}"' in _nav(client)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {PermissionRule._meta.db_table} WHERE resource = %s",  # noqa: S608
+            [PermissionRule.Resource.PERSON],
+        )
+
+    assert f'href="{LINKS["search"]}"' not in _nav(client)

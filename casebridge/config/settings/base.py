@@ -70,7 +70,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, loading the session's second factor with the user in one query.
+    "casebridge.accounts.middleware.OTPMiddleware",
+    # What other processes may have changed (permission rules, restricted addresses, pathways):
+    # read in one statement, once a request, by whatever below needs it.
+    "casebridge.core.fingerprints.FingerprintsMiddleware",
     # Outside every view and the middleware below, so no text response escapes it.
     "casebridge.access.middleware.RedactRestrictedValuesMiddleware",
     "casebridge.audit.middleware.AuditContextMiddleware",
@@ -171,6 +175,8 @@ CASEBRIDGE_TRUSTED_PROXIES = env_list("CASEBRIDGE_TRUSTED_PROXIES", "")
 
 # Sessions: absolute lifetime from sign-in (ASVS 7.3.2) and inactivity timeout (7.3.1), both
 # enforced by accounts.middleware.SessionTimeoutMiddleware (Django's own expiry restarts on save).
+# Database sessions (server-side), read every request by a statement written once per process.
+SESSION_ENGINE = "casebridge.accounts.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("CASEBRIDGE_SESSION_MAX_SECONDS", str(8 * 3600)))
 SESSION_IDLE_SECONDS = int(os.environ.get("CASEBRIDGE_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,0 +1,40 @@
+"""Django's database sessions, read with a statement written once per process.
+
+Sessions stay server-side: signing out, or deactivating an account, deletes the row and the
+next request finds none. Every request reads its session, and building and compiling that one
+ORM query cost more CPU than the database spent running it; the statement is the one the ORM
+writes (the key, and not yet expired), with the same result: no row, no session.
+"""
+
+from typing import Any
+
+from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.utils import timezone
+
+_statement: str | None = None
+
+
+def _select() -> str:
+    global _statement
+    if _statement is None:
+        quote = connection.ops.quote_name  # names from the model, values as parameters
+        _statement = (
+            f"SELECT {quote('session_data')}, {quote('expire_date')} "  # noqa: S608
+            f"FROM {quote(Session._meta.db_table)} "
+            f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
+        )
+    return _statement
+
+
+class SessionStore(db.SessionStore):
+    def _get_session_from_db(self) -> Any:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(_select(), [self.session_key, now])
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None
+            return None
+        return Session(session_key=self.session_key, session_data=row[0], expire_date=row[1])

@@ -337,10 +337,11 @@ def _process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu() -> tuple[float, float]:
-    """CPU seconds so far of gunicorn's processes and of PostgreSQL's backends on the bench
-    database: divided by the requests served, what a request costs whatever else the machine
-    is doing. (A backend that ends mid-run takes its share with it: a lower bound.)"""
+def server_cpu(port: int) -> tuple[float, float]:
+    """CPU seconds so far of this run's gunicorn processes (by their port) and of PostgreSQL's
+    backends on the bench database (by its exact name): divided by the requests served, what a
+    request costs whatever else the machine is doing, other benchmarks included. (A backend
+    that ends mid-run takes its share with it: a lower bound.)"""
     app = database = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -349,9 +350,9 @@ def server_cpu() -> tuple[float, float]:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (FileNotFoundError, PermissionError):
             continue
-        if "gunicorn" in command and "casebridge.config.wsgi" in command:
+        if "gunicorn" in command and f"--bind=127.0.0.1:{port} " in command:
             app += _process_cpu(int(entry.name))
-        elif command.startswith("postgres: ") and DATABASE in command:
+        elif command.startswith("postgres: ") and f" {DATABASE} " in command:
             database += _process_cpu(int(entry.name))
     return app, database
 
@@ -387,7 +388,13 @@ def main() -> int:
         default=[0.0, 1.0],
         help="mean seconds each client waits between requests; 0 is a closed loop (saturation)",
     )
+    parser.add_argument(
+        "--database", default="casebridge_bench", help="the PostgreSQL database (or a copy)"
+    )
     args = parser.parse_args()
+    global DATABASE, DATABASE_URL
+    DATABASE = args.database
+    DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 
     env = {
         **os.environ,
@@ -407,7 +414,8 @@ def main() -> int:
     family_names = pools.all_family_names()
     given_names = sorted({n for pool in pools.names.values() for n in (*pool.female, *pool.male)})
 
-    with gunicorn(free_port(), args.workers, args.threads, env) as base:
+    port = free_port()
+    with gunicorn(port, args.workers, args.threads, env) as base:
         log(f"gunicorn at {base}: {args.workers} workers x {args.threads} threads")
         sessions = [sign_in(base, user) for user in users]
         log(f"signed in {len(sessions)} sessions ({len(users) // 2} coordinators, rest police)")
@@ -441,7 +449,7 @@ def main() -> int:
         for think in args.think:
             log(f"{args.clients} clients, think time {think:g} s")
             for name, maker in (("person search", search), ("case page", case_page)):
-                app_before, database_before = server_cpu()
+                app_before, database_before = server_cpu(port)
                 results, wall = drive(
                     sessions,
                     maker,
@@ -449,7 +457,7 @@ def main() -> int:
                     seconds=args.seconds,
                     think=think,
                 )
-                app_after, database_after = server_cpu()
+                app_after, database_after = server_cpu(port)
                 report(name, results, wall)
                 if results.latencies:
                     served = len(results.latencies)

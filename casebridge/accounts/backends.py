@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casebridge.accounts import throttle
 from casebridge.accounts.models import User
+from casebridge.core.prepared import Prepared
 
 # The second factor a request's session was verified with (its persistent id,
 # "otp_totp.totpdevice/<id>"), set while the request's user is loaded
@@ -16,6 +17,16 @@ session_device: ContextVar[str | None] = ContextVar("session_device", default=No
 # Where the device loaded with the user is left for the OTP middleware.
 LOADED_DEVICE = "_casebridge_loaded_device"
 _TOTP_LABEL = f"{TOTPDevice._meta.app_label}.{TOTPDevice._meta.model_name}/"
+
+
+# Every signed-in request's query, compiled once.
+_DEVICE_WITH_USER = Prepared(
+    lambda pk, user_id: TOTPDevice.objects.select_related(
+        "user__agency", "user__team", "user__role"
+    ).filter(pk=pk, user_id=user_id),
+    fields={"pk": TOTPDevice._meta.pk, "user_id": TOTPDevice._meta.get_field("user")},
+    samples={"pk": 1, "user_id": 2},
+)
 
 
 class AccountBackend(ModelBackend):
@@ -69,11 +80,7 @@ class AccountBackend(ModelBackend):
         device_id = persistent_id.removeprefix(_TOTP_LABEL)
         if not device_id.isdigit():
             return None
-        device = (
-            TOTPDevice.objects.select_related("user__agency", "user__team", "user__role")
-            .filter(pk=int(device_id), user_id=user_id)
-            .first()
-        )
+        device = _DEVICE_WITH_USER.first(pk=int(device_id), user_id=user_id)
         if device is None:
             return None
         user: User = device.user  # type: ignore[assignment]

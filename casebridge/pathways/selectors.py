@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum, prefetch_related_objects
 
 from casebridge.access.facts import version
 from casebridge.access.policy import (
@@ -22,6 +22,7 @@ from casebridge.access.policy import (
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.core import fingerprints
+from casebridge.core.prepared import Prepared
 from casebridge.pathways.models import Case, CaseEvent, CasePerson, DisclosureRequest, Pathway
 from casebridge.people.models import Person
 
@@ -67,6 +68,16 @@ def pathway_named(*, user: User, code: str) -> Pathway | None:
     return next((pathway for pathway in all_pathways(user=user) if pathway.code == code), None)
 
 
+# A case with what its pages show of it, compiled once: every case page and form loads one.
+_CASE = Prepared(
+    lambda pk: Case.objects.select_related(
+        "subject", "owner_agency", "owner_team", "owner_user", "referring_agency"
+    ).filter(pk=pk),
+    fields={"pk": Case._meta.pk},
+    samples={"pk": UUID(int=1)},
+)
+
+
 def case_get(*, user: User, case_id: UUID | str, action: str = Action.VIEW) -> Case:
     """The case, if the user may ``action`` it; ``AccessDenied`` otherwise (shown as 404).
 
@@ -74,16 +85,10 @@ def case_get(*, user: User, case_id: UUID | str, action: str = Action.VIEW) -> C
     is decided in memory; a refusal is confirmed in the database). Building and compiling the
     permission filter for this one row was the case page's largest single cost in Python.
     """
-    case = (
-        Case.objects.select_related(
-            "subject", "owner_agency", "owner_team", "owner_user", "referring_agency"
-        )
-        .prefetch_related("subject__names")
-        .filter(pk=case_id)
-        .first()
-    )
+    case = _CASE.first(pk=case_id)
     if case is None or not allows(user=user, action=action, obj=case):
         raise AccessDenied(action, "case", case_id)
+    prefetch_related_objects([case], "subject__names")
     # The pathway and its definition as kept for the process, not joined and decoded again
     # (one created since this request read the fingerprints is loaded when first asked for).
     kept = next((p for p in all_pathways(user=user) if p.pk == case.pathway_id), None)
@@ -115,13 +120,34 @@ def _terminal_states(user: User) -> Q:
     return condition
 
 
-def case_people(*, case: Case) -> QuerySet[CasePerson]:
-    """The other people in a case; whoever may see the case may see them."""
-    return case.people.select_related("person").prefetch_related("person__names")
+# A case page's lists, compiled once (the case's id their only value).
+_CASE_PEOPLE = Prepared(
+    lambda case_id: CasePerson.objects.select_related("person").filter(case_id=case_id),
+    fields={"case_id": CasePerson._meta.get_field("case")},
+    samples={"case_id": UUID(int=1)},
+)
+_CASE_TIMELINE = Prepared(
+    lambda case_id: CaseEvent.objects.select_related("actor").filter(case_id=case_id),
+    fields={"case_id": CaseEvent._meta.get_field("case")},
+    samples={"case_id": UUID(int=1)},
+)
 
 
-def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
-    return case.timeline.select_related("actor")
+def case_people(*, case: Case) -> list[CasePerson]:
+    """The other people in a case, with their names; whoever may see the case may see them."""
+    people = _CASE_PEOPLE.all(case_id=case.pk)
+    for link in people:
+        CasePerson.case.field.set_cached_value(link, case)
+    prefetch_related_objects(people, "person__names")
+    return people
+
+
+def case_timeline(*, case: Case) -> list[CaseEvent]:
+    """The case's events, oldest first, with who recorded each."""
+    events = _CASE_TIMELINE.all(case_id=case.pk)
+    for event in events:
+        CaseEvent.case.field.set_cached_value(event, case)
+    return events
 
 
 def pathways_open_to(*, user: User) -> list[Pathway]:

@@ -7,7 +7,7 @@ from uuid import UUID
 from django import template
 from django.template.defaultfilters import date as format_date
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from casebridge.people.selectors import PersonMatch
@@ -15,6 +15,7 @@ from casebridge.people.selectors import PersonMatch
 register = template.Library()
 
 _ANY_ID = UUID(int=0)
+_LINE_BREAK = SafeString("<br>")
 
 
 @register.simple_tag
@@ -34,7 +35,7 @@ def person_search_rows(results: Iterable[PersonMatch]) -> SafeString:
             (
                 link.replace(placeholder, str(person.id)),
                 person.name,
-                format_html_join(format_html("<br>"), "{}", ((n,) for n in person.other_names)),
+                format_html_join(_LINE_BREAK, "{}", ((n,) for n in person.other_names)),
                 format_date(person.date_of_birth, "j F Y") or "Not known",
             )
             for person in results

@@ -25,16 +25,23 @@ NOTHING_Q = Q(pk__in=[])
 EVERYTHING_Q = Q(pk__isnull=False)
 
 
+def _column(field: str, key: str) -> str:
+    return key if field == "pk" else field
+
+
 class Condition(Protocol):
-    def q(self, facts: "AccessFacts", prefix: str = "") -> Q: ...
+    """``key``: the column holding the record's id (``person_id`` in rows that copy a person's
+    fields, see ``policy.visible``)."""
+
+    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q: ...
 
     def holds(self, facts: "AccessFacts", state: State) -> bool: ...
 
 
 @dataclass(frozen=True)
 class _Always:
-    def q(self, facts: "AccessFacts", prefix: str = "") -> Q:
-        return Q(**{f"{prefix}pk__isnull": False})
+    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
+        return Q(**{f"{prefix}{key}__isnull": False})
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:
         return True
@@ -42,8 +49,8 @@ class _Always:
 
 @dataclass(frozen=True)
 class _Never:
-    def q(self, facts: "AccessFacts", prefix: str = "") -> Q:
-        return Q(**{f"{prefix}pk__in": []})
+    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
+        return Q(**{f"{prefix}{key}__in": []})
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:
         return False
@@ -58,8 +65,8 @@ class _Equals:
     field: str
     value: object
 
-    def q(self, facts: "AccessFacts", prefix: str = "") -> Q:
-        return Q(**{f"{prefix}{self.field}": self.value})
+    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
+        return Q(**{f"{prefix}{_column(self.field, key)}": self.value})
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:
         return bool(state[self.field] == self.value)
@@ -79,8 +86,8 @@ class Among:
     field: str
     fact: str
 
-    def q(self, facts: "AccessFacts", prefix: str = "") -> Q:
-        return Q(**{f"{prefix}{self.field}__in": facts.subquery(self.fact)})
+    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
+        return Q(**{f"{prefix}{_column(self.field, key)}__in": facts.subquery(self.fact)})
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:
         return state[self.field] in facts.ids(self.fact)
@@ -116,11 +123,11 @@ class Linked:
     link: Link
     condition: Condition
 
-    def q(self, facts: "AccessFacts", prefix: str = "") -> Q:
+    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
         linked = self.condition.q(facts)
         granted = NOTHING_Q
         for path in self.link.paths:
-            rows = self.link.model._default_manager.filter(**{path: OuterRef(f"{prefix}pk")})
+            rows = self.link.model._default_manager.filter(**{path: OuterRef(f"{prefix}{key}")})
             granted |= Q(Exists(rows.filter(linked)))
         return granted
 
@@ -133,10 +140,10 @@ class Linked:
 class AnyOf:
     conditions: tuple[Condition, ...]
 
-    def q(self, facts: "AccessFacts", prefix: str = "") -> Q:
+    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
         granted = NOTHING_Q
         for condition in self.conditions:
-            granted |= condition.q(facts, prefix)
+            granted |= condition.q(facts, prefix, key=key)
         return granted
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:
@@ -147,10 +154,10 @@ class AnyOf:
 class AllOf:
     conditions: tuple[Condition, ...]
 
-    def q(self, facts: "AccessFacts", prefix: str = "") -> Q:
+    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
         required = Q()
         for condition in self.conditions:
-            required &= condition.q(facts, prefix)
+            required &= condition.q(facts, prefix, key=key)
         return required
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:

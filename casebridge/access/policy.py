@@ -16,12 +16,13 @@ Nothing is allowed unless a rule grants it, and superusers get no bypass.
 
 from typing import TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import ForeignKey, Model, Q, QuerySet
 
 from casebridge.access.conditions import NEVER, Condition
 from casebridge.access.facts import AccessFacts, facts_for
 from casebridge.access.models import PermissionRule
-from casebridge.access.registry import condition, grants, rules_for, stored_state
+from casebridge.access.registry import condition, grants, rules_for, state_fields, stored_state
 from casebridge.accounts.models import User
 
 Resource = PermissionRule.Resource
@@ -58,18 +59,37 @@ def permitted_in_any_pathway(*, user: User, action: str, resource: str) -> bool:
 
 
 def visible(
-    *, user: User, action: str, queryset: QuerySet[M], resource: str | None = None
+    *,
+    user: User,
+    action: str,
+    queryset: QuerySet[M],
+    resource: str | None = None,
+    copied_from: str = "",
 ) -> QuerySet[M]:
     """Narrow ``queryset`` to the rows ``user`` may ``action``, inside the database query.
 
     ``resource``: for a model under more than one resource's rules (a refuge's address).
+    ``copied_from``: the rows are of another model that copies (``COPIED_FROM``) every field
+    the conditions read from the protected record this foreign key names (a person's names copy
+    their person's agency): each row is judged as that record, from the copies, without joining
+    it (a search judges thousands of names).
     """
     if not user.is_authenticated:
         return queryset.none()
-    granted = condition(user=user, action=action, model=queryset.model, resource=resource)
+    model: type[Model] = queryset.model
+    key = "pk"
+    if copied_from:
+        foreign_key = queryset.model._meta.get_field(copied_from)
+        assert isinstance(foreign_key, ForeignKey), copied_from
+        model, key = foreign_key.remote_field.model, foreign_key.attname
+        copies = getattr(queryset.model, "COPIED_FROM", {}).get(copied_from, ())
+        uncopied = set(state_fields(model)) - {"pk", *copies}
+        if uncopied:
+            raise ImproperlyConfigured(f"{queryset.model.__name__} lacks {sorted(uncopied)}")
+    granted = condition(user=user, action=action, model=model, resource=resource)
     if granted is NEVER:
         return queryset.none()
-    return queryset.filter(_filter(granted, facts_for(user)))
+    return queryset.filter(_filter(granted, facts_for(user), key=key))
 
 
 # Permission filters, kept for the life of the process: building one (a person's is a dozen
@@ -82,16 +102,16 @@ def visible(
 # officer's person filter holds about 65 KiB, most far less): about a hundred users' pages; past
 # that all are dropped and built again as needed.
 _FILTERS_KEPT = 500
-_filters: dict[tuple[Condition, tuple[object, ...], str], Q] = {}
+_filters: dict[tuple[Condition, tuple[object, ...], str, str], Q] = {}
 
 
-def _filter(granted: Condition, facts: AccessFacts, prefix: str = "") -> Q:
-    key = (granted, facts.user_key(), prefix)
-    kept = _filters.get(key)
+def _filter(granted: Condition, facts: AccessFacts, prefix: str = "", *, key: str = "pk") -> Q:
+    cache_key = (granted, facts.user_key(), prefix, key)
+    kept = _filters.get(cache_key)
     if kept is None:
         if len(_filters) >= _FILTERS_KEPT:
             _filters.clear()
-        kept = _filters[key] = granted.q(facts, prefix)
+        kept = _filters[cache_key] = granted.q(facts, prefix, key=key)
     return kept
 
 

@@ -107,6 +107,11 @@ def _remember_state(sender: type[Model], instance: Model, **kwargs: object) -> N
     instance.__dict__["_access_state"] = state
 
 
+def state_fields(model: type[Model]) -> tuple[str, ...]:
+    """The fields of ``model`` its records' conditions read (``pk`` included)."""
+    return _state_fields[model]
+
+
 def stored_state(obj: Model) -> dict[str, object] | None:
     state: dict[str, object] | None = obj.__dict__.get("_access_state")
     return state

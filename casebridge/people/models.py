@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils.functional import cached_property
@@ -105,14 +106,35 @@ class PersonName(models.Model):
     # Lower-case ASCII letters only, so a prefix search is an index range scan on any database.
     given_name_key = models.CharField(max_length=100, editable=False)
     family_name_key = models.CharField(max_length=100, editable=False)
+    # Copies of the person's, which nothing changes once recorded: a search judges and orders
+    # its thousands of name matches from the name index alone (``person_search``), without
+    # looking up each person. Written with the name (``save``, and the services' bulk writes).
+    recorded_by_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
+    )
+    date_of_birth = models.DateField(null=True, blank=True, editable=False)
+
+    # The fields copied, by the record they are copied from (the policy's ``copied_from``).
+    COPIED_FROM = {"person": ("recorded_by_agency_id", "date_of_birth")}
 
     class Meta:
         indexes = [
-            models.Index(fields=["family_name_key", "given_name_key"], name="personname_search"),
+            # With what a search reads on PostgreSQL (INCLUDE): it reads its name matches from
+            # the index alone rather than from as many scattered table pages.
+            models.Index(
+                fields=["family_name_key", "given_name_key"],
+                include=["person", "recorded_by_agency", "date_of_birth"],
+                name="personname_search",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for field in self.COPIED_FROM["person"]:
+            setattr(self, field, getattr(self.person, field))
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -1,7 +1,7 @@
 """Writing people records. Every write is authorised and audited in the same transaction."""
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -51,6 +51,9 @@ def _name(person: Person, given: str, family: str, kind: str) -> PersonName:
         family_name=family.strip(),
         given_name_key=name_key(given),
         family_name_key=name_key(family),
+        # Saved in bulk (no ``save``): the person's copies written here.
+        recorded_by_agency_id=person.recorded_by_agency_id,
+        date_of_birth=person.date_of_birth,
     )
 
 
@@ -123,9 +126,14 @@ def people_bulk_create(
     return persons
 
 
-def _name_row(person_id: uuid.UUID, given: str, family: str, kind: str) -> dict[str, object]:
+def _name_row(
+    person: Mapping[str, object], given: str, family: str, kind: str
+) -> dict[str, object]:
     return {
-        "person_id": person_id,
+        "person_id": person["id"],
+        # The person's copies (see PersonName).
+        "recorded_by_agency_id": person["recorded_by_agency_id"],
+        "date_of_birth": person["date_of_birth"],
         "kind": kind,
         "given_name": given.strip(),
         "family_name": family.strip(),
@@ -146,24 +154,23 @@ def people_record_for_import(
     ids = [uuid.uuid4() for _ in people]
     persons, names, addresses, identifiers = [], [], [], []
     for person_id, details in zip(ids, people, strict=True):
-        persons.append(
-            {
-                "id": person_id,
-                "date_of_birth": details.date_of_birth,
-                "sex": details.sex,
-                "gender_identity": details.gender_identity,
-                "ethnicity": details.ethnicity,
-                "disability": details.disability,
-                "sexual_orientation": details.sexual_orientation,
-                "care_experienced": details.care_experienced,
-                "recorded_by_agency_id": recorded_by.pk,
-            }
-        )
-        names.append(_name_row(person_id, details.given_name, details.family_name, "primary"))
+        person = {
+            "id": person_id,
+            "date_of_birth": details.date_of_birth,
+            "sex": details.sex,
+            "gender_identity": details.gender_identity,
+            "ethnicity": details.ethnicity,
+            "disability": details.disability,
+            "sexual_orientation": details.sexual_orientation,
+            "care_experienced": details.care_experienced,
+            "recorded_by_agency_id": recorded_by.pk,
+        }
+        persons.append(person)
+        names.append(_name_row(person, details.given_name, details.family_name, "primary"))
         # Loops, not comprehensions: most people have no alias or identifier and one address,
         # and a comprehension is a function call even when it has nothing to do.
         for given, family in details.aliases:
-            names.append(_name_row(person_id, given, family, "alias"))
+            names.append(_name_row(person, given, family, "alias"))
         for address in details.addresses:
             addresses.append({"person_id": person_id, **vars(address)})
         for scheme, value in details.identifiers:

@@ -22,6 +22,7 @@ from casebridge.incidents.models import Incident
 from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.models import AgendaItem, Meeting, MeetingAttendee
 from casebridge.pathways.models import CasePerson, Pathway
+from casebridge.people.models import Person, PersonName
 from casebridge.plans.models import ActionPlan, Commitment
 from casebridge.refuges.models import Refuge, Stay
 from casebridge.training.models import Course, GPSurgery, TrainingSession
@@ -237,3 +238,19 @@ def test_the_object_check_agrees_with_the_list_filter(parity_world, model, resou
             allowed += checked
             denied += not checked
     assert allowed and denied, f"{resource}: {allowed} allowed, {denied} refused"
+
+
+def test_a_persons_names_judged_from_their_copies_agree_with_the_person(parity_world):
+    """The search judges names by the fields they copy from their person (``copied_from``):
+    the same people for every user and action as judging the people themselves."""
+    shown = 0
+    for user, action in itertools.product(parity_world["users"], PermissionRule.Action.values):
+        people = visible(user=user, action=action, queryset=Person.objects.all())
+        names = visible(
+            user=user, action=action, queryset=PersonName.objects.all(), copied_from="person"
+        )
+        assert set(names.values_list("person_id", flat=True)) == set(
+            people.values_list("pk", flat=True)
+        ), f"{user.role.code} at a {user.agency.kind} agency, {action}"
+        shown += people.count()
+    assert shown

@@ -59,6 +59,7 @@ NOT_YET = {
     "person_lookup.py": "500,000 people in the PostgreSQL database casebridge_bench_lookup",
     "report_render.py": "a loaded demo database, 16 report commands",
     "review_queue.py": "a copy of the borough database",
+    "search_sql.py": "a loaded demo borough with the bench's users (bench/web_latency.py)",
     "web_cpu.py": "a loaded demo borough (the database bench/web_latency.py loads)",
     "web_latency.py": "a demo borough in the PostgreSQL database casebridge_bench",
 }

@@ -158,6 +158,8 @@ def record_population(agency, records: int) -> None:
             family_name=f,
             given_name_key=name_key(g),
             family_name_key=name_key(f),
+            recorded_by_agency=agency,
+            date_of_birth=p.date_of_birth,
         )
         for p, g, f in zip(people, given, family, strict=True)
     )

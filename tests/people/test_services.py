@@ -5,17 +5,19 @@ import pytest
 from casebridge.access.policy import AccessDenied
 from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
-from casebridge.people.models import Person, Relationship
+from casebridge.pathways.models import CasePerson
+from casebridge.people.models import Person, PersonName, Relationship
 from casebridge.people.selectors import person_relationships, person_search
 from casebridge.people.services import (
     AddressDetails,
     PersonDetails,
     address_add,
     people_bulk_create,
+    people_record_for_import,
     person_create,
     relationship_add,
 )
-from tests.factories import PersonFactory, UserFactory, role
+from tests.factories import AgencyFactory, CaseFactory, PersonFactory, UserFactory, role
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +40,26 @@ def test_person_create_records_names_addresses_identifiers_and_an_audit_entry():
     assert person.addresses.get().postcode == "NB1 2AB"
     assert person.identifiers.get().value == "9434765919"
     assert AuditEvent.objects.filter(action="create", object_id=str(person.pk)).exists()
+
+
+def test_every_name_carries_its_persons_agency_and_date_of_birth_however_recorded():
+    """The search judges and orders people by these copies (``PersonName.COPIED_FROM``)."""
+    user = UserFactory()
+    born = date(1971, 6, 30)
+    details = PersonDetails(
+        given_name="Ann", family_name="Copy", date_of_birth=born, aliases=[("Annie", "Kopy")]
+    )
+    one = person_create(actor=user, details=details)
+    bulk = people_bulk_create(actor=user, people=[details], source="test")
+    imported = people_record_for_import(people=[details], recorded_by=AgencyFactory())
+    added = PersonFactory(date_of_birth=None)
+    added.names.create(given_name="B", family_name="Alias", kind=PersonName.Kind.ALIAS)
+    people = Person.objects.filter(pk__in=[one.pk, bulk[0].pk, *imported, added.pk])
+    assert len(people) == 4
+    for person in people:
+        names = person.names.values_list("recorded_by_agency_id", "date_of_birth")
+        assert len(names) == 2
+        assert set(names) == {(person.recorded_by_agency_id, person.date_of_birth)}
 
 
 def test_roles_without_a_rule_cannot_record_people():
@@ -106,6 +128,37 @@ def test_search_finds_aliases_and_filters_by_date_of_birth():
 def test_search_returns_only_people_the_user_may_see():
     PersonFactory(name=("Jo", "Hidden"))
     assert found(user=UserFactory(), family_name="Hidden") == []
+
+
+def test_search_returns_the_first_people_the_user_may_see_by_birth_however_many_are_hidden():
+    user = UserFactory()
+    elsewhere = AgencyFactory()
+
+    def person(day: int, agency=elsewhere) -> Person:
+        return PersonFactory(
+            recorded_by_agency=agency, name=("Jo", "Shared"), date_of_birth=date(1980, 1, day)
+        )
+
+    # Hidden, and each born before everyone shown: recorded elsewhere, the subject of a sealed
+    # case of the user's agency, named in another agency's case.
+    hidden = [person(day) for day in range(1, 21)]
+    CaseFactory(owner_agency=user.agency, subject=hidden[0], is_restricted=True)
+    CasePerson.objects.create(case=CaseFactory(subject=hidden[1]), person=hidden[2], role="child")
+    # Shown: recorded by the user's agency, the subject of its case, named in its case.
+    mine = person(25, agency=user.agency)
+    subject = CaseFactory(owner_agency=user.agency, subject=person(23)).subject
+    named = person(22)
+    theirs = CaseFactory(owner_agency=user.agency)
+    CasePerson.objects.create(case=theirs, person=named, role="child")
+    later = [person(day, agency=user.agency) for day in (26, 27)]
+
+    assert found(user=user, family_name="shared", limit=3) == [named.pk, subject.pk, mine.pk]
+    assert found(user=user, family_name="shared") == [
+        named.pk,
+        subject.pk,
+        mine.pk,
+        *(p.pk for p in later),
+    ]
 
 
 def test_relationships_read_the_right_way_round_and_hide_people_the_viewer_cannot_see():

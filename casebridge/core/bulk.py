@@ -15,6 +15,7 @@ keys) overlaps the caller's instead of following it.
 import os
 import queue
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -31,6 +32,9 @@ from django.utils import timezone
 # COPYs handed over and not yet written at most, so that the caller can't run ahead of the
 # server by more than a few chunks' rows in memory.
 QUEUED_COPIES = 8
+# Seconds the caller computes before the writer may have the interpreter back (Python's
+# default: 0.005).
+SWITCH_INTERVAL = 0.0005
 
 # The types whose Python values the database driver can't take as they are (a UUID on SQLite
 # is its hex, a JSON value its text...): these go through the field's own preparation.
@@ -281,11 +285,17 @@ def overlapped_inserts() -> Iterator[None]:
         return execute(sql, params, many, context)
 
     _overlapping.writer = writer
+    # The writer mostly waits for the server, and takes the interpreter back from the caller
+    # at each reply: after 5 ms by default (the caller computing meanwhile), a few times a COPY,
+    # hundreds of COPYs an import; so it is handed back sooner meanwhile.
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         with connection.execute_wrapper(wait_first):
             yield
             writer.wait()
     finally:
+        sys.setswitchinterval(switching)
         _overlapping.writer = None
         writer.stop()
     with connection.cursor() as cursor:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import DataError, IntegrityError, connection, transaction
 
-from casebridge.core.bulk import insert_rows, overlapped_inserts
+from casebridge.core.bulk import insert_rows, ordered_uuids, overlapped_inserts
 from casebridge.imports.models import PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Person, PersonName
@@ -136,3 +136,9 @@ def test_a_row_pointing_at_no_record_fails_the_overlapped_inserts_and_writes_not
         # A victim nobody recorded: the foreign key refuses it, whenever it is checked.
         insert_rows(Incident, [_incident(agency.pk, uuid.uuid4(), "01/1/22")])
     assert not Incident.objects.exists()
+
+
+def test_ordered_uuids_are_version_7_each_greater_than_the_last_and_unique():
+    ids = ordered_uuids(10_000)  # past 4,096: the counter carries into the time
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert {(key.version, key.variant) for key in ids} == {(7, uuid.RFC_4122)}

@@ -6,10 +6,20 @@ people, names, addresses and records). These write plain rows instead: one state
 chunk on SQLite (``executemany``), a binary ``COPY`` on PostgreSQL. A column a row leaves out
 takes its field's default (``auto_now`` ones the time of the insert), as ``bulk_create`` would
 give it.
+
+Inside ``overlapped_inserts`` (PostgreSQL), each COPY runs on a thread of its own while the caller
+goes on to its next chunk, so that the server's work (the rows, their index entries and foreign
+keys) overlaps the caller's instead of following it.
 """
 
+import os
+import queue
 import re
-from collections.abc import Callable, Mapping, Sequence
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
@@ -18,6 +28,13 @@ from uuid import UUID
 from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
+
+# COPYs handed over and not yet written at most, so that the caller can't run ahead of the
+# server by more than a few chunks' rows in memory.
+QUEUED_COPIES = 8
+# Seconds the caller computes before the writer may have the interpreter back (Python's
+# default: 0.005).
+SWITCH_INTERVAL = 0.0005
 
 # The types whose Python values the database driver can't take as they are (a UUID on SQLite
 # is its hex, a JSON value its text...): these go through the field's own preparation.
@@ -102,18 +119,16 @@ def _missing(
     field: models.Field,  # type: ignore[type-arg]
     now: object,
     prepare: Prepare | None,
-) -> Callable[[], Any]:
-    """The value, ready for the driver, of ``field`` in a row that leaves it out."""
+) -> Callable[[], Any] | tuple[Any]:
+    """The value, ready for the driver, of ``field`` in a row that leaves it out: a call for
+    each row, or a constant (in a tuple), prepared once for every row."""
     auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     if not auto and field.has_default() and callable(field.default):
         if prepare is None:
             return field.get_default
         return lambda: prepare(field.get_default())
     value = now if auto else field.get_default()
-    # A constant, so prepared once for every row.
-    if prepare is not None and value is not None:
-        value = prepare(value)
-    return lambda: value
+    return (value if prepare is None or value is None else prepare(value),)
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[Row]) -> None:
@@ -146,7 +161,11 @@ def insert_rows(model: type[models.Model], rows: Sequence[Row]) -> None:
         for position, field in enumerate(given)
         if (prepare := preparer(field)) is not None
     ]
-    defaults = [_missing(field, now, preparer(field)) for field in left_out]
+    missing = [_missing(field, now, preparer(field)) for field in left_out]
+    # Columns left out last: the constants added to every row as one tuple, unless a default
+    # is called for each row.
+    called = any(callable(default) for default in missing)
+    constants = () if called else tuple(default[0] for default in missing)  # type: ignore[index]
 
     def values(row: Row) -> tuple[Any, ...]:
         picked = pick(row)
@@ -154,28 +173,152 @@ def insert_rows(model: type[models.Model], rows: Sequence[Row]) -> None:
         for position, prepare in preparing:
             if (value := out[position]) is not None:
                 out[position] = prepare(value)
-        out += [default() for default in defaults]
-        return tuple(out)
+        if called:
+            out += [default() if callable(default) else default[0] for default in missing]
+            return tuple(out)
+        return (*out, *constants)
 
     table = connection.ops.quote_name(meta.db_table)
     names = ", ".join(connection.ops.quote_name(field.column) for field in (*given, *left_out))
+    if copying:
+        # Binary, the columns' types given: the driver writes each value by its column's
+        # binary writer (no text to escape, no writer looked up by each value's type),
+        # and the server reads it without parsing text.
+        statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
+        types = [_copy_type(field) for field in (*given, *left_out)]
+        writer: _Writer | None = getattr(_overlapping, "writer", None)
+        if writer is not None:
+            writer.put(statement, types, [values(row) for row in rows])
+            return
+        # The driver's connection, so its errors raised as Django's (IntegrityError...).
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            _copy(cursor.cursor.connection, statement, types, map(values, rows))
+        return
+    placeholders = ", ".join(["%s"] * (len(given) + len(left_out)))
     with connection.cursor() as cursor:
-        if copying:
-            # Binary, the columns' types given: the driver writes each value by its column's
-            # binary writer (no text to escape, no writer looked up by each value's type),
-            # and the server reads it without parsing text.
-            statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
-            # The driver's cursor, so its errors raised as Django's (IntegrityError...).
-            with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
-                copy.set_types([_copy_type(field) for field in (*given, *left_out)])
-                for row in rows:
-                    copy.write_row(values(row))
-        else:
-            placeholders = ", ".join(["%s"] * (len(given) + len(left_out)))
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (names quoted)
-                [values(row) for row in rows],
-            )
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (names quoted)
+            [values(row) for row in rows],
+        )
+
+
+def _copy(raw: Any, statement: str, types: list[str], values: Iterator[tuple[Any, ...]]) -> None:
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.set_types(types)
+        for row in values:
+            copy.write_row(row)
+
+
+class _Writer:
+    """Runs the COPYs ``insert_rows`` hands over, in turn, on a thread of its own, on the
+    caller's connection (and so in its transaction). The first that fails is kept and raised
+    to the caller, and none after it is run: the transaction is aborted by then anyway."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.jobs: queue.Queue[tuple[str, list[str], list[tuple[Any, ...]]] | None] = queue.Queue(
+            QUEUED_COPIES
+        )
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="insert_rows", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error is None:
+                try:
+                    _copy(self.raw, job[0], job[1], iter(job[2]))
+                except BaseException as error:
+                    # Raised in the caller's thread, at its next insert or query.
+                    self.error = error
+            self.jobs.task_done()
+        self.jobs.task_done()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            # As Django's (IntegrityError...), and the connection told an error occurred.
+            with connection.wrap_database_errors:
+                raise error
+
+    def put(self, statement: str, types: list[str], values: list[tuple[Any, ...]]) -> None:
+        self._raise()
+        self.jobs.put((statement, types, values))
+
+    def wait(self) -> None:
+        """Until every COPY handed over is written; raises the first that failed."""
+        self.jobs.join()
+        self._raise()
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+
+
+# The writer of the thread's connection inside overlapped_inserts (Django's connections are the
+# thread's own, and so is this).
+_overlapping = threading.local()
+
+
+@contextmanager
+def overlapped_inserts() -> Iterator[None]:
+    """Inside, on PostgreSQL, ``insert_rows`` hands its COPY to a thread of its own and returns,
+    so the caller builds its next rows while the server writes these. Every other query waits
+    for the COPYs handed over before it (an execute wrapper), and so does leaving; a COPY that
+    failed raises there, or at the next ``insert_rows``. For a caller in a transaction (the
+    thread shares its connection), in one thread.
+
+    The foreign keys (all deferrable, initially deferred) are checked as each COPY ends
+    instead of at commit, so that checking them overlaps the caller's work too: the rows must
+    come after those they point to, as they do anyway. They are deferred again on leaving."""
+    if connection.vendor != "postgresql" or getattr(_overlapping, "writer", None) is not None:
+        yield
+        return
+    assert connection.in_atomic_block, "overlapped inserts share the caller's transaction"
+    with connection.cursor() as cursor:
+        # Django's own check_constraints does the same around the checks it forces.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        writer = _Writer(cursor.cursor.connection)
+
+    def wait_first(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        writer.wait()
+        return execute(sql, params, many, context)
+
+    _overlapping.writer = writer
+    # The writer mostly waits for the server, and takes the interpreter back from the caller
+    # at each reply: after 5 ms by default (the caller computing meanwhile), a few times a COPY,
+    # hundreds of COPYs an import; so it is handed back sooner meanwhile.
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        with connection.execute_wrapper(wait_first):
+            yield
+            writer.wait()
+    finally:
+        sys.setswitchinterval(switching)
+        _overlapping.writer = None
+        writer.stop()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def ordered_uuids(count: int) -> list[UUID]:
+    """``count`` new UUIDs of version 7 (RFC 9562), each greater than the one before: the time in
+    milliseconds, a 12-bit counter (the time borrowed a millisecond ahead each 4,096 ids), then
+    62 random bits. For many rows of a table keyed by UUID: each goes at the end of its primary
+    key's and the foreign keys' indexes, where the B-tree keeps its last page to hand, not on a
+    page of its own all over them; unguessable as a version 4 one by the random bits."""
+    start = time.time_ns() // 1_000_000
+    random = os.urandom(8 * count)
+    return [
+        UUID(
+            int=((start + n // 4096) << 80)
+            | (0x7000 | n % 4096) << 64
+            | 1 << 63
+            | int.from_bytes(random[8 * n : 8 * n + 8]) >> 2
+        )
+        for n in range(count)
+    ]
 
 
 def next_ids(model: type[models.Model], count: int) -> list[int]:

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from django.db.models import F
 
-from casebridge.core.bulk import insert_rows, next_ids
+from casebridge.core.bulk import insert_rows, next_ids, ordered_uuids
 from casebridge.core.lookups import AnyOf
 from casebridge.imports.formats import ExtractFormat, Subject
 from casebridge.imports.models import ImportBatch, LoadedRow, PartnerEvent
@@ -25,7 +25,7 @@ from casebridge.people.models import Identifier, Person
 from casebridge.people.names import name_key
 from casebridge.people.selectors import survivors
 from casebridge.people.services import AddressDetails, PersonDetails, people_record_for_import
-from casebridge.violence.services import sirm_proposals_for_rows
+from casebridge.violence.services import SirmSift
 
 BATCH_SIZE = 1_000
 # A digest of a subject's identity (see _identity), and the person record it resolved to.
@@ -99,6 +99,7 @@ class BatchLoader:
     noted: int = 0
     people_created: int = 0
     people_matched: int = 0
+    sirm: SirmSift = field(default_factory=SirmSift)
 
     def load(self, rows: Sequence[CheckedRow], *, updates: set[int]) -> None:
         """Load a chunk: new rows, and rows updating what an earlier batch loaded (by line)."""
@@ -143,6 +144,8 @@ class BatchLoader:
                 identity = row_identities[position]
                 if value and identity is not None and identity not in self.people:
                     by_value[value] = identity
+            if not by_value:
+                continue
             found = Identifier.objects.filter(
                 AnyOf(F("value"), list(by_value)), scheme=subject.identifier_scheme
             ).values_list("value", "person_id")
@@ -191,7 +194,7 @@ class BatchLoader:
     ) -> list[UUID]:
         roles = [subject.role for subject in self.extract.subjects]
         victim, suspect = roles.index("victim"), roles.index("suspect")
-        ids = [uuid4() for _ in rows]
+        ids = ordered_uuids(len(rows))
         incidents = []
         for pk, row, row_identities in zip(ids, rows, identities, strict=True):
             values = row.values
@@ -221,8 +224,7 @@ class BatchLoader:
                 }
             )
         insert_rows(Incident, incidents)
-        # In the batch's transaction: an import that fails leaves no proposal behind.
-        sirm_proposals_for_rows(rows=incidents)
+        self.sirm.sift(rows=incidents)
         return ids
 
     def _events(
@@ -245,6 +247,11 @@ class BatchLoader:
             ],
         )
         return ids
+
+    def finish(self) -> None:
+        """Once every chunk is loaded: propose the SIRMs its incidents call for, in the batch's
+        transaction (an import that fails leaves no proposal behind)."""
+        self.sirm.propose()
 
     def _update(self, rows: Sequence[CheckedRow]) -> None:
         """Apply what a later extract says of rows loaded before, in their updatable columns

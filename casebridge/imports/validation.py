@@ -101,11 +101,16 @@ class CheckedRow:
         a row with a value of another type, which ``DIGEST_JSON`` writes whole."""
         values, by_type = self.values, JSON_BY_TYPE
         try:
+            # A blank value (most of a row's) written without a call.
             return tuple(
                 [
-                    (key, prefix + by_type[type(value)](value))
-                    for key, prefix in _keys(*values)
-                    for value in (values[key],)
+                    (
+                        key,
+                        null
+                        if (value := values[key]) is None
+                        else prefix + by_type[type(value)](value),
+                    )
+                    for key, prefix, null in _keys(*values)
                 ]
             )
         except KeyError:
@@ -124,9 +129,14 @@ class CheckedRow:
 
 
 @lru_cache(maxsize=64)
-def _keys(*keys: str) -> tuple[tuple[str, str], ...]:
-    """A row's keys in ``DIGEST_JSON``'s order (sorted), each with its ``"key": `` text."""
-    return tuple((key, f"{encode_basestring_ascii(key)}: ") for key in sorted(keys))
+def _keys(*keys: str) -> tuple[tuple[str, str, str], ...]:
+    """A row's keys in ``DIGEST_JSON``'s order (sorted), each with its ``"key": `` text and
+    its ``"key": null`` one."""
+    return tuple(
+        (key, prefix, prefix + "null")
+        for key in sorted(keys)
+        for prefix in (f"{encode_basestring_ascii(key)}: ",)
+    )
 
 
 def _json_date(value: date) -> str:

@@ -11,7 +11,7 @@ from casebridge.access.policy import Action, Resource, authorize, require_permis
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
-from casebridge.core.bulk import insert_rows
+from casebridge.core.bulk import insert_rows, ordered_uuids
 from casebridge.people.models import Address, Identifier, Person, PersonName, Relationship
 from casebridge.people.names import name_key
 
@@ -151,7 +151,7 @@ def people_record_for_import(
     actor may import the extract, and its one audit entry for the batch counts these people.
     Written set-based (a chunk of an import is thousands of people), without model instances.
     """
-    ids = [uuid.uuid4() for _ in people]
+    ids = ordered_uuids(len(people))
     persons, names, addresses, identifiers = [], [], [], []
     for person_id, details in zip(ids, people, strict=True):
         person = {

@@ -56,23 +56,46 @@ def sirm_proposals_for(*, incidents: Sequence[Incident]) -> list[SirmProposal]:
 
 
 @transaction.atomic
-def sirm_proposals_for_rows(*, rows: Sequence[Mapping[str, Any]]) -> list[SirmProposal]:
-    """``sirm_proposals_for`` the incidents an import has just written as rows (values by
-    field attname, ``id`` included), without a model instance for each: each row is sifted
-    through one instance holding its values in turn."""
-    pathway = _sirm_pathway()
-    if pathway is None or "incident_rule" not in pathway.definition or not rows:
-        return []
-    rule = pathway.definition["incident_rule"]
-    probe = Incident()
-    ids = []
-    for row in rows:
-        # As the fields' own attributes would set them: the probe never holds a related
-        # object, so setting an ``_id`` has no cached one to forget.
-        probe.__dict__.update(row)
-        if incident_rule_may_be_met(incident=probe, rule=rule):
-            ids.append(row["id"])
-    return _propose(pathway, ids)
+class SirmSift:
+    """SIRM proposals for the incidents an import writes as rows (values by field attname,
+    ``id`` included), without a model instance for each. Each chunk is sifted as it is written
+    (each row through one instance holding its values in turn), with no query once the pathway
+    is read, so the import's writes need not wait for it; ``propose`` then reads the few left
+    with their people and proposes, a chunk at a time as they were sifted (one audit entry for
+    each chunk with a proposal), once every chunk is written, in the import's transaction."""
+
+    def __init__(self) -> None:
+        self._pathway: Pathway | None = None
+        self._read = False
+        self._chunks: list[list[Any]] = []
+
+    @property
+    def _rule(self) -> dict[str, Any] | None:
+        if not self._read:
+            self._pathway, self._read = _sirm_pathway(), True
+        if self._pathway is None:
+            return None
+        return self._pathway.definition.get("incident_rule")  # type: ignore[no-any-return]
+
+    def sift(self, *, rows: Sequence[Mapping[str, Any]]) -> None:
+        rule = self._rule
+        if rule is None or not rows:
+            return
+        probe = Incident()
+        ids = []
+        for row in rows:
+            # As the fields' own attributes would set them: the probe never holds a related
+            # object, so setting an ``_id`` has no cached one to forget.
+            probe.__dict__.update(row)
+            if incident_rule_may_be_met(incident=probe, rule=rule):
+                ids.append(row["id"])
+        self._chunks.append(ids)
+
+    def propose(self) -> list[SirmProposal]:
+        if self._pathway is None:
+            return []
+        chunks, self._chunks = self._chunks, []
+        return [proposal for ids in chunks for proposal in _propose(self._pathway, ids)]
 
 
 def _propose(pathway: Pathway, ids: list[Any]) -> list[SirmProposal]:

@@ -6,9 +6,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import DataError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
-from casebridge.core.bulk import insert_rows
+from casebridge.core.bulk import insert_rows, ordered_uuids, overlapped_inserts
 from casebridge.imports.models import PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Person, PersonName
@@ -104,3 +104,41 @@ def test_a_value_longer_than_its_column_is_refused_by_the_binary_copy():
             ],
         )
     assert not Incident.objects.exists()
+
+
+def _incident(agency_id: int, victim_id: uuid.UUID, reference: str) -> dict[str, object]:
+    return {
+        "id": uuid.uuid4(),
+        "reporting_agency_id": agency_id,
+        "reference": reference,
+        "category": "other",
+        "occurred_at": datetime(2022, 7, 1, tzinfo=ZoneInfo("UTC")),
+        "victim_id": victim_id,
+    }
+
+
+def test_rows_handed_over_are_written_before_the_next_query_reads():
+    agency = AgencyFactory()
+    person_id = uuid.uuid4()
+    with transaction.atomic(), overlapped_inserts():
+        insert_rows(Person, [{"id": person_id, "recorded_by_agency_id": agency.pk}])
+        insert_rows(Incident, [_incident(agency.pk, person_id, f"01/{n}/22") for n in range(50)])
+        assert Incident.objects.filter(victim_id=person_id).count() == 50
+    assert Person.objects.filter(pk=person_id).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="only PostgreSQL's COPYs overlap the caller"
+)
+def test_a_row_pointing_at_no_record_fails_the_overlapped_inserts_and_writes_nothing():
+    agency = AgencyFactory()
+    with pytest.raises(IntegrityError), transaction.atomic(), overlapped_inserts():
+        # A victim nobody recorded: the foreign key refuses it, whenever it is checked.
+        insert_rows(Incident, [_incident(agency.pk, uuid.uuid4(), "01/1/22")])
+    assert not Incident.objects.exists()
+
+
+def test_ordered_uuids_are_version_7_each_greater_than_the_last_and_unique():
+    ids = ordered_uuids(10_000)  # past 4,096: the counter carries into the time
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert {(key.version, key.variant) for key in ids} == {(7, uuid.RFC_4122)}

@@ -123,7 +123,9 @@ def test_a_constraint_failing_in_the_third_chunk_loads_nothing_but_keeps_rejecte
     monkeypatch.setattr(loading, "insert_rows", third_chunk_repeats_a_row)
     batch = import_in_chunks(monkeypatch, 2, offences_csv(*ROWS, header=HEADER))
 
-    assert len(chunks) == 3
+    # Reached the third chunk (on PostgreSQL its COPY fails while the next chunk is built, so
+    # the failure may be met a chunk later, in the same transaction).
+    assert len(chunks) >= 3
     assert batch.status == ImportBatch.Status.FAILED
     assert batch.error.startswith("The rows could not be loaded, so none were: ")
     assert table_counts() == before

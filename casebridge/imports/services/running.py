@@ -10,6 +10,7 @@ from django.utils import timezone
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
+from casebridge.core.bulk import overlapped_inserts
 from casebridge.core.errors import ApplicationError
 from casebridge.imports.claims import claim, take_over
 from casebridge.imports.formats import ExtractFormat, extract_format
@@ -133,9 +134,12 @@ def load_rows(
 ) -> BatchLoader:
     """Load, a chunk at a time, the rows checking found to load (kept, or read again)."""
     loader = BatchLoader(batch=batch, extract=extract)
-    for rows in rows_to_load(extract, checked, lambda: open_extract(path, budget).rows):
-        loader.load(rows, updates=checked.updates)
-        budget.check_time()
+    # The server writes a chunk while the next is built (PostgreSQL).
+    with overlapped_inserts():
+        for rows in rows_to_load(extract, checked, lambda: open_extract(path, budget).rows):
+            loader.load(rows, updates=checked.updates)
+            budget.check_time()
+        loader.finish()
     return loader
 
 

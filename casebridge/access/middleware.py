@@ -4,7 +4,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
-from casebridge.access.redaction import redactor_for
+from casebridge.access.redaction import Redactor
+from casebridge.core import fingerprints
 
 # Pages, the API, CSV and plain-text exports. Binary documents (PDF) redact as they are built.
 TEXT_TYPES = ("text/", "application/json", "application/problem+json", "application/xml")
@@ -35,7 +36,10 @@ class RedactRestrictedValuesMiddleware:
         assert isinstance(response, HttpResponse)
         charset = response.charset or "utf-8"
         text = response.content.decode(charset, errors="replace")
-        redacted = redactor_for(request.user).redact(text)  # type: ignore[arg-type]
+        # Judged by the restricted values as they are now, not as the request first read them:
+        # a note loaded after another process restricted an address must not show it.
+        fingerprints.read_again()
+        redacted = Redactor(request.user).redact(text)  # type: ignore[arg-type]
         if redacted is not text:
             response.content = redacted.encode(charset)
             if response.has_header("Content-Length"):

@@ -101,15 +101,21 @@ def get_all() -> tuple[tuple[Hashable, ...], ...]:
     return tuple(_current().values())
 
 
+def read_again() -> None:
+    """Read the fingerprints afresh when next asked in this request: the redactor, as the
+    response leaves, must know a value another process restricted while the page was built."""
+    read = _read.get()
+    if read is not None:
+        read.clear()
+
+
 def _forget_after_writes(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
     """Drop the request's fingerprints when it writes to a fingerprinted table, so what is
     asked afterwards (the redactor, as the response leaves) sees the change."""
     if not sql.lstrip()[:6].upper().startswith("SELECT") and any(t in sql for t in _tables):
-        read = _read.get()
-        if read is not None:
-            read.clear()
+        read_again()
     return execute(sql, params, many, context)
 
 

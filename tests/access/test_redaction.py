@@ -1,11 +1,16 @@
 """Restricted values typed into free text are withheld from everyone who may not see them."""
 
 import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from casebridge.access.middleware import RedactRestrictedValuesMiddleware
 from casebridge.access.redaction import WITHHELD, Redactor
 from casebridge.agencies.models import Agency
+from casebridge.core import fingerprints
+from casebridge.core.fingerprints import FingerprintsMiddleware
 from casebridge.pathways.models import CaseEvent
 from tests.factories import AddressFactory, AgencyFactory, UserFactory, role
 from tests.refuges.factories import RefugeFactory
@@ -132,3 +137,23 @@ def test_a_value_two_records_share_is_shown_to_whoever_may_see_either():
     entitle(world.practitioner_b, other.person)
 
     assert Redactor(world.practitioner_b).redact(CANARY) == CANARY
+
+
+def test_an_address_another_process_restricts_while_the_page_is_built_is_withheld(monkeypatch):
+    """The request read the fingerprints early (its permission checks); the confidential
+    address arrives from elsewhere afterwards, yet the response leaving is judged by it."""
+    user = UserFactory(role=role("practitioner"))
+    Redactor(user)  # an earlier request compiled the values
+
+    def page(request) -> HttpResponse:
+        fingerprints.get_all()
+        with monkeypatch.context() as elsewhere:  # a write this request's connection never sees
+            elsewhere.setattr(fingerprints, "_tables", ())
+            AddressFactory(line_1=CANARY, postcode=CANARY_POSTCODE, is_confidential=True)
+        return HttpResponse(f"Staying at {CANARY}")
+
+    request = RequestFactory().get("/")
+    request.user = user
+    response = FingerprintsMiddleware(RedactRestrictedValuesMiddleware(page))(request)
+
+    assert response.content.decode() == f"Staying at {WITHHELD}"

@@ -112,18 +112,32 @@ def _pinned(expression: Expr, bounds: dict[Var, Interval]) -> int | None:
     return int(lo) if lo == hi else None
 
 
-def _claims(reading: Reading, bounds: Callable[[Expr], Interval], attack: str) -> list[Claim]:
+def _claims(
+    reading: Reading,
+    bounds: Callable[[Expr], Interval],
+    attack: str,
+    varies: Callable[[Expr], bool] = lambda expression: False,
+) -> list[Claim]:
+    """The targets ``bounds`` pins; ``varies``: a cheaper proof that an expression is not pinned
+    (two values it takes), asked first."""
     claims = []
     for target in reading.targets:
+        if varies(target.expr):
+            continue
         lo, hi = bounds(target.expr)
         if lo != hi:
             continue
-        if target.denominator is not None and not isinstance(target.denominator, float):
-            d_lo, d_hi = bounds(target.denominator)
-            if lo != 0 and d_lo != d_hi:
-                continue  # the numerator alone does not give the rate back
+        denominator = target.denominator
+        rate = denominator is not None and not isinstance(denominator, float)
+        if rate and lo != 0 and (varies(denominator) or _unpinned(bounds(denominator))):
+            continue  # the numerator alone does not give the rate back
         claims.append(Claim(target.expr, int(lo), attack, target.where))
     return claims
+
+
+def _unpinned(interval: Interval) -> bool:
+    lo, hi = interval
+    return lo != hi
 
 
 def differencing(reading: Reading) -> list[Claim]:
@@ -176,6 +190,7 @@ class Part:
         self.constraint = LinearConstraint(matrix, lows, highs)
         upper = np.concatenate([np.full(size, BIG), np.ones(binaries)])
         self.bounds = Bounds(np.zeros(size + binaries), upper)
+        self.solutions: list[np.ndarray] = []  # the counts at each optimum found
 
     def row(self, expression: Expr) -> np.ndarray:
         row = np.zeros(len(self.index))
@@ -192,7 +207,14 @@ class Part:
             bounds=self.bounds,
         )
         assert result.status == 0, f"the printed facts are inconsistent: {result.message}"
+        self.solutions.append(np.round(result.x[: self.size]))
         return round(sign * result.fun)
+
+    def values(self, expression: Expr) -> set[int]:
+        """The values the expression takes at the solutions found so far: each is consistent
+        with every printed fact, so two of them prove the expression is not pinned."""
+        row = self.row(expression)
+        return {round(row @ solution) for solution in self.solutions}
 
 
 class Programme:
@@ -229,12 +251,25 @@ class Programme:
         if first != second:
             self.root[second] = first
 
-    def interval(self, expression: Expr) -> Interval:
+    def _by_part(self, expression: Expr) -> dict[Var, list[tuple[Var, int]]]:
         by_part: dict[Var, list[tuple[Var, int]]] = {}
         for var, coef in expression:
             by_part.setdefault(self.find(var), []).append((var, coef))
+        return by_part
+
+    def varies(self, expression: Expr) -> bool:
+        """Whether the solutions already found give the expression two values, with no new
+        programme solved. The parts share no count, so the expression varies when its terms in
+        any one part do. Most suppressed values are not pinned, and this proves it for most
+        of them: only the rest cost their two programmes."""
+        return any(
+            root in self.parts and len(self.parts[root].values(tuple(terms))) > 1
+            for root, terms in self._by_part(expression).items()
+        )
+
+    def interval(self, expression: Expr) -> Interval:
         lo = hi = 0.0
-        for root, terms in by_part.items():
+        for root, terms in self._by_part(expression).items():
             part = self.parts.get(root)
             if part is None:  # nothing printed says anything of these counts
                 lo += sum(min(0, c) * BIG for _, c in terms)
@@ -251,7 +286,7 @@ def _terms(denominator: Expr | float | None) -> Expr:
 
 def programme(reading: Reading, rules: Rules) -> list[Claim]:
     solved = Programme(reading, rules)
-    return _claims(reading, solved.interval, "integer programme")
+    return _claims(reading, solved.interval, "integer programme", solved.varies)
 
 
 # --- completions of the breakdown tables ------------------------------------------------------

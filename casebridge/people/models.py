@@ -85,6 +85,16 @@ class Person(models.Model):
         name = self.primary_name
         return name.full_name if name else str(self.id)
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keeps the copies on the person's names (``PersonName.COPIED_FROM``) right should a
+        date of birth ever be corrected: the search judges and orders names by them."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        copied = PersonName.COPIED_FROM["person"]
+        saved = kwargs.get("update_fields")
+        if not adding and (saved is None or {f.removesuffix("_id") for f in copied} & set(saved)):
+            self.names.update(**{field: getattr(self, field) for field in copied})
+
     @cached_property
     def primary_name(self) -> "PersonName | None":
         names = list(self.names.all())

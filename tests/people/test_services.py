@@ -62,6 +62,16 @@ def test_every_name_carries_its_persons_agency_and_date_of_birth_however_recorde
         assert set(names) == {(person.recorded_by_agency_id, person.date_of_birth)}
 
 
+def test_a_corrected_date_of_birth_reaches_the_names_the_search_orders_by():
+    user = UserFactory()
+    person = PersonFactory(recorded_by_agency=user.agency, name=("Ann", "Corrected"))
+    person.date_of_birth = date(1980, 1, 2)
+    person.save(update_fields=["date_of_birth"])
+
+    [match] = person_search(user=user, family_name="corrected", date_of_birth=date(1980, 1, 2))
+    assert match.id == person.pk
+
+
 def test_roles_without_a_rule_cannot_record_people():
     with pytest.raises(AccessDenied):
         person_create(

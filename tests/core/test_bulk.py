@@ -37,6 +37,8 @@ def test_rows_read_back_as_written_awkward_text_times_dates_and_json():
                 "family_name": "",
                 "given_name_key": "tab",
                 "family_name_key": "",
+                "recorded_by_agency_id": agency.pk,
+                "date_of_birth": date(1990, 2, 28),
             }
         ],
     )

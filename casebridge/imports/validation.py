@@ -144,10 +144,10 @@ def _json_date(value: date) -> str:
 
 
 # How ``DIGEST_JSON`` writes a value (ASCII only, dates as ISO text), by the value's exact type:
-# one dictionary look-up a value rather than a test of each type in turn. A value of any other
-# type (a subclass too) is not here, and its row is written by ``DIGEST_JSON`` whole.
+# one dictionary look-up a value rather than a test of each type in turn (None, most of a row's
+# values, is written by ``_json_pieces`` before any look-up). A value of any other type (a
+# subclass too) is not here, and its row is written by ``DIGEST_JSON`` whole.
 JSON_BY_TYPE: Mapping[type, Callable[[Any], str]] = {
-    type(None): lambda value: "null",
     bool: lambda value: "true" if value else "false",
     str: encode_basestring_ascii,
     int: int.__repr__,

@@ -12,6 +12,7 @@ from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
 from casebridge.core.bulk import overlapped_inserts
 from casebridge.core.errors import ApplicationError
+from casebridge.core.garbage import fewer_collections
 from casebridge.imports.claims import claim, take_over
 from casebridge.imports.formats import ExtractFormat, extract_format
 from casebridge.imports.loading import BatchLoader
@@ -65,7 +66,9 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
         )
     with held:
         try:
-            batch = _check_and_load(batch, path)
+            # Millions of short-lived objects beside the process's own (core/garbage.py).
+            with fewer_collections():
+                batch = _check_and_load(batch, path)
         finally:
             # The file holds personal data; what it said now lives in the batch's rows.
             path.unlink(missing_ok=True)

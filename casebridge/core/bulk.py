@@ -18,9 +18,10 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 from uuid import UUID
@@ -119,16 +120,36 @@ def _missing(
     field: models.Field,  # type: ignore[type-arg]
     now: object,
     prepare: Prepare | None,
-) -> Callable[[], Any] | tuple[Any]:
-    """The value, ready for the driver, of ``field`` in a row that leaves it out: a call for
-    each row, or a constant (in a tuple), prepared once for every row."""
+    count: int,
+) -> Iterable[Any]:
+    """The values, ready for the driver, of ``field`` in ``count`` rows that leave it out: its
+    default called for each row, or a constant prepared once for them all."""
     auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     if not auto and field.has_default() and callable(field.default):
-        if prepare is None:
-            return field.get_default
-        return lambda: prepare(field.get_default())
+        defaults = [field.get_default() for _ in range(count)]
+        return defaults if prepare is None else [prepare(value) for value in defaults]
     value = now if auto else field.get_default()
-    return (value if prepare is None or value is None else prepare(value),)
+    return repeat(value if prepare is None or value is None else prepare(value), count)
+
+
+def _prepared(values: list[Any], prepare: Prepare | None, native: frozenset[type]) -> list[Any]:
+    """A column's values as the driver takes them: as they are when every value is of a type
+    the driver writes itself (its types are read in one pass, without a Python call a value),
+    otherwise each but a blank one through ``prepare``."""
+    if prepare is None or set(map(type, values)) <= native:
+        return values
+    return [value if value is None else prepare(value) for value in values]
+
+
+def _native_types(field: models.Field, copying: bool) -> frozenset[type]:  # type: ignore[type-arg]
+    """The Python types of ``field``'s values the driver takes as they are (blank included)."""
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    kind = target.get_internal_type()
+    if kind == "UUIDField" and (copying or connection.features.has_native_uuid_field):
+        return frozenset({type(None), UUID})
+    if kind == "DateField" and copying:
+        return frozenset({type(None), date})
+    return frozenset({type(None)})
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[Row]) -> None:
@@ -151,32 +172,20 @@ def insert_rows(model: type[models.Model], rows: Sequence[Row]) -> None:
         and not (field is pk and isinstance(field, models.AutoField))
     ]
     now = timezone.now()
-    pick = itemgetter(*(field.attname for field in given))
     copying = connection.vendor == "postgresql"
     preparer = _binary_preparer if copying else _preparer
-
-    # (position, how) of each given value the driver can't take as it is.
-    preparing = [
-        (position, prepare)
-        for position, field in enumerate(given)
-        if (prepare := preparer(field)) is not None
+    # Column by column: each column's values picked from every row and prepared in one pass,
+    # then the rows put together again (a row's values in the columns' order).
+    columns: list[Iterable[Any]] = [
+        _prepared(
+            list(map(itemgetter(field.attname), rows)),
+            preparer(field),
+            _native_types(field, copying),
+        )
+        for field in given
     ]
-    missing = [_missing(field, now, preparer(field)) for field in left_out]
-    # Columns left out last: the constants added to every row as one tuple, unless a default
-    # is called for each row.
-    called = any(callable(default) for default in missing)
-    constants = () if called else tuple(default[0] for default in missing)  # type: ignore[index]
-
-    def values(row: Row) -> tuple[Any, ...]:
-        picked = pick(row)
-        out = list(picked) if len(given) > 1 else [picked]
-        for position, prepare in preparing:
-            if (value := out[position]) is not None:
-                out[position] = prepare(value)
-        if called:
-            out += [default() if callable(default) else default[0] for default in missing]
-            return tuple(out)
-        return (*out, *constants)
+    columns += [_missing(field, now, preparer(field), len(rows)) for field in left_out]
+    values = list(zip(*columns, strict=True))
 
     table = connection.ops.quote_name(meta.db_table)
     names = ", ".join(connection.ops.quote_name(field.column) for field in (*given, *left_out))
@@ -188,17 +197,17 @@ def insert_rows(model: type[models.Model], rows: Sequence[Row]) -> None:
         types = [_copy_type(field) for field in (*given, *left_out)]
         writer: _Writer | None = getattr(_overlapping, "writer", None)
         if writer is not None:
-            writer.put(statement, types, [values(row) for row in rows])
+            writer.put(statement, types, values)
             return
         # The driver's connection, so its errors raised as Django's (IntegrityError...).
         with connection.cursor() as cursor, connection.wrap_database_errors:
-            _copy(cursor.cursor.connection, statement, types, map(values, rows))
+            _copy(cursor.cursor.connection, statement, types, iter(values))
         return
     placeholders = ", ".join(["%s"] * (len(given) + len(left_out)))
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (names quoted)
-            [values(row) for row in rows],
+            values,
         )
 
 

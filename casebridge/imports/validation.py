@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -95,26 +96,15 @@ class CheckedRow:
         return self.digest_without(())
 
     @cached_property
-    def _json_pieces(self) -> tuple[tuple[str, str], ...] | None:
-        """Each value as ``DIGEST_JSON`` writes it in the row's object (``"key": value``), in
-        its order, so that a row's two digests (loading.py) encode its values once; None for
-        a row with a value of another type, which ``DIGEST_JSON`` writes whole."""
-        values, by_type = self.values, JSON_BY_TYPE
-        try:
-            # A blank value (most of a row's) written without a call.
-            return tuple(
-                [
-                    (
-                        key,
-                        null
-                        if (value := values[key]) is None
-                        else prefix + by_type[type(value)](value),
-                    )
-                    for key, prefix, null in _keys(*values)
-                ]
-            )
-        except KeyError:
-            return None
+    def _json_pieces(self) -> tuple[str, ...] | None:
+        """Each value as ``DIGEST_JSON`` writes it, in the order of the row's keys sorted, so
+        that a row's two digests (loading.py) encode its values once; None for a row with a
+        value ``DIGEST_JSON`` writes as a list or an object, which it then writes whole."""
+        keys = _sorted_keys(*self.values)
+        values = self.values
+        text = PIECES_JSON.encode([values[key] for key in keys])
+        pieces = text[1:-1].split(PIECE_SEPARATOR) if keys else []
+        return tuple(pieces) if len(pieces) == len(keys) else None
 
     def digest_without(self, columns: Iterable[str]) -> str:
         """What the row says but for ``columns``: equal for a row whose other values stand."""
@@ -124,36 +114,38 @@ class CheckedRow:
             values = {k: v for k, v in self.values.items() if k not in skipped}
             text = DIGEST_JSON.encode(values)
         else:
-            text = "{" + ", ".join([piece for key, piece in pieces if key not in skipped]) + "}"
+            template, kept = _object_template(_sorted_keys(*self.values), skipped)
+            text = template % kept(pieces)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+# Separates the values ``PIECES_JSON`` writes: an ASCII-only JSON text escapes every control
+# character inside a value, so this one stands only between values.
+PIECE_SEPARATOR = "\x00"
+# A row's values as a list, each written as ``DIGEST_JSON`` writes it inside its object (by the
+# same C encoder, a Python call only for a date or time).
+PIECES_JSON = json.JSONEncoder(separators=(PIECE_SEPARATOR, ": "), default=_iso)
+
+
 @lru_cache(maxsize=64)
-def _keys(*keys: str) -> tuple[tuple[str, str, str], ...]:
-    """A row's keys in ``DIGEST_JSON``'s order (sorted), each with its ``"key": `` text and
-    its ``"key": null`` one."""
-    return tuple(
-        (key, prefix, prefix + "null")
-        for key in sorted(keys)
-        for prefix in (f"{encode_basestring_ascii(key)}: ",)
-    )
+def _sorted_keys(*keys: str) -> tuple[str, ...]:
+    """A row's keys in ``DIGEST_JSON``'s order."""
+    return tuple(sorted(keys))
 
 
-def _json_date(value: date) -> str:
-    return encode_basestring_ascii(value.isoformat())  # type: ignore[no-any-return]
-
-
-# How ``DIGEST_JSON`` writes a value (ASCII only, dates as ISO text), by the value's exact type:
-# one dictionary look-up a value rather than a test of each type in turn (None, most of a row's
-# values, is written by ``_json_pieces`` before any look-up). A value of any other type (a
-# subclass too) is not here, and its row is written by ``DIGEST_JSON`` whole.
-JSON_BY_TYPE: Mapping[type, Callable[[Any], str]] = {
-    bool: lambda value: "true" if value else "false",
-    str: encode_basestring_ascii,
-    int: int.__repr__,
-    date: _json_date,
-    datetime: _json_date,
-}
+@lru_cache(maxsize=64)
+def _object_template(
+    keys: tuple[str, ...], skipped: frozenset[str]
+) -> tuple[str, Callable[[tuple[str, ...]], tuple[str, ...]]]:
+    """The text ``DIGEST_JSON`` writes for an object of ``keys`` but ``skipped``, a ``%s`` for
+    each value, and what picks those values' pieces from all of the row's."""
+    positions = tuple(n for n, key in enumerate(keys) if key not in skipped)
+    # A key's text written for %-formatting (a column's name holds no "%", but may one day).
+    written = (encode_basestring_ascii(keys[n]).replace("%", "%%") + ": %s" for n in positions)
+    template = "{" + ", ".join(written) + "}"
+    if len(positions) > 1:
+        return template, itemgetter(*positions)
+    return template, lambda pieces: tuple(pieces[n] for n in positions)
 
 
 def jsonable(values: Mapping[str, Value]) -> dict[str, object]:

@@ -147,3 +147,11 @@ def test_a_value_of_another_type_is_digested_in_the_same_form():
     row = CheckedRow(line=2, values=values, reasons=())  # type: ignore[arg-type]
     assert row.digest == adr_0006_digest(values)
     assert row.digest_without(("amount",)) == adr_0006_digest(values, ("amount",))
+
+
+def test_a_list_or_an_object_among_the_values_is_digested_in_the_same_form():
+    # Such a value's own separators would split it, so the row is written whole instead.
+    values = {"reference": "1", "50%s": ["a", 2], "kept": {"x": 1, "y": None}}
+    row = CheckedRow(line=2, values=values, reasons=())  # type: ignore[arg-type]
+    assert row.digest == adr_0006_digest(values)
+    assert row.digest_without(("reference",)) == adr_0006_digest(values, ("reference",))

@@ -19,6 +19,7 @@ Then it counts the queries of one request to the case page and to the person pag
 """
 
 import argparse
+import atexit
 import os
 import shutil
 import statistics
@@ -36,7 +37,8 @@ def set_up(database: Path | None, size: str) -> Path:
         database = ROOT / "var" / f"bench_authorize_{size}.sqlite3"
         if not database.exists():
             _build(database, size)
-    work = Path(tempfile.mkdtemp()) / "authorize.sqlite3"
+    work = Path(tempfile.mkdtemp(prefix="casebridge-bench-authorize-")) / "authorize.sqlite3"
+    atexit.register(shutil.rmtree, work.parent, ignore_errors=True)
     shutil.copy(database, work)
     os.environ["DATABASE_URL"] = f"sqlite:///{work}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casebridge.config.settings.local")

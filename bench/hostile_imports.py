@@ -14,11 +14,17 @@ every part streamed through expat) and read (openpyxl), each timed on its own.
 
     .venv/bin/python bench/hostile_imports.py
     .venv/bin/python bench/hostile_imports.py --workbook-rows 100000
+    .venv/bin/python bench/hostile_imports.py --database migrated.sqlite3 --one-process  # quick
+
+``--database`` copies a migrated SQLite database with the definitions loaded instead of
+migrating a new one; ``--one-process`` imports every file in this process, which shows each
+outcome without each import's own peak memory (a process's peak covers all it did).
 """
 
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -70,8 +76,8 @@ def set_up(scratch: Path) -> None:
     django.setup()
 
 
-def import_one(path: Path) -> None:
-    """In the child: import the file, print what came of it (as JSON)."""
+def import_one(path: Path) -> dict:
+    """Import the file: what came of it, with this process's peak memory so far."""
     from casebridge.accounts.models import User
     from casebridge.agencies.models import Agency
     from casebridge.imports.services import import_run, import_start
@@ -94,11 +100,17 @@ def import_one(path: Path) -> None:
         if line.startswith("VmHWM:")
     )
     outcome = {"stored": stored - started, "ran": ran - stored, "peak": peak}
-    print(
-        json.dumps(
-            outcome | {"status": batch.status, "error": batch.error, "read": batch.rows_read}
-        )
+    return outcome | {"status": batch.status, "error": batch.error, "read": batch.rows_read}
+
+
+def import_in_a_process_of_its_own(path: Path, scratch: Path) -> dict:
+    child = subprocess.run(
+        [sys.executable, __file__, "--import", str(path), "--scratch", str(scratch)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -106,21 +118,28 @@ def main() -> None:
     parser.add_argument("--import", dest="file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--workbook-rows", type=int, default=20_000)
+    parser.add_argument("--database", type=Path, help="a migrated SQLite database to copy")
+    parser.add_argument(
+        "--one-process", action="store_true", help="no process (and peak memory) per file"
+    )
     options = parser.parse_args()
     if options.file:
         set_up(options.scratch)
-        import_one(options.file)
+        print(json.dumps(import_one(options.file)))
         return
     with tempfile.TemporaryDirectory(prefix="casebridge-bench-hostile-") as directory:
         scratch = Path(directory)
+        if options.database:
+            shutil.copy(options.database, scratch / "bench.sqlite3")
         set_up(scratch)
         from django.core.management import call_command
 
         from casebridge.accounts.models import User
         from casebridge.agencies.models import Agency, Role
 
-        call_command("migrate", verbosity=0)
-        call_command("sync_definitions", verbosity=0)
+        if not options.database:
+            call_command("migrate", verbosity=0)
+            call_command("sync_definitions", verbosity=0)
         council = Agency.objects.create(code="council", name="Council", kind="council")
         Agency.objects.create(code="police", name="Police", kind="police")
         User.objects.create(
@@ -128,16 +147,14 @@ def main() -> None:
         )
         print(f"{'file':<52} {'size':>10} {'stored':>8} {'run':>8} {'peak memory':>12}")
         for name, path in cases(scratch):
-            child = subprocess.run(
-                [sys.executable, __file__, "--import", str(path), "--scratch", str(scratch)],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            outcome = json.loads(child.stdout.strip().splitlines()[-1])
+            if options.one_process:
+                outcome = import_one(path) | {"peak": None}
+            else:
+                outcome = import_in_a_process_of_its_own(path, scratch)
             size = path.stat().st_size
             size_text = f"{size / 1e6:,.1f} MB" if size >= 100_000 else f"{size:,} B"
-            run, peak = f"{outcome['ran']:.3f} s", f"{outcome['peak'] / 2**20:,.0f} MiB"
+            run = f"{outcome['ran']:.3f} s"
+            peak = f"{outcome['peak'] / 2**20:,.0f} MiB" if outcome["peak"] else "-"
             print(f"{name:<52} {size_text:>10} {outcome['stored']:>6.3f} s {run:>8} {peak:>12}")
             said = outcome["error"] or f"{outcome['read']} row(s) read"
             print(f"    {outcome['status']}: {said}")

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/person_lookup.py               # create, load, train, measure
     .venv/bin/python bench/person_lookup.py --skip-load   # measure again on the loaded database
+    .venv/bin/python bench/person_lookup.py --database NAME --records 2000 --lookups 50  # small
 
 It creates the PostgreSQL database ``casebridge_bench_lookup`` (127.0.0.1:5432, user
 ``postgres``), migrates it and records 500,000 people as one agency's records, in bulk: the
@@ -22,6 +23,11 @@ agency, who may see everyone:
 It prints latency percentiles, the mean candidates scored and offered, how often a record of
 the true person is offered first (top-1) or at all, and how often anyone is offered for a
 person not held. The target is p95 under 200 ms.
+
+``--database`` names another database to create, by name on that server or by URL (or, with
+``--skip-create``, an existing one, migrated and holding no people, to load into);
+``--records`` and ``--lookups`` (split as above: four fifths held, a fifth not) make a smaller
+run.
 """
 
 import argparse
@@ -39,16 +45,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic_people import NICKNAMES, People, corrupted_records, generate_people
+from bench.web_latency import postgres_database, recreate_database
 
-DATABASE = "casebridge_bench_lookup"
-SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 RECORDS = 500_000
 # How many records each true person has: once, twice, three times.
 HELD_TIMES = (0.6, 0.3, 0.1)
 CHUNK = 10_000
 CORRUPTIONS = ("typo", "nickname", "transposed date", "no date of birth", "moved")
-PER_CORRUPTION = 160
-NOT_HELD = 200
+LOOKUPS = 1_000  # a fifth of them of people not held, the rest shared by the corruptions
 WARM_UP = 20
 # Each true person's record id, so a measurement on a loaded database knows who is who.
 ID_NAMESPACE = uuid.UUID("6f1c2d7e-0b8a-4c55-9e1f-3a7b5c9d2e40")
@@ -74,14 +78,11 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
-def set_up_django(*, recreate: bool) -> None:
+def set_up_django(database: str, *, recreate: bool) -> None:
+    _, url = postgres_database(database)
     if recreate:
-        import psycopg
-
-        with psycopg.connect(SERVER_URL, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-            connection.execute(f"CREATE DATABASE {DATABASE}")
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+        recreate_database(url)
+    os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "casebridge.config.settings.local"
     os.environ["CASEBRIDGE_DEBUG"] = "0"  # no query log kept in memory
     import django
@@ -133,6 +134,9 @@ def load_records(records, agency, seed: int) -> None:
                     family_name=row["family_name"] or "",
                     given_name_key=name_key(row["given_name"] or ""),
                     family_name_key=name_key(row["family_name"] or ""),
+                    # The person's copies, which ``save`` writes and a bulk write must.
+                    recorded_by_agency=agency,
+                    date_of_birth=person.date_of_birth,
                 )
                 for person, (_, row) in zip(persons, chunk, strict=True)
             )
@@ -156,9 +160,16 @@ def _typo(word: str, rng: np.random.Generator) -> str:
     return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
 
 
-def queries(people: People, held: np.ndarray, outsiders: People, rng: np.random.Generator) -> list:
+def queries(
+    people: People,
+    held: np.ndarray,
+    outsiders: People,
+    rng: np.random.Generator,
+    *,
+    per_corruption: int,
+) -> list:
     """(corruption, true person or None, details) for every lookup, shuffled: ``held`` are the
-    true persons with a record."""
+    true persons with a record, ``outsiders`` the people not held."""
     from casebridge.people.services import AddressDetails, PersonDetails
 
     def details(given, family, born, sex, postcode):
@@ -178,7 +189,7 @@ def queries(people: People, held: np.ndarray, outsiders: People, rng: np.random.
     made = []
     for corruption in CORRUPTIONS:
         count = 0
-        while count < PER_CORRUPTION:
+        while count < per_corruption:
             i = int(next(chosen))
             given, family = people.given_name[i], people.family_name[i]
             born, postcode = _born(people.date_of_birth[i]), people.postcode[i]
@@ -200,7 +211,7 @@ def queries(people: People, held: np.ndarray, outsiders: People, rng: np.random.
                 postcode = rng.choice(postcodes[postcodes != postcode])
             made.append((corruption, i, details(given, family, born, people.sex[i], postcode)))
             count += 1
-    for i in range(NOT_HELD):
+    for i in range(len(outsiders.sex)):
         made.append(
             (
                 "not held",
@@ -231,8 +242,15 @@ def main() -> None:
     parser.add_argument("--skip-load", action="store_true", help="reuse the loaded database")
     parser.add_argument("--records", type=int, default=RECORDS)
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument(
+        "--database", default="casebridge_bench_lookup", help="a name on that server, or a URL"
+    )
+    parser.add_argument(
+        "--skip-create", action="store_true", help="load into the existing (migrated) database"
+    )
+    parser.add_argument("--lookups", type=int, default=LOOKUPS)
     options = parser.parse_args()
-    set_up_django(recreate=not options.skip_load)
+    set_up_django(options.database, recreate=not (options.skip_load or options.skip_create))
 
     from casebridge.accounts.models import User
     from casebridge.agencies.models import Agency, Role
@@ -263,9 +281,13 @@ def main() -> None:
         defaults={"agency": agency, "role": Role.objects.get(code="practitioner")},
     )
     true_person = {person_id(options.seed, n): p for n, p in enumerate(person_of_record)}
-    outsiders = generate_people(NOT_HELD, np.random.default_rng(options.seed + 1))
+    per_corruption = options.lookups * 4 // 5 // len(CORRUPTIONS)
+    not_held = options.lookups - per_corruption * len(CORRUPTIONS)
+    outsiders = generate_people(not_held, np.random.default_rng(options.seed + 1))
     rng = np.random.default_rng(options.seed + 2)
-    lookups = queries(people, np.unique(person_of_record), outsiders, rng)
+    lookups = queries(
+        people, np.unique(person_of_record), outsiders, rng, per_corruption=per_corruption
+    )
 
     for _, _, details in lookups[:WARM_UP]:  # the first call builds the scorer
         same_person_candidates(user=user, details=details)

@@ -7,6 +7,7 @@ percentiles, throughput and error rates. The server is stopped whatever happens.
 
     .venv/bin/python bench/web_latency.py                 # everything (load takes minutes)
     .venv/bin/python bench/web_latency.py --skip-load     # reuse the loaded database
+    .venv/bin/python bench/web_latency.py --skip-load --database postgres://USER@HOST:PORT/NAME
 
 Production settings redirect plain HTTP to HTTPS and mark cookies Secure. The benchmark does
 not weaken them: like a TLS-terminating proxy, each request says ``X-Forwarded-Proto: https``
@@ -30,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import requests
@@ -37,7 +39,6 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 DATABASE = "casebridge_bench"
-SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 BENCH_PASSWORD = "Bench-Otter-Granite-93"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -55,10 +56,20 @@ def log(message: str) -> None:
 # --- the database ----------------------------------------------------------------------------
 
 
-def recreate_database() -> None:
-    with psycopg.connect(SERVER_URL, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
+def postgres_database(database: str) -> tuple[str, str]:
+    """The name and URL of ``--database``: a name on the local server (127.0.0.1:5432, user
+    postgres), or the URL of a database on another."""
+    url = database if "://" in database else f"postgres://postgres@127.0.0.1:5432/{database}"
+    return urlsplit(url).path.lstrip("/"), url
+
+
+def recreate_database(url: str) -> None:
+    """Drop the database and create it empty, through the server's ``postgres`` database."""
+    name = urlsplit(url).path.lstrip("/")
+    server = urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def casebridge(*args: str, env: dict[str, str]) -> float:
@@ -389,12 +400,13 @@ def main() -> int:
         help="mean seconds each client waits between requests; 0 is a closed loop (saturation)",
     )
     parser.add_argument(
-        "--database", default="casebridge_bench", help="the PostgreSQL database (or a copy)"
+        "--database",
+        default="casebridge_bench",
+        help="the PostgreSQL database (or a copy): a name on 127.0.0.1:5432, or a URL",
     )
     args = parser.parse_args()
     global DATABASE, DATABASE_URL
-    DATABASE = args.database
-    DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+    DATABASE, DATABASE_URL = postgres_database(args.database)
 
     env = {
         **os.environ,
@@ -403,7 +415,7 @@ def main() -> int:
     }
     if not args.skip_load:
         if not args.skip_create:
-            recreate_database()
+            recreate_database(DATABASE_URL)
             log(f"created database {DATABASE}")
         load(args.size, env)
     setup_django(env)

@@ -64,15 +64,17 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def database_free_tests_in_the_sqlite_run_only(config: pytest.Config, items: list[pytest.Item]):
     """A test that cannot reach the database (pytest-django refuses it unless the test asks)
-    proves the same whichever database the run uses: the PostgreSQL run deselects it."""
+    proves the same whichever database the run uses, as does one marked
+    ``same_on_either_database`` (pyproject.toml says which): the PostgreSQL run deselects both."""
     if connection.vendor == "sqlite":
         return
     kept: list[pytest.Item] = []
-    database_free: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
     for item in items:
         asks = item.get_closest_marker("django_db") or "_django_db_helper" in item.fixturenames
-        (kept if asks else database_free).append(item)
-    config.hook.pytest_deselected(items=database_free)
+        either = item.get_closest_marker("same_on_either_database") is not None
+        (kept if asks and not either else deselected).append(item)
+    config.hook.pytest_deselected(items=deselected)
     items[:] = kept
 
 

@@ -4,10 +4,9 @@ import os
 import subprocess
 import sys
 
-SHOW_SETTINGS = (
-    "import django; django.setup(); from django.conf import settings; "
-    "print(settings.DEBUG, settings.CASEBRIDGE_DEMO)"
-)
+# The settings as a process under them reads them (the first read imports the module, as
+# django.setup() does before it loads the apps, which these values do not depend on).
+SHOW_SETTINGS = "from django.conf import settings; print(settings.DEBUG, settings.CASEBRIDGE_DEMO)"
 
 
 def run(**env):

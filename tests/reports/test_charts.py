@@ -7,7 +7,7 @@ from casebridge.analytics.periods import parse_period
 from casebridge.reports.board import PUBLIC, RESTRICTED, build_report
 from tests.analytics.fixtures import at, engine_for, marac_referral
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_either_database]
 Q2 = parse_period("Q2 22/23")
 
 

@@ -19,7 +19,10 @@ from casebridge.reports.render import report_pdf
 from tests.analytics.fixtures import at, engine_for, marac_referral, pathway_case
 from tests.factories import AgencyFactory
 
-pytestmark = pytest.mark.django_db  # the records are made once, by the module's fixture
+pytestmark = [
+    pytest.mark.django_db,  # the records are made once, by the module's fixture
+    pytest.mark.same_on_either_database,
+]
 
 SCALE = 2  # pixels a point
 MM = 72 / 25.4  # points a millimetre

@@ -16,7 +16,7 @@ from casebridge.reports.render import report_html, report_parts, report_pdf
 from tests.analytics.fixtures import at, engine_for, marac_referral
 from tests.reports.pdf import read_pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_either_database]
 Q2 = parse_period("Q2 22/23")
 
 

@@ -26,7 +26,7 @@ from tests.analytics.violence_fixtures import (
 )
 from tests.factories import PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_either_database]
 Q2 = parse_period("Q2 22/23")
 VIOLENCE, EXPLOITATION = "Serious youth and adult violence", "Vulnerability and exploitation"
 

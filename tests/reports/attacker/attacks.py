@@ -13,6 +13,7 @@
 - ``zero_or_all``: a 0.0% or 100.0% printed of a group the reader can bound under ``group``.
 """
 
+import itertools
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -337,12 +338,14 @@ def _grid_claims(
     if math.prod(len(r) for r in ranges) > limit:
         return []
     seen: dict[tuple[int, int], set[int]] = {cell: set() for cell in hidden}
-    for values in _assignments(ranges):
-        filled = _complete(grid, dict(zip(hidden, values, strict=True)), rules)
-        if not _totals_agree(grid, filled, rules):
+    totals = _printed_totals(grid, hidden, rules)
+    for values in itertools.product(*ranges):
+        if not all(total.agrees(values) for total in totals):
             continue
-        if pattern is not None and not _pattern_agrees(grid, filled, pattern):
-            continue
+        if pattern is not None:
+            filled = _complete(grid, dict(zip(hidden, values, strict=True)), rules)
+            if not _pattern_agrees(grid, filled, pattern):
+                continue
         for cell, value in zip(hidden, values, strict=True):
             seen[cell].add(value)
     return [
@@ -352,13 +355,45 @@ def _grid_claims(
     ]
 
 
-def _assignments(ranges: list[range]) -> Iterator[tuple[int, ...]]:
-    if not ranges:
-        yield ()
-        return
-    for value in ranges[0]:
-        for rest in _assignments(ranges[1:]):
-            yield (value, *rest)
+@dataclass(frozen=True)
+class _PrintedTotal:
+    """A printed total of a grid (a row's, a column's or the grand total) and the cells it adds
+    up: the printed cells' least and greatest sum, worked out once for every completion, and
+    the hidden cells' places in a completion's values."""
+
+    lo: int
+    hi: int
+    printed_lo: int
+    printed_hi: int
+    hidden: tuple[int, ...]
+
+    def agrees(self, values: tuple[int, ...]) -> bool:
+        filled = sum(values[n] for n in self.hidden)
+        return self.printed_lo + filled <= self.hi and self.printed_hi + filled >= self.lo
+
+
+def _printed_totals(grid: Grid, hidden: list[tuple[int, int]], rules: Rules) -> list[_PrintedTotal]:
+    place = {cell: n for n, cell in enumerate(hidden)}
+    everything = [(r, c) for r, row in enumerate(grid.cells) for c in range(len(row))]
+    lines = [(cells, text) for cells, _, text in _lines(grid)]
+    totals = []
+    for cells, text in [*lines, (everything, grid.grand_total[1])]:
+        if text in (SUPPRESSED, ""):  # hidden, or not printed (a stock is never added up)
+            continue
+        printed = [
+            rules.interval(_whole(grid.cells[r][c][1])) for r, c in cells if (r, c) not in place
+        ]
+        lo, hi = rules.interval(_whole(text))
+        totals.append(
+            _PrintedTotal(
+                lo,
+                hi,
+                sum(low for low, _ in printed),
+                sum(high for _, high in printed),
+                tuple(place[cell] for cell in cells if cell in place),
+            )
+        )
+    return totals
 
 
 def _complete(grid: Grid, filled: dict[tuple[int, int], int], rules: Rules) -> list[list[Interval]]:
@@ -375,21 +410,6 @@ def _complete(grid: Grid, filled: dict[tuple[int, int], int], rules: Rules) -> l
 
 def _whole(text: str) -> int:
     return int(text.replace(",", ""))
-
-
-def _agrees(cells: list[Interval], text: str, rules: Rules) -> bool:
-    if text in (SUPPRESSED, ""):  # hidden, or not printed (a stock is never added up)
-        return True
-    lo, hi = rules.interval(_whole(text))
-    return sum(c[0] for c in cells) <= hi and sum(c[1] for c in cells) >= lo
-
-
-def _totals_agree(grid: Grid, filled: list[list[Interval]], rules: Rules) -> bool:
-    lines = all(
-        _agrees([filled[r][c] for r, c in cells], text, rules) for cells, _, text in _lines(grid)
-    )
-    everything = [cell for row in filled for cell in row]
-    return lines and _agrees(everything, grid.grand_total[1], rules)
 
 
 def _pattern_agrees(grid: Grid, filled: list[list[Interval]], pattern: Pattern) -> bool:

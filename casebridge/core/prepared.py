@@ -6,17 +6,53 @@ joins) cost Django about five times the CPU the database spent running it. ``Pre
 the queryset once per thread with sample values, checks that each value became one parameter
 of the SQL exactly as the ORM adapts it, then runs that SQL with the new values and makes the
 objects as the ORM does (its converters; ``select_related`` records attached).
+
+PostgreSQL too parses and plans each statement it is sent, which cost it more CPU than running
+these did (the case by id: 0.5 ms to plan, 0.1 ms to run). Their values are sent apart from
+the statement (``statement_cursor``), so the server keeps each statement prepared on the
+connection and runs it again with new values.
 """
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 
 M = TypeVar("M", bound=Model)
+
+
+@contextmanager
+def statement_cursor(alias: str = DEFAULT_DB_ALIAS) -> Iterator[CursorWrapper]:
+    """A cursor for a statement that runs again and again with other values (never one whose
+    text changes with them, such as an ``IN`` list: each text is a statement kept).
+
+    On PostgreSQL its values are bound by the server (Django's ``ServerBindingCursor``; the
+    connection's other cursors bind on the client, as by default), so psycopg prepares the
+    statement on the connection once it has run ``prepare_threshold`` times (settings) and the
+    server neither parses nor plans it again. It is Django's cursor wrapper all the same: the
+    execute wrappers, the query log and the tests' query counts see its statements.
+    """
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        ServerBindingCursor,
+    )
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = ServerBindingCursor(connection.connection)
+    # Django's own wrapping of a cursor it made (thread check, query log, execute wrappers).
+    with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]
+        yield cursor
 
 
 class Prepared(Generic[M]):
@@ -72,7 +108,7 @@ class Prepared(Generic[M]):
         params = list(params)
         for name, value in values.items():
             params[positions[name]] = self._adapt(name, value, connection)
-        with connection.cursor() as cursor:
+        with statement_cursor(alias) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         model: type[M] = compiler.klass_info["model"]

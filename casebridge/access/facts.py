@@ -20,10 +20,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import DateTimeField, Expression, Model, QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+
+from casebridge.core.prepared import ClockNow
 
 if TYPE_CHECKING:
     from casebridge.access.conditions import Link
@@ -31,18 +32,6 @@ if TYPE_CHECKING:
 
 _versions: defaultdict[type[Model], int] = defaultdict(int)
 _watched: set[type[Model]] = set()
-
-
-class ClockNow(Expression):
-    """The application's clock when the query is compiled, not when it was built: a permission
-    filter kept between requests still compares a lapsing fact (break-glass) with the time of
-    the request that runs it. (Not the database's ``now()``: the in-memory check reads this
-    clock, and the two must agree.)"""
-
-    output_field = DateTimeField()
-
-    def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
-        return "%s", [connection.ops.adapt_datetimefield_value(timezone.now())]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
+from casebridge.core.prepared import statement_cursor
+
 _statement: str | None = None
 
 
@@ -31,7 +33,7 @@ def _select() -> str:
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Any:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with statement_cursor() as cursor:
             cursor.execute(_select(), [self.session_key, now])
             row = cursor.fetchone()
         if row is None:

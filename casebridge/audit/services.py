@@ -11,6 +11,7 @@ from django.utils import timezone
 from casebridge.audit.chain import HASHED_FIELDS, entry_hash
 from casebridge.audit.context import client_ip
 from casebridge.audit.models import AuditEvent
+from casebridge.core.prepared import statement_cursor
 
 if TYPE_CHECKING:
     # Only named: the actor is settings.AUTH_USER_MODEL, so the log knows no app above it.
@@ -57,7 +58,7 @@ def audit_record(
     with transaction.atomic(using=DEFAULT_DB_ALIAS, savepoint=False):
         connection = connections[DEFAULT_DB_ALIAS]
         statements = STATEMENTS[connection.vendor]
-        with connection.cursor() as cursor:
+        with statement_cursor() as cursor:
             # Locking the head serialises appenders: each one sees the hash the previous one
             # wrote. (SQLite has no row locks: its transactions begin IMMEDIATE, taking the
             # database's write lock, so appenders queue there instead.)

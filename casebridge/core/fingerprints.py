@@ -22,6 +22,8 @@ from django.db import connection
 from django.db.models import Aggregate, QuerySet, Value
 from django.http import HttpRequest, HttpResponse
 
+from casebridge.core.prepared import statement_cursor
+
 
 @dataclass(frozen=True)
 class _Fingerprint:
@@ -72,7 +74,7 @@ def _compiled() -> tuple[str, tuple[Any, ...], list[tuple[str, int]]]:
 
 def _read_all() -> dict[str, tuple[Hashable, ...]]:
     sql, params, shape = _compiled()
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     found, start = {}, 0

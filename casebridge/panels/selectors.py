@@ -6,6 +6,7 @@ so a sealed case stays hidden even on the agenda of a meeting the user attends.
 """
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -20,9 +21,11 @@ from casebridge.access.policy import (
     permitted,
     permitted_in_any_pathway,
     visible,
+    visible_key,
     visible_through,
 )
 from casebridge.accounts.models import User
+from casebridge.core.prepared import Prepared
 from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.models import (
     AgendaItem,
@@ -180,25 +183,70 @@ def overdue_actions(*, user: User, today: date | None = None) -> QuerySet[PanelA
     return my_actions(user=user).filter(due_date__lt=today or timezone.localdate())
 
 
-def case_agenda_items(*, user: User, case: Case) -> list[AgendaItem]:
-    """The meetings a case was on (only those the user may see), with their actions."""
-    return list(
-        visible_through(
-            user=user,
-            action=Action.VIEW,
-            queryset=AgendaItem.objects.filter(case=case),
-            path="meeting",
-            model=Meeting,
+@dataclass(frozen=True)
+class CaseMeeting:
+    """A meeting a case was on: its agenda item (with the meeting) and the actions agreed."""
+
+    item: AgendaItem
+    actions: list[PanelAction]
+
+
+# A case page's meetings, compiled once per the meetings' permission filter (``visible_key``),
+# and the case's actions: building and compiling the filter into the query, and the actions'
+# prefetch, cost more CPU than anything else the case page reads. At most 500 are kept; past
+# that all are dropped and compiled again as needed.
+_AGENDAS_KEPT = 500
+_agendas: dict[tuple[object, ...], Prepared[AgendaItem]] = {}
+_CASE_ACTIONS = Prepared(
+    lambda case_id: PanelAction.objects.select_related("owner_agency", "owner_user").filter(
+        case_id=case_id
+    ),
+    fields={"case_id": PanelAction._meta.get_field("case")},
+    samples={"case_id": UUID(int=1)},
+)
+
+
+def _agenda_statement(user: User) -> Prepared[AgendaItem] | None:
+    shown = visible_key(user=user, action=Action.VIEW, model=Meeting)
+    if shown is None:
+        return None
+    kept = _agendas.get(shown)
+    if kept is None:
+        if len(_agendas) >= _AGENDAS_KEPT:
+            _agendas.clear()
+        kept = _agendas[shown] = Prepared(
+            lambda case_id: (
+                visible_through(
+                    user=user,
+                    action=Action.VIEW,
+                    queryset=AgendaItem.objects.filter(case_id=case_id),
+                    path="meeting",
+                    model=Meeting,
+                )
+                .select_related("meeting")
+                .order_by("-meeting__scheduled_for")
+            ),
+            fields={"case_id": AgendaItem._meta.get_field("case")},
+            samples={"case_id": UUID(int=1)},
         )
-        .select_related("meeting")
-        .prefetch_related(
-            Prefetch(
-                "actions",
-                queryset=PanelAction.objects.select_related("owner_agency", "owner_user"),
-            )
-        )
-        .order_by("-meeting__scheduled_for")
-    )
+    return kept
+
+
+def case_agenda_items(*, user: User, case: Case) -> list[CaseMeeting]:
+    """The meetings a case was on (only those the user may see), latest first, with their
+    actions. Two queries, however many meetings and actions (none for a user who may see no
+    meeting)."""
+    statement = _agenda_statement(user)
+    if statement is None:
+        return []
+    items = statement.all(case_id=case.pk)
+    actions: dict[int, list[PanelAction]] = {item.pk: [] for item in items}
+    for action in _CASE_ACTIONS.all(case_id=case.pk):
+        if action.agenda_item_id in actions:
+            actions[action.agenda_item_id].append(action)
+    for item in items:
+        AgendaItem.case.field.set_cached_value(item, case)
+    return [CaseMeeting(item, actions[item.pk]) for item in items]
 
 
 def agenda_candidates(*, user: User, meeting: Meeting) -> QuerySet[Case]:

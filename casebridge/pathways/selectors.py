@@ -333,9 +333,24 @@ def caseload_for(*, user: User, pathway: Pathway) -> Caseload:
 # --- Clare's Law --------------------------------------------------------------------------
 
 
-def case_disclosure_requests(*, case: Case) -> QuerySet[DisclosureRequest]:
+# Every MARAC case page reads them: compiled once (the case's id its only value).
+_CASE_DISCLOSURES = Prepared(
+    lambda case_id: (
+        DisclosureRequest.objects.select_related("recorded_by")
+        .filter(case_id=case_id)
+        .order_by("requested_on", "pk")
+    ),
+    fields={"case_id": DisclosureRequest._meta.get_field("case")},
+    samples={"case_id": UUID(int=1)},
+)
+
+
+def case_disclosure_requests(*, case: Case) -> list[DisclosureRequest]:
     """The case's Clare's Law requests, oldest first; whoever may see the case may see them."""
-    return case.disclosure_requests.select_related("recorded_by").order_by("requested_on", "pk")
+    requests = _CASE_DISCLOSURES.all(case_id=case.pk)
+    for request in requests:
+        DisclosureRequest.case.field.set_cached_value(request, case)
+    return requests
 
 
 def disclosure_request_get(*, case: Case, request_id: int | str) -> DisclosureRequest:

@@ -15,7 +15,7 @@ from casebridge.accounts.models import User
 from casebridge.audit.reads import viewed
 from casebridge.casework.selectors import case_casework
 from casebridge.core.errors import ApplicationError
-from casebridge.justice.selectors import case_justice_contacts
+from casebridge.justice.selectors import case_justice_contacts, records_justice_contacts
 from casebridge.panels.marac import marac_referral_create
 from casebridge.panels.models import Meeting
 from casebridge.panels.selectors import case_agenda_items, meeting_get
@@ -160,13 +160,16 @@ def _render_case(
         "transitions": next_steps.transitions,
         "can_record_casework": bool(next_steps.activities),
         "is_marac": is_marac,
-        "disclosures": list(case_disclosure_requests(case=case)) if is_marac else [],
+        "disclosures": case_disclosure_requests(case=case) if is_marac else [],
         "can_record_disclosures": is_marac and next_steps.may_change,
         "panel_items": case_agenda_items(user=user, case=case),
         "casework": case_casework(case=case),
         "may_change_casework": next_steps.may_change and not case.is_closed,
         "may_change": next_steps.may_change,
-        "justice_contacts": case_justice_contacts(case=case),
+        # Built only for a pathway that records them (the page shows them for no other).
+        "justice_contacts": (
+            case_justice_contacts(case=case) if records_justice_contacts(case=case) else []
+        ),
         "sav_referral": sav_referral_for(case=case) if code == SAV_CODE else None,
         "victim_referral": (
             victim_referral_for(user=user, case=case) if code == VICTIM_COORDINATOR_CODE else None

@@ -37,3 +37,21 @@ def test_each_call_gives_the_record_of_its_own_values_with_its_relations_loaded(
 
 def test_no_record_is_none():
     assert CASE.first(pk=UUID(int=7)) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_postgresql_keeps_the_statement_prepared_and_the_query_log_still_sees_each_run():
+    cases = [CaseFactory() for _ in range(3)]
+
+    with CaptureQueriesContext(connection) as queries:
+        found = [CASE.first(pk=case.pk) for case in cases]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['SELECT "pathways_case"."id"%'],
+        )
+        (prepared,) = cursor.fetchone()
+
+    assert [case.pk for case in found] == [case.pk for case in cases]
+    assert len(queries) == 3
+    assert prepared == 1

@@ -137,6 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # people; the pages' queries are short, and the figures are computed in DuckDB, not here.
     # Override per database with ALTER DATABASE if needed.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1 -c jit=off"
+    # The statements every request runs with other values (the session, the user, the
+    # fingerprints, the audit entry, a case page's case; ``core.prepared.statement_cursor``)
+    # are kept prepared from their second run on a connection: not parsed and planned again.
+    # Only those: the other cursors bind their values on the client, which never prepares.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -20,6 +20,7 @@ YOUNG_THRESHOLD = 50_000
 _lock = threading.Lock()
 _holding = 0
 _thresholds: tuple[int, int, int] = gc.get_threshold()
+_froze_here = False
 
 
 @contextmanager
@@ -27,12 +28,18 @@ def fewer_collections() -> Iterator[None]:
     """Inside, the objects the process held on entering are left out of collections (frozen),
     and young collections run less often; both as they were once the last of any such
     operations running in the process (a web worker's import threads) has left. Objects are
-    still collected: cycles made inside are freed by the collections that do run, or after."""
-    global _holding, _thresholds
+    still collected: cycles made inside are freed by the collections that do run, or after.
+
+    A web server freezes its start-up objects itself (config/wsgi.py); they are left frozen,
+    and nothing more is frozen on top (what a worker's requests hold when an import starts is
+    not long-lived, and would never be collected once frozen)."""
+    global _holding, _thresholds, _froze_here
     with _lock:
         if _holding == 0:
             _thresholds = gc.get_threshold()
-            gc.freeze()
+            _froze_here = gc.get_freeze_count() == 0
+            if _froze_here:
+                gc.freeze()
             gc.set_threshold(max(YOUNG_THRESHOLD, _thresholds[0]), *_thresholds[1:])
         _holding += 1
     try:
@@ -42,4 +49,5 @@ def fewer_collections() -> Iterator[None]:
             _holding -= 1
             if _holding == 0:
                 gc.set_threshold(*_thresholds)
-                gc.unfreeze()
+                if _froze_here:
+                    gc.unfreeze()

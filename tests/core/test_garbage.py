@@ -27,3 +27,15 @@ def test_cycles_made_inside_are_still_collected():
         node.itself = node  # type: ignore[attr-defined]
         del node
         assert gc.collect() > 0
+
+
+def test_what_the_server_froze_at_start_up_stays_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        # Frozen objects freed meanwhile leave the count: nothing is added, nothing unfrozen.
+        with fewer_collections():
+            assert 0 < gc.get_freeze_count() <= frozen
+        assert 0 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()

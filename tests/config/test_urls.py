@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-LOADED_WHEN_USED = ("weasyprint", "scipy", "splink", "reportlab.platypus")
+LOADED_WHEN_USED = ("weasyprint", "scipy", "splink", "ibis", "reportlab.platypus")
 
 
 def test_the_urlconf_loads_none_of_the_heavy_libraries():

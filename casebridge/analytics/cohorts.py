@@ -24,12 +24,11 @@ from typing import Any, NamedTuple
 import ibis
 import ibis.expr.types as ir
 
-from casebridge.analytics.periods import Period
+from casebridge.analytics.periods import FOLLOW_UP_MONTHS, WAITING_MONTHS, Period
 from casebridge.core.periods import months_after
 
 Number = int | float
 EVENTS = "justice_events"
-FOLLOW_UP_MONTHS, WAITING_MONTHS = 12, 6
 COUNTS = ("offenders", "reoffenders", "reoffences")
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from casebridge.analytics.disclosure import DEFAULT_THRESHOLD, Printed
-from casebridge.analytics.engine import Figure
+from casebridge.analytics.figures import Figure
 from casebridge.analytics.periods import Basis, Period
 from casebridge.analytics.presentation import published_value, shown_value
 from casebridge.analytics.registry import Indicator, registry

@@ -21,27 +21,13 @@ from django.conf import settings
 
 from casebridge.analytics import cohorts
 from casebridge.analytics.cohorts import Measured, conditions, overlapping
+from casebridge.analytics.figures import Figure, Number
 from casebridge.analytics.periods import FINANCIAL_YEAR_START, Period, mid_year_estimate_year
 from casebridge.analytics.registry import Indicator
 from casebridge.analytics.snapshot import Snapshot
 from casebridge.core.errors import ApplicationError
 
-Number = int | float
 DEFAULT_POPULATION = Path(__file__).parent / "population" / "northbridge.csv"
-
-
-@dataclass(frozen=True)
-class Figure:
-    indicator: str
-    period: str
-    numerator: Number
-    denominator: Number | None
-    value: Number | None  # None when the denominator is nought, or not yet known
-    records: int  # snapshot rows behind the numerator (its provenance)
-    category: str | None = None  # in a breakdown: the category (None: not recorded)
-    # When a follow-up has not matured in the data held: the day the data must reach for the
-    # figure to be known. Until then value is None, and numerator and records are nought.
-    matures_on: date | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ ROLLING = re.compile(r"^12m to (\d{4})-(\d{2})$")
 QUARTERS, TWELVE_MONTHS = "quarters", "rolling-12-months"
 # Which year's mid-year population estimate a rate for a period divides by.
 FINANCIAL_YEAR_START, CALENDAR_YEAR_END = "financial-year-start", "calendar-year-end"
+# The proven reoffending measure's follow-up, and the wait after it for an offence to be proven
+# (months, unless a measure says otherwise): how long a cohort's figure waits to be known.
+FOLLOW_UP_MONTHS, WAITING_MONTHS = 12, 6
 
 
 @dataclass(frozen=True, order=True)

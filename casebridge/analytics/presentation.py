@@ -2,7 +2,7 @@
 
 from casebridge.agencies.models import Agency
 from casebridge.analytics.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, protect_count
-from casebridge.analytics.engine import Figure
+from casebridge.analytics.figures import Figure
 from casebridge.analytics.registry import Indicator
 from casebridge.exploitation.models import MissingEpisode, NrmReferral
 from casebridge.people.models import Person

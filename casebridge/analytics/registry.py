@@ -8,8 +8,13 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 
-from casebridge.analytics.cohorts import FOLLOW_UP_MONTHS, WAITING_MONTHS
-from casebridge.analytics.periods import FINANCIAL_YEAR_START, QUARTERS, Basis
+from casebridge.analytics.periods import (
+    FINANCIAL_YEAR_START,
+    FOLLOW_UP_MONTHS,
+    QUARTERS,
+    WAITING_MONTHS,
+    Basis,
+)
 from casebridge.analytics.tables import DERIVED_TABLES, TABLES
 from casebridge.core.schemas import Schema
 

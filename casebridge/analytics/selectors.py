@@ -1,6 +1,9 @@
 """Reading the partnership's figures for the dashboard: every figure computed from one stored
 snapshot, each for the periods its indicator is reported for, and the records behind a figure,
-listed only where the user may see them."""
+listed only where the user may see them.
+
+The engine is imported by the functions that compute: it loads Ibis (about half a second of
+CPU), which a process that loads the pages but computes no figure never needs."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,7 +14,7 @@ from django.core.paginator import Page, Paginator
 
 from casebridge.access.policy import Action, Resource, permitted
 from casebridge.accounts.models import User
-from casebridge.analytics.engine import Engine, Figure, stored_engine
+from casebridge.analytics.figures import Figure
 from casebridge.analytics.periods import Basis, Period, parse_period, quarter_containing
 from casebridge.analytics.presentation import (
     breakdown_headings,
@@ -62,6 +65,8 @@ def may_view_restricted_figures(*, user: User) -> bool:
 def _computed(snapshot: Snapshot, basis: Basis, labels: tuple[str, ...]) -> dict[str, list[Figure]]:
     # Kept by the snapshot (its directory and time), so a refreshed snapshot is computed afresh;
     # a snapshot never changes once written, so its figures never go stale in here.
+    from casebridge.analytics.engine import stored_engine  # see the module's note
+
     engine = stored_engine(snapshot)
     periods = [parse_period(label) for label in labels]
     indicators = [indicator for indicator in registry().values() if indicator.basis == basis]
@@ -92,6 +97,8 @@ def activity_span(*, snapshot: Snapshot) -> tuple[date, date] | None:
 @lru_cache(maxsize=16)
 def _activity_span(snapshot: Snapshot) -> tuple[date, date] | None:
     # Every dashboard page asks; a snapshot never changes, so each is read once (as _computed).
+    from casebridge.analytics.engine import Engine  # see the module's note
+
     engine = Engine(snapshot=snapshot)
     days: list[date] = []
     for table, column in ACTIVITY_DATES:
@@ -145,6 +152,8 @@ def indicator_breakdowns(
     *, snapshot: Snapshot, indicator: Indicator, period: Period
 ) -> list[Breakdown]:
     """The indicator for one period by each of its declared breakdowns."""
+    from casebridge.analytics.engine import stored_engine  # see the module's note
+
     engine = stored_engine(snapshot)
     found = []
     for by in indicator.breakdowns:
@@ -205,6 +214,8 @@ def figure_records(
     measure = indicator.numerator if part == NUMERATOR else indicator.denominator
     assert measure is not None
     column, kind = record_kind(measure["table"])
+    from casebridge.analytics.engine import Engine  # see the module's note
+
     engine = Engine(snapshot=snapshot)
     ids = engine.rows(measure, period).select(column).distinct().to_pyarrow()
     behind = ids.column(0).to_pylist()

@@ -22,7 +22,7 @@ from casebridge.demo.setup import Organisation
 from casebridge.imports.models import ImportBatch
 from casebridge.imports.services import batch_link, import_file
 from casebridge.incidents.models import Incident
-from casebridge.linkage.comparisons import NICKNAMES
+from casebridge.linkage.nicknames import NICKNAMES
 from casebridge.linkage.services import linkage_model_train
 from casebridge.people.models import Person
 

@@ -36,9 +36,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from casebridge.linkage.comparisons import MISSING_LABEL
-from casebridge.linkage.engine import MODEL_EXTRAS
 from casebridge.linkage.models import LinkageModel, MatchReview
+from casebridge.linkage.scores import MISSING_LABEL, MODEL_EXTRAS
 from casebridge.linkage.thresholds import (
     CalibrationTargets,
     Thresholds,

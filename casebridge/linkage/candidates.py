@@ -21,7 +21,7 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
-from casebridge.linkage.comparisons import NICKNAMES, formal_names
+from casebridge.linkage.nicknames import NICKNAMES, formal_names
 from casebridge.linkage.records import LinkageRecord, current_people
 from casebridge.people.models import Address, Person, PersonName
 from casebridge.people.names import name_key

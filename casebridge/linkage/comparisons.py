@@ -1,5 +1,5 @@
-"""How two person records are compared: the cleaning every record gets first, the nickname map,
-and the Splink comparisons and blocking rules.
+"""How two person records are compared: the cleaning every record gets first (given names
+widened by the nickname map, ``nicknames.py``), and the Splink comparisons and blocking rules.
 
 Everything here is plain SQL that both DuckDB and Spark run (Spark's Jaro-Winkler comes from the
 jar Splink ships), and the cleaning happens in Arrow before any engine sees the records, so the
@@ -16,112 +16,12 @@ import splink.comparison_library as cl
 from splink import ColumnExpression, SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
-# Formal given names and the short forms partner agencies record instead. A short form may belong
-# to several formal names ("alex"); the comparison asks whether two names share any formal name.
-NICKNAMES: dict[str, tuple[str, ...]] = {
-    "abigail": ("abby", "abbie", "abi", "gail"),
-    "albert": ("bert", "bertie", "al"),
-    "alexander": ("alex", "alec", "alexa", "sandy", "xander", "lex"),
-    "alexandra": ("alex", "alexa", "sandra", "sandy", "lexi", "ali"),
-    "alfred": ("alf", "alfie", "fred", "freddie", "al"),
-    "alice": ("ali", "allie"),
-    "andrew": ("andy", "drew"),
-    "anthony": ("tony", "ant"),
-    "arthur": ("art", "artie"),
-    "barbara": ("barb", "babs", "barbie"),
-    "benjamin": ("ben", "benny", "benji"),
-    "catherine": ("cath", "cathy", "kate", "katie", "kat", "cat"),
-    "charles": ("charlie", "chas", "chuck", "chaz"),
-    "charlotte": ("charlie", "lottie", "lotte", "char"),
-    "christina": ("chris", "tina", "chrissy"),
-    "christine": ("chris", "chrissie", "chrissy", "tina"),
-    "christopher": ("chris", "kit", "topher"),
-    "daniel": ("dan", "danny"),
-    "david": ("dave", "davey", "davy"),
-    "deborah": ("debbie", "debs", "deb"),
-    "dorothy": ("dot", "dotty", "dolly"),
-    "edward": ("ed", "eddie", "ted", "teddy", "ned"),
-    "eleanor": ("ellie", "nell", "nelly", "elle"),
-    "elizabeth": ("liz", "lizzie", "beth", "betty", "eliza", "libby", "bess", "lisa"),
-    "emily": ("em", "emmy", "milly"),
-    "frances": ("fran", "frankie", "fanny"),
-    "francis": ("frank", "frankie"),
-    "frederick": ("fred", "freddie", "freddy"),
-    "gabriel": ("gabe", "gabby"),
-    "gabriella": ("gabby", "ella", "gabi"),
-    "gregory": ("greg",),
-    "harold": ("harry", "hal"),
-    "harriet": ("hattie", "harry"),
-    "henry": ("harry", "hank", "hal"),
-    "isabella": ("bella", "izzy", "issy", "isa"),
-    "isabelle": ("belle", "izzy", "issy"),
-    "jacob": ("jake", "jakey"),
-    "james": ("jim", "jimmy", "jamie", "jem"),
-    "jennifer": ("jen", "jenny", "jenni"),
-    "jessica": ("jess", "jessie", "jessy"),
-    "joanna": ("jo", "jojo"),
-    "joanne": ("jo",),
-    "john": ("jack", "johnny", "jonny"),
-    "jonathan": ("jon", "jonny", "johnny"),
-    "joseph": ("joe", "joey", "jo"),
-    "joshua": ("josh",),
-    "josephine": ("jo", "josie", "jojo"),
-    "katherine": ("kate", "katie", "kath", "kathy", "kat", "kitty"),
-    "kathleen": ("kath", "kathy", "katie"),
-    "kenneth": ("ken", "kenny"),
-    "lawrence": ("larry", "laurie", "lol"),
-    "leonard": ("len", "lenny", "leo"),
-    "lewis": ("lew", "lou"),
-    "louise": ("lou", "lulu"),
-    "margaret": ("maggie", "meg", "peggy", "marge", "madge", "greta", "molly"),
-    "mary": ("molly", "polly", "mae"),
-    "matilda": ("tilly", "tilda", "mattie"),
-    "matthew": ("matt", "matty"),
-    "michael": ("mike", "mick", "micky", "mickey", "mikey"),
-    "nathan": ("nat", "nate"),
-    "nathaniel": ("nat", "nate", "nathan"),
-    "nicholas": ("nick", "nicky", "nico"),
-    "nicola": ("nicky", "nikki", "nic"),
-    "oliver": ("ollie", "olly"),
-    "olivia": ("liv", "livvy", "ollie"),
-    "patricia": ("pat", "patsy", "patty", "trish", "tricia"),
-    "patrick": ("pat", "paddy"),
-    "penelope": ("penny", "pen"),
-    "peter": ("pete",),
-    "philip": ("phil", "pip"),
-    "rebecca": ("becky", "becca", "bex"),
-    "richard": ("rich", "richie", "rick", "ricky", "dick"),
-    "robert": ("rob", "robbie", "bob", "bobby", "bert"),
-    "ronald": ("ron", "ronnie"),
-    "samantha": ("sam", "sammy"),
-    "samuel": ("sam", "sammy"),
-    "sarah": ("sally", "sadie"),
-    "sophia": ("sophie", "soph"),
-    "stephen": ("steve", "stevie"),
-    "steven": ("steve", "stevie"),
-    "susan": ("sue", "susie", "suzy"),
-    "terence": ("terry", "tel"),
-    "theodore": ("theo", "ted", "teddy"),
-    "thomas": ("tom", "tommy"),
-    "timothy": ("tim", "timmy"),
-    "victoria": ("vicky", "vikki", "tori", "vic"),
-    "william": ("bill", "billy", "will", "willie", "liam", "wills"),
-    "zachary": ("zach", "zak"),
-}
-
-_FORMAL_NAMES_OF: dict[str, tuple[str, ...]] = {}
-for _formal, _short_forms in NICKNAMES.items():
-    for _name in (_formal, *_short_forms):
-        _FORMAL_NAMES_OF[_name] = tuple(sorted({*_FORMAL_NAMES_OF.get(_name, ()), _formal}))
+from casebridge.linkage.nicknames import formal_names
+from casebridge.linkage.scores import MISSING_LABEL
 
 # Outward code (district) and the inward code's digit (sector) of a full UK postcode.
 UK_POSTCODE = "^([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9])[A-Z]{2}$"
 TERM_FREQUENCY_COLUMNS = ("given_name", "family_name")
-
-
-def formal_names(given_name: str) -> tuple[str, ...]:
-    """The formal names a cleaned given name may stand for (itself, if it is no short form)."""
-    return _FORMAL_NAMES_OF.get(given_name, (given_name,))
 
 
 def clean_records(records: pa.Table) -> pa.Table:
@@ -236,9 +136,6 @@ def prediction_blocking_rules() -> Iterable[BlockingRuleCreator]:
 
 def _level(creator: Any, label: str) -> Any:
     return creator.configure(label_for_charts=label)
-
-
-MISSING_LABEL = "One or both missing"
 
 
 def _missing(column: str | ColumnExpression) -> Any:

@@ -20,7 +20,6 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from copy import deepcopy
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
@@ -36,6 +35,7 @@ from casebridge.linkage.comparisons import (
     clean_records,
     person_settings,
 )
+from casebridge.linkage.scores import MODEL_EXTRAS, FieldEvidence, ScoredPair
 from casebridge.linkage.training_notes import splink_messages, training_note
 
 if TYPE_CHECKING:
@@ -58,33 +58,8 @@ Backend = Literal["duckdb", "spark"]
 # A value seen at most this often in training is not stored in the model: it is scored as this
 # rare, which is what the training population can vouch for.
 _RARE_VALUE_COUNT = 1
-MODEL_EXTRAS = "casebridge"
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class FieldEvidence:
-    """How one field of a pair moved the score: what a reviewer reads to agree or disagree."""
-
-    field: str
-    label: str
-    match_weight: float
-
-
-@dataclass(frozen=True, slots=True)
-class ScoredPair:
-    """Two records and the model's view of whether they are the same person.
-
-    ``match_weight`` is the log2 Bayes factor including the prior, so thresholds read the same
-    whatever the population size; ``evidence`` holds one entry per compared field.
-    """
-
-    left_id: str
-    right_id: str
-    match_weight: float
-    match_probability: float
-    evidence: tuple[FieldEvidence, ...]
 
 
 def untrained_model() -> dict:

@@ -19,7 +19,6 @@ from django.db.models.fields.json import KT
 
 from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
 from casebridge.accounts.models import User
-from casebridge.linkage import engine
 from casebridge.linkage.candidates import CANDIDATE_LIMIT, candidate_ids
 from casebridge.linkage.models import LinkageModel, MatchReview, PersonMerge
 from casebridge.linkage.queue import (
@@ -310,6 +309,10 @@ def same_person_candidates(*, user: User, details: PersonDetails) -> list[SamePe
     candidates = linkage_records(people=Person.objects.filter(pk__in=ids))
     by_id = {candidate["unique_id"]: candidate for candidate in candidates}
     settings = _stored_settings(current["pk"], current["fingerprint"])
+    # Imported here: the engine loads Splink, DuckDB and Arrow (about a second of CPU), which
+    # only scoring needs, not every process that loads the person pages.
+    from casebridge.linkage import engine
+
     scored = engine.score_candidates(model=settings, record=record, candidates=candidates)
     return [
         _candidate(by_id[pair.right_id], pair.match_weight)

@@ -5,7 +5,6 @@ its CSV export print for a reader without the restricted figures."""
 from functools import lru_cache
 
 from casebridge.analytics.disclosure import Printed
-from casebridge.analytics.engine import stored_engine
 from casebridge.analytics.periods import Period, parse_period
 from casebridge.analytics.snapshot import Snapshot
 from casebridge.reports.board import PUBLIC, BoardReport, build_report
@@ -29,5 +28,9 @@ def released_figures(*, snapshot: Snapshot, quarter: Period) -> Released:
 
 @lru_cache(maxsize=8)
 def _built(snapshot: Snapshot, quarter: str, edition: str) -> BoardReport:
+    # Imported here: the engine loads Ibis (about half a second of CPU), which only computing
+    # figures needs, not every process that loads the report pages.
+    from casebridge.analytics.engine import stored_engine
+
     engine = stored_engine(snapshot)
     return build_report(engine=engine, period=parse_period(quarter), edition=edition)

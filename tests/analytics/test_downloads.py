@@ -8,8 +8,8 @@ import io
 import pytest
 
 from casebridge.analytics.dashboard import DashboardRow, DashboardSection, DashboardTable
-from casebridge.analytics.engine import Figure
 from casebridge.analytics.exports import figures_csv
+from casebridge.analytics.figures import Figure
 from casebridge.analytics.periods import parse_period
 from casebridge.analytics.registry import registry
 from casebridge.analytics.services import snapshot_refresh

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from casebridge.analytics.disclosure.facts import Constraint, Terms
 from casebridge.analytics.disclosure.statements import Base, Linear
@@ -97,9 +96,8 @@ class Model:
             self.matrix[at + 1, : self.size] = self.matrix[n, : self.size]
             self.matrix[at + 1, switch], self.upper[at + 1] = -big, 0
             self.row_owner += [owned[n].owner, owned[n].owner]
-        self.bounds = Bounds(
-            np.zeros(width), np.concatenate([np.full(self.size, ceiling), np.ones(self.binaries)])
-        )
+        self.lowest = np.zeros(width)
+        self.highest = np.concatenate([np.full(self.size, ceiling), np.ones(self.binaries)])
 
     def row(self, terms: Terms) -> np.ndarray:
         row = np.zeros(self.size)
@@ -113,11 +111,15 @@ class Model:
 
     def extreme(self, expression: Linear, sign: int) -> int:
         """The least (sign 1) or greatest (sign -1) whole value of the expression."""
+        # Imported here: scipy.optimize costs a second of CPU to import and only a public
+        # edition's audit solves anything.
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
         result = milp(
             self.objective(expression, sign),
             constraints=[LinearConstraint(self.matrix, self.lower, self.upper)],
             integrality=np.ones(self.size + self.binaries),
-            bounds=self.bounds,
+            bounds=Bounds(self.lowest, self.highest),
         )
         if result.status != 0:
             raise ArithmeticError(f"the disclosure audit could not solve: {result.message}")

@@ -16,9 +16,7 @@ from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.bulk import insert_rows
 from casebridge.core.errors import ApplicationError
-from casebridge.linkage import engine
 from casebridge.linkage.calibration import operating_thresholds
-from casebridge.linkage.comparisons import MISSING_LABEL
 from casebridge.linkage.identities import Identities
 from casebridge.linkage.models import LinkageModel, MatchReview
 from casebridge.linkage.records import (
@@ -28,6 +26,7 @@ from casebridge.linkage.records import (
     records_table,
 )
 from casebridge.linkage.rules import HardRules
+from casebridge.linkage.scores import MISSING_LABEL, MODEL_EXTRAS, ScoredPair
 from casebridge.linkage.selectors import current_linkage_model
 from casebridge.linkage.services.merging import evidence_json, merge_row, merges_write
 from casebridge.linkage.thresholds import Thresholds, calibration_targets
@@ -106,6 +105,10 @@ def people_link(*, actor: User, person_ids: Iterable[uuid.UUID], source: str) ->
     existing: list[LinkageRecord] = []
     for record in linkage_records(people=current_people()):
         (incoming if record["unique_id"] in given else existing).append(record)
+    # Imported here: the engine loads Splink, DuckDB and Arrow (about a second of CPU), which
+    # only linking needs, not every process that loads the linkage pages.
+    from casebridge.linkage import engine
+
     # Scored before the transaction (the slow part, a read); the decisions below re-read the
     # state they depend on inside it.
     pairs = engine.link_incoming(
@@ -123,7 +126,7 @@ def people_link(*, actor: User, person_ids: Iterable[uuid.UUID], source: str) ->
             for r in (*incoming, *existing)
             if r["unique_id"] in paired
         },
-        weight=model.settings.get(engine.MODEL_EXTRAS, {}).get(
+        weight=model.settings.get(MODEL_EXTRAS, {}).get(
             "household_weight", engine.HOUSEHOLD_WEIGHT
         ),
     )
@@ -140,7 +143,7 @@ def people_link(*, actor: User, person_ids: Iterable[uuid.UUID], source: str) ->
 
 
 def household_pairs(
-    *, pairs: Sequence[engine.ScoredPair], born: dict[str, str | None], weight: float
+    *, pairs: Sequence[ScoredPair], born: dict[str, str | None], weight: float
 ) -> set[tuple[str, str]]:
     """The pairs (left id, right id) where a record lacks a date of birth and has another
     candidate among ``pairs``, scoring ``weight`` or more without dates of birth, whose date of
@@ -169,7 +172,7 @@ def household_pairs(
     return flagged
 
 
-def _date_of_birth_weight(pair: engine.ScoredPair) -> float:
+def _date_of_birth_weight(pair: ScoredPair) -> float:
     return sum(item.match_weight for item in pair.evidence if item.field == "date_of_birth")
 
 
@@ -178,7 +181,7 @@ def _apply_links(
     actor: User,
     model: LinkageModel,
     thresholds: Thresholds,
-    pairs: list[engine.ScoredPair],
+    pairs: list[ScoredPair],
     incoming_ids: list[Any],
     source: str,
     household: set[tuple[str, str]],
@@ -266,7 +269,7 @@ def _apply_links(
 
 
 def _links_automatically(
-    pair: engine.ScoredPair, *, thresholds: Thresholds, needs: tuple[str, ...], household: bool
+    pair: ScoredPair, *, thresholds: Thresholds, needs: tuple[str, ...], household: bool
 ) -> bool:
     """Whether the pair clears its class's automatic threshold: that of pairs with dates of
     birth, or of undated pairs with the household flag or without (``calibration.py``); never
@@ -301,9 +304,7 @@ def _duplicate_and_survivor(left: str, right: str, order: dict[str, int]) -> tup
     return duplicate, right if duplicate == left else left
 
 
-def _review(
-    *, pair: engine.ScoredPair, source: str, now: datetime, **decision: Any
-) -> dict[str, Any]:
+def _review(*, pair: ScoredPair, source: str, now: datetime, **decision: Any) -> dict[str, Any]:
     """The pair as a review's row: pending for an analyst, unless ``decision`` says otherwise."""
     return {
         "id": uuid.uuid4(),
@@ -321,9 +322,7 @@ def _review(
     }
 
 
-def _kept_apart(
-    *, pair: engine.ScoredPair, source: str, reason: str, now: datetime
-) -> dict[str, Any]:
+def _kept_apart(*, pair: ScoredPair, source: str, reason: str, now: datetime) -> dict[str, Any]:
     return _review(
         pair=pair,
         source=source,

@@ -10,13 +10,13 @@ from django.utils import timezone
 from casebridge.accounts.models import User
 from casebridge.core.bulk import insert_rows, update_rows
 from casebridge.core.errors import ApplicationError
-from casebridge.linkage import engine
 from casebridge.linkage.clusters import survivor_of
 from casebridge.linkage.models import MatchReview, PersonMerge
+from casebridge.linkage.scores import ScoredPair
 from casebridge.people.models import Person
 
 
-def evidence_json(pair: engine.ScoredPair) -> list[dict[str, Any]]:
+def evidence_json(pair: ScoredPair) -> list[dict[str, Any]]:
     return [
         {"field": item.field, "label": item.label, "match_weight": item.match_weight}
         for item in pair.evidence

@@ -8,10 +8,10 @@ from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.accounts.models import User
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
-from casebridge.linkage import engine
 from casebridge.linkage.calibration import operating_thresholds
 from casebridge.linkage.models import LinkageModel
 from casebridge.linkage.records import linkage_records, records_table
+from casebridge.linkage.scores import MODEL_EXTRAS
 from casebridge.linkage.thresholds import checked_thresholds, default_thresholds
 from casebridge.people.models import Person
 
@@ -56,6 +56,10 @@ def linkage_model_train(
             f"Training needs at least {MIN_TRAINING_PEOPLE} people and {len(records)} are "
             "recorded. Train the model once more people are held."
         )
+    # Imported here: the engine loads Splink, DuckDB and Arrow (about a second of CPU), which
+    # only training needs, not every process that loads the linkage pages.
+    from casebridge.linkage import engine
+
     backend = engine.backend_from_settings()
     try:
         settings = engine.train_model(records=records_table(records), backend=backend)
@@ -70,8 +74,8 @@ def linkage_model_train(
             "The people held give the model too few likely matches to learn from (Splink: "
             f"{str(error)[:120]}). Train it once partner extracts have been imported."
         ) from error
-    extras = {**settings[engine.MODEL_EXTRAS], "thresholds_given": given}
-    settings = {**settings, engine.MODEL_EXTRAS: extras}
+    extras = {**settings[MODEL_EXTRAS], "thresholds_given": given}
+    settings = {**settings, MODEL_EXTRAS: extras}
     # Without thresholds given, calibration chooses them (again at every linking run).
     thresholds = (
         given_thresholds

@@ -1,14 +1,11 @@
 """The agenda and action list as a PDF, with the sensitivity banner on every page."""
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from casebridge.panels.exports.rows import (
     ACTION_HEADER,
@@ -18,13 +15,20 @@ from casebridge.panels.exports.rows import (
 )
 from casebridge.panels.models import Meeting
 
+if TYPE_CHECKING:
+    from reportlab.platypus import Table
+
 AGENDA_WIDTHS = (12 * mm, 32 * mm, 45 * mm, 25 * mm, 45 * mm, 108 * mm)
 ACTION_WIDTHS = (32 * mm, 105 * mm, 45 * mm, 40 * mm, 22 * mm, 23 * mm)
 
 
 def _table(
     header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...]
-) -> Table:
+) -> "Table":
+    from reportlab.lib import colors
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
     styles = getSampleStyleSheet()
     # Paragraph reads markup, so text typed by users is escaped before it gets there.
     body = [
@@ -45,6 +49,11 @@ def _table(
 
 def agenda_pdf(*, meeting: Meeting, rows: Rows) -> bytes:
     """The PDF bytes: a heading, the agenda table and the actions table."""
+    # Imported here (and in _table): ReportLab's document layer costs a fifth of a second of CPU
+    # and most processes print no agenda.
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
     out = io.BytesIO()
     text = banner(meeting)
 

@@ -6,9 +6,10 @@ over them all decides how each prints: the public edition by the method in board
 (``disclosure:``), the restricted edition exactly. Rendering (HTML, PDF) is separate
 (``render.py``)."""
 
+from typing import TYPE_CHECKING
+
 from casebridge.analytics.comparators import comparators_file, read_comparators
 from casebridge.analytics.disclosure import EXACT_METHOD, Method, Publication, method_from
-from casebridge.analytics.engine import Engine
 from casebridge.analytics.periods import Period
 from casebridge.analytics.registry import registry
 from casebridge.core.errors import ApplicationError
@@ -28,6 +29,9 @@ from casebridge.reports.board.model import (
 )
 from casebridge.reports.board.sections import draft_section
 from casebridge.reports.board.summary import draft_summary
+
+if TYPE_CHECKING:
+    from casebridge.analytics.engine import Engine
 
 PUBLIC, RESTRICTED = "public", "restricted"
 
@@ -60,7 +64,7 @@ def disclosure_method(edition: str, *, threshold: int | None = None) -> Method:
 
 
 def build_report(
-    *, engine: Engine, period: Period, edition: str = PUBLIC, threshold: int | None = None
+    *, engine: "Engine", period: Period, edition: str = PUBLIC, threshold: int | None = None
 ) -> BoardReport:
     report = read_definition("board.yaml")
     method = disclosure_method(edition, threshold=threshold)

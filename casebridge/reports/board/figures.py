@@ -12,7 +12,7 @@ same counts as the quarters printed beside it.
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casebridge.analytics.disclosure import (
     Base,
@@ -24,10 +24,13 @@ from casebridge.analytics.disclosure import (
     Ratio,
 )
 from casebridge.analytics.disclosure.statements import Statement
-from casebridge.analytics.engine import Engine, Figure
+from casebridge.analytics.figures import Figure
 from casebridge.analytics.periods import Basis, Period, quarter_containing
 from casebridge.analytics.registry import Indicator, registry
 from casebridge.analytics.selectors import TREND_QUARTERS
+
+if TYPE_CHECKING:
+    from casebridge.analytics.engine import Engine
 
 PERSON_MEASURES = ("reoffending", "around", "population", "people")
 
@@ -58,7 +61,7 @@ def records_measure(measure: dict[str, Any]) -> dict[str, Any] | None:
 class Figures:
     """The report's figures: computed by the engine once each, stated in the publication."""
 
-    def __init__(self, engine: Engine, publication: Publication) -> None:
+    def __init__(self, engine: "Engine", publication: Publication) -> None:
         self.engine, self.publication = engine, publication
         self.computed: dict[tuple[str, str], Figure] = {}
         # Each indicator printed, in the order first printed, with its first table's columns.

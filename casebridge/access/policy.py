@@ -24,6 +24,7 @@ from casebridge.access.facts import AccessFacts, facts_for
 from casebridge.access.models import PermissionRule
 from casebridge.access.registry import condition, grants, rules_for, state_fields, stored_state
 from casebridge.accounts.models import User
+from casebridge.core.kept import Kept
 
 Resource = PermissionRule.Resource
 Action = PermissionRule.Action
@@ -114,20 +115,14 @@ def visible_key(
 # holds no loaded ids and no time (a lapsing fact reads the clock when the query is compiled),
 # so it never goes stale. Django copies a filter's expressions as it adds them to a query,
 # so one filter serves any number of queries and threads. At most 500 are kept (a police
-# officer's person filter holds about 65 KiB, most far less): about a hundred users' pages; past
-# that all are dropped and built again as needed.
-_FILTERS_KEPT = 500
-_filters: dict[tuple[Condition, tuple[object, ...], str, str], Q] = {}
+# officer's person filter holds about 65 KiB, most far less): about a hundred users' pages.
+_filters: Kept[tuple[Condition, tuple[object, ...], str, str], Q] = Kept(500)
 
 
 def _filter(granted: Condition, facts: AccessFacts, prefix: str = "", *, key: str = "pk") -> Q:
-    cache_key = (granted, facts.user_key(), prefix, key)
-    kept = _filters.get(cache_key)
-    if kept is None:
-        if len(_filters) >= _FILTERS_KEPT:
-            _filters.clear()
-        kept = _filters[cache_key] = granted.q(facts, prefix, key=key)
-    return kept
+    return _filters.get(
+        (granted, facts.user_key(), prefix, key), lambda: granted.q(facts, prefix, key=key)
+    )
 
 
 def visible_through(

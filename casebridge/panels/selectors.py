@@ -25,6 +25,7 @@ from casebridge.access.policy import (
     visible_through,
 )
 from casebridge.accounts.models import User
+from casebridge.core.kept import Kept
 from casebridge.core.prepared import Prepared
 from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.models import (
@@ -193,10 +194,8 @@ class CaseMeeting:
 
 # A case page's meetings, compiled once per the meetings' permission filter (``visible_key``),
 # and the case's actions: building and compiling the filter into the query, and the actions'
-# prefetch, cost more CPU than anything else the case page reads. At most 500 are kept; past
-# that all are dropped and compiled again as needed.
-_AGENDAS_KEPT = 500
-_agendas: dict[tuple[object, ...], Prepared[AgendaItem]] = {}
+# prefetch, cost more CPU than anything else the case page reads.
+_agendas: Kept[tuple[object, ...], Prepared[AgendaItem]] = Kept(500)
 _CASE_ACTIONS = Prepared(
     lambda case_id: PanelAction.objects.select_related("owner_agency", "owner_user").filter(
         case_id=case_id
@@ -210,11 +209,9 @@ def _agenda_statement(user: User) -> Prepared[AgendaItem] | None:
     shown = visible_key(user=user, action=Action.VIEW, model=Meeting)
     if shown is None:
         return None
-    kept = _agendas.get(shown)
-    if kept is None:
-        if len(_agendas) >= _AGENDAS_KEPT:
-            _agendas.clear()
-        kept = _agendas[shown] = Prepared(
+    return _agendas.get(
+        shown,
+        lambda: Prepared(
             lambda case_id: (
                 visible_through(
                     user=user,
@@ -228,8 +225,8 @@ def _agenda_statement(user: User) -> Prepared[AgendaItem] | None:
             ),
             fields={"case_id": AgendaItem._meta.get_field("case")},
             samples={"case_id": UUID(int=1)},
-        )
-    return kept
+        ),
+    )
 
 
 def case_agenda_items(*, user: User, case: Case) -> list[CaseMeeting]:

@@ -18,6 +18,7 @@ from casebridge.access.policy import (
 )
 from casebridge.accounts.models import User
 from casebridge.core.errors import ApplicationError
+from casebridge.core.kept import Kept
 from casebridge.core.prepared import Prepared
 from casebridge.people.models import Address, Person, PersonName, Relationship
 from casebridge.people.names import name_key
@@ -45,10 +46,8 @@ def _prefix_range(field: str, prefix: str) -> dict[str, str]:
 # The search's statement, compiled once per permission filter (``visible_key``: equal for users
 # with the same rules and facts' keys) and per shape of search: building the filter into the
 # query and compiling it (a police officer's is a dozen nested EXISTS) cost about 4 ms of CPU a
-# search, several times what the rest of the search costs. At most 500 are kept; past that all
-# are dropped and compiled again as needed.
-_SEARCHES_KEPT = 500
-_searches: dict[tuple[object, ...], Prepared[PersonName]] = {}
+# search, several times what the rest of the search costs.
+_searches: Kept[tuple[object, ...], Prepared[PersonName]] = Kept(500)
 _NAME_KEY = PersonName._meta.get_field("family_name_key")
 _SEARCH_SAMPLES = {
     "family_from": "family-from",
@@ -66,45 +65,49 @@ def _search_statement(
     shown = visible_key(user=user, action=Action.VIEW, model=Person)
     if shown is None:
         return None
-    key = (shown, given_name, date_of_birth, limit)
-    kept = _searches.get(key)
-    if kept is None:
-        if len(_searches) >= _SEARCHES_KEPT:
-            _searches.clear()
+    return _searches.get(
+        (shown, given_name, date_of_birth, limit),
+        lambda: _search_prepared(
+            user=user, given_name=given_name, date_of_birth=date_of_birth, limit=limit
+        ),
+    )
 
-        def build(**terms: Any) -> QuerySet[PersonName, tuple[UUID, date | None]]:
-            names = PersonName.objects.filter(
-                family_name_key__gte=terms["family_from"], family_name_key__lt=terms["family_to"]
-            )
-            if given_name:
-                names = names.filter(
-                    given_name_key__gte=terms["given_from"], given_name_key__lt=terms["given_to"]
-                )
-            if date_of_birth:
-                names = names.filter(date_of_birth=terms["date_of_birth"])
-            # Names only, judged and ordered by the agency and date of birth they copy from
-            # their person: a common surname's thousands of matches are read from the name index
-            # alone (on PostgreSQL, which INCLUDEs the copies), never each person looked up nor
-            # everyone walked in birth order hoping to meet fifty the user may see. The cases
-            # and SIRM proposals that show a person to users of other agencies are the
-            # database's to probe or hash.
-            shown = visible(user=user, action=Action.VIEW, queryset=names, copied_from="person")
-            return (
-                shown.order_by("date_of_birth", "person_id")
-                .values_list("person_id", "date_of_birth")
-                .distinct()[:limit]
-            )
 
-        wanted = ["family_from", "family_to"]
-        wanted += ["given_from", "given_to"] if given_name else []
-        wanted += ["date_of_birth"] if date_of_birth else []
-        fields: dict[str, Field[Any, Any]] = {name: _NAME_KEY for name in wanted}
-        if date_of_birth:
-            fields["date_of_birth"] = PersonName._meta.get_field("date_of_birth")
-        kept = _searches[key] = Prepared(
-            build, fields=fields, samples={name: _SEARCH_SAMPLES[name] for name in wanted}
+def _search_prepared(
+    *, user: User, given_name: bool, date_of_birth: bool, limit: int
+) -> Prepared[PersonName]:
+    """The search's statement for ``user``'s permission filter and this shape of search."""
+
+    def build(**terms: Any) -> QuerySet[PersonName, tuple[UUID, date | None]]:
+        names = PersonName.objects.filter(
+            family_name_key__gte=terms["family_from"], family_name_key__lt=terms["family_to"]
         )
-    return kept
+        if given_name:
+            names = names.filter(
+                given_name_key__gte=terms["given_from"], given_name_key__lt=terms["given_to"]
+            )
+        if date_of_birth:
+            names = names.filter(date_of_birth=terms["date_of_birth"])
+        # Names only, judged and ordered by the agency and date of birth they copy from
+        # their person: a common surname's thousands of matches are read from the name index
+        # alone (on PostgreSQL, which INCLUDEs the copies), never each person looked up nor
+        # everyone walked in birth order hoping to meet fifty the user may see. The cases
+        # and SIRM proposals that show a person to users of other agencies are the
+        # database's to probe or hash.
+        shown = visible(user=user, action=Action.VIEW, queryset=names, copied_from="person")
+        return (
+            shown.order_by("date_of_birth", "person_id")
+            .values_list("person_id", "date_of_birth")
+            .distinct()[:limit]
+        )
+
+    wanted = ["family_from", "family_to"]
+    wanted += ["given_from", "given_to"] if given_name else []
+    wanted += ["date_of_birth"] if date_of_birth else []
+    fields: dict[str, Field[Any, Any]] = {name: _NAME_KEY for name in wanted}
+    if date_of_birth:
+        fields["date_of_birth"] = PersonName._meta.get_field("date_of_birth")
+    return Prepared(build, fields=fields, samples={name: _SEARCH_SAMPLES[name] for name in wanted})
 
 
 @dataclass(frozen=True)

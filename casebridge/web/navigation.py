@@ -11,6 +11,7 @@ from casebridge.access.policy import Action, Resource, permitted
 from casebridge.accounts.models import User
 from casebridge.analytics.selectors import may_view_figures
 from casebridge.core import fingerprints
+from casebridge.core.kept import Kept
 from casebridge.exploitation.selectors import may_follow_missing_children
 from casebridge.imports.selectors import may_view_imports
 from casebridge.panels.selectors import may_view_meetings
@@ -33,10 +34,8 @@ class NavItem:
 # Each user's links, kept for the process: they follow from the user's role, agency and team,
 # the permission rules, the pathways and who may see which refuge, so they are kept per those
 # and per every fingerprint (read once a request anyway), and per the saves of this process to
-# what they read (tests and services write in process). At most 1,000 users' links are kept;
-# past that all are dropped and made again as needed.
-_LINKS_KEPT = 1000
-_links: dict[tuple[object, ...], list[NavItem]] = {}
+# what they read (tests and services write in process). At most 1,000 users' links are kept.
+_links: Kept[tuple[object, ...], list[NavItem]] = Kept(1000)
 _READ = ("access.PermissionRule", "access.Entitlement", "pathways.Pathway", "refuges.Refuge")
 
 
@@ -52,12 +51,7 @@ def _kept_items(user: User) -> list[NavItem]:
         fingerprints.get_all(),
         version(_READ),
     )
-    kept = _links.get(key)
-    if kept is None:
-        if len(_links) >= _LINKS_KEPT:
-            _links.clear()
-        kept = _links[key] = _items(user)
-    return kept
+    return _links.get(key, lambda: _items(user))
 
 
 def _items(user: User) -> list[NavItem]:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Max, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from casebridge.access.facts import version
 from casebridge.access.policy import (
@@ -24,7 +24,7 @@ from casebridge.agencies.models import Agency
 from casebridge.core import fingerprints
 from casebridge.core.prepared import Prepared
 from casebridge.pathways.models import Case, CaseEvent, CasePerson, DisclosureRequest, Pathway
-from casebridge.people.models import Person
+from casebridge.people.models import Person, PersonName
 
 PATHWAYS_FINGERPRINT = "pathways"
 
@@ -88,7 +88,7 @@ def case_get(*, user: User, case_id: UUID | str, action: str = Action.VIEW) -> C
     case = _CASE.first(pk=case_id)
     if case is None or not allows(user=user, action=action, obj=case):
         raise AccessDenied(action, "case", case_id)
-    prefetch_related_objects([case], "subject__names")
+    _attach_names([case.subject], _PERSON_NAMES.all(person_id=case.subject_id))
     # The pathway and its definition as kept for the process, not joined and decoded again
     # (one created since this request read the fingerprints is loaded when first asked for).
     kept = next((p for p in all_pathways(user=user) if p.pk == case.pathway_id), None)
@@ -133,13 +133,47 @@ _CASE_TIMELINE = Prepared(
 )
 
 
+# The names of a case's subject, and of its other people (one statement for them all).
+_PERSON_NAMES = Prepared(
+    lambda person_id: PersonName.objects.filter(person_id=person_id),
+    fields={"person_id": PersonName._meta.get_field("person")},
+    samples={"person_id": UUID(int=1)},
+)
+_CASE_PEOPLE_NAMES = Prepared(
+    lambda case_id: PersonName.objects.filter(
+        person_id__in=CasePerson.objects.filter(case_id=case_id).values("person_id")
+    ),
+    fields={"case_id": CasePerson._meta.get_field("case")},
+    samples={"case_id": UUID(int=1)},
+)
+
+
 def case_people(*, case: Case) -> list[CasePerson]:
     """The other people in a case, with their names; whoever may see the case may see them."""
     people = _CASE_PEOPLE.all(case_id=case.pk)
     for link in people:
         CasePerson.case.field.set_cached_value(link, case)
-    prefetch_related_objects(people, "person__names")
+    if people:
+        _attach_names([link.person for link in people], _CASE_PEOPLE_NAMES.all(case_id=case.pk))
     return people
+
+
+def _attach_names(people: list[Person], names: list[PersonName]) -> None:
+    """Each person's names given by ``person.names.all()`` without a query, as Django's
+    ``prefetch_related_objects(people, "names")`` leaves them (the same records, with their
+    person set), from the names loaded for them all by one statement compiled once: Django
+    built and compiled the prefetch's query afresh each time (0.4 ms a case page, twice)."""
+    by_person: dict[UUID, list[PersonName]] = {person.pk: [] for person in people}
+    for name in names:
+        by_person[name.person_id].append(name)
+    for person in people:
+        loaded = by_person[person.pk]
+        for name in loaded:
+            PersonName.person.field.set_cached_value(name, person)
+        queryset = person.names.get_queryset()
+        queryset._result_cache = loaded  # type: ignore[attr-defined]
+        queryset._prefetch_done = True  # type: ignore[attr-defined]
+        person.__dict__.setdefault("_prefetched_objects_cache", {})["names"] = queryset
 
 
 def case_timeline(*, case: Case) -> list[CaseEvent]:

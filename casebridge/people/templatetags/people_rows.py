@@ -5,12 +5,12 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django import template
-from django.template.defaultfilters import date as format_date
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from casebridge.people.selectors import PersonMatch
+from casebridge.ui.dates import date_text
 
 register = template.Library()
 
@@ -36,7 +36,7 @@ def person_search_rows(results: Iterable[PersonMatch]) -> SafeString:
                 link.replace(placeholder, str(person.id)),
                 person.name,
                 format_html_join(_LINE_BREAK, "{}", ((n,) for n in person.other_names)),
-                format_date(person.date_of_birth, "j F Y") or "Not known",
+                date_text(person.date_of_birth, "j F Y") or "Not known",
             )
             for person in results
         ),

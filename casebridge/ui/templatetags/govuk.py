@@ -1,12 +1,14 @@
-"""Small filters the GOV.UK form partials need."""
+"""Small filters the GOV.UK form partials need, and the service navigation's links."""
 
 from datetime import date
 from typing import Any
 
 from django import template
 from django.forms import BoundField
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
+from casebridge.ui.dates import date_text
 from casebridge.ui.forms import KEPT_POSTCODES_SUFFIX, DateInputWidget, kept_postcodes
 
 register = template.Library()
@@ -63,3 +65,33 @@ def is_selected(field: BoundField, choice: object) -> bool:
     if isinstance(value, list | tuple):
         return str(choice) in [str(v) for v in value]
     return value is not None and str(value) == str(choice)
+
+
+@register.simple_tag
+def service_navigation_items(nav_items: list[dict[str, Any]]) -> SafeString:
+    """The navigation's links (``nav_items``: each an ``item`` with its ``url`` and ``label``,
+    and whether it is the ``active`` one), written in Python: every page shows them, and the
+    template's loop cost more than the rest of the page's header."""
+    return format_html_join(
+        "\n",
+        '<li class="govuk-service-navigation__item{}">'
+        '<a class="govuk-service-navigation__link" href="{}"{}>{}</a></li>',
+        (
+            (
+                " govuk-service-navigation__item--active" if entry["active"] else "",
+                entry["item"].url,
+                SafeString(' aria-current="true"') if entry["active"] else "",
+                format_html(
+                    '<strong class="govuk-service-navigation__active-fallback">{}</strong>',
+                    entry["item"].label,
+                )
+                if entry["active"]
+                else entry["item"].label,
+            )
+            for entry in nav_items
+        ),
+    )
+
+
+# ``value|day:"j M Y"`` writes what ``value|date:"j M Y"`` does, a quarter of the CPU (ui.dates).
+register.filter("day", date_text)

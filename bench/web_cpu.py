@@ -126,6 +126,7 @@ def main() -> int:
             for _ in range(5):
                 page(client, user)
         app, database = [], []
+        app_by_user: dict[str, list[float]] = {user.username: [] for _, user in clients}
         collected, runs = collector.total(), list(collector.runs)
         for _ in range(args.requests):
             for client, user in clients:
@@ -133,17 +134,22 @@ def main() -> int:
                 cpu, db = time.process_time(), backend_cpu_seconds()
                 status = page(client, user)
                 app.append(time.process_time() - cpu)
+                app_by_user[user.username].append(app[-1])
                 database.append(backend_cpu_seconds() - db)
                 assert status == 200, (name, status)
         collected = (collector.total() - collected) / len(app)
         runs = [(now - then) / len(app) for then, now in zip(runs, collector.runs, strict=True)]
         # Python calls per request: a measure of the work that the machine's load cannot move.
-        profiler = cProfile.Profile(time.process_time)
+        profilers = {user.username: cProfile.Profile(time.process_time) for _, user in clients}
         counted = max(1, args.requests // 4)
         for _ in range(counted):
             for client, user in clients:
-                profiler.runcall(page, client, user)
-        stats = pstats.Stats(profiler)
+                profilers[user.username].runcall(page, client, user)
+        calls_by_user = {
+            username: pstats.Stats(profiler).total_calls / counted  # type: ignore[attr-defined]
+            for username, profiler in profilers.items()
+        }
+        stats = pstats.Stats(*profilers.values())
         calls = stats.total_calls / (counted * len(clients))  # type: ignore[attr-defined]
         print(
             f"{name:<7} n={len(app)}  app CPU median {statistics.median(app) * 1000:6.2f} ms  "
@@ -156,6 +162,11 @@ def main() -> int:
             f"(collections a request by generation: {', '.join(f'{r:.2f}' for r in runs)}; "
             f"{len(gc.get_objects()):,} objects tracked)"
         )
+        for username, times in app_by_user.items():
+            print(
+                f"{'':<7} {username:<22} app CPU median {statistics.median(times) * 1000:6.2f} ms"
+                f"   Python calls {calls_by_user[username]:,.0f}"
+            )
         if args.profile == name:
             stats.sort_stats("cumulative").print_stats(60)
             stats.sort_stats("tottime").print_stats(40)

@@ -8,21 +8,41 @@ waits for the load's queued COPYs (core/bulk.overlapped_inserts) nor is rolled b
 """
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection, connections
 
 T = TypeVar("T")
 
 
-class Beside(Protocol):
-    def __call__(self, work: Callable[..., T], /, *args: Any) -> T: ...
+class Beside:
+    """Runs work beside the caller's transaction (see ``beside_transactions``): ``beside(work,
+    ...)`` to its end, returning what it returns; ``beside.later(work, ...)`` in turn after what
+    was handed over before, the caller going on meanwhile (its error raised at the next call)."""
 
+    def __init__(self, worker: ThreadPoolExecutor | None) -> None:
+        self._worker = worker
+        self._pending: list[Future[Any]] = []
 
-def _here(work: Callable[..., T], /, *args: Any) -> T:
-    return work(*args)
+    def __call__(self, work: Callable[..., T], /, *args: Any) -> T:
+        if self._worker is None:
+            return work(*args)
+        self.finish()
+        return self._worker.submit(work, *args).result()
+
+    def later(self, work: Callable[..., object], /, *args: Any) -> None:
+        if self._worker is None:
+            work(*args)
+            return
+        self._pending.append(self._worker.submit(work, *args))
+
+    def finish(self) -> None:
+        """Until the work handed over is done; raises the first error it met."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
 
 
 def can_write_beside() -> bool:
@@ -34,20 +54,18 @@ def can_write_beside() -> bool:
 
 @contextmanager
 def beside_transactions() -> Iterator[Beside]:
-    """Inside, ``beside(work, ...)`` runs ``work`` to its end and returns what it returns: on a
-    connection of its own, each query committed as it runs (autocommit), where the database
-    lets one write beside the caller's coming transaction (``can_write_beside``); otherwise on
-    the caller's own connection, so in its transaction once it opens one."""
+    """Inside, work given to the ``Beside`` yielded runs on a connection of its own, each query
+    committed as it runs (autocommit), where the database lets one write beside the caller's
+    coming transaction (``can_write_beside``); otherwise on the caller's own connection, so in
+    its transaction once it opens one. Leaving waits for the work handed over (its errors, past
+    the first the caller met, are the caller's to have raised by ``finish``)."""
     if not can_write_beside():
-        yield _here
+        yield Beside(None)
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside") as worker:
-
-        def beside(work: Callable[..., T], /, *args: Any) -> T:
-            return worker.submit(work, *args).result()
-
         try:
-            yield beside
+            yield Beside(worker)
         finally:
-            # The worker thread's connection, which nothing else would close.
+            # In turn after all handed over: the worker thread's connection, which nothing
+            # else would close.
             worker.submit(connections.close_all).result()

@@ -146,8 +146,9 @@ def check_rows(
     beside: Beside,
 ) -> Iterator[list[CheckedRow]]:
     """Check the header, then every row, a chunk at a time, yielding each chunk's rows to load
-    (valid, and new or updating a row loaded before). Each chunk's rejected rows are kept with
-    the batch's progress, and its valid rows compared with earlier loads, by ``beside``."""
+    (valid, and new or updating a row loaded before). Each chunk's valid rows are compared with
+    earlier loads, and its rejected rows kept with the batch's progress, by ``beside`` (the
+    latter while the rows are loaded)."""
     names = _header(rows, extract)
     for chunk in _chunks(rows):
         rejected: list[Rejection] = []
@@ -172,7 +173,7 @@ def check_rows(
         rejected += against_earlier
         checked.read += len(chunk)
         checked.rejected += len(rejected)
-        beside(_keep, batch, rejected, checked.read)
+        beside.later(_keep, batch, rejected, checked.read)
         budget.check_time()
         if to_load := [row for row in valid if row.line not in not_loaded]:
             yield to_load

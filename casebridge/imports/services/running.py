@@ -162,6 +162,7 @@ def _keep_rejected_rows(
                 batch, extract, open_extract(path, budget).rows, budget, Checked(), beside=beside
             ):
                 pass
+            beside.finish()
     except FileError:
         batch.rejected_rows.all().delete()
 

@@ -19,8 +19,9 @@ T = TypeVar("T")
 
 class Beside:
     """Runs work beside the caller's transaction (see ``beside_transactions``): ``beside(work,
-    ...)`` to its end, returning what it returns; ``beside.later(work, ...)`` in turn after what
-    was handed over before, the caller going on meanwhile (its error raised at the next call)."""
+    ...)`` to its end, returning what it returns; ``beside.ahead(work, ...)`` started, its
+    result had later; ``beside.later(work, ...)`` in turn after what was handed over before, the
+    caller going on meanwhile (its error raised at the next call)."""
 
     def __init__(self, worker: ThreadPoolExecutor | None) -> None:
         self._worker = worker
@@ -31,6 +32,14 @@ class Beside:
             return work(*args)
         self.finish()
         return self._worker.submit(work, *args).result()
+
+    def ahead(self, work: Callable[..., T], /, *args: Any) -> Callable[[], T]:
+        """``work`` started now, in turn after what was handed over before: what it returns
+        (or raises) is had by calling what this returns."""
+        if self._worker is None:
+            done = work(*args)
+            return lambda: done
+        return self._worker.submit(work, *args).result
 
     def later(self, work: Callable[..., object], /, *args: Any) -> None:
         if self._worker is None:

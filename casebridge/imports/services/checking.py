@@ -10,7 +10,7 @@ update a row loaded before.
 """
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -147,36 +147,70 @@ def check_rows(
 ) -> Iterator[list[CheckedRow]]:
     """Check the header, then every row, a chunk at a time, yielding each chunk's rows to load
     (valid, and new or updating a row loaded before). Each chunk's valid rows are compared with
-    earlier loads, and its rejected rows kept with the batch's progress, by ``beside`` (the
-    latter while the rows are loaded)."""
+    earlier loads, looked up by ``beside`` while the chunk before is loaded, and its rejected
+    rows kept with the batch's progress by ``beside`` while it is loaded itself."""
     names = _header(rows, extract)
+    waiting: _Waiting | None = None
     for chunk in _chunks(rows):
-        rejected: list[Rejection] = []
-        valid: list[CheckedRow] = []
-        clock = Clock()
-        for row in chunk:
-            result, cells, reasons = _checked(extract, row, names, clock)
-            reference = str(result.values.get(extract.reference) or "")
-            if reference:
-                earlier = checked.first_line_of.setdefault(reference, row.line)
-                if earlier != row.line:
-                    reasons.append(f"{extract.reference} {reference} is on line {earlier} already")
-            if reasons:
-                rejected.append((row.line, cells, reasons))
-            else:
-                valid.append(result)
+        rejected, valid = _check_chunk(extract, chunk, names, checked)
         references = [str(row.values[extract.reference]) for row in valid]
-        earlier_loads = beside(_earlier_loads, batch, extract, references)
-        against_earlier, not_loaded = _against_earlier_loads(
-            extract, valid, references, earlier_loads, checked
-        )
-        rejected += against_earlier
-        checked.read += len(chunk)
-        checked.rejected += len(rejected)
-        beside.later(_keep, batch, rejected, checked.read)
-        budget.check_time()
-        if to_load := [row for row in valid if row.line not in not_loaded]:
+        looked_up = beside.ahead(_earlier_loads, batch, extract, references)
+        if waiting is not None and (to_load := _compared(batch, extract, checked, beside, waiting)):
             yield to_load
+        waiting = _Waiting(rejected, valid, references, looked_up)
+        budget.check_time()
+    if waiting is not None and (to_load := _compared(batch, extract, checked, beside, waiting)):
+        yield to_load
+
+
+@dataclass
+class _Waiting:
+    """A chunk checked, its earlier loads being looked up."""
+
+    rejected: list[Rejection]
+    valid: list[CheckedRow]
+    references: list[str]
+    earlier_loads: Callable[[], Earlier]
+
+
+def _check_chunk(
+    extract: ExtractFormat, chunk: list[Row], names: list[str], checked: Checked
+) -> tuple[list[Rejection], list[CheckedRow]]:
+    """A chunk's rejected rows and valid ones, by the rules and the references seen before."""
+    rejected: list[Rejection] = []
+    valid: list[CheckedRow] = []
+    clock = Clock()
+    for row in chunk:
+        result, cells, reasons = _checked(extract, row, names, clock)
+        reference = str(result.values.get(extract.reference) or "")
+        if reference:
+            earlier = checked.first_line_of.setdefault(reference, row.line)
+            if earlier != row.line:
+                reasons.append(f"{extract.reference} {reference} is on line {earlier} already")
+        if reasons:
+            rejected.append((row.line, cells, reasons))
+        else:
+            valid.append(result)
+    checked.read += len(chunk)
+    return rejected, valid
+
+
+def _compared(
+    batch: ImportBatch,
+    extract: ExtractFormat,
+    checked: Checked,
+    beside: Beside,
+    waiting: _Waiting,
+) -> list[CheckedRow]:
+    """A checked chunk's rows to load once compared with earlier loads; its rejected rows
+    kept."""
+    against_earlier, not_loaded = _against_earlier_loads(
+        extract, waiting.valid, waiting.references, waiting.earlier_loads(), checked
+    )
+    rejected = waiting.rejected + against_earlier
+    checked.rejected += len(rejected)
+    beside.later(_keep, batch, rejected, checked.read)
+    return [row for row in waiting.valid if row.line not in not_loaded]
 
 
 def _keep(batch: ImportBatch, rejected: list[Rejection], read: int) -> None:

@@ -89,11 +89,21 @@ def write_csv(path: Path, rows) -> None:
 
 
 def set_up_database(
-    postgres: bool, scratch: Path, *, database: str = PG_DATABASE, import_max_mb: int = 2000
+    postgres: bool,
+    scratch: Path,
+    *,
+    database: str = PG_DATABASE,
+    import_max_mb: int = 2000,
+    create: bool = True,
 ) -> None:
     """A fresh, migrated database (PostgreSQL's ``database`` dropped and made anew, or SQLite in
-    ``scratch``) with the definitions loaded, and Django set up on it."""
-    if postgres:
+    ``scratch``) with the definitions loaded, and Django set up on it. Without ``create``,
+    PostgreSQL's ``database`` (a name, or a URL) is taken as it is: migrated, definitions
+    loaded, no records."""
+    if postgres and not create:
+        local = f"postgres://postgres@127.0.0.1:5432/{database}"
+        os.environ["DATABASE_URL"] = database if "://" in database else local
+    elif postgres:
         import psycopg
 
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
@@ -108,6 +118,8 @@ def set_up_database(
     import django
 
     django.setup()
+    if not create:
+        return
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -165,6 +177,13 @@ def main() -> None:
     parser.add_argument(
         "--database", default=PG_DATABASE, help="the PostgreSQL database to drop and make anew"
     )
+    parser.add_argument(
+        "--skip-create",
+        dest="create",
+        action="store_false",
+        help="PostgreSQL: import into --database (a name or URL) as it is, migrated, with the "
+        "definitions and no records, instead of making it anew",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--no-recheck",
@@ -175,7 +194,7 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="casebridge-bench-imports-") as directory:
         scratch = Path(directory)
-        set_up_database(options.postgres, scratch, database=options.database)
+        set_up_database(options.postgres, scratch, database=options.database, create=options.create)
         from casebridge.accounts.models import User
         from casebridge.agencies.models import Agency, Role
         from casebridge.core.errors import ApplicationError

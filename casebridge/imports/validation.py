@@ -357,16 +357,6 @@ def check_row(
     return CheckedRow(line=line, values=values, reasons=tuple(reasons), notes=notes)
 
 
-def parse_checked_row(
-    *, extract: ExtractFormat, line: int, cells: Mapping[str, str], clock: Clock
-) -> CheckedRow:
-    """A row ``check_row`` found valid, read again to be loaded: its cells parsed, the rules
-    not applied again. A cell that no longer parses is a reason, as in ``check_row``."""
-    values, reasons, _ = _parsed(extract, cells, clock)
-    notes = () if reasons else _notes(extract, values)
-    return CheckedRow(line=line, values=values, reasons=tuple(reasons), notes=notes)
-
-
 def _blank_date_of_birth_note(subject: Subject, values: dict[str, Value]) -> str:
     """How a person without a date of birth is matched: by their identifier if the row gives
     one, otherwise not with anyone held until identity resolution or an analyst does it."""

@@ -96,6 +96,25 @@ def test_every_hostile_file_is_refused_for_what_it_is(migrated_database):
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's alone")
+def test_the_import_bench_runs_on_postgresql_with_the_check_written_beside_the_load(
+    migrated_copy,
+):
+    # Three chunks: each checked while the one before is written, its rejected rows and the
+    # progress on a connection of their own.
+    printed = run_script(
+        "imports.py",
+        *("--postgres", "--skip-create", "--database", migrated_copy),
+        *("--rows", "5000", "--no-recheck"),
+    )
+    counts = re.search(r"first import: .*: ([\d,]+) loaded, ([\d,]+) rejected", printed)
+    assert counts, printed
+    loaded, rejected = (int(count.replace(",", "")) for count in counts.groups())
+    assert loaded + rejected == 5000 and 0 < rejected < 250, printed
+    assert re.search(r"same file again: refused", printed), printed
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's alone")
 def test_person_lookup_runs_at_a_small_size(migrated_copy):
     printed = run_script(
         "person_lookup.py",

@@ -6,7 +6,6 @@ import pytest
 from casebridge.audit.models import AuditEvent
 from casebridge.imports import loading
 from casebridge.imports.models import ImportBatch, LoadedRow
-from casebridge.imports.services import checking
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Identifier, Person
 from tests.factories import AgencyFactory
@@ -79,31 +78,6 @@ def test_a_file_loaded_in_chunks_of_two_makes_what_one_chunk_makes(monkeypatch):
     assert snapshot() == expected
     assert [name for name, _ in expected["people"]].count("Amira Hussain") == 1
     assert expected["identifiers"] == [("pnc", "2010/0456789K")]
-
-
-def test_a_file_with_more_rows_than_are_kept_is_read_again_and_makes_what_a_kept_one_makes(
-    monkeypatch,
-):
-    parsed_again = []
-
-    def counted(**kwargs):
-        parsed_again.append(kwargs["line"])
-        return real_parse(**kwargs)
-
-    real_parse = checking.parse_checked_row
-    monkeypatch.setattr(checking, "parse_checked_row", counted)
-    content = offences_csv(*ROWS, header=HEADER)
-    kept = import_in_chunks(monkeypatch, 2, content)
-    assert (kept.rows_loaded, parsed_again) == (5, [])
-    expected = snapshot()
-    for model in (LoadedRow, Incident, ImportBatch, Person):
-        model.objects.all().delete()
-
-    monkeypatch.setattr(checking, "KEPT_ROWS", 3)
-    import_in_chunks(monkeypatch, 2, content)
-
-    assert snapshot() == expected
-    assert parsed_again == [2, 3, 5, 6, 8]
 
 
 def test_a_constraint_failing_in_the_third_chunk_loads_nothing_but_keeps_rejected_rows(

@@ -1,41 +1,35 @@
 """Reading and checking every row of a batch's file, within the budget of an import.
 
-The file is checked a chunk at a time: every row is checked, the rejected ones are kept (written
-as it goes), and what the load needs to know is remembered by line (which rows not to load,
-which update a row loaded before). The valid rows' parsed values are kept for the load too, as
-tuples (a few hundred bytes a row), up to ``KEPT_ROWS``; past that, so that an import's memory
-does not grow with its file, the load reads the file again and parses its rows a second time.
+The file is checked a chunk at a time, and each chunk's valid rows, new or updating a row
+loaded before, are handed to the load as they are checked (one pass: the load of one chunk
+overlaps the check of the next). What the check writes as it goes, its progress and each
+chunk's rejected rows, is written beside the load's transaction where the database allows it
+(``core/beside.py``), so that the batch page shows the progress and the rejected rows are kept
+whatever the load does. Carried from chunk to chunk: the references seen, and the lines that
+update a row loaded before.
 """
 
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from casebridge.core.beside import Beside
 from casebridge.core.lookups import AnyOf
 from casebridge.imports.formats import ExtractFormat
 from casebridge.imports.models import ImportBatch, LoadedRow, RejectedRow
 from casebridge.imports.reading import Budget, FileError, Row, header_name
-from casebridge.imports.validation import (
-    CheckedRow,
-    Clock,
-    Value,
-    check_row,
-    jsonable,
-    parse_checked_row,
-)
+from casebridge.imports.validation import CheckedRow, Clock, Value, check_row, jsonable
 from casebridge.incidents.models import Incident
 
 # Rows checked, compared with earlier loads and loaded together: what an import holds at once.
 CHUNK = 2_000
-# The most valid rows whose parsed values are kept from the check for the load (about 60 MiB
-# of them); a larger file is read and parsed again by the load instead.
-KEPT_ROWS = 200_000
 # Spreadsheets often carry blank columns after the last one used; past this many, the file is
 # not an extract of the format.
 BLANK_COLUMNS = 100
@@ -43,9 +37,9 @@ BLANK_COLUMNS = 100
 NAMED_UNKNOWN = 10
 # (line, the row's cells as sent, every reason)
 Rejection = tuple[int, dict[str, str], list[str]]
-# A valid row as the check leaves it for the load: (line, its values in the format's order of
-# columns, its notes).
-Kept = tuple[int, tuple[Value, ...], tuple[str, ...]]
+# What earlier batches loaded under a chunk's references (by reference: its digests, batch and
+# line), and the references recorded in Casebridge otherwise than by an import.
+Earlier = tuple[dict[str, Any], set[str]]
 
 
 def import_budget(extract: ExtractFormat) -> Budget:
@@ -60,33 +54,15 @@ def import_budget(extract: ExtractFormat) -> Budget:
 
 @dataclass
 class Checked:
-    """What checking a batch's rows found, by line, for the load (a few bytes a row)."""
+    """What checking a batch's rows found so far (a few bytes a row)."""
 
     read: int = 0
     rejected: int = 0
     unchanged: int = 0
-    # The lines not to load: rejected, or loaded before exactly as they are.
-    skipped: set[int] = field(default_factory=set)
     # The lines that update a row an earlier batch loaded.
     updates: set[int] = field(default_factory=set)
     # Each reference's first line, so a reference repeated within the file is rejected.
     first_line_of: dict[str, int] = field(default_factory=dict)
-    # Each chunk's valid rows, parsed, for the load; None once there are too many to keep.
-    kept: list[list[Kept]] | None = field(default_factory=list)
-    kept_rows: int = 0
-
-    def keep(self, valid: list[CheckedRow]) -> None:
-        if self.kept is None:
-            return
-        self.kept_rows += len(valid)
-        if self.kept_rows > KEPT_ROWS:
-            self.kept = None  # the load reads the file again
-            return
-        self.kept.append([(row.line, tuple(row.values.values()), row.notes) for row in valid])
-
-    @property
-    def to_load(self) -> int:
-        return self.read - len(self.skipped) - len(self.updates)
 
 
 def _header(rows: Iterator[Row], extract: ExtractFormat) -> list[str]:
@@ -161,35 +137,80 @@ def _checked(
 
 
 def check_rows(
-    batch: ImportBatch, extract: ExtractFormat, rows: Iterator[Row], budget: Budget
-) -> Checked:
-    """Check the header, then every row, a chunk at a time: each chunk's rejected rows are kept
-    (with the batch's progress) as it is checked, and its valid rows compared with earlier loads."""
+    batch: ImportBatch,
+    extract: ExtractFormat,
+    rows: Iterator[Row],
+    budget: Budget,
+    checked: Checked,
+    *,
+    beside: Beside,
+) -> Iterator[list[CheckedRow]]:
+    """Check the header, then every row, a chunk at a time, yielding each chunk's rows to load
+    (valid, and new or updating a row loaded before). Each chunk's valid rows are compared with
+    earlier loads, looked up by ``beside`` while the chunk before is loaded, and its rejected
+    rows kept with the batch's progress by ``beside`` while it is loaded itself."""
     names = _header(rows, extract)
-    checked = Checked()
+    waiting: _Waiting | None = None
     for chunk in _chunks(rows):
-        rejected: list[Rejection] = []
-        valid: list[CheckedRow] = []
-        clock = Clock()
-        for row in chunk:
-            result, cells, reasons = _checked(extract, row, names, clock)
-            reference = str(result.values.get(extract.reference) or "")
-            if reference:
-                earlier = checked.first_line_of.setdefault(reference, row.line)
-                if earlier != row.line:
-                    reasons.append(f"{extract.reference} {reference} is on line {earlier} already")
-            if reasons:
-                rejected.append((row.line, cells, reasons))
-            else:
-                valid.append(result)
-        rejected += _against_earlier_loads(batch, extract, valid, checked)
-        checked.keep(valid)
-        checked.read += len(chunk)
-        checked.rejected += len(rejected)
-        checked.skipped.update(line for line, _, _ in rejected)
-        _keep(batch, rejected, checked.read)
+        rejected, valid = _check_chunk(extract, chunk, names, checked)
+        references = [str(row.values[extract.reference]) for row in valid]
+        looked_up = beside.ahead(_earlier_loads, batch, extract, references)
+        if waiting is not None and (to_load := _compared(batch, extract, checked, beside, waiting)):
+            yield to_load
+        waiting = _Waiting(rejected, valid, references, looked_up)
         budget.check_time()
-    return checked
+    if waiting is not None and (to_load := _compared(batch, extract, checked, beside, waiting)):
+        yield to_load
+
+
+@dataclass
+class _Waiting:
+    """A chunk checked, its earlier loads being looked up."""
+
+    rejected: list[Rejection]
+    valid: list[CheckedRow]
+    references: list[str]
+    earlier_loads: Callable[[], Earlier]
+
+
+def _check_chunk(
+    extract: ExtractFormat, chunk: list[Row], names: list[str], checked: Checked
+) -> tuple[list[Rejection], list[CheckedRow]]:
+    """A chunk's rejected rows and valid ones, by the rules and the references seen before."""
+    rejected: list[Rejection] = []
+    valid: list[CheckedRow] = []
+    clock = Clock()
+    for row in chunk:
+        result, cells, reasons = _checked(extract, row, names, clock)
+        reference = str(result.values.get(extract.reference) or "")
+        if reference:
+            earlier = checked.first_line_of.setdefault(reference, row.line)
+            if earlier != row.line:
+                reasons.append(f"{extract.reference} {reference} is on line {earlier} already")
+        if reasons:
+            rejected.append((row.line, cells, reasons))
+        else:
+            valid.append(result)
+    checked.read += len(chunk)
+    return rejected, valid
+
+
+def _compared(
+    batch: ImportBatch,
+    extract: ExtractFormat,
+    checked: Checked,
+    beside: Beside,
+    waiting: _Waiting,
+) -> list[CheckedRow]:
+    """A checked chunk's rows to load once compared with earlier loads; its rejected rows
+    kept."""
+    against_earlier, not_loaded = _against_earlier_loads(
+        extract, waiting.valid, waiting.references, waiting.earlier_loads(), checked
+    )
+    rejected = waiting.rejected + against_earlier
+    checked.rejected += len(rejected)
+    beside.later(_keep, batch, rejected, checked.read)
+    return [row for row in waiting.valid if row.line not in not_loaded]
 
 
 def _keep(batch: ImportBatch, rejected: list[Rejection], read: int) -> None:
@@ -207,17 +228,15 @@ def _keep(batch: ImportBatch, rejected: list[Rejection], read: int) -> None:
         ImportBatch.objects.filter(pk=batch.pk).update(rows_read=read, progressed_at=timezone.now())
 
 
-def _against_earlier_loads(
-    batch: ImportBatch, extract: ExtractFormat, valid: list[CheckedRow], checked: Checked
-) -> list[Rejection]:
-    """Rows whose reference an earlier batch loaded: the same row again changes nothing; one
-    changed only in its format's updatable columns (an offence's outcome) is an update; any
-    other difference is rejected, since corrections to a loaded record are not applied blindly."""
-    references = [str(row.values[extract.reference]) for row in valid]
+def _earlier_loads(batch: ImportBatch, extract: ExtractFormat, references: list[str]) -> Earlier:
+    """What earlier batches from the same supplier loaded under ``references``, and which of
+    them are recorded in Casebridge by hand."""
     earlier = {
         loaded.reference: loaded
         for loaded in LoadedRow.objects.filter(
-            AnyOf(F("reference"), references), kind=extract.kind, supplied_by=batch.supplied_by
+            AnyOf(F("reference"), references),
+            kind=extract.kind,
+            supplied_by_id=batch.supplied_by_id,
         ).values_list("reference", "digest", "stable_digest", "batch_id", "line_number", named=True)
     }
     recorded: set[str] = set()
@@ -225,16 +244,32 @@ def _against_earlier_loads(
         recorded = set(
             Incident.objects.filter(
                 AnyOf(F("reference"), references),
-                reporting_agency=batch.supplied_by,
+                reporting_agency_id=batch.supplied_by_id,
                 loaded_row__isnull=True,
             ).values_list("reference", flat=True)
         )
+    return earlier, recorded
+
+
+def _against_earlier_loads(
+    extract: ExtractFormat,
+    valid: list[CheckedRow],
+    references: list[str],
+    earlier_loads: Earlier,
+    checked: Checked,
+) -> tuple[list[Rejection], set[int]]:
+    """Rows whose reference an earlier batch loaded: the same row again changes nothing; one
+    changed only in its format's updatable columns (an offence's outcome) is an update; any
+    other difference is rejected, since corrections to a loaded record are not applied blindly.
+    Returns the rejected rows and the lines not to load (those and the unchanged ones)."""
+    earlier, recorded = earlier_loads
     rejected = []
+    not_loaded = set()
     for reference, row in zip(references, valid, strict=True):
         loaded = earlier.get(reference)
         if loaded is not None and loaded.digest == row.digest:
             checked.unchanged += 1
-            checked.skipped.add(row.line)
+            not_loaded.add(row.line)
         elif loaded is not None and loaded.stable_digest == row.digest_without(extract.updatable):
             checked.updates.add(row.line)
         elif loaded is not None:
@@ -247,52 +282,9 @@ def _against_earlier_loads(
         elif reference in recorded:
             reason = f"{extract.reference} {reference} is recorded in Casebridge already"
             rejected.append((row.line, _raw(row), [reason]))
-    return rejected
+    not_loaded.update(line for line, _, _ in rejected)
+    return rejected, not_loaded
 
 
 def _raw(row: CheckedRow) -> dict[str, str]:
     return {k: "" if v is None else str(v) for k, v in jsonable(row.values).items()}
-
-
-def rows_to_load(
-    extract: ExtractFormat, checked: Checked, read_again: Callable[[], Iterator[Row]]
-) -> Iterator[list[CheckedRow]]:
-    """The rows the check found valid and new or updating, a chunk at a time: those it kept,
-    or, when it kept none (too many), those ``read_again`` reads (the file, a second time)."""
-    if checked.kept is None:
-        yield from _read_again(extract, read_again(), checked)
-        return
-    names = extract.column_names
-    for chunk in checked.kept:
-        wanted = [
-            CheckedRow(
-                line=line, values=dict(zip(names, values, strict=True)), reasons=(), notes=notes
-            )
-            for line, values, notes in chunk
-            if line not in checked.skipped
-        ]
-        if wanted:
-            yield wanted
-
-
-def _read_again(
-    extract: ExtractFormat, rows: Iterator[Row], checked: Checked
-) -> Iterator[list[CheckedRow]]:
-    """The second pass over the file: the rows to load again, their cells parsed but the rules
-    not applied again. The file is held by this import throughout, so it reads as it did."""
-    names = _header(rows, extract)
-    for chunk in _chunks(rows):
-        wanted = []
-        clock = Clock()
-        for row in chunk:
-            if row.line in checked.skipped:
-                continue
-            cells, _ = _cells(row, names)
-            result = parse_checked_row(extract=extract, line=row.line, cells=cells, clock=clock)
-            if result.reasons:
-                raise FileError(
-                    f"the row reads differently from when it was checked: {list(result.reasons)}"
-                )
-            wanted.append(result)
-        if wanted:
-            yield wanted

@@ -2,6 +2,7 @@
 transaction or none at all, within the import's time; then match the people it recorded."""
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils import timezone
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
+from casebridge.core.beside import beside_transactions
 from casebridge.core.bulk import overlapped_inserts
 from casebridge.core.errors import ApplicationError
 from casebridge.core.garbage import fewer_collections
@@ -18,14 +20,10 @@ from casebridge.imports.formats import ExtractFormat, extract_format
 from casebridge.imports.loading import BatchLoader
 from casebridge.imports.models import ImportBatch
 from casebridge.imports.reading import Budget, FileError, open_extract
-from casebridge.imports.services.checking import (
-    Checked,
-    check_rows,
-    import_budget,
-    rows_to_load,
-)
+from casebridge.imports.services.checking import Checked, check_rows, import_budget
 from casebridge.imports.services.linking import resolve_identities
 from casebridge.imports.services.storing import batch_file, import_start
+from casebridge.imports.validation import CheckedRow
 
 logger = logging.getLogger(__name__)
 
@@ -86,25 +84,26 @@ def _check_and_load(batch: ImportBatch, path: Path) -> ImportBatch:
         return batch
     extract = extract_format(batch.kind)
     budget = import_budget(extract)
+    checked = Checked()
     try:
         opened = open_extract(path, budget)
         batch.rows_expected = max(opened.lines - 1, 0)
         batch.save(update_fields=["rows_expected"])
-        checked = check_rows(batch, extract, opened.rows, budget)
-    except FileError as error:
-        # A file that can't be read fails whole: the rows rejected before the error go too.
-        batch.rejected_rows.all().delete()
-        return batch_fail(batch, error.message)
-    batch.rows_read, batch.rows_rejected = checked.read, checked.rejected
-    batch.rows_unchanged, batch.status = checked.unchanged, ImportBatch.Status.LOADING
-    batch.save(update_fields=["rows_read", "rows_rejected", "rows_unchanged", "status"])
-    try:
-        with transaction.atomic():
+        # One pass: each chunk is loaded as soon as it is checked, so that the server's work
+        # on one chunk overlaps the check of the next; what the check keeps is written beside
+        # the load's transaction (on PostgreSQL), the load lands whole or not at all.
+        with beside_transactions() as beside, transaction.atomic():
             loader = load_rows(
-                batch=batch, extract=extract, path=path, checked=checked, budget=budget
+                batch=batch,
+                extract=extract,
+                chunks=check_rows(batch, extract, opened.rows, budget, checked, beside=beside),
+                updates=checked.updates,
             )
+            beside(_checked_all, batch, checked)
             # Before anything is committed: an import past its time loads nothing.
             budget.check_time()
+            batch.rows_read, batch.rows_rejected = checked.read, checked.rejected
+            batch.rows_unchanged = checked.unchanged
             batch.rows_loaded, batch.rows_updated = loader.loaded, loader.updated
             batch.rows_noted = loader.noted
             batch.people_created, batch.people_matched = (
@@ -123,25 +122,65 @@ def _check_and_load(batch: ImportBatch, path: Path) -> ImportBatch:
                 changes=summary(batch),
             )
     except FileError as error:
+        # A file that can't be read fails whole: the rows rejected before the error go too.
+        batch.rejected_rows.all().delete()
         batch.refresh_from_db()
+        # How far the check got (on SQLite its progress went with the load's transaction).
+        batch.rows_read = checked.read
+        batch.save(update_fields=["rows_read"])
         return batch_fail(batch, error.message)
     except Exception as error:
         logger.exception("Import batch %s failed to load", batch.pk)
         batch.refresh_from_db()
+        _keep_rejected_rows(batch, extract, path, budget)
         return batch_fail(batch, f"The rows could not be loaded, so none were: {error}")
     return batch
 
 
+def _checked_all(batch: ImportBatch, checked: Checked) -> None:
+    """Every row checked: what the check found, and the batch loading."""
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        rows_read=checked.read,
+        rows_rejected=checked.rejected,
+        rows_unchanged=checked.unchanged,
+        status=ImportBatch.Status.LOADING,
+        progressed_at=timezone.now(),
+    )
+
+
+def _keep_rejected_rows(
+    batch: ImportBatch, extract: ExtractFormat, path: Path, budget: Budget
+) -> None:
+    """After a load that failed, every rejected row kept for the partner all the same: the file
+    checked again on its own (the load may have failed before the check reached its end, and
+    on SQLite what the check kept went with the load's transaction). A file past its budget by
+    now keeps none, as a file that can't be read."""
+    batch.rejected_rows.all().delete()
+    try:
+        with beside_transactions() as beside:
+            for _ in check_rows(
+                batch, extract, open_extract(path, budget).rows, budget, Checked(), beside=beside
+            ):
+                pass
+            beside.finish()
+    except FileError:
+        batch.rejected_rows.all().delete()
+
+
 def load_rows(
-    *, batch: ImportBatch, extract: ExtractFormat, path: Path, checked: Checked, budget: Budget
+    *,
+    batch: ImportBatch,
+    extract: ExtractFormat,
+    chunks: Iterable[list[CheckedRow]],
+    updates: set[int],
 ) -> BatchLoader:
-    """Load, a chunk at a time, the rows checking found to load (kept, or read again)."""
+    """Load, a chunk at a time, the rows checking found to load (``updates``: the lines that
+    update a row loaded before, known once their chunk is checked)."""
     loader = BatchLoader(batch=batch, extract=extract)
-    # The server writes a chunk while the next is built (PostgreSQL).
+    # The server writes a chunk while the next is checked and built (PostgreSQL).
     with overlapped_inserts():
-        for rows in rows_to_load(extract, checked, lambda: open_extract(path, budget).rows):
-            loader.load(rows, updates=checked.updates)
-            budget.check_time()
+        for rows in chunks:
+            loader.load(rows, updates=updates)
         loader.finish()
     return loader
 

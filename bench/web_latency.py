@@ -3,7 +3,13 @@
 Steps (each can be skipped): create the database ``casebridge_bench``, migrate it, load the
 ``large`` demo borough, start gunicorn with the production settings on loopback, sign in real
 sessions (password, then a one-time code), then drive 20 concurrent clients and print latency
-percentiles, throughput and error rates. The server is stopped whatever happens.
+percentiles, throughput, error rates and the CPU a request costs the server, PostgreSQL and the
+load generator itself. The server is stopped whatever happens.
+
+The load generator stays cheap, as a load from other machines costs the server nothing: each
+client replays its signed-in session over one keep-alive ``http.client`` connection, and the
+clients are spread over a few processes (``--client-processes``), so no response waits for
+another client's hold on one interpreter's lock.
 
     .venv/bin/python bench/web_latency.py                 # everything (load takes minutes)
     .venv/bin/python bench/web_latency.py --skip-load     # reuse the loaded database
@@ -45,11 +51,6 @@ DATABASE = "casebridge_bench"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 BENCH_PASSWORD = "Bench-Otter-Granite-93"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-# Gunicorn on two cores: three processes (one per core plus one to cover I/O waits), four
-# threads each so twelve requests can wait on PostgreSQL at once. More processes would only
-# fight PostgreSQL and the load generator for the same two cores.
-DEFAULT_WORKERS = 3
-DEFAULT_THREADS = 4
 # The clients spread over a few processes, as a load from other machines would not wait for one
 # interpreter lock: with 20 clients in one process, a response waited for the lock held by
 # others, and that wait was counted as the server's latency.
@@ -182,11 +183,11 @@ def gunicorn(port: int, workers: int, threads: int, env: dict[str, str]) -> Iter
             [
                 str(BIN / "gunicorn"),
                 "casebridge.config.wsgi",
+                # As a partnership runs it (casebridge/config/gunicorn.py), but for the shape.
+                "--config=python:casebridge.config.gunicorn",
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={workers}",
                 f"--threads={threads}",
-                "--worker-class=gthread",
-                "--timeout=60",
             ],
             cwd=ROOT,
             env=server_env,
@@ -542,8 +543,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000, help="per scenario")
     parser.add_argument("--seconds", type=float, default=120, help="per scenario, at most")
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    parser.add_argument("--workers", type=int, help="gunicorn's processes (default: its config's)")
+    parser.add_argument("--threads", type=int, help="threads a process (default: its config's)")
     parser.add_argument(
         "--client-processes",
         type=int,
@@ -577,6 +578,9 @@ def main() -> int:
             log(f"created database {DATABASE}")
         load(args.size, env)
     setup_django(env)
+    from casebridge.config import gunicorn as server_shape
+
+    workers, threads = args.workers or server_shape.workers, args.threads or server_shape.threads
     users, people = prepare_users(args.clients)
     from casebridge.demo.names import load_pools
 
@@ -585,8 +589,8 @@ def main() -> int:
     given_names = sorted({n for pool in pools.names.values() for n in (*pool.female, *pool.male)})
 
     port = free_port()
-    with gunicorn(port, args.workers, args.threads, env) as base:
-        log(f"gunicorn at {base}: {args.workers} workers x {args.threads} threads")
+    with gunicorn(port, workers, threads, env) as base:
+        log(f"gunicorn at {base}: {workers} workers x {threads} threads")
         sessions = [sign_in(base, user) for user in users]
         log(f"signed in {len(sessions)} sessions ({len(users) // 2} coordinators, rest police)")
 

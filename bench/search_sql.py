@@ -6,7 +6,8 @@
 For each of the bench's first two users (a MARAC coordinator and a police officer, set up again
 as bench/web_latency.py sets them up) and each search (``family[:given[:date of birth]]``), runs
 ``person_search`` once to catch the statement that finds the people, then that statement
-``--runs`` times and reads the CPU its PostgreSQL backend spent (``/proc/<pid>/stat``, 10 ms
+``--runs`` times (``--prepared``: as the server runs it, prepared on the connection) and reads
+the CPU its PostgreSQL backend spent (``/proc/<pid>/stat``, 10 ms
 ticks: hence many runs), and the shared buffers ``EXPLAIN (ANALYZE, BUFFERS)`` touched, the
 figure the machine's load cannot move. A search the form refuses (too many names) is shown as
 such.
@@ -33,6 +34,11 @@ def main() -> int:
     parser.add_argument("--database", required=True, help="DATABASE_URL of a loaded borough")
     parser.add_argument("--runs", type=int, default=40, help="runs of each statement")
     parser.add_argument(
+        "--prepared",
+        action="store_true",
+        help="run it as the server does: prepared on the connection, values bound by PostgreSQL",
+    )
+    parser.add_argument(
         "searches", nargs="*", default=["smith", "jon", "pat", "clark", "souza", "smith:jo"]
     )
     args = parser.parse_args()
@@ -52,6 +58,7 @@ def main() -> int:
 
     from casebridge.accounts.models import User
     from casebridge.core.errors import ApplicationError
+    from casebridge.core.prepared import statement_cursor
     from casebridge.people.selectors import person_search
 
     def backend_cpu() -> float:
@@ -87,13 +94,16 @@ def main() -> int:
                 print(f"{username:<22} {search:<20} refused: too many names")
                 continue
             sql, params = caught[0]
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)  # warm
+            with statement_cursor() if args.prepared else connection.cursor() as cursor:
+                for _ in range(6):  # warm; prepared, and past PostgreSQL's five custom plans
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
                 before = backend_cpu()
                 for _ in range(args.runs):
                     cursor.execute(sql, params)
                     cursor.fetchall()
                 cpu = (backend_cpu() - before) / args.runs * 1000
+            with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             hit = re.search(r"Buffers: shared hit=(\d+)", plan)

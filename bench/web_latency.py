@@ -3,7 +3,13 @@
 Steps (each can be skipped): create the database ``casebridge_bench``, migrate it, load the
 ``large`` demo borough, start gunicorn with the production settings on loopback, sign in real
 sessions (password, then a one-time code), then drive 20 concurrent clients and print latency
-percentiles, throughput and error rates. The server is stopped whatever happens.
+percentiles, throughput, error rates and the CPU a request costs the server, PostgreSQL and the
+load generator itself. The server is stopped whatever happens.
+
+The load generator stays cheap, as a load from other machines costs the server nothing: each
+client replays its signed-in session over one keep-alive ``http.client`` connection, and the
+clients are spread over a few processes (``--client-processes``), so no response waits for
+another client's hold on one interpreter's lock.
 
     .venv/bin/python bench/web_latency.py                 # everything (load takes minutes)
     .venv/bin/python bench/web_latency.py --skip-load     # reuse the loaded database
@@ -16,6 +22,8 @@ connection.
 """
 
 import argparse
+import http.client
+import multiprocessing
 import os
 import random
 import re
@@ -29,9 +37,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import psycopg
 import requests
@@ -42,11 +51,10 @@ DATABASE = "casebridge_bench"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 BENCH_PASSWORD = "Bench-Otter-Granite-93"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-# Gunicorn on two cores: three processes (one per core plus one to cover I/O waits), four
-# threads each so twelve requests can wait on PostgreSQL at once. More processes would only
-# fight PostgreSQL and the load generator for the same two cores.
-DEFAULT_WORKERS = 3
-DEFAULT_THREADS = 4
+# The clients spread over a few processes, as a load from other machines would not wait for one
+# interpreter lock: with 20 clients in one process, a response waited for the lock held by
+# others, and that wait was counted as the server's latency.
+DEFAULT_CLIENT_PROCESSES = 4
 
 
 def log(message: str) -> None:
@@ -175,11 +183,11 @@ def gunicorn(port: int, workers: int, threads: int, env: dict[str, str]) -> Iter
             [
                 str(BIN / "gunicorn"),
                 "casebridge.config.wsgi",
+                # As a partnership runs it (casebridge/config/gunicorn.py), but for the shape.
+                "--config=python:casebridge.config.gunicorn",
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={workers}",
                 f"--threads={threads}",
-                "--worker-class=gthread",
-                "--timeout=60",
             ],
             cwd=ROOT,
             env=server_env,
@@ -281,63 +289,202 @@ def sign_in(base: str, user: BenchUser) -> requests.Session:
 
 # --- load ------------------------------------------------------------------------------------
 
+# What ``requests`` sends with every request, sent the same way so the server sees the same
+# requests whichever client sends them.
+BROWSER_HEADERS = {
+    "User-Agent": f"python-requests/{requests.__version__}",
+    "Accept-Encoding": "gzip, deflate, br",
+    "Accept": "*/*",
+    "Connection": "keep-alive",
+}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+class Browser:
+    """A signed-in session replayed over one keep-alive ``http.client`` connection: the cookies
+    its sign-in left (returned as a browser behind the TLS proxy returns them, and replaced when
+    the server sets them again), the proxy's headers, built once.
+
+    ``requests`` spent several milliseconds of the load generator's CPU a request (a cookie jar
+    copied, hooks, adapters), CPU the two shared cores then lacked for the server, and its
+    threads' waits for the interpreter lock were counted as the server's latency.
+    """
+
+    def __init__(self, base: str, cookies: dict[str, str]) -> None:
+        address = urlsplit(base)
+        self.host, self.port = address.hostname or "127.0.0.1", address.port or 80
+        self.cookies = dict(cookies)
+        self.headers = {
+            **BROWSER_HEADERS,
+            "X-Forwarded-Proto": "https",
+            "Origin": base.replace("http:", "https:"),
+        }
+        self._set_cookie_header()
+        self.connection: http.client.HTTPConnection | None = None
+
+    def _set_cookie_header(self) -> None:
+        self.headers["Cookie"] = "; ".join(
+            f"{name}={value}" for name, value in self.cookies.items()
+        )
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> int:
+        """The response's status, its body read so the connection can carry the next."""
+        sent = {**self.headers, **headers} if headers else self.headers
+        while True:
+            reused = self.connection is not None
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            try:
+                self.connection.request(method, path, body, sent)
+                response = self.connection.getresponse()
+                response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()
+                if reused:
+                    continue  # the server closed an idle keep-alive connection: send it anew
+                raise
+            self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
+            if response.will_close:
+                self.close()
+            return response.status
+
+    def _keep_cookies(self, set_cookies: list[str]) -> None:
+        if not set_cookies:
+            return
+        for header in set_cookies:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        self._set_cookie_header()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+Call = Callable[[Browser, random.Random], int]
+
 
 @dataclass
 class Results:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, seconds: float, ok: bool) -> None:
-        with self.lock:
-            self.latencies.append(seconds)
-            self.errors += not ok
+    client_cpu: float = 0.0  # CPU seconds the load generator's processes spent while measured
 
 
-Call = Callable[[requests.Session, random.Random], requests.Response]
-
-
-def drive(
-    sessions: list[requests.Session],
+def _run_clients(
+    base: str,
+    cookies: list[dict[str, str]],
     make_request: Callable[[int], Call],
+    numbers: list[int],
     *,
-    requests_total: int,
+    per_client: int,
     seconds: float,
     think: float,
-) -> tuple[Results, float]:
-    results = Results()
-    per_client = -(-requests_total // len(sessions))
-    deadline = time.monotonic() + seconds
-    start = threading.Barrier(len(sessions) + 1)
+    start: Any,  # a multiprocessing Barrier shared by every client and the parent
+    results: Any,  # a multiprocessing Queue
+) -> None:
+    """One load process: its clients as threads, each on its own connection."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    cpu_at_start: list[float] = []
 
-    def client(number: int, session: requests.Session) -> None:
+    def client(number: int) -> None:
+        browser = Browser(base, cookies[number])
         rng, call = random.Random(number), make_request(number)
         for _ in range(3):  # warm-up: connections, caches
-            call(session, rng)
+            call(browser, rng)
         start.wait()
+        with lock:
+            if not cpu_at_start:
+                cpu_at_start.append(time.process_time())
+        deadline = time.monotonic() + seconds
+        mine: list[float] = []
+        failed = 0
         for _ in range(per_client):
             if time.monotonic() > deadline:
                 break
             began = time.perf_counter()
             try:
-                ok = call(session, rng).status_code == 200
-            except requests.RequestException:
+                ok = call(browser, rng) == 200
+            except (OSError, http.client.HTTPException):
+                browser.close()
                 ok = False
-            results.add(time.perf_counter() - began, ok)
+            mine.append(time.perf_counter() - began)
+            failed += not ok
             if think:
                 # A person reads the page before the next request; jitter avoids lock-step.
                 time.sleep(rng.uniform(0.5, 1.5) * think)
+        browser.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
 
-    threads = [
-        threading.Thread(target=client, args=(n, s), daemon=True) for n, s in enumerate(sessions)
-    ]
+    threads = [threading.Thread(target=client, args=(n,)) for n in numbers]
     for thread in threads:
         thread.start()
-    start.wait()
-    began = time.perf_counter()
     for thread in threads:
         thread.join()
-    return results, time.perf_counter() - began
+    results.put((latencies, errors[0], time.process_time() - cpu_at_start[0]))
+
+
+def drive(
+    base: str,
+    cookies: list[dict[str, str]],
+    make_request: Callable[[int], Call],
+    *,
+    processes: int,
+    requests_total: int,
+    seconds: float,
+    think: float,
+) -> tuple[Results, float]:
+    """Run one client per signed-in session (``cookies``), spread over ``processes`` processes
+    (round robin), all starting at once; the latencies, errors and the load processes' CPU once
+    the last has finished."""
+    context = multiprocessing.get_context("fork")  # ``make_request``'s closures go as they are
+    clients = len(cookies)
+    processes = max(1, min(processes, clients))
+    start, queue = context.Barrier(clients + 1), context.Queue()
+    per_client = -(-requests_total // clients)
+    workers = [
+        context.Process(
+            target=_run_clients,
+            args=(base, cookies, make_request, list(range(first, clients, processes))),
+            kwargs={
+                "per_client": per_client,
+                "seconds": seconds,
+                "think": think,
+                "start": start,
+                "results": queue,
+            },
+            daemon=True,
+        )
+        for first in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    start.wait()
+    began = time.perf_counter()
+    results = Results()
+    for _ in workers:
+        latencies, errors, cpu = queue.get()
+        results.latencies.extend(latencies)
+        results.errors += errors
+        results.client_cpu += cpu
+    wall = time.perf_counter() - began
+    for worker in workers:
+        worker.join()
+    return results, wall
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -396,8 +543,14 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000, help="per scenario")
     parser.add_argument("--seconds", type=float, default=120, help="per scenario, at most")
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    parser.add_argument("--workers", type=int, help="gunicorn's processes (default: its config's)")
+    parser.add_argument("--threads", type=int, help="threads a process (default: its config's)")
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=DEFAULT_CLIENT_PROCESSES,
+        help="processes the clients are spread over",
+    )
     parser.add_argument(
         "--think",
         type=float,
@@ -425,6 +578,9 @@ def main() -> int:
             log(f"created database {DATABASE}")
         load(args.size, env)
     setup_django(env)
+    from casebridge.config import gunicorn as server_shape
+
+    workers, threads = args.workers or server_shape.workers, args.threads or server_shape.threads
     users, people = prepare_users(args.clients)
     from casebridge.demo.names import load_pools
 
@@ -433,44 +589,50 @@ def main() -> int:
     given_names = sorted({n for pool in pools.names.values() for n in (*pool.female, *pool.male)})
 
     port = free_port()
-    with gunicorn(port, args.workers, args.threads, env) as base:
-        log(f"gunicorn at {base}: {args.workers} workers x {args.threads} threads")
+    with gunicorn(port, workers, threads, env) as base:
+        log(f"gunicorn at {base}: {workers} workers x {threads} threads")
         sessions = [sign_in(base, user) for user in users]
         log(f"signed in {len(sessions)} sessions ({len(users) // 2} coordinators, rest police)")
 
+        search_path, referer = (
+            "/people/search/",
+            f"{base}/people/search/".replace("http:", "https:"),
+        )
+
         def search(number: int) -> Call:
-            def call(session: requests.Session, rng: random.Random) -> requests.Response:
+            def call(browser: Browser, rng: random.Random) -> int:
                 data = {"family_name": rng.choice(family_names), "given_name": ""}
                 if rng.random() < 0.3:
                     data["given_name"] = rng.choice(given_names)[:3]
-                return session.post(
-                    f"{base}/people/search/",
-                    data={**data, "csrfmiddlewaretoken": tokens[number]},
-                    headers={"Referer": f"{base}/people/search/".replace("http:", "https:")},
-                    timeout=30,
-                    allow_redirects=False,
-                )
+                body = urlencode({**data, "csrfmiddlewaretoken": tokens[number]}).encode()
+                return browser.request("POST", search_path, body, {**FORM, "Referer": referer})
 
             return call
 
         def case_page(number: int) -> Call:
-            case_ids = users[number].case_ids
+            paths = [f"/cases/{case_id}/" for case_id in users[number].case_ids]
 
-            def call(session: requests.Session, rng: random.Random) -> requests.Response:
-                return session.get(f"{base}/cases/{rng.choice(case_ids)}/", timeout=30)
+            def call(browser: Browser, rng: random.Random) -> int:
+                return browser.request("GET", rng.choice(paths))
 
             return call
 
         # Each session's form token, fetched once as a browser would from the search page.
         tokens = [csrf_token(s.get(f"{base}/people/search/", timeout=30)) for s in sessions]
+        cookies = [{cookie.name: cookie.value or "" for cookie in s.cookies} for s in sessions]
         log(f"people in the database: {people:,}")
         for think in args.think:
-            log(f"{args.clients} clients, think time {think:g} s")
+            log(
+                f"{args.clients} clients in {min(args.client_processes, args.clients)} "
+                f"processes, think time {think:g} s"
+            )
             for name, maker in (("person search", search), ("case page", case_page)):
                 app_before, database_before = server_cpu(port)
                 results, wall = drive(
-                    sessions,
+                    base,
+                    cookies,
                     maker,
+                    processes=args.client_processes,
                     requests_total=args.requests,
                     seconds=args.seconds,
                     think=think,
@@ -482,7 +644,8 @@ def main() -> int:
                     log(
                         f"{'':<14} server CPU a request: app "
                         f"{(app_after - app_before) / served * 1000:.1f} ms, database "
-                        f"{(database_after - database_before) / served * 1000:.1f} ms"
+                        f"{(database_after - database_before) / served * 1000:.1f} ms; "
+                        f"load generator {results.client_cpu / served * 1000:.1f} ms"
                     )
     return 0
 

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db.models import Exists, Model, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, F, Func, Model, OuterRef, Q
 
 if TYPE_CHECKING:
     from casebridge.access.facts import AccessFacts
@@ -31,16 +32,21 @@ def _column(field: str, key: str) -> str:
 
 class Condition(Protocol):
     """``key``: the column holding the record's id (``person_id`` in rows that copy a person's
-    fields, see ``policy.visible``)."""
+    fields, see ``policy.visible``). ``many``: the filter will judge many rows (a search's
+    thousands of names), so what is linked to them is better worked out once (``Linked``)."""
 
-    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q: ...
+    def q(
+        self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk", many: bool = False
+    ) -> Q: ...
 
     def holds(self, facts: "AccessFacts", state: State) -> bool: ...
 
 
 @dataclass(frozen=True)
 class _Always:
-    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
+    def q(
+        self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk", many: bool = False
+    ) -> Q:
         return Q(**{f"{prefix}{key}__isnull": False})
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:
@@ -49,7 +55,9 @@ class _Always:
 
 @dataclass(frozen=True)
 class _Never:
-    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
+    def q(
+        self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk", many: bool = False
+    ) -> Q:
         return Q(**{f"{prefix}{key}__in": []})
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:
@@ -65,7 +73,9 @@ class _Equals:
     field: str
     value: object
 
-    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
+    def q(
+        self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk", many: bool = False
+    ) -> Q:
         return Q(**{f"{prefix}{_column(self.field, key)}": self.value})
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:
@@ -86,7 +96,9 @@ class Among:
     field: str
     fact: str
 
-    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
+    def q(
+        self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk", many: bool = False
+    ) -> Q:
         return Q(**{f"{prefix}{_column(self.field, key)}__in": facts.subquery(self.fact)})
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:
@@ -115,19 +127,35 @@ class Link:
         return list(first.union(*others) if others else first)
 
 
+class _Each(Func):
+    """Each of a row's values that is not NULL, as a row of its own (PostgreSQL)."""
+
+    template = "unnest(array_remove(ARRAY[%(expressions)s], NULL))"
+
+
 @dataclass(frozen=True)
 class Linked:
     """Some record linked to this one meets ``condition`` (a person is in a case the user may
-    see). As a query: one correlated EXISTS per path, never ``IN <every visible case>``."""
+    see). As a query: one correlated EXISTS per path, never ``IN <every visible case>``; for
+    ``many`` rows on PostgreSQL, ``IN`` the ids every visible case points at, found in one pass."""
 
     link: Link
     condition: Condition
 
-    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
+    def q(
+        self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk", many: bool = False
+    ) -> Q:
         linked = self.condition.q(facts)
+        manager = self.link.model._default_manager
+        if many and len(self.link.paths) > 1 and connection.vendor == "postgresql":
+            # Every id the linked records the user may see point at, as one set: the linked
+            # records are filtered once, however many paths, where an EXISTS per path filters
+            # them once each (a police officer's 6,359 visible cases, twice a search).
+            ids = manager.filter(linked).values_list(_Each(*(F(p) for p in self.link.paths)))
+            return Q(**{f"{prefix}{key}__in": ids})
         granted = NOTHING_Q
         for path in self.link.paths:
-            rows = self.link.model._default_manager.filter(**{path: OuterRef(f"{prefix}{key}")})
+            rows = manager.filter(**{path: OuterRef(f"{prefix}{key}")})
             granted |= Q(Exists(rows.filter(linked)))
         return granted
 
@@ -140,10 +168,12 @@ class Linked:
 class AnyOf:
     conditions: tuple[Condition, ...]
 
-    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
+    def q(
+        self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk", many: bool = False
+    ) -> Q:
         granted = NOTHING_Q
         for condition in self.conditions:
-            granted |= condition.q(facts, prefix, key=key)
+            granted |= condition.q(facts, prefix, key=key, many=many)
         return granted
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:
@@ -154,10 +184,12 @@ class AnyOf:
 class AllOf:
     conditions: tuple[Condition, ...]
 
-    def q(self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk") -> Q:
+    def q(
+        self, facts: "AccessFacts", prefix: str = "", *, key: str = "pk", many: bool = False
+    ) -> Q:
         required = Q()
         for condition in self.conditions:
-            required &= condition.q(facts, prefix, key=key)
+            required &= condition.q(facts, prefix, key=key, many=many)
         return required
 
     def holds(self, facts: "AccessFacts", state: State) -> bool:

@@ -66,6 +66,7 @@ def visible(
     queryset: QuerySet[M],
     resource: str | None = None,
     copied_from: str = "",
+    many: bool = False,
 ) -> QuerySet[M]:
     """Narrow ``queryset`` to the rows ``user`` may ``action``, inside the database query.
 
@@ -74,6 +75,7 @@ def visible(
     the conditions read from the protected record this foreign key names (a person's names copy
     their person's agency): each row is judged as that record, from the copies, without joining
     it (a search judges thousands of names).
+    ``many``: the query judges many rows (see ``Condition``); the same rows either way.
     """
     if not user.is_authenticated:
         return queryset.none()
@@ -90,7 +92,7 @@ def visible(
     granted = condition(user=user, action=action, model=model, resource=resource)
     if granted is NEVER:
         return queryset.none()
-    return queryset.filter(_filter(granted, facts_for(user), key=key))
+    return queryset.filter(_filter(granted, facts_for(user), key=key, many=many))
 
 
 def visible_key(
@@ -116,12 +118,15 @@ def visible_key(
 # so it never goes stale. Django copies a filter's expressions as it adds them to a query,
 # so one filter serves any number of queries and threads. At most 500 are kept (a police
 # officer's person filter holds about 65 KiB, most far less): about a hundred users' pages.
-_filters: Kept[tuple[Condition, tuple[object, ...], str, str], Q] = Kept(500)
+_filters: Kept[tuple[Condition, tuple[object, ...], str, str, bool], Q] = Kept(500)
 
 
-def _filter(granted: Condition, facts: AccessFacts, prefix: str = "", *, key: str = "pk") -> Q:
+def _filter(
+    granted: Condition, facts: AccessFacts, prefix: str = "", *, key: str = "pk", many: bool = False
+) -> Q:
     return _filters.get(
-        (granted, facts.user_key(), prefix, key), lambda: granted.q(facts, prefix, key=key)
+        (granted, facts.user_key(), prefix, key, many),
+        lambda: granted.q(facts, prefix, key=key, many=many),
     )
 
 

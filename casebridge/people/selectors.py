@@ -93,8 +93,10 @@ def _search_prepared(
         # alone (on PostgreSQL, which INCLUDEs the copies), never each person looked up nor
         # everyone walked in birth order hoping to meet fifty the user may see. The cases
         # and SIRM proposals that show a person to users of other agencies are the
-        # database's to probe or hash.
-        shown = visible(user=user, action=Action.VIEW, queryset=names, copied_from="person")
+        # database's to work out once, as the set of people they show.
+        shown = visible(
+            user=user, action=Action.VIEW, queryset=names, copied_from="person", many=True
+        )
         return (
             shown.order_by("date_of_birth", "person_id")
             .values_list("person_id", "date_of_birth")

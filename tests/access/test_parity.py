@@ -223,11 +223,20 @@ def test_the_object_check_agrees_with_the_list_filter(parity_world, model, resou
         users = users[:: len(KINDS)]
     allowed = denied = 0
     for user, action in itertools.product(users, PermissionRule.Action.values):
-        listed = set(
-            visible(
-                user=user, action=action, queryset=model._default_manager.all(), resource=resource
-            ).values_list("pk", flat=True)
+        listed, listed_as_many = (
+            set(
+                visible(
+                    user=user,
+                    action=action,
+                    queryset=model._default_manager.all(),
+                    resource=resource,
+                    many=many,
+                ).values_list("pk", flat=True)
+            )
+            for many in (False, True)
         )
+        # A filter for many rows (a search's) works linked records out another way.
+        assert listed_as_many == listed, f"{user.role.code} at a {user.agency.kind}, {action}"
         for record in records:
             check = allows if in_database else allows_in_memory
             checked = check(user=user, action=action, obj=record, resource=resource)
@@ -241,16 +250,22 @@ def test_the_object_check_agrees_with_the_list_filter(parity_world, model, resou
 
 
 def test_a_persons_names_judged_from_their_copies_agree_with_the_person(parity_world):
-    """The search judges names by the fields they copy from their person (``copied_from``):
-    the same people for every user and action as judging the people themselves."""
+    """The search judges names by the fields they copy from their person (``copied_from``),
+    with the people linked to them worked out once (``many``): the same people for every user
+    and action as judging the people themselves."""
     shown = 0
     for user, action in itertools.product(parity_world["users"], PermissionRule.Action.values):
         people = visible(user=user, action=action, queryset=Person.objects.all())
-        names = visible(
-            user=user, action=action, queryset=PersonName.objects.all(), copied_from="person"
-        )
-        assert set(names.values_list("person_id", flat=True)) == set(
-            people.values_list("pk", flat=True)
-        ), f"{user.role.code} at a {user.agency.kind} agency, {action}"
+        for many in (False, True):
+            names = visible(
+                user=user,
+                action=action,
+                queryset=PersonName.objects.all(),
+                copied_from="person",
+                many=many,
+            )
+            assert set(names.values_list("person_id", flat=True)) == set(
+                people.values_list("pk", flat=True)
+            ), f"{user.role.code} at a {user.agency.kind} agency, {action}, many={many}"
         shown += people.count()
     assert shown

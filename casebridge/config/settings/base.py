@@ -110,7 +110,10 @@ DEFAULT_SQLITE_PATH = BASE_DIR / "var" / "casebridge.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}"),
-        conn_max_age=int(os.environ.get("CASEBRIDGE_DB_CONN_MAX_AGE", "60")),
+        # Ten minutes: a new connection costs PostgreSQL a process, and the statements every
+        # request keeps prepared on it are parsed and planned afresh (each five times before
+        # its plan is kept); health checks catch one the server has closed.
+        conn_max_age=int(os.environ.get("CASEBRIDGE_DB_CONN_MAX_AGE", "600")),
         conn_health_checks=True,
     )
 }

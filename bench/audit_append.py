@@ -17,7 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from imports import server_cpu, set_up_database  # bench/imports.py, beside this script
+# bench/imports.py, beside this script
+from imports import add_migrated_option, server_cpu, set_up_database
 
 PG_DATABASE = "casebridge_bench_audit"
 
@@ -27,9 +28,12 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=2_000)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--database", default=PG_DATABASE, help="the PostgreSQL database to remake")
+    add_migrated_option(parser)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="casebridge-bench-audit-") as directory:
-        set_up_database(options.postgres, Path(directory), database=options.database)
+        set_up_database(
+            options.postgres, Path(directory), database=options.database, migrated=options.migrated
+        )
         from django.db import connection, transaction
 
         from casebridge.audit.services import audit_record

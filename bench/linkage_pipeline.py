@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
 
-from bench.imports import set_up_database  # noqa: E402
+from bench.imports import add_migrated_option, set_up_database  # noqa: E402
 from bench.synthetic_people import (  # noqa: E402
     AGENCIES,
     DUPLICATE_WITHIN_EXTRACT,
@@ -363,6 +363,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--upper", type=float, help="fixed thresholds instead of calibration")
     parser.add_argument("--lower", type=float)
+    add_migrated_option(parser)
     options = parser.parse_args()
     steps: list = []
     with tempfile.TemporaryDirectory(prefix="casebridge-bench-linkage-") as directory:
@@ -371,7 +372,13 @@ def main() -> None:
         with step("generate and write the five extracts", steps):
             frame = population(options.records, options.seed)
             paths = write_extracts(frame, scratch, options.seed)
-        set_up_database(options.postgres, scratch, database=PG_DATABASE, import_max_mb=4000)
+        set_up_database(
+            options.postgres,
+            scratch,
+            database=PG_DATABASE,
+            import_max_mb=4000,
+            migrated=options.migrated,
+        )
         from django.core.management import call_command
 
         from casebridge.accounts.models import User

@@ -1,6 +1,7 @@
 """The tiny demo borough, loaded once for the whole test run, for the tests that read the board
 report and the dashboard over it (tests/reports, tests/analytics), check what the demo-data
-command wrote (tests/demo) and walk the site over it (tests/web's free-text canary).
+command wrote (tests/demo), walk the site over it (tests/web's free-text canary) and serve a
+copy of it to a browser (tests/e2e).
 
 Loading it takes over a minute, so it is loaded once per run, with one stored snapshot of it,
 by the first process that needs it. Under pytest-xdist that process then keeps a copy of its

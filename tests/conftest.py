@@ -65,15 +65,20 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def database_free_tests_in_the_sqlite_run_only(config: pytest.Config, items: list[pytest.Item]):
     """A test that cannot reach the database (pytest-django refuses it unless the test asks)
     proves the same whichever database the run uses, as does one marked
-    ``same_on_either_database`` (pyproject.toml says which): the PostgreSQL run deselects both."""
-    if connection.vendor == "sqlite":
-        return
+    ``same_on_either_database`` (pyproject.toml says which): the PostgreSQL run deselects both,
+    except the database-free ones marked ``in_the_postgresql_run``, which the SQLite run
+    deselects instead (the two runs go side by side, and the SQLite one is the longer)."""
     kept: list[pytest.Item] = []
     deselected: list[pytest.Item] = []
     for item in items:
-        asks = item.get_closest_marker("django_db") or "_django_db_helper" in item.fixturenames
-        either = item.get_closest_marker("same_on_either_database") is not None
-        (kept if asks and not either else deselected).append(item)
+        moved = item.get_closest_marker("in_the_postgresql_run") is not None
+        if connection.vendor == "sqlite":
+            keep = not moved
+        else:
+            asks = item.get_closest_marker("django_db") or "_django_db_helper" in item.fixturenames
+            either = item.get_closest_marker("same_on_either_database") is not None
+            keep = moved or bool(asks and not either)
+        (kept if keep else deselected).append(item)
     config.hook.pytest_deselected(items=deselected)
     items[:] = kept
 

@@ -208,6 +208,7 @@ def test_the_backend_is_chosen_by_configuration(monkeypatch):
         backend_from_settings()
 
 
+@pytest.mark.in_the_postgresql_run  # a Spark session: half a minute of CPU
 @pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java")
 def test_spark_finds_the_same_pairs_as_duckdb(model, population):
     records = population[list(RECORD_COLUMNS)].head(600)

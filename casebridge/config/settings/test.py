@@ -14,6 +14,10 @@ STORAGES = {
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 CASEBRIDGE_DEMO = True
+# WhiteNoise indexes every collected static file (some 2,800 once `make test` has collected the
+# assets) each time a middleware chain is built, which the test client does for each test: a
+# quarter of the suite's CPU. Here it looks a file up when one is asked for, as in development.
+WHITENOISE_AUTOREFRESH = True
 # Snapshots never land in the work tree; tests that take one use their own tmp_path.
 CASEBRIDGE_SNAPSHOT_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-snapshots-"))
 CASEBRIDGE_IMPORT_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-imports-"))

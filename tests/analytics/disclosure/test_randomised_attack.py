@@ -16,6 +16,9 @@ from tests.analytics.disclosure.minireport import (
 from tests.reports.attacker.attacks import completions, differencing, programme
 from tests.reports.attacker.reading import Rules
 
+# About a minute of CPU and no database: run in the PostgreSQL run, the shorter of the two.
+pytestmark = pytest.mark.in_the_postgresql_run
+
 # Mostly small counts, where disclosure happens; now and then a larger one beside them.
 COUNTS = st.one_of(st.integers(0, 9), st.integers(0, 9), st.integers(10, 40))
 

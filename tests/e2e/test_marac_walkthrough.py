@@ -134,7 +134,9 @@ def sign_in(browser, server, username):
     if username in LAST_STEP:  # a code works once, even in a new session
         page.get_by_label("Security code").fill(one_time_code(username, LAST_STEP[username]))
         page.get_by_role("button", name="Sign in").click()
-        assert "wrong or has already been used" in page.content()
+        # Waits for the refusal (in the summary and at the field): read at once, the page may
+        # still be on its way (empty).
+        page.get_by_text("wrong or has already been used").first.wait_for()
     # This step's code, or the next step's once this one is used: the server accepts a code
     # one step either side of its clock, as an authenticator app running a little fast.
     step = max(int(time.time()) // STEP, LAST_STEP.get(username, -1) + 1)

@@ -90,6 +90,9 @@ class _Compiled:
     columns: slice | None
     init_list: list[str]
     populators: list[Any]
+    # What turns each column the driver gives into the field's value (the compiler's, which
+    # Django works out again for every run: about 25 calls a column).
+    converters: dict[int, tuple[list[Any], Any]]
 
 
 class Prepared(Generic[M]):
@@ -141,8 +144,18 @@ class Prepared(Generic[M]):
                 columns = slice(select_fields[0], select_fields[-1] + 1)
                 init_list = [column[0].target.attname for column in compiler.select[columns]]
                 populators = get_related_populators(klass_info, compiler.select, alias)
+            selected = [column[0] for column in compiler.select[: compiler.col_count]]
+            assert not compiler.has_composite_fields(selected), "composite keys are not handled"
             compiled = _Compiled(
-                compiler, sql, list(params), positions, clocks, columns, init_list, populators
+                compiler,
+                sql,
+                list(params),
+                positions,
+                clocks,
+                columns,
+                init_list,
+                populators,
+                compiler.get_converters(selected),
             )
             setattr(self._local, alias, compiled)
         return compiled
@@ -158,7 +171,11 @@ class Prepared(Generic[M]):
                 params[position] = now
         with statement_cursor(alias) as cursor:
             cursor.execute(compiled.sql, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        if not compiled.converters:
+            return rows
+        # As ``SQLCompiler.results_iter`` converts them, with the converters worked out once.
+        return list(compiled.compiler.apply_converters(rows, compiled.converters))
 
     def all(self, **values: object) -> list[M]:
         """The records the queryset would give for these values."""
@@ -168,7 +185,7 @@ class Prepared(Generic[M]):
         rows = self._run(compiled, alias, values)
         model: type[M] = compiled.compiler.klass_info["model"]
         found = []
-        for row in compiled.compiler.results_iter(results=[rows]):
+        for row in rows:
             obj = model.from_db(alias, compiled.init_list, row[compiled.columns])
             for populator in compiled.populators:
                 populator.populate(row, obj)
@@ -181,8 +198,7 @@ class Prepared(Generic[M]):
         compiled = self._compiled(alias)
         rows = self._run(compiled, alias, values)
         width = compiled.compiler.col_count
-        converted = compiled.compiler.results_iter(results=[rows], tuple_expected=True)
-        return [tuple(row[:width]) for row in converted]
+        return [tuple(row[:width]) for row in rows]
 
     def first(self, **values: object) -> M | None:
         found = self.all(**values)

@@ -13,6 +13,10 @@ from casebridge.ui.dates import date_text
 
 register = template.Library()
 
+# Each kind's label, as ``get_kind_display`` gives it (which builds the choices' dictionary again
+# for every event).
+_KIND_LABELS = dict(CaseEvent.Kind.choices)
+
 
 @register.simple_tag
 def case_timeline_rows(timeline: Iterable[CaseEvent]) -> SafeString:
@@ -24,7 +28,8 @@ def case_timeline_rows(timeline: Iterable[CaseEvent]) -> SafeString:
             '<tr class="govuk-table__row">'
             f'<td class="govuk-table__cell">'
             f"{escape(date_text(event.occurred_at, 'j M Y H:i'))}</td>"
-            f'<td class="govuk-table__cell">{escape(str(event.get_kind_display()))}: '
+            f'<td class="govuk-table__cell">'
+            f"{escape(str(_KIND_LABELS.get(event.kind, event.kind)))}: "
             f"{escape(str(event.text))}</td>"
             f'<td class="govuk-table__cell">'
             f"{escape(event.actor.display_name if event.actor else '')}</td></tr>"

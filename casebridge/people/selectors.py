@@ -6,7 +6,10 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django.db.models import Field, Q, QuerySet, prefetch_related_objects
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model, Q, QuerySet, prefetch_related_objects
+from django.db.models.sql import Query
+from django.db.models.sql.datastructures import BaseTable
 
 from casebridge.access.policy import (
     AccessDenied,
@@ -24,6 +27,8 @@ from casebridge.people.models import Address, Person, PersonName, Relationship
 from casebridge.people.names import name_key
 
 K = TypeVar("K", bound=Hashable)
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 # Ids named in one query: within every database's limit on a statement's parameters.
 IDS_PER_QUERY = 2_000
 
@@ -51,6 +56,31 @@ _SEARCH_SAMPLES = {
     "given_to": "given-to",
     "date_of_birth": date(1, 2, 3),
 }
+
+
+class _Rows(BaseTable):
+    """A query's table read from a subquery of it (the same columns, under the same names), so
+    the query's filters judge the subquery's rows in its order: PostgreSQL neither merges the
+    two nor judges rows the outer query's LIMIT never reaches."""
+
+    def __init__(self, table_name: str, alias: str | None, rows: Query) -> None:
+        super().__init__(table_name, alias)
+        self.rows = rows
+
+    def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        sql, params = self.rows.get_compiler(connection=connection).as_sql()
+        return f"({sql}) {compiler.quote_name_unless_alias(self.table_alias)}", list(params)
+
+    def relabeled_clone(self, change_map: dict[str | None, str]) -> "_Rows":
+        return _Rows(self.table_name, change_map.get(self.table_alias, self.table_alias), self.rows)
+
+
+def _reading_from(queryset: QuerySet[M, T], rows: QuerySet[M, Any]) -> QuerySet[M, T]:
+    """``queryset`` reading its table's rows from ``rows`` (a sliced query of the same table)."""
+    query = queryset.query
+    alias = query.get_initial_alias()
+    query.alias_map[alias] = _Rows(queryset.model._meta.db_table, alias, rows.query)
+    return queryset
 
 
 def _search_statement(
@@ -86,17 +116,27 @@ def _search_prepared(
         # Names only, judged and ordered by the agency and date of birth they copy from
         # their person: a common surname's thousands of matches are read from the name index
         # alone (on PostgreSQL, which INCLUDEs the copies), never each person looked up nor
-        # everyone walked in birth order hoping to meet fifty the user may see. The cases
-        # and SIRM proposals that show a person to users of other agencies are the
-        # database's to work out once, as the set of people they show.
+        # everyone walked in birth order hoping to meet fifty the user may see. They are
+        # judged in that order, the earliest born first, until the fifty are found: the cases
+        # and SIRM proposals that show a person to users of other agencies are probed by
+        # index for those names only, not worked out for every case the user may see.
+        candidates = names.order_by("date_of_birth", "person_id").values_list(
+            "person_id", *PersonName.COPIED_FROM["person"]
+        )[: MAX_NAME_MATCHES + 1]  # more is refused; and a LIMITed subquery is sorted first,
+        # not folded into the outer query, whose filters then judge its rows in that order.
         shown = visible(
-            user=user, action=Action.VIEW, queryset=names, copied_from="person", many=True
+            user=user,
+            action=Action.VIEW,
+            queryset=PersonName.objects.all(),
+            copied_from="person",
+            one_by_one=True,
         )
-        return (
+        found = (
             shown.order_by("date_of_birth", "person_id")
             .values_list("person_id", "date_of_birth")
             .distinct()[:limit]
         )
+        return _reading_from(found, candidates)
 
     wanted = ["family_from", "family_to"]
     wanted += ["given_from", "given_to"] if given_name else []

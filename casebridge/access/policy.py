@@ -66,7 +66,7 @@ def visible(
     queryset: QuerySet[M],
     resource: str | None = None,
     copied_from: str = "",
-    many: bool = False,
+    one_by_one: bool = False,
 ) -> QuerySet[M]:
     """Narrow ``queryset`` to the rows ``user`` may ``action``, inside the database query.
 
@@ -75,7 +75,8 @@ def visible(
     the conditions read from the protected record this foreign key names (a person's names copy
     their person's agency): each row is judged as that record, from the copies, without joining
     it (a search judges thousands of names).
-    ``many``: the query judges many rows (see ``Condition``); the same rows either way.
+    ``one_by_one``: the query judges its rows one at a time until it has enough (see
+    ``Condition``); the same rows either way.
     """
     if not user.is_authenticated:
         return queryset.none()
@@ -92,7 +93,7 @@ def visible(
     granted = condition(user=user, action=action, model=model, resource=resource)
     if granted is NEVER:
         return queryset.none()
-    return queryset.filter(_filter(granted, facts_for(user), key=key, many=many))
+    return queryset.filter(_filter(granted, facts_for(user), key=key, one_by_one=one_by_one))
 
 
 def visible_key(
@@ -122,11 +123,16 @@ _filters: Kept[tuple[Condition, tuple[object, ...], str, str, bool], Q] = Kept(5
 
 
 def _filter(
-    granted: Condition, facts: AccessFacts, prefix: str = "", *, key: str = "pk", many: bool = False
+    granted: Condition,
+    facts: AccessFacts,
+    prefix: str = "",
+    *,
+    key: str = "pk",
+    one_by_one: bool = False,
 ) -> Q:
     return _filters.get(
-        (granted, facts.user_key(), prefix, key, many),
-        lambda: granted.q(facts, prefix, key=key, many=many),
+        (granted, facts.user_key(), prefix, key, one_by_one),
+        lambda: granted.q(facts, prefix, key=key, one_by_one=one_by_one),
     )
 
 

@@ -29,8 +29,14 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
 
 
-def entry_hash(*, previous_hash: str, fields: dict[str, Any]) -> str:
+def hashed_text(fields: dict[str, Any]) -> str:
+    """What an entry's hash covers besides the previous entry's hash (ASCII: JSON escapes the
+    rest), so PostgreSQL can hash an entry as this module does (``audit.services``)."""
     payload = {name: fields[name] for name in HASHED_FIELDS}
     payload["occurred_at"] = payload["occurred_at"].astimezone(UTC).isoformat()
-    message = previous_hash + canonical_json(payload)
+    return canonical_json(payload)
+
+
+def entry_hash(*, previous_hash: str, fields: dict[str, Any]) -> str:
+    message = previous_hash + hashed_text(fields)
     return hashlib.sha256(message.encode()).hexdigest()

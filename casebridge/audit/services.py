@@ -1,14 +1,13 @@
 """Writing to the audit trail. Call inside the transaction of the change being recorded."""
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from casebridge.audit.chain import HASHED_FIELDS, entry_hash
+from casebridge.audit.chain import HASHED_FIELDS, entry_hash, hashed_text
 from casebridge.audit.context import client_ip
 from casebridge.audit.models import AuditEvent
 from casebridge.core.prepared import statement_cursor
@@ -53,73 +52,74 @@ def audit_record(
         "reason": reason,
         "flagged": flagged,
     }
-    # No savepoint: an entry that cannot be written must take the caller's change down with it,
-    # never be caught and skipped over, and a savepoint costs two more statements an entry.
-    with transaction.atomic(using=DEFAULT_DB_ALIAS, savepoint=False):
-        connection = connections[DEFAULT_DB_ALIAS]
-        statements = STATEMENTS[connection.vendor]
-        with statement_cursor() as cursor:
-            # Locking the head serialises appenders: each one sees the hash the previous one
-            # wrote. (SQLite has no row locks: its transactions begin IMMEDIATE, taking the
-            # database's write lock, so appenders queue there instead.)
-            cursor.execute(statements.lock_head)
-            (previous_hash,) = cursor.fetchone()
-            row = {
-                **fields,
-                "previous_hash": previous_hash,
-                "entry_hash": entry_hash(previous_hash=previous_hash, fields=fields),
-            }
-            values = [field.get_db_prep_save(row[field.attname], connection) for field in COLUMNS]
-            cursor.execute(statements.append, values)
-            if statements.move_head:
-                sequence = cursor.lastrowid
-                cursor.execute(statements.move_head, [sequence, row["entry_hash"]])
-            else:
-                (sequence,) = cursor.fetchone()
-    event = AuditEvent(sequence=sequence, **row)
+    connection = connections[DEFAULT_DB_ALIAS]
+    values = [field.get_db_prep_save(fields[field.attname], connection) for field in COLUMNS]
+    if connection.vendor == "postgresql":
+        # One statement, atomic on its own: a page's "viewed" entry (autocommit) needs no BEGIN
+        # and COMMIT around it. Inside the caller's transaction it is part of it, and an entry
+        # that cannot be written marks that transaction for rollback, even if caught.
+        with transaction.mark_for_rollback_on_error(DEFAULT_DB_ALIAS), statement_cursor() as cursor:
+            cursor.execute(APPEND_ON_POSTGRESQL, [*values, hashed_text(fields)])
+            sequence, previous_hash, hashed = cursor.fetchone()
+    else:
+        sequence, previous_hash, hashed = _append_on_sqlite(fields, values)
+    event = AuditEvent(sequence=sequence, previous_hash=previous_hash, entry_hash=hashed, **fields)
     event._state.adding = False
     event._state.db = DEFAULT_DB_ALIAS
     return event
+
+
+def _append_on_sqlite(fields: dict[str, Any], values: list[Any]) -> tuple[int, str, str]:
+    # No savepoint: an entry that cannot be written must take the caller's change down with it,
+    # never be caught and skipped over, and a savepoint costs two more statements an entry.
+    with transaction.atomic(using=DEFAULT_DB_ALIAS, savepoint=False), statement_cursor() as cursor:
+        # SQLite has no row locks: its transactions begin IMMEDIATE, taking the database's
+        # write lock, so appenders queue there and each sees the hash the previous one wrote.
+        cursor.execute("SELECT last_hash FROM audit_chainhead WHERE id = 1")
+        (previous_hash,) = cursor.fetchone()
+        hashed = entry_hash(previous_hash=previous_hash, fields=fields)
+        cursor.execute(INSERT, [*values, previous_hash, hashed])
+        sequence = cursor.lastrowid
+        cursor.execute(
+            "UPDATE audit_chainhead SET last_sequence = %s, last_hash = %s WHERE id = 1",
+            [sequence, hashed],
+        )
+    return sequence, previous_hash, hashed
 
 
 # The entry is written with the cursor, not the ORM: the demo's history and every bulk import
 # append an entry a record, and the ORM's three queries in a savepoint cost 1 ms of CPU an entry
 # against 0.4 ms for these plain statements.
 _FIELDS = {field.attname: field for field in AuditEvent._meta.concrete_fields}
-COLUMNS = tuple(_FIELDS[name] for name in (*HASHED_FIELDS, "previous_hash", "entry_hash"))
+COLUMNS = tuple(_FIELDS[name] for name in HASHED_FIELDS)
+_COLUMN_NAMES = ", ".join(field.column for field in COLUMNS)
 INSERT = (
-    "INSERT INTO audit_auditevent (occurred_at, actor_id, actor_username, actor_agency, "
-    "ip_address, action, object_type, object_id, summary, changes, reason, flagged, "
-    "previous_hash, entry_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    f"INSERT INTO audit_auditevent ({_COLUMN_NAMES}, previous_hash, entry_hash) "  # noqa: S608
+    f"VALUES ({', '.join('%s' for _ in COLUMNS)}, %s, %s)"
 )
-
-
-@dataclass(frozen=True)
-class _Statements:
-    lock_head: str  # reads the head's hash, locked until the transaction ends
-    append: str  # inserts the entry (on PostgreSQL also moves the head, returning the sequence)
-    move_head: str  # where ``append`` cannot move the head: moves it to the inserted entry
-
-
-STATEMENTS = {
-    # One round trip for the entry and the head: the head takes the hash the entry was inserted
-    # with and the sequence the insert returned.
-    "postgresql": _Statements(
-        lock_head="SELECT last_hash FROM audit_chainhead WHERE id = 1 FOR UPDATE",
-        append=(
-            f"WITH entry AS ({INSERT} RETURNING sequence, entry_hash) "  # noqa: S608 (constants)
-            "UPDATE audit_chainhead SET last_sequence = entry.sequence, "
-            "last_hash = entry.entry_hash FROM entry WHERE audit_chainhead.id = 1 "
-            "RETURNING entry.sequence"
-        ),
-        move_head="",
-    ),
-    "sqlite": _Statements(
-        lock_head="SELECT last_hash FROM audit_chainhead WHERE id = 1",
-        append=INSERT,
-        move_head="UPDATE audit_chainhead SET last_sequence = %s, last_hash = %s WHERE id = 1",
-    ),
-}
+# The hash ``chain.entry_hash`` gives, made by PostgreSQL from the head it locked: the previous
+# hash followed by the entry's hashed text (the last parameter), as UTF-8, SHA-256, in hex.
+HASH_IN_SQL = "encode(sha256(convert_to(head.last_hash || %s, 'UTF8')), 'hex')"
+# Each value's type, as the SELECT below cannot take it from its column (text reaches a
+# character column by assignment, so one too long is refused as by VALUES, never cut short).
+_TYPES = {"occurred_at": "timestamptz", "actor_id": "bigint", "ip_address": "inet"}
+_TYPES |= {"changes": "jsonb", "flagged": "boolean"}
+_TYPED = ", ".join(f"%s::{_TYPES.get(field.attname, 'text')}" for field in COLUMNS)
+# One round trip: lock the head (appenders queue on it, each seeing the hash the previous one
+# wrote: a waiter's FOR UPDATE reads the head as that one committed it), insert the entry
+# hashed from it and move the head. The entry is selected from the locked head, so it takes
+# its sequence after the lock, in the chain's order. For a page's entry the lock is held for this
+# statement alone, where reading the head, hashing here and writing back held it across three
+# round trips and a COMMIT.
+APPEND_ON_POSTGRESQL = (
+    "WITH head AS (SELECT last_hash FROM audit_chainhead WHERE id = 1 FOR UPDATE), "  # noqa: S608
+    f"entry AS (INSERT INTO audit_auditevent ({_COLUMN_NAMES}, previous_hash, entry_hash) "
+    f"SELECT {_TYPED}, head.last_hash, {HASH_IN_SQL} FROM head "
+    "RETURNING sequence, previous_hash, entry_hash) "
+    "UPDATE audit_chainhead SET last_sequence = entry.sequence, last_hash = entry.entry_hash "
+    "FROM entry WHERE audit_chainhead.id = 1 "
+    "RETURNING entry.sequence, entry.previous_hash, entry.entry_hash"
+)
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

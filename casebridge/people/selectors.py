@@ -6,7 +6,10 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django.db.models import Field, Q, QuerySet, prefetch_related_objects
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model, Q, QuerySet, prefetch_related_objects
+from django.db.models.sql import Query
+from django.db.models.sql.datastructures import BaseTable
 
 from casebridge.access.policy import (
     AccessDenied,
@@ -24,6 +27,8 @@ from casebridge.people.models import Address, Person, PersonName, Relationship
 from casebridge.people.names import name_key
 
 K = TypeVar("K", bound=Hashable)
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 # Ids named in one query: within every database's limit on a statement's parameters.
 IDS_PER_QUERY = 2_000
 
@@ -36,11 +41,6 @@ MAX_NAME_MATCHES = 5000
 def _prefix_bounds(prefix: str) -> tuple[str, str]:
     # A range rather than LIKE 'x%', so the plain B-tree index serves it on every database.
     return prefix, prefix + "\x7f"
-
-
-def _prefix_range(field: str, prefix: str) -> dict[str, str]:
-    low, high = _prefix_bounds(prefix)
-    return {f"{field}__gte": low, f"{field}__lt": high}
 
 
 # The search's statement, compiled once per permission filter (``visible_key``: equal for users
@@ -56,6 +56,31 @@ _SEARCH_SAMPLES = {
     "given_to": "given-to",
     "date_of_birth": date(1, 2, 3),
 }
+
+
+class _Rows(BaseTable):
+    """A query's table read from a subquery of it (the same columns, under the same names), so
+    the query's filters judge the subquery's rows in its order: PostgreSQL neither merges the
+    two nor judges rows the outer query's LIMIT never reaches."""
+
+    def __init__(self, table_name: str, alias: str | None, rows: Query) -> None:
+        super().__init__(table_name, alias)
+        self.rows = rows
+
+    def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        sql, params = self.rows.get_compiler(connection=connection).as_sql()
+        return f"({sql}) {compiler.quote_name_unless_alias(self.table_alias)}", list(params)
+
+    def relabeled_clone(self, change_map: dict[str | None, str]) -> "_Rows":
+        return _Rows(self.table_name, change_map.get(self.table_alias, self.table_alias), self.rows)
+
+
+def _reading_from(queryset: QuerySet[M, T], rows: QuerySet[M, Any]) -> QuerySet[M, T]:
+    """``queryset`` reading its table's rows from ``rows`` (a sliced query of the same table)."""
+    query = queryset.query
+    alias = query.get_initial_alias()
+    query.alias_map[alias] = _Rows(queryset.model._meta.db_table, alias, rows.query)
+    return queryset
 
 
 def _search_statement(
@@ -91,17 +116,27 @@ def _search_prepared(
         # Names only, judged and ordered by the agency and date of birth they copy from
         # their person: a common surname's thousands of matches are read from the name index
         # alone (on PostgreSQL, which INCLUDEs the copies), never each person looked up nor
-        # everyone walked in birth order hoping to meet fifty the user may see. The cases
-        # and SIRM proposals that show a person to users of other agencies are the
-        # database's to work out once, as the set of people they show.
+        # everyone walked in birth order hoping to meet fifty the user may see. They are
+        # judged in that order, the earliest born first, until the fifty are found: the cases
+        # and SIRM proposals that show a person to users of other agencies are probed by
+        # index for those names only, not worked out for every case the user may see.
+        candidates = names.order_by("date_of_birth", "person_id").values_list(
+            "person_id", *PersonName.COPIED_FROM["person"]
+        )[: MAX_NAME_MATCHES + 1]  # more is refused; and a LIMITed subquery is sorted first,
+        # not folded into the outer query, whose filters then judge its rows in that order.
         shown = visible(
-            user=user, action=Action.VIEW, queryset=names, copied_from="person", many=True
+            user=user,
+            action=Action.VIEW,
+            queryset=PersonName.objects.all(),
+            copied_from="person",
+            one_by_one=True,
         )
-        return (
+        found = (
             shown.order_by("date_of_birth", "person_id")
             .values_list("person_id", "date_of_birth")
             .distinct()[:limit]
         )
+        return _reading_from(found, candidates)
 
     wanted = ["family_from", "family_to"]
     wanted += ["given_from", "given_to"] if given_name else []
@@ -110,6 +145,33 @@ def _search_prepared(
     if date_of_birth:
         fields["date_of_birth"] = PersonName._meta.get_field("date_of_birth")
     return Prepared(build, fields=fields, samples={name: _SEARCH_SAMPLES[name] for name in wanted})
+
+
+def _name_beyond_the_most(*, given_name: bool, most: int) -> Prepared[PersonName]:
+    """Whether more than ``most`` names match: the one past the most, if any. A
+    statement compiled once (and kept prepared on PostgreSQL), where counting them was compiled
+    by the ORM and planned by the server on every search."""
+
+    def build(**terms: Any) -> QuerySet[PersonName, tuple[int]]:
+        names = PersonName.objects.filter(
+            family_name_key__gte=terms["family_from"], family_name_key__lt=terms["family_to"]
+        )
+        if given_name:
+            names = names.filter(
+                given_name_key__gte=terms["given_from"], given_name_key__lt=terms["given_to"]
+            )
+        # Any order: only whether there is such a name matters.
+        return names.order_by().values_list("pk")[most : most + 1]
+
+    wanted = ["family_from", "family_to"] + (["given_from", "given_to"] if given_name else [])
+    return Prepared(
+        build,
+        fields={name: _NAME_KEY for name in wanted},
+        samples={name: _SEARCH_SAMPLES[name] for name in wanted},
+    )
+
+
+_names_beyond: Kept[tuple[bool, int], Prepared[PersonName]] = Kept(8)
 
 
 @dataclass(frozen=True)
@@ -138,26 +200,27 @@ def person_search(
     family_key = name_key(family_name)
     if not family_key:
         return []
-    names = PersonName.objects.filter(**_prefix_range("family_name_key", family_key))
     given_key = name_key(given_name)
+    family_from, family_to = _prefix_bounds(family_key)
+    given_from, given_to = _prefix_bounds(given_key)
+    terms: dict[str, object] = {"family_from": family_from, "family_to": family_to}
     if given_key:
-        names = names.filter(**_prefix_range("given_name_key", given_key))
-    if names[: MAX_NAME_MATCHES + 1].count() > MAX_NAME_MATCHES:
+        terms |= {"given_from": given_from, "given_to": given_to}
+    too_many = _names_beyond.get(
+        (bool(given_key), MAX_NAME_MATCHES),
+        lambda: _name_beyond_the_most(given_name=bool(given_key), most=MAX_NAME_MATCHES),
+    )
+    if too_many.rows(**terms):
         raise ApplicationError(
             f"More than {MAX_NAME_MATCHES:,} names match. Add more of the family name, a given "
             "name or a date of birth.",
             field="family_name",
         )
-    family_from, family_to = _prefix_bounds(family_key)
-    given_from, given_to = _prefix_bounds(given_key)
     statement = _search_statement(
         user=user, given_name=bool(given_key), date_of_birth=date_of_birth is not None, limit=limit
     )
     if statement is None:
         return []
-    terms: dict[str, object] = {"family_from": family_from, "family_to": family_to}
-    if given_key:
-        terms |= {"given_from": given_from, "given_to": given_to}
     if date_of_birth:
         terms["date_of_birth"] = date_of_birth
     found = statement.rows(**terms)

@@ -223,20 +223,20 @@ def test_the_object_check_agrees_with_the_list_filter(parity_world, model, resou
         users = users[:: len(KINDS)]
     allowed = denied = 0
     for user, action in itertools.product(users, PermissionRule.Action.values):
-        listed, listed_as_many = (
+        listed, listed_one_by_one = (
             set(
                 visible(
                     user=user,
                     action=action,
                     queryset=model._default_manager.all(),
                     resource=resource,
-                    many=many,
+                    one_by_one=one_by_one,
                 ).values_list("pk", flat=True)
             )
-            for many in (False, True)
+            for one_by_one in (False, True)
         )
-        # A filter for many rows (a search's) works linked records out another way.
-        assert listed_as_many == listed, f"{user.role.code} at a {user.agency.kind}, {action}"
+        # A filter judging rows one at a time (a search's) probes linked records another way.
+        assert listed_one_by_one == listed, f"{user.role.code} at a {user.agency.kind}, {action}"
         for record in records:
             check = allows if in_database else allows_in_memory
             checked = check(user=user, action=action, obj=record, resource=resource)
@@ -251,21 +251,21 @@ def test_the_object_check_agrees_with_the_list_filter(parity_world, model, resou
 
 def test_a_persons_names_judged_from_their_copies_agree_with_the_person(parity_world):
     """The search judges names by the fields they copy from their person (``copied_from``),
-    with the people linked to them worked out once (``many``): the same people for every user
-    and action as judging the people themselves."""
+    with the records linked to each probed one by one (``one_by_one``): the same people for
+    every user and action as judging the people themselves."""
     shown = 0
     for user, action in itertools.product(parity_world["users"], PermissionRule.Action.values):
         people = visible(user=user, action=action, queryset=Person.objects.all())
-        for many in (False, True):
+        for one_by_one in (False, True):
             names = visible(
                 user=user,
                 action=action,
                 queryset=PersonName.objects.all(),
                 copied_from="person",
-                many=many,
+                one_by_one=one_by_one,
             )
             assert set(names.values_list("person_id", flat=True)) == set(
                 people.values_list("pk", flat=True)
-            ), f"{user.role.code} at a {user.agency.kind} agency, {action}, many={many}"
+            ), f"{user.role.code} at a {user.agency.kind} agency, {action}, one_by_one={one_by_one}"
         shown += people.count()
     assert shown

@@ -4,10 +4,11 @@ hashes whichever database writes them."""
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 from casebridge.accounts.models import User
 from casebridge.audit import services
@@ -27,7 +28,7 @@ def test_an_entry_reads_back_as_written_and_moves_the_head():
         action="change",
         object_type="person",
         object_id=7,
-        summary="Changed a person",
+        summary="Changed Zoë's name",  # not ASCII: hashed alike by Python and PostgreSQL
         changes={"name": ["Ann", "Anne"], "born": [None, "2001-02-03"]},
         reason="typo",
         flagged=True,
@@ -62,8 +63,12 @@ def test_a_rolled_back_change_leaves_no_entry_and_the_chain_goes_on():
 
 def test_an_entry_that_cannot_be_written_takes_the_change_down_with_it(monkeypatch):
     first = audit_record(actor=UserFactory(), action="view", object_type="person", object_id=1)
-    # A hash the chain already holds: the unique column refuses the second entry.
+    # A hash the chain already holds: the unique column refuses the second entry. (SQLite's
+    # appender hashes in Python; PostgreSQL's in its statement, still given the hashed text.)
     monkeypatch.setattr(services, "entry_hash", lambda **_: first.entry_hash)
+    held = f"'{first.entry_hash}' || left(%s, 0)"
+    append = services.APPEND_ON_POSTGRESQL.replace(services.HASH_IN_SQL, held)
+    monkeypatch.setattr(services, "APPEND_ON_POSTGRESQL", append)
 
     with transaction.atomic():
         UserFactory(username="changed-without-an-entry")
@@ -72,6 +77,15 @@ def test_an_entry_that_cannot_be_written_takes_the_change_down_with_it(monkeypat
         # Swallowing the error does not save the change: the block rolls back whole.
 
     assert not User.objects.filter(username="changed-without-an-entry").exists()
+    assert verify_chain().intact
+
+
+def test_a_value_too_long_for_its_column_is_refused_not_cut_short():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps text of any length")
+    # Cut short, the entry would no longer match the hash made from the whole value.
+    with pytest.raises(DataError), transaction.atomic():
+        audit_record(actor=None, actor_username="x", action="view", object_id="9" * 65)
     assert verify_chain().intact
 
 
@@ -118,14 +132,16 @@ def writers_on_separate_connections() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("writers_on_separate_connections")
-def test_concurrent_appenders_cannot_fork_the_chain():
+@pytest.mark.parametrize("in_a_transaction", [True, False], ids=["change", "page-view"])
+def test_concurrent_appenders_cannot_fork_the_chain(in_a_transaction):
     start = threading.Barrier(APPENDERS)
 
     def append(label: str) -> None:
         start.wait()
         for n in range(ENTRIES_EACH):
-            # Each entry in a transaction of its own, as a request's change would be.
-            with transaction.atomic():
+            # Each entry in a transaction of its own, as a request's change would be, or on
+            # its own, as a page's "viewed" entry is written.
+            with transaction.atomic() if in_a_transaction else nullcontext():
                 audit_record(actor=None, actor_username=label, action="view", object_id=n)
 
     with ThreadPoolExecutor(max_workers=APPENDERS) as pool:

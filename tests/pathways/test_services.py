@@ -1,8 +1,7 @@
-from dataclasses import replace
 from unittest import mock
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
 from casebridge.access.policy import AccessDenied
 from casebridge.audit import services as audit_services
@@ -129,15 +128,15 @@ def test_another_agency_cannot_transition_a_case_it_cannot_see():
 def test_if_the_audit_entry_cannot_be_written_the_change_rolls_back():
     coordinator = UserFactory(role=role("panel_coordinator"))
     case = CaseFactory()
-    # The database refuses the entry itself: its insert names a table that is not there.
-    vendor = connection.vendor
-    refused = replace(
-        audit_services.STATEMENTS[vendor],
-        append="INSERT INTO audit_unwritable VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-        "%s, %s, %s, %s)",
-    )
+    # The database refuses the entry itself: its insert names a table that is not there (on
+    # SQLite the entry's insert, with the hashes; on PostgreSQL the one statement, with the
+    # text it hashes).
+    unwritable = "INSERT INTO audit_unwritable VALUES ({})"
     with (
-        mock.patch.dict(audit_services.STATEMENTS, {vendor: refused}),
+        mock.patch.object(audit_services, "INSERT", unwritable.format(", ".join(["%s"] * 14))),
+        mock.patch.object(
+            audit_services, "APPEND_ON_POSTGRESQL", unwritable.format(", ".join(["%s"] * 13))
+        ),
         pytest.raises(DatabaseError),
     ):
         case_transition(actor=coordinator, case=case, transition="accept")

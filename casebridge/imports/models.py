@@ -158,7 +158,8 @@ class LoadedRow(models.Model):
     # The batch and its supplier (copied here for the unique reference and the look-ups of
     # earlier loads) are checked by the database as one key on PostgreSQL, (batch, supplier)
     # against the batch's (migration imports 0005: one check a loaded row, not two, and the
-    # copy checked too); on SQLite by a key each.
+    # copy checked too); on SQLite by a key each. The keys are the migrations', not these
+    # fields' (tests/imports/test_keys.py notices one lost).
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, related_name="loaded_rows", db_constraint=False
     )

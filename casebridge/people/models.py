@@ -118,7 +118,8 @@ class PersonName(models.Model):
 
     # The person and the copy of their agency below are checked by the database as one key on
     # PostgreSQL, (person, agency) against the person's (migration people 0008: one check a name
-    # an import writes, not two, and the copy checked too); on SQLite by a key each.
+    # an import writes, not two, and the copy checked too); on SQLite by a key each. The keys are
+    # the migrations', not these fields' (tests/imports/test_keys.py notices one lost).
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="names", db_constraint=False
     )

@@ -1,7 +1,9 @@
 """What the database itself refuses among the rows an import writes, now that two pairs of
 columns are checked as one key each on PostgreSQL (migrations imports 0005, people 0008): a
 loaded row's batch and supplier, a name's person and agency. On SQLite each column keeps a key
-of its own, so there only a missing batch, person or agency is refused."""
+of its own, so there only a missing batch, person or agency is refused. The models say
+``db_constraint=False`` for those columns (the keys are the migrations'), so these tests are
+what notices a key lost (a table rebuilt on SQLite from the models, say)."""
 
 import uuid
 
@@ -55,6 +57,13 @@ def test_a_loaded_row_whose_supplier_is_not_its_batchs_is_refused(loaded):
 def test_a_name_of_a_person_who_does_not_exist_is_refused():
     name = PersonFactory().names.get()
     assert refused(lambda: PersonName.objects.filter(pk=name.pk).update(person_id=uuid.uuid4()))
+
+
+def test_a_name_of_an_agency_that_does_not_exist_is_refused():
+    name = PersonFactory().names.get()
+    assert refused(
+        lambda: PersonName.objects.filter(pk=name.pk).update(recorded_by_agency_id=10**9)
+    )
 
 
 @on_postgresql

@@ -53,8 +53,9 @@ class Person(models.Model):
     # Looked after by a local authority now or in the past: the SIRM criteria extend their age
     # limit from under 19 to under 25, as the care leavers' duties do.
     care_experienced = models.BooleanField(default=False)
+    # Indexed by person_agency_id, which leads with it.
     recorded_by_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="recorded_people"
+        Agency, on_delete=models.PROTECT, related_name="recorded_people", db_index=False
     )
     # Set when identity resolution finds this record is the same person as another: the rules
     # that look at a person's history (repeat referrals, say) then look at every record of them.
@@ -79,6 +80,12 @@ class Person(models.Model):
                 condition=models.Q(merged_into__isnull=False),
                 name="person_merged_into",
             )
+        ]
+        constraints = [
+            # What a name's key points at on PostgreSQL (its person and its copy of the
+            # person's agency, checked as one: migration people 0008); the agency first, so it
+            # serves as the index of the agency alone too ("recorded by my agency").
+            models.UniqueConstraint(fields=["recorded_by_agency", "id"], name="person_agency_id")
         ]
 
     def __str__(self) -> str:
@@ -109,7 +116,13 @@ class PersonName(models.Model):
         ALIAS = "alias", "Alias"
         PREVIOUS = "previous", "Previous name"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    # The person and the copy of their agency below are checked by the database as one key on
+    # PostgreSQL, (person, agency) against the person's (migration people 0008: one check a name
+    # an import writes, not two, and the copy checked too); on SQLite by a key each. The keys are
+    # the migrations', not these fields' (tests/imports/test_keys.py notices one lost).
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="names", db_constraint=False
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRIMARY)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
@@ -120,7 +133,12 @@ class PersonName(models.Model):
     # its thousands of name matches from the name index alone (``person_search``), without
     # looking up each person. Written with the name (``save``, and the services' bulk writes).
     recorded_by_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        db_constraint=False,
     )
     date_of_birth = models.DateField(null=True, blank=True, editable=False)
 

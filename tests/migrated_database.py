@@ -48,15 +48,18 @@ def django_db_setup(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[None]:
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
-    shared = aliases == {connection.alias} and django_db_use_migrations and not django_db_keepdb
-    if "PYTEST_XDIST_WORKER" not in os.environ or not shared:
+    copied = aliases == {connection.alias} and django_db_use_migrations and not django_db_keepdb
+    if "PYTEST_XDIST_WORKER" not in os.environ or not copied:
         request.getfixturevalue("django_db_setup")  # pytest-django's own
         with django_db_blocker.unblock():
             load_definitions()
         yield
         return
 
-    request.getfixturevalue("django_db_modify_db_settings")  # the worker's own database name
+    # What pytest-django's own set-up asks for first: the test environment (mail kept in
+    # memory, and so on) and the worker's own database name.
+    request.getfixturevalue("django_test_environment")
+    request.getfixturevalue("django_db_modify_db_settings")
     verbosity = request.config.option.verbose
     # Every worker's temporary directory is under the run's one.
     kept = tmp_path_factory.getbasetemp().parent / "migrated-database"

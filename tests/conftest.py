@@ -5,18 +5,19 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from pytest_django.plugin import blocking_manager_key
 
-from casebridge.access.definitions import load_permissions
 from casebridge.analytics.engine import Engine, stored_engine
 from casebridge.analytics.services import snapshot_refresh
 from casebridge.analytics.snapshot import Snapshot
-from casebridge.assessments.definitions import load_instruments
-from casebridge.pathways.definitions import load_pathways
 from casebridge.people.models import Person
 from tests.analytics.fixtures import at, marac_referral, snapshot_of
 from tests.factories import sign_in
-from tests.tiny_borough import drop_kept_database, run_last, tiny_borough
+from tests.migrated_database import django_db_setup
+from tests.migrated_database import drop_kept_database as drop_kept_migrated_database
+from tests.tiny_borough import drop_kept_database as drop_kept_borough
+from tests.tiny_borough import run_last, tiny_borough
 
-__all__ = ["tiny_borough"]  # a session fixture: the tiny demo borough, loaded once
+# Session fixtures: the test database, migrated once per run, and the tiny demo borough.
+__all__ = ["django_db_setup", "tiny_borough"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -55,11 +56,12 @@ def longest_first(items: list[pytest.Item]) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """On pytest-xdist's controller, once every worker is done with it: the database the
-    workers copied the tiny borough from."""
+    """On pytest-xdist's controller, once every worker is done with them: the databases the
+    workers copied their test database and the tiny borough from."""
     if session.config.pluginmanager.has_plugin("dsession"):
         with session.config.stash[blocking_manager_key].unblock():
-            drop_kept_database()
+            drop_kept_migrated_database()
+            drop_kept_borough()
 
 
 def database_free_tests_in_the_sqlite_run_only(config: pytest.Config, items: list[pytest.Item]):
@@ -81,15 +83,6 @@ def database_free_tests_in_the_sqlite_run_only(config: pytest.Config, items: lis
         (kept if keep else deselected).append(item)
     config.hook.pytest_deselected(items=deselected)
     items[:] = kept
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database starts with the shipped definitions, as `sync-definitions` loads them."""
-    with django_db_blocker.unblock():
-        load_pathways()
-        load_permissions()
-        load_instruments()
 
 
 @pytest.fixture

@@ -71,7 +71,7 @@ def tiny_borough(django_db_setup, django_db_blocker, tmp_path_factory) -> TinyBo
     workers = "PYTEST_XDIST_WORKER" in os.environ
     shared = tmp_path_factory.getbasetemp().parent if workers else tmp_path_factory.getbasetemp()
     kept = shared / "tiny-borough"
-    with django_db_blocker.unblock(), _only_one_at_a_time(shared / "tiny-borough.lock"):
+    with django_db_blocker.unblock(), only_one_at_a_time(shared / "tiny-borough.lock"):
         if (kept / "output.txt").exists():
             _copy_kept_database(kept)
         else:
@@ -95,7 +95,7 @@ def _load(kept: Path) -> None:
 
 
 @contextmanager
-def _only_one_at_a_time(path: Path) -> Iterator[None]:
+def only_one_at_a_time(path: Path) -> Iterator[None]:
     with path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
         yield

@@ -24,3 +24,7 @@ class Kept(Generic[K, V]):
                 self._values.clear()
             value = self._values[key] = make()
         return value
+
+    def forget(self) -> None:
+        """Drop every value (what they were made from has changed)."""
+        self._values.clear()

@@ -13,6 +13,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from casebridge.core.kept import Kept
 from casebridge.ui.dates import date_text
 from casebridge.ui.forms import KEPT_POSTCODES_SUFFIX, DateInputWidget, kept_postcodes
 
@@ -104,43 +105,36 @@ register.filter("day", date_text)
 
 # Each static file's address, kept for the process: the storage gives the same one for a path
 # while its settings stay (about 50 µs each time, and every page's layout asks for five).
-_static_urls: dict[str, str] = {}
+_static_urls: Kept[str, str] = Kept(64)
 
 
 @register.simple_tag
 def kept_static(path: str) -> str:
     """``{% static path %}``, asked of the storage once per process."""
-    url = _static_urls.get(path)
-    if url is None:
-        url = _static_urls[path] = static(path)
-    return url
+    return _static_urls.get(path, lambda: static(path))
 
 
 @receiver(setting_changed)
 def _forget_static_urls(*, setting: str, **kwargs: Any) -> None:
     if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES"}:
-        _static_urls.clear()
+        _static_urls.forget()
 
 
 # The layout's own links (home, sign out), kept for the process by URL configuration and
 # script prefix: a ``{% url %}`` costs about 60-100 µs, and every page's layout asks for two.
-_layout_urls: dict[tuple[str | None, str, str], str] = {}
+_layout_urls: Kept[tuple[str | None, str, str], str] = Kept(64)
 
 
 @register.simple_tag
 def kept_url(name: str) -> str:
     """``{% url name %}`` for a page that takes no arguments, reversed once per process."""
-    key = (get_urlconf(), get_script_prefix(), name)
-    url = _layout_urls.get(key)
-    if url is None:
-        url = _layout_urls[key] = reverse(name)
-    return url
+    return _layout_urls.get((get_urlconf(), get_script_prefix(), name), lambda: reverse(name))
 
 
 @receiver(setting_changed)
 def _forget_layout_urls(*, setting: str, **kwargs: Any) -> None:
     if setting == "ROOT_URLCONF":
-        _layout_urls.clear()
+        _layout_urls.forget()
 
 
 # The text box and date components, written in Python for pages every user opens many times (the

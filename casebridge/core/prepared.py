@@ -14,8 +14,7 @@ connection and runs it again with new values.
 """
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -31,33 +30,70 @@ from django.utils import timezone
 M = TypeVar("M", bound=Model)
 
 
-@contextmanager
-def statement_cursor(alias: str = DEFAULT_DB_ALIAS) -> Iterator[CursorWrapper]:
+def statement_cursor(alias: str = DEFAULT_DB_ALIAS) -> CursorWrapper:
     """A cursor for a statement that runs again and again with other values (never one whose
-    text changes with them, such as an ``IN`` list: each text is a statement kept).
+    text changes with them, such as an ``IN`` list: each text is a statement kept). Use it as
+    a context manager, as ``connection.cursor()``.
 
     On PostgreSQL its values are bound by the server (Django's ``ServerBindingCursor``; the
     connection's other cursors bind on the client, as by default), so psycopg prepares the
     statement on the connection once it has run ``prepare_threshold`` times (settings) and the
     server neither parses nor plans it again. It is Django's cursor wrapper all the same: the
-    execute wrappers, the query log and the tests' query counts see its statements.
+    execute wrappers, the error translation, the query log and the tests' query counts see its
+    statements.
+
+    One such cursor is kept for each connection and used again (``_KeptCursor``): making a
+    psycopg cursor and Django's wrapper around it for every statement was a third of the
+    Python a statement cost. While queries are logged (``DEBUG``, ``assertNumQueries``,
+    ``CaptureQueriesContext``) each statement gets a fresh debug wrapper, as Django makes them.
     """
     connection = connections[alias]
     if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
+        return connection.cursor()
+    # As ``connection.cursor()`` does, for a cursor made here rather than by the backend.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    if connection.queries_logged:
+        return connection._prepare_cursor(_server_binding_cursor(connection))  # type: ignore[attr-defined,no-any-return]
+    connection.validate_thread_sharing()
+    kept: _KeptCursor | None = getattr(connection, _KEPT, None)
+    # A cursor belongs to its psycopg connection: one closed or replaced (the health check,
+    # CONN_MAX_AGE, an error) takes its cursor with it, and the next statement makes another.
+    if kept is None or kept.cursor.connection is not connection.connection or kept.cursor.closed:
+        kept = _KeptCursor(_server_binding_cursor(connection), connection)
+        setattr(connection, _KEPT, kept)
+    return kept
+
+
+_KEPT = "_casebridge_statement_cursor"
+
+
+def _server_binding_cursor(connection: BaseDatabaseWrapper) -> Any:
     from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
         ServerBindingCursor,
     )
 
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
     with connection.wrap_database_errors:
-        raw = ServerBindingCursor(connection.connection)
-    # Django's own wrapping of a cursor it made (thread check, query log, execute wrappers).
-    with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]
-        yield cursor
+        return ServerBindingCursor(connection.connection)
+
+
+class _KeptCursor(CursorWrapper):
+    """Django's cursor wrapper (``execute`` through the execute wrappers, errors translated to
+    Django's), left open when its ``with`` block ends, for the connection's next statement.
+    (psycopg keeps the prepared statements on the connection, not on the cursor.)"""
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass
+
+    # Named here rather than reached through ``CursorWrapper.__getattr__``, which makes a new
+    # error-translating closure on every call.
+    def fetchone(self) -> Any:
+        with self.db.wrap_database_errors:
+            return self.cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with self.db.wrap_database_errors:
+            return self.cursor.fetchall()  # type: ignore[no-any-return]
 
 
 # Stands for the clock in the parameters of a statement compiled once (see ``ClockNow``).

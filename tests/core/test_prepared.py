@@ -3,10 +3,11 @@
 from uuid import UUID
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, DataError, connection, connections, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from casebridge.core.prepared import Prepared
+from casebridge.core.prepared import Prepared, statement_cursor
 from casebridge.pathways.models import Case
 from tests.factories import CaseFactory, TeamFactory, UserFactory
 
@@ -55,3 +56,102 @@ def test_postgresql_keeps_the_statement_prepared_and_the_query_log_still_sees_ea
     assert [case.pk for case in found] == [case.pk for case in cases]
     assert len(queries) == 3
     assert prepared == 1
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the statement cursor is kept on PostgreSQL"
+)
+
+
+def _one(value: int) -> int:
+    with statement_cursor() as cursor:
+        cursor.execute("SELECT CAST(%s AS integer)", [value])
+        (found,) = cursor.fetchone()
+    return found
+
+
+@postgresql_only
+def test_the_statement_cursor_is_kept_for_its_connection_and_made_again_for_a_new_one():
+    with statement_cursor() as first:
+        pass
+    with statement_cursor() as again:
+        pass
+    # As after a reconnection (the tests' transaction forbids a real one): another psycopg
+    # connection under the same Django connection.
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    used = wrapper.connection
+    replacement = wrapper.get_new_connection(wrapper.get_connection_params())
+    try:
+        wrapper.connection = replacement
+        with statement_cursor() as after_reconnecting:
+            pass
+        value = _one(5)
+    finally:
+        wrapper.connection = used
+        replacement.close()
+
+    assert again is first
+    assert after_reconnecting is not first
+    assert after_reconnecting.cursor.connection is replacement
+    assert value == 5
+
+
+@postgresql_only
+def test_a_closed_statement_cursor_is_made_again():
+    with statement_cursor() as first:
+        first.close()
+
+    assert _one(6) == 6
+
+
+@postgresql_only
+def test_the_kept_cursor_is_reused_while_queries_are_not_logged():
+    # (The tests' queries are logged only inside CaptureQueriesContext: DEBUG is off.)
+    assert not connection.queries_logged
+    with statement_cursor() as first:
+        first.execute("SELECT 1")
+    with statement_cursor() as second:
+        second.execute("SELECT 2")
+
+    assert second is first
+
+
+@postgresql_only
+def test_the_statement_cursor_translates_errors_and_honours_the_transaction():
+    with transaction.atomic():
+        # A statement that fails inside a savepoint: Django's exception; the savepoint rolled
+        # back, the transaction and the cursor go on.
+        with pytest.raises(DataError), transaction.atomic(), statement_cursor() as cursor:
+            cursor.execute("SELECT CAST(%s AS integer)", ["not a number"])
+        assert _one(7) == 7
+
+        # Without a savepoint the failure marks the whole transaction for rollback: the next
+        # statement is refused, as for any other cursor.
+        with pytest.raises(DataError), transaction.atomic(savepoint=False):
+            _one_from("not a number")
+        with pytest.raises(TransactionManagementError):
+            _one(8)
+
+    assert _one(9) == 9
+
+
+def _one_from(text: str) -> None:
+    with statement_cursor() as cursor:
+        cursor.execute("SELECT CAST(%s AS integer)", [text])
+
+
+def test_the_query_log_and_the_execute_wrappers_see_each_statement():
+    seen = []
+
+    def watch(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(watch):
+        values = [_one(10), _one(11)]
+    with connection.execute_wrapper(watch):
+        values.append(_one(12))
+
+    assert values == [10, 11, 12]
+    assert len(queries) == 2
+    assert seen == ["SELECT CAST(%s AS integer)"] * 3

@@ -158,14 +158,15 @@ class BatchLoader:
         return None if identity is None else self.people[identity]
 
     def _loaded_row(self, row: CheckedRow, record: tuple[str, object]) -> dict[str, object]:
+        digest, stable_digest = row.digests(self.extract.updatable)
         return {
             "batch_id": self.batch.pk,
             "line_number": row.line,
             "kind": self.extract.kind,
             "supplied_by_id": self.batch.supplied_by_id,
             "reference": str(row.values[self.extract.reference]),
-            "digest": row.digest,
-            "stable_digest": row.digest_without(self.extract.updatable),
+            "digest": digest,
+            "stable_digest": stable_digest,
             "notes": list(row.notes),
             record[0]: record[1],
         }

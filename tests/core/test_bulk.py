@@ -142,5 +142,9 @@ def test_a_row_pointing_at_no_record_fails_the_overlapped_inserts_and_writes_not
 
 def test_ordered_uuids_are_version_7_each_greater_than_the_last_and_unique():
     ids = ordered_uuids(10_000)  # past 4,096: the counter carries into the time
+    # Made without UUID.__init__: each the same as the UUID its text or number gives.
+    assert all(uuid.UUID(str(pk)) == pk == uuid.UUID(int=pk.int) for pk in ids[:100])
+    assert {hash(pk) for pk in ids[:100]} == {hash(uuid.UUID(str(pk))) for pk in ids[:100]}
+    assert ids[0].is_safe is uuid.UUID(int=ids[0].int).is_safe
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     assert {(key.version, key.variant) for key in ids} == {(7, uuid.RFC_4122)}

@@ -167,15 +167,7 @@ def _object_template(
 @lru_cache(maxsize=64)
 def _digest_form(
     keys: tuple[str, ...], skipped: frozenset[str]
-) -> (
-    tuple[
-        Callable[[Mapping[str, Value]], tuple[Value, ...]],
-        str,
-        str,
-        Callable[[list[str]], tuple[str, ...]],
-    ]
-    | None
-):
+) -> tuple[Callable[[Any], Any], str, str, Callable[[Any], tuple[str, ...]]] | None:
     """For a row of ``keys`` (in its own order): what picks its values in ``DIGEST_JSON``'s
     order, the text of the whole row's object and of the row's but ``skipped`` (a ``%s`` for
     each value), and what picks the latter's pieces. None for fewer than two keys either way

@@ -152,7 +152,10 @@ def test_a_value_of_another_type_is_digested_in_the_same_form():
     row = CheckedRow(line=2, values=values, reasons=())  # type: ignore[arg-type]
     assert row.digest == adr_0006_digest(values)
     assert row.digest_without(("amount",)) == adr_0006_digest(values, ("amount",))
-    assert row.digests(("amount",)) == (adr_0006_digest(values), adr_0006_digest(values, ("amount",)))
+    assert row.digests(("amount",)) == (
+        adr_0006_digest(values),
+        adr_0006_digest(values, ("amount",)),
+    )
 
 
 def test_a_list_or_an_object_among_the_values_is_digested_in_the_same_form():

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import DataError, IntegrityError, connection, transaction
 
-from casebridge.core.bulk import insert_rows, ordered_uuids, overlapped_inserts
+from casebridge.core.bulk import insert_columns, insert_rows, ordered_uuids, overlapped_inserts
 from casebridge.imports.models import PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Person, PersonName
@@ -148,3 +148,19 @@ def test_ordered_uuids_are_version_7_each_greater_than_the_last_and_unique():
     assert ids[0].is_safe is uuid.UUID(int=ids[0].int).is_safe
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     assert {(key.version, key.variant) for key in ids} == {(7, uuid.RFC_4122)}
+
+
+def test_columns_are_written_as_the_same_rows_would_be():
+    agency = AgencyFactory()
+    ids = ordered_uuids(2)
+    born = [date(1990, 2, 28), None]
+    insert_columns(
+        Person,
+        {"id": ids, "date_of_birth": born, "recorded_by_agency_id": [agency.pk] * 2},
+    )
+    assert list(Person.objects.order_by("id").values_list("id", "date_of_birth", "sex")) == [
+        (ids[0], born[0], Person.Sex.NOT_KNOWN),  # a column left out takes its default
+        (ids[1], None, Person.Sex.NOT_KNOWN),
+    ]
+    with pytest.raises(AssertionError, match="no field"):
+        insert_columns(Person, {"id": ordered_uuids(1), "no_such_field": ["x"]})

@@ -203,13 +203,15 @@ class BatchLoader:
             return [bool(row[name]) for row in values]
 
         categories = [str(row["offence_group"]) for row in values]
+        # Read once: an enum member's attribute access is a Python property call.
+        domestic_abuse = str(Incident.Category.DOMESTIC_ABUSE)
         incidents: dict[str, Sequence[object]] = {
             "id": ids,
             "reporting_agency_id": [agency] * len(rows),
             "reference": [str(row["crime_reference"]) for row in values],
             "category": categories,
             "domestic_abuse": [
-                bool(row["domestic_abuse_flag"]) or category == Incident.Category.DOMESTIC_ABUSE
+                bool(row["domestic_abuse_flag"]) or category == domestic_abuse
                 for row, category in zip(values, categories, strict=True)
             ],
             "occurred_at": [row["occurred_at"] for row in values],

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from django.db.models import F
 
-from casebridge.core.bulk import insert_rows, next_ids, ordered_uuids
+from casebridge.core.bulk import insert_columns, insert_rows, next_ids, ordered_uuids
 from casebridge.core.lookups import AnyOf
 from casebridge.imports.formats import ExtractFormat, Subject
 from casebridge.imports.models import ImportBatch, LoadedRow, PartnerEvent
@@ -157,36 +157,34 @@ class BatchLoader:
     def _person(self, identity: bytes | None) -> UUID | None:
         return None if identity is None else self.people[identity]
 
-    def _loaded_row(self, row: CheckedRow, record: tuple[str, object]) -> dict[str, object]:
-        return {
-            "batch_id": self.batch.pk,
-            "line_number": row.line,
-            "kind": self.extract.kind,
-            "supplied_by_id": self.batch.supplied_by_id,
-            "reference": str(row.values[self.extract.reference]),
-            "digest": row.digest,
-            "stable_digest": row.digest_without(self.extract.updatable),
-            "notes": list(row.notes),
-            record[0]: record[1],
-        }
-
     def _load_new(self, rows: Sequence[CheckedRow]) -> None:
         # Each row's subjects' identities, in the order of the format's subjects.
         identities = [
             [_identity(subject, row.values) for subject in self.extract.subjects] for row in rows
         ]
         self._resolve(rows, identities)
+        records: tuple[str, Sequence[object]]
         if self.extract.target == "incidents":
-            records: list[tuple[str, object]] = [
-                ("incident_id", pk) for pk in self._incidents(rows, identities)
-            ]
+            records = ("incident_id", self._incidents(rows, identities))
         else:
-            records = [("event_id", pk) for pk in self._events(rows, identities)]
-        insert_rows(
+            records = ("event_id", self._events(rows, identities))
+        digests = [row.digests(self.extract.updatable) for row in rows]
+        count = len(rows)
+        insert_columns(
             LoadedRow,
-            [self._loaded_row(row, record) for row, record in zip(rows, records, strict=True)],
+            {
+                "batch_id": [self.batch.pk] * count,
+                "line_number": [row.line for row in rows],
+                "kind": [self.extract.kind] * count,
+                "supplied_by_id": [self.batch.supplied_by_id] * count,
+                "reference": [str(row.values[self.extract.reference]) for row in rows],
+                "digest": [digest for digest, _ in digests],
+                "stable_digest": [stable_digest for _, stable_digest in digests],
+                "notes": [list(row.notes) for row in rows],
+                records[0]: records[1],
+            },
         )
-        self.loaded += len(rows)
+        self.loaded += count
         self.noted += sum(1 for row in rows if row.notes)
 
     def _incidents(
@@ -195,36 +193,44 @@ class BatchLoader:
         roles = [subject.role for subject in self.extract.subjects]
         victim, suspect = roles.index("victim"), roles.index("suspect")
         ids = ordered_uuids(len(rows))
-        incidents = []
-        for pk, row, row_identities in zip(ids, rows, identities, strict=True):
-            values = row.values
-            category = str(values["offence_group"])
-            incidents.append(
-                {
-                    "id": pk,
-                    "reporting_agency_id": self.batch.supplied_by_id,
-                    "reference": str(values["crime_reference"]),
-                    "category": category,
-                    "domestic_abuse": bool(values["domestic_abuse_flag"])
-                    or category == Incident.Category.DOMESTIC_ABUSE,
-                    "occurred_at": values["occurred_at"],
-                    "victim_id": self._person(row_identities[victim]),
-                    "suspect_id": self._person(row_identities[suspect]),
-                    "outcome": str(values["outcome"] or ""),
-                    "outcome_on": values["outcome_on"],
-                    "weapon": str(values["weapon"] or ""),
-                    "firearm_discharged": bool(values["firearm_discharged"]),
-                    "kidnapping": bool(values["kidnapping"]),
-                    "injury": str(values["injury"] or ""),
-                    "gang_related": bool(values["gang_related"]),
-                    "child_in_victim_household": bool(values["child_in_victim_household"]),
-                    "child_in_suspect_household": bool(values["child_in_suspect_household"]),
-                    "ward": str(values["ward"] or ""),
-                    "outside_borough": bool(values["outside_borough"]),
-                }
-            )
-        insert_rows(Incident, incidents)
-        self.sirm.sift(rows=incidents)
+        values = [row.values for row in rows]
+        agency = self.batch.supplied_by_id
+
+        def text(name: str) -> list[str]:
+            return [str(row[name] or "") for row in values]
+
+        def flag(name: str) -> list[bool]:
+            return [bool(row[name]) for row in values]
+
+        categories = [str(row["offence_group"]) for row in values]
+        # Read once: an enum member's attribute access is a Python property call.
+        domestic_abuse = str(Incident.Category.DOMESTIC_ABUSE)
+        incidents: dict[str, Sequence[object]] = {
+            "id": ids,
+            "reporting_agency_id": [agency] * len(rows),
+            "reference": [str(row["crime_reference"]) for row in values],
+            "category": categories,
+            "domestic_abuse": [
+                bool(row["domestic_abuse_flag"]) or category == domestic_abuse
+                for row, category in zip(values, categories, strict=True)
+            ],
+            "occurred_at": [row["occurred_at"] for row in values],
+            "victim_id": [self._person(subjects[victim]) for subjects in identities],
+            "suspect_id": [self._person(subjects[suspect]) for subjects in identities],
+            "outcome": text("outcome"),
+            "outcome_on": [row["outcome_on"] for row in values],
+            "weapon": text("weapon"),
+            "firearm_discharged": flag("firearm_discharged"),
+            "kidnapping": flag("kidnapping"),
+            "injury": text("injury"),
+            "gang_related": flag("gang_related"),
+            "child_in_victim_household": flag("child_in_victim_household"),
+            "child_in_suspect_household": flag("child_in_suspect_household"),
+            "ward": text("ward"),
+            "outside_borough": flag("outside_borough"),
+        }
+        insert_columns(Incident, incidents)
+        self.sirm.sift(columns=incidents)
         return ids
 
     def _events(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,9 +45,9 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 
 
-def _iso(value: date) -> str:
-    return value.isoformat()
-
+# A date's or a time's ISO text, called by the C encoder without a Python frame (a row has
+# several): the method of the value's own type, a datetime's as a datetime.
+_iso = methodcaller("isoformat")
 
 # A row's digest is its values as sorted JSON, dates and times as ISO text
 # (json.dumps(jsonable(values), sort_keys=True)); ADR 0006 fixes that form. This encoder is its
@@ -106,6 +106,22 @@ class CheckedRow:
         pieces = text[1:-1].split(PIECE_SEPARATOR) if keys else []
         return tuple(pieces) if len(pieces) == len(keys) else None
 
+    def digests(self, columns: Iterable[str]) -> tuple[str, str]:
+        """``digest`` and ``digest_without(columns)`` together, as a loaded row keeps them: the
+        values picked and encoded once, each digest's text put together from the same pieces."""
+        form = _digest_form(tuple(self.values), frozenset(columns))
+        if form is None:
+            return self.digest, self.digest_without(columns)
+        pick, whole, template, kept = form
+        text = PIECES_JSON.encode(pick(self.values))
+        pieces = text[1:-1].split(PIECE_SEPARATOR)
+        if len(pieces) != len(self.values):
+            return self.digest, self.digest_without(columns)
+        return (
+            hashlib.sha256((whole % tuple(pieces)).encode()).hexdigest(),
+            hashlib.sha256((template % kept(pieces)).encode()).hexdigest(),
+        )
+
     def digest_without(self, columns: Iterable[str]) -> str:
         """What the row says but for ``columns``: equal for a row whose other values stand."""
         skipped = frozenset(columns)
@@ -146,6 +162,22 @@ def _object_template(
     if len(positions) > 1:
         return template, itemgetter(*positions)
     return template, lambda pieces: tuple(pieces[n] for n in positions)
+
+
+@lru_cache(maxsize=64)
+def _digest_form(
+    keys: tuple[str, ...], skipped: frozenset[str]
+) -> tuple[Callable[[Any], Any], str, str, Callable[[Any], tuple[str, ...]]] | None:
+    """For a row of ``keys`` (in its own order): what picks its values in ``DIGEST_JSON``'s
+    order, the text of the whole row's object and of the row's but ``skipped`` (a ``%s`` for
+    each value), and what picks the latter's pieces. None for fewer than two keys either way
+    (an ``itemgetter`` of one key gives the value, not a tuple), left to ``digest_without``."""
+    ordered = _sorted_keys(*keys)
+    if len(ordered) < 2 or len(ordered) - len(skipped.intersection(ordered)) < 2:
+        return None
+    whole, _ = _object_template(ordered, frozenset())
+    template, kept = _object_template(ordered, skipped)
+    return itemgetter(*ordered), whole, template, kept
 
 
 def jsonable(values: Mapping[str, Value]) -> dict[str, object]:

@@ -1,9 +1,10 @@
 """Writing people records. Every write is authorised and audited in the same transaction."""
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
+from operator import attrgetter
 
 from django.db import transaction
 
@@ -11,7 +12,7 @@ from casebridge.access.policy import Action, Resource, authorize, require_permis
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
-from casebridge.core.bulk import insert_rows, ordered_uuids
+from casebridge.core.bulk import insert_columns, insert_rows, ordered_uuids
 from casebridge.people.models import Address, Identifier, Person, PersonName, Relationship
 from casebridge.people.names import name_key
 
@@ -126,20 +127,17 @@ def people_bulk_create(
     return persons
 
 
-def _name_row(
-    person: Mapping[str, object], given: str, family: str, kind: str
-) -> dict[str, object]:
-    return {
-        "person_id": person["id"],
-        # The person's copies (see PersonName).
-        "recorded_by_agency_id": person["recorded_by_agency_id"],
-        "date_of_birth": person["date_of_birth"],
-        "kind": kind,
-        "given_name": given.strip(),
-        "family_name": family.strip(),
-        "given_name_key": name_key(given),
-        "family_name_key": name_key(family),
-    }
+# A person's own fields an import gives, and an address's (all AddressDetails' fields).
+PERSON_FIELDS = (
+    "date_of_birth",
+    "sex",
+    "gender_identity",
+    "ethnicity",
+    "disability",
+    "sexual_orientation",
+    "care_experienced",
+)
+ADDRESS_FIELDS = tuple(item.name for item in fields(AddressDetails))
 
 
 def people_record_for_import(
@@ -149,35 +147,58 @@ def people_record_for_import(
 
     For the imports service only, inside its batch's transaction: it has checked that the
     actor may import the extract, and its one audit entry for the batch counts these people.
-    Written set-based (a chunk of an import is thousands of people), without model instances.
+    Written set-based (a chunk of an import is thousands of people), a column at a time,
+    without model instances.
     """
+    if not people:
+        return []
     ids = ordered_uuids(len(people))
-    persons, names, addresses, identifiers = [], [], [], []
-    for person_id, details in zip(ids, people, strict=True):
-        person = {
-            "id": person_id,
-            "date_of_birth": details.date_of_birth,
-            "sex": details.sex,
-            "gender_identity": details.gender_identity,
-            "ethnicity": details.ethnicity,
-            "disability": details.disability,
-            "sexual_orientation": details.sexual_orientation,
-            "care_experienced": details.care_experienced,
-            "recorded_by_agency_id": recorded_by.pk,
-        }
-        persons.append(person)
-        names.append(_name_row(person, details.given_name, details.family_name, "primary"))
+    births = [details.date_of_birth for details in people]
+    persons = dict(
+        zip(PERSON_FIELDS, zip(*map(attrgetter(*PERSON_FIELDS), people), strict=True), strict=True)
+    )
+    insert_columns(
+        Person, {"id": ids, "recorded_by_agency_id": [recorded_by.pk] * len(ids), **persons}
+    )
+    # (person, their date of birth, kind, given name, family name): each person's primary name
+    # then their aliases, as they were always written.
+    names: list[tuple[uuid.UUID, date | None, str, str, str]] = []
+    addresses: list[tuple[uuid.UUID, AddressDetails]] = []
+    identifiers = []
+    for person_id, born, details in zip(ids, births, people, strict=True):
+        names.append((person_id, born, "primary", details.given_name, details.family_name))
         # Loops, not comprehensions: most people have no alias or identifier and one address,
         # and a comprehension is a function call even when it has nothing to do.
         for given, family in details.aliases:
-            names.append(_name_row(person, given, family, "alias"))
+            names.append((person_id, born, "alias", given, family))
         for address in details.addresses:
-            addresses.append({"person_id": person_id, **vars(address)})
+            addresses.append((person_id, address))
         for scheme, value in details.identifiers:
             identifiers.append({"person_id": person_id, "scheme": scheme, "value": value})
-    insert_rows(Person, persons)
-    insert_rows(PersonName, names)
-    insert_rows(Address, addresses)
+    named, named_born, kinds, given_names, family_names = zip(*names, strict=True)
+    insert_columns(
+        PersonName,
+        {
+            "person_id": named,
+            # The person's copies (see PersonName).
+            "recorded_by_agency_id": [recorded_by.pk] * len(names),
+            "date_of_birth": named_born,
+            "kind": kinds,
+            "given_name": [given.strip() for given in given_names],
+            "family_name": [family.strip() for family in family_names],
+            "given_name_key": list(map(name_key, given_names)),
+            "family_name_key": list(map(name_key, family_names)),
+        },
+    )
+    if addresses:
+        details_of = map(attrgetter(*ADDRESS_FIELDS), (address for _, address in addresses))
+        insert_columns(
+            Address,
+            {
+                "person_id": [person_id for person_id, _ in addresses],
+                **dict(zip(ADDRESS_FIELDS, zip(*details_of, strict=True), strict=True)),
+            },
+        )
     insert_rows(Identifier, identifiers)
     return ids
 

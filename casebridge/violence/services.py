@@ -57,7 +57,7 @@ def sirm_proposals_for(*, incidents: Sequence[Incident]) -> list[SirmProposal]:
 
 @transaction.atomic
 class SirmSift:
-    """SIRM proposals for the incidents an import writes as rows (values by field attname,
+    """SIRM proposals for the incidents an import writes as columns (values by field attname,
     ``id`` included), without a model instance for each. Each chunk is sifted as it is written
     (each row through one instance holding its values in turn), with no query once the pathway
     is read, so the import's writes need not wait for it; ``propose`` then reads the few left
@@ -77,18 +77,20 @@ class SirmSift:
             return None
         return self._pathway.definition.get("incident_rule")  # type: ignore[no-any-return]
 
-    def sift(self, *, rows: Sequence[Mapping[str, Any]]) -> None:
+    def sift(self, *, columns: Mapping[str, Sequence[Any]]) -> None:
+        """Sift a chunk of incidents given as columns (each field's values by attname)."""
         rule = self._rule
-        if rule is None or not rows:
+        if rule is None or not columns.get("id"):
             return
         probe = Incident()
+        names = list(columns)
         ids = []
-        for row in rows:
+        for pk, row in zip(columns["id"], zip(*columns.values(), strict=True), strict=True):
             # As the fields' own attributes would set them: the probe never holds a related
             # object, so setting an ``_id`` has no cached one to forget.
-            probe.__dict__.update(row)
+            probe.__dict__.update(zip(names, row, strict=True))
             if incident_rule_may_be_met(incident=probe, rule=rule):
-                ids.append(row["id"])
+                ids.append(pk)
         self._chunks.append(ids)
 
     def propose(self) -> list[SirmProposal]:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import DataError, IntegrityError, connection, transaction
 
-from casebridge.core.bulk import insert_rows, ordered_uuids, overlapped_inserts
+from casebridge.core.bulk import insert_columns, insert_rows, ordered_uuids, overlapped_inserts
 from casebridge.imports.models import PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Person, PersonName
@@ -142,5 +142,25 @@ def test_a_row_pointing_at_no_record_fails_the_overlapped_inserts_and_writes_not
 
 def test_ordered_uuids_are_version_7_each_greater_than_the_last_and_unique():
     ids = ordered_uuids(10_000)  # past 4,096: the counter carries into the time
+    # Made without UUID.__init__: each the same as the UUID its text or number gives.
+    assert all(uuid.UUID(str(pk)) == pk == uuid.UUID(int=pk.int) for pk in ids[:100])
+    assert {hash(pk) for pk in ids[:100]} == {hash(uuid.UUID(str(pk))) for pk in ids[:100]}
+    assert ids[0].is_safe is uuid.UUID(int=ids[0].int).is_safe
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     assert {(key.version, key.variant) for key in ids} == {(7, uuid.RFC_4122)}
+
+
+def test_columns_are_written_as_the_same_rows_would_be():
+    agency = AgencyFactory()
+    ids = ordered_uuids(2)
+    born = [date(1990, 2, 28), None]
+    insert_columns(
+        Person,
+        {"id": ids, "date_of_birth": born, "recorded_by_agency_id": [agency.pk] * 2},
+    )
+    assert list(Person.objects.order_by("id").values_list("id", "date_of_birth", "sex")) == [
+        (ids[0], born[0], Person.Sex.NOT_KNOWN),  # a column left out takes its default
+        (ids[1], None, Person.Sex.NOT_KNOWN),
+    ]
+    with pytest.raises(AssertionError, match="no field"):
+        insert_columns(Person, {"id": ordered_uuids(1), "no_such_field": ["x"]})

@@ -84,17 +84,18 @@ def test_a_constraint_failing_in_the_third_chunk_loads_nothing_but_keeps_rejecte
     monkeypatch,
 ):
     before = table_counts()
-    real_insert = loading.insert_rows
+    real_insert = loading.insert_columns
     chunks = []
 
-    def third_chunk_repeats_a_row(model, rows):
+    def third_chunk_repeats_a_row(model, columns):
         if model is LoadedRow:
-            chunks.append(rows)
+            chunks.append(columns)
             if len(chunks) == 3:
-                rows = [*rows, rows[0]]  # the unique reference twice: the database refuses it
-        real_insert(model, rows)
+                # The unique reference twice: the database refuses it.
+                columns = {name: [*values, values[0]] for name, values in columns.items()}
+        real_insert(model, columns)
 
-    monkeypatch.setattr(loading, "insert_rows", third_chunk_repeats_a_row)
+    monkeypatch.setattr(loading, "insert_columns", third_chunk_repeats_a_row)
     batch = import_in_chunks(monkeypatch, 2, offences_csv(*ROWS, header=HEADER))
 
     # Reached the third chunk (on PostgreSQL its COPY fails while the next chunk is built, so

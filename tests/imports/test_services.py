@@ -294,14 +294,14 @@ def test_an_imported_offence_meeting_the_sirm_criteria_is_proposed_as_it_loads()
 def test_an_import_that_fails_proposes_nothing(monkeypatch):
     from casebridge.imports import loading
 
-    real_insert = loading.insert_rows
+    real_insert = loading.insert_columns
 
-    def fail_after_the_proposals(model, rows):
+    def fail_after_the_proposals(model, columns):
         if model is LoadedRow:
             raise RuntimeError("disk full")
-        real_insert(model, rows)
+        real_insert(model, columns)
 
-    monkeypatch.setattr(loading, "insert_rows", fail_after_the_proposals)
+    monkeypatch.setattr(loading, "insert_columns", fail_after_the_proposals)
     content = offences_csv(stabbing("01/1/22"), header=SERIOUS_VIOLENCE)
 
     batch = run_import(actor=analyst(), supplied_by=police(), content=content)

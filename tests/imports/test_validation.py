@@ -140,6 +140,11 @@ def test_both_digests_are_byte_for_byte_the_adr_form_whatever_the_values():
         assert row.digest_without(("outcome", "outcome_on")) == adr_0006_digest(
             values, ("outcome", "outcome_on")
         )
+        fresh = CheckedRow(line=2, values=values, reasons=())
+        assert fresh.digests(("outcome", "outcome_on")) == (
+            adr_0006_digest(values),
+            adr_0006_digest(values, ("outcome", "outcome_on")),
+        )
 
 
 def test_a_value_of_another_type_is_digested_in_the_same_form():
@@ -147,6 +152,10 @@ def test_a_value_of_another_type_is_digested_in_the_same_form():
     row = CheckedRow(line=2, values=values, reasons=())  # type: ignore[arg-type]
     assert row.digest == adr_0006_digest(values)
     assert row.digest_without(("amount",)) == adr_0006_digest(values, ("amount",))
+    assert row.digests(("amount",)) == (
+        adr_0006_digest(values),
+        adr_0006_digest(values, ("amount",)),
+    )
 
 
 def test_a_list_or_an_object_among_the_values_is_digested_in_the_same_form():
@@ -155,3 +164,7 @@ def test_a_list_or_an_object_among_the_values_is_digested_in_the_same_form():
     row = CheckedRow(line=2, values=values, reasons=())  # type: ignore[arg-type]
     assert row.digest == adr_0006_digest(values)
     assert row.digest_without(("reference",)) == adr_0006_digest(values, ("reference",))
+    assert row.digests(("reference",)) == (
+        adr_0006_digest(values),
+        adr_0006_digest(values, ("reference",)),
+    )

@@ -40,6 +40,9 @@ class Measured(NamedTuple):
 
 Tables = Callable[[str], ir.Table]
 Reach = Callable[[str, ir.Table], date | None]
+# Runs the query a function builds and gives its rows (the engine's, which may not need to
+# build it: ``Engine._rows``).
+Run = Callable[[Callable[[], ir.Table]], list[dict[str, Any]]]
 
 
 # --- conditions --------------------------------------------------------------------------------
@@ -134,9 +137,18 @@ def cohort_key(measure: dict[str, Any], periods: list[Period]) -> str:
     )
 
 
-def reoffending_totals(tables: Tables, measure: dict[str, Any], periods: list[Period]) -> Totals:
+def reoffending_totals(
+    tables: Tables, run: Run, measure: dict[str, Any], periods: list[Period]
+) -> Totals:
     """Offenders, reoffenders and proven reoffences of each period's cohort (see the module),
     in one query."""
+    return {
+        row["period"]: {count: int(row[count] or 0) for count in COUNTS}
+        for row in run(lambda: _reoffending_query(tables, measure, periods))
+    }
+
+
+def _reoffending_query(tables: Tables, measure: dict[str, Any], periods: list[Period]) -> ir.Table:
     spec = measure["reoffending"]
     follow_up = spec.get("follow_up_months", FOLLOW_UP_MONTHS)
     waiting = spec.get("waiting_months", WAITING_MONTHS)
@@ -176,15 +188,11 @@ def reoffending_totals(tables: Tables, measure: dict[str, Any], periods: list[Pe
     people = joined.group_by([joined.period, joined.person_id]).aggregate(
         reoffences=joined._offence_on.count()
     )
-    totals = people.group_by(people.period).aggregate(
+    return people.group_by(people.period).aggregate(
         offenders=people.count(),
         reoffenders=(people.reoffences > 0).ifelse(1, 0).sum(),
         reoffences=people.reoffences.sum(),
     )
-    return {
-        row["period"]: {count: int(row[count] or 0) for count in COUNTS}
-        for row in totals.to_pyarrow().to_pylist()
-    }
 
 
 def _proven(events: ir.Table) -> ir.Table:
@@ -221,7 +229,7 @@ def reoffending(
 
 
 def around(
-    tables: Tables, reach: Reach, measure: dict[str, Any], periods: list[Period]
+    tables: Tables, reach: Reach, run: Run, measure: dict[str, Any], periods: list[Period]
 ) -> list[Measured]:
     """For people whose case first entered one of the given states in the period (the first such
     entry of each case; a person's earliest in the period if several), their events in the
@@ -229,6 +237,34 @@ def around(
     day before) or after it (``side: after``: from the day after to the same date ``months``
     later). An event on the day itself is in neither: the records do not say which came first."""
     spec = measure["around"]
+    months, after = spec["months"], spec["side"] == "after"
+    result = {
+        row["period"]: int(row["events"])
+        for row in run(lambda: _around_query(tables, spec, periods))
+    }
+    known = (
+        reach(f"around {spec.get('events', {})}", _events(tables, spec).select(day="_on"))
+        if after
+        else None
+    )
+    measured = []
+    for number, period in enumerate(periods):
+        matures_on = months_after(period.end, months)
+        if after and (known is None or known < matures_on):
+            measured.append(Measured(0, 0, matures_on))
+        else:
+            value = result.get(number, 0)
+            measured.append(Measured(value, value))
+    return measured
+
+
+def _events(tables: Tables, spec: dict[str, Any]) -> ir.Table:
+    events = matching(tables(EVENTS), spec.get("events", {}))
+    return events.select(_person="person_id", _on="occurred_on")
+
+
+def _around_query(tables: Tables, spec: dict[str, Any], periods: list[Period]) -> ir.Table:
+    """Each period's count of events around the entries (see ``around``), in one query."""
     months, after = spec["months"], spec["side"] == "after"
     states = matching(tables("case_states"), spec["states"])
     entries = _with_person(
@@ -244,8 +280,7 @@ def around(
         ],
         distinct=False,
     )
-    events = matching(tables(EVENTS), spec.get("events", {}))
-    events = events.select(_person="person_id", _on="occurred_on")
+    events = _events(tables, spec)
     moved = chosen.entered_on + ibis.interval(months=months)
     back = chosen.entered_on - ibis.interval(months=months)
     window = (
@@ -254,15 +289,4 @@ def around(
         else [events._on >= back, events._on < chosen.entered_on]
     )
     joined = chosen.join(events, [chosen.person_id == events._person, *window])
-    totals = joined.group_by(joined.period).aggregate(events=joined.count())
-    result = {row["period"]: int(row["events"]) for row in totals.to_pyarrow().to_pylist()}
-    known = reach(f"around {spec.get('events', {})}", events.select(day="_on")) if after else None
-    measured = []
-    for number, period in enumerate(periods):
-        matures_on = months_after(period.end, months)
-        if after and (known is None or known < matures_on):
-            measured.append(Measured(0, 0, matures_on))
-        else:
-            value = result.get(number, 0)
-            measured.append(Measured(value, value))
-    return measured
+    return joined.group_by(joined.period).aggregate(events=joined.count())

@@ -7,7 +7,7 @@ on Spark; nothing is computed row by row in Python. Each measure is one aggregat
 import csv
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
+import pyarrow.parquet as pq
 from django.conf import settings
 
 from casebridge.analytics import cohorts
@@ -26,6 +28,7 @@ from casebridge.analytics.periods import FINANCIAL_YEAR_START, Period, mid_year_
 from casebridge.analytics.registry import Indicator
 from casebridge.analytics.snapshot import Snapshot
 from casebridge.core.errors import ApplicationError
+from casebridge.core.kept import Kept
 
 DEFAULT_POPULATION = Path(__file__).parent / "population" / "northbridge.csv"
 
@@ -63,6 +66,25 @@ def read_population(path: Path) -> list[PopulationBand]:
 Measurements = dict[tuple[str, ...], Any]
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """A query's SQL as Ibis compiled it, the schema Ibis gives its result, and the snapshot
+    tables (their views, ``snapshot_<name>``) it reads."""
+
+    sql: str
+    schema: ibis.Schema
+    tables: tuple[str, ...]
+
+
+# Compiled SQL, kept for the life of the process: compiling a query (Ibis and sqlglot) is about
+# half the CPU of measuring it on a small snapshot, and the SQL is the same for every engine
+# over a snapshot with the same tables, as it names their views, never their files. It is kept
+# by what the query is (``Engine._rows``' key: its kind, the measure, the periods) and the
+# schemas of every table in the snapshot, so a snapshot whose tables differ in a column or a
+# type compiles its own. A report's queries are some hundreds.
+_compiled: Kept[tuple[object, ...], Compiled] = Kept(2000)
+
+
 class Engine:
     """Computes figures from one snapshot on one backend connection."""
 
@@ -79,6 +101,7 @@ class Engine:
         self.population = read_population(population or population_file())
         self._tables: dict[str, ir.Table] = {}
         self._reach: dict[str, date | None] = {}
+        self._schemas: tuple[tuple[str, str], ...] | None = None
         # A cohort's offenders, reoffenders and reoffences come from one query, whichever of
         # them a figure asks for first.
         self._cohorts: dict[str, cohorts.Totals] = {}
@@ -92,6 +115,38 @@ class Engine:
                 str(self.snapshot.path(name)), table_name=f"snapshot_{name}"
             )
         return self._tables[name]
+
+    def snapshot_schemas(self) -> tuple[tuple[str, str], ...]:
+        """Every table of the snapshot with its columns' names and types (read from the files'
+        footers, once per engine): what, besides the query itself, its SQL depends on."""
+        if self._schemas is None:
+            self._schemas = tuple(
+                (path.stem, str(pq.read_schema(path).remove_metadata()))
+                for path in sorted(self.snapshot.directory.glob("*.parquet"))
+            )
+        return self._schemas
+
+    def _rows(self, key: tuple[str, ...], build: Callable[[], ir.Table]) -> list[dict[str, Any]]:
+        """The rows of the query ``build`` makes, ``key`` saying all it depends on but the
+        snapshot's schemas. On DuckDB its SQL is compiled once in the process (``_compiled``)
+        and run on this engine's connection, its result typed as Ibis types it; another
+        backend (Spark) runs the expression through Ibis each time."""
+        if self.connection.name != "duckdb":
+            return build().to_pyarrow().to_pylist()
+        compiled = _compiled.get((*key, self.snapshot_schemas()), lambda: self._compile(build()))
+        for name in compiled.tables:  # the views the SQL reads, on this connection
+            self.table(name)
+        result = self.connection.raw_sql(compiled.sql).to_arrow_table()
+        return result.cast(compiled.schema.to_pyarrow()).to_pylist()
+
+    def _compile(self, query: ir.Table) -> Compiled:
+        views = {f"snapshot_{name}": name for name in self._tables}
+        read = {table.name for table in query.op().find(ops.DatabaseTable)}
+        return Compiled(
+            self.connection.compile(query),
+            query.schema(),
+            tuple(sorted(views[view] for view in read)),
+        )
 
     def reach(self, key: str, days: ir.Table) -> date | None:
         """The latest ``day`` of some events in the snapshot: how far the data held reach, read
@@ -157,23 +212,31 @@ class Engine:
         if "reoffending" in measure:
             key = cohorts.cohort_key(measure, periods)
             if key not in self._cohorts:
-                self._cohorts[key] = cohorts.reoffending_totals(self.table, measure, periods)
+                self._cohorts[key] = cohorts.reoffending_totals(
+                    self.table, self._runner("reoffending", measure, periods), measure, periods
+                )
             totals = self._cohorts[key]
             return cohorts.reoffending(self.table, self.reach, measure, periods, totals)
         if "around" in measure:
-            return cohorts.around(self.table, self.reach, measure, periods)
-        rows, members = self._matching(measure, periods)
-        aggregates: dict[str, ir.Scalar] = {}
-        for index, period in enumerate(periods):
-            inside = _in_period(rows, measure, period) & members[index]
-            aggregates[f"records_{index}"] = inside.ifelse(1, 0).sum().coalesce(0)
-            if "sum" in measure:
-                added = inside.ifelse(rows[measure["sum"]], 0)
-                aggregates[f"value_{index}"] = added.sum().coalesce(0)
-            elif "distinct" in measure:
-                aggregates[f"value_{index}"] = rows[measure["distinct"]].nunique(where=inside)
+            return cohorts.around(
+                self.table, self.reach, self._runner("around", measure, periods), measure, periods
+            )
+
+        def query() -> ir.Table:
+            rows, members = self._matching(measure, periods)
+            aggregates: dict[str, ir.Scalar] = {}
+            for index, period in enumerate(periods):
+                inside = _in_period(rows, measure, period) & members[index]
+                aggregates[f"records_{index}"] = inside.ifelse(1, 0).sum().coalesce(0)
+                if "sum" in measure:
+                    added = inside.ifelse(rows[measure["sum"]], 0)
+                    aggregates[f"value_{index}"] = added.sum().coalesce(0)
+                elif "distinct" in measure:
+                    aggregates[f"value_{index}"] = rows[measure["distinct"]].nunique(where=inside)
+            return rows.aggregate(**aggregates)
+
         valued = "sum" in measure or "distinct" in measure
-        (result,) = rows.aggregate(**aggregates).to_pyarrow().to_pylist()
+        (result,) = self._runner("across", measure, periods)(query)
         return [
             Measured(
                 _number(result[f"value_{i}" if valued else f"records_{i}"]),
@@ -181,6 +244,10 @@ class Engine:
             )
             for i in range(len(periods))
         ]
+
+    def _runner(self, kind: str, measure: dict[str, Any], periods: list[Period]) -> cohorts.Run:
+        key = (kind, _measure_key(measure), *(_period_key(period) for period in periods))
+        return lambda build: self._rows(key, build)
 
     def figure(self, indicator: Indicator, period: Period) -> Figure:
         (figure,) = self.figures([indicator], [period])

@@ -108,27 +108,30 @@ class BatchLoader:
             self._load_new(new)
         self._update([row for row in rows if row.line in updates])
 
-    def _resolve(self, rows: Sequence[CheckedRow], identities: list[list[bytes | None]]) -> None:
-        """Every subject's person id, by identity: found by identifier, or recorded anew."""
+    def _resolve(
+        self, rows: Sequence[CheckedRow], identities: list[list[bytes | None]]
+    ) -> list[list[bool]]:
+        """Every subject's person id, by identity: found by identifier, or recorded anew. Gives,
+        for each of the format's subjects, whether each row is where the batch recorded them."""
         self._known_by_identifier(rows, identities)
+        recorded = [[False] * len(rows) for _ in self.extract.subjects]
         wanted: dict[bytes, PersonDetails] = {}
-        for row, row_identities in zip(rows, identities, strict=True):
-            for subject, identity in zip(self.extract.subjects, row_identities, strict=True):
+        for index, (row, row_identities) in enumerate(zip(rows, identities, strict=True)):
+            for position, (subject, identity) in enumerate(
+                zip(self.extract.subjects, row_identities, strict=True)
+            ):
                 if identity is None or identity in self.people or identity in wanted:
                     continue
                 since = _occurred_on(self.extract, row)
                 wanted[identity] = _details(subject, row.values, since)
-        if not wanted:
-            return
-        created = people_record_for_import(
-            people=list(wanted.values()), recorded_by=self.batch.supplied_by
-        )
-        self.people.update(zip(wanted, created, strict=True))
-        insert_rows(
-            ImportBatch.people.through,
-            [{"importbatch_id": self.batch.pk, "person_id": pk} for pk in created],
-        )
-        self.people_created += len(created)
+                recorded[position][index] = True
+        if wanted:
+            created = people_record_for_import(
+                people=list(wanted.values()), recorded_by=self.batch.supplied_by
+            )
+            self.people.update(zip(wanted, created, strict=True))
+            self.people_created += len(created)
+        return recorded
 
     def _known_by_identifier(
         self, rows: Sequence[CheckedRow], identities: list[list[bytes | None]]
@@ -162,14 +165,20 @@ class BatchLoader:
         identities = [
             [_identity(subject, row.values) for subject in self.extract.subjects] for row in rows
         ]
-        self._resolve(rows, identities)
+        recorded = self._resolve(rows, identities)
+        count = len(rows)
         records: tuple[str, Sequence[object]]
         if self.extract.target == "incidents":
             records = ("incident_id", self._incidents(rows, identities))
+            roles = [subject.role for subject in self.extract.subjects]
+            subject = recorded[roles.index("victim")]
+            suspect = recorded[roles.index("suspect")]
         else:
             records = ("event_id", self._events(rows, identities))
+            # An event has at most one subject (formats.py).
+            subject = recorded[0] if recorded else [False] * count
+            suspect = [False] * count
         digests = [row.digests(self.extract.updatable) for row in rows]
-        count = len(rows)
         insert_columns(
             LoadedRow,
             {
@@ -181,6 +190,8 @@ class BatchLoader:
                 "digest": [digest for digest, _ in digests],
                 "stable_digest": [stable_digest for _, stable_digest in digests],
                 "notes": [list(row.notes) for row in rows],
+                "recorded_subject": subject,
+                "recorded_suspect": suspect,
                 records[0]: records[1],
             },
         )

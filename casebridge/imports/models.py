@@ -54,13 +54,6 @@ class ImportBatch(models.Model):
     people_matched = models.PositiveIntegerField(
         default=0, help_text="Subjects found by an identifier Casebridge already holds."
     )
-    people: "models.ManyToManyField[Person, ImportBatchPerson]" = models.ManyToManyField(
-        Person,
-        through="ImportBatchPerson",
-        related_name="import_batches",
-        blank=True,
-        help_text="The people it recorded.",
-    )
     linkage = models.TextField(blank=True, help_text="What identity resolution made of them.")
     created_at = models.DateTimeField(auto_now_add=True)
     # Written with each step of progress, so a batch whose server stopped can be told apart.
@@ -95,23 +88,6 @@ class ImportBatch(models.Model):
         if not self.rows_expected:
             return 0
         return min(99, round(100 * self.rows_read / self.rows_expected))
-
-
-class ImportBatchPerson(models.Model):
-    """A person a batch recorded (``ImportBatch.people``). Its own model only so that the
-    batch's column is not indexed alone: the unique index (batch, person) leads with it and
-    serves the batch's lookups, and an import writes a row here for every person it records."""
-
-    importbatch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, db_index=False)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE)
-
-    class Meta:
-        db_table = "imports_importbatch_people"
-        # The name and form of the table Django made for the field before it had this model.
-        unique_together = [("importbatch", "person")]
-
-    def __str__(self) -> str:
-        return f"{self.importbatch}: {self.person_id}"
 
 
 class RejectedRow(models.Model):
@@ -192,6 +168,12 @@ class LoadedRow(models.Model):
     event = models.OneToOneField(
         PartnerEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="loaded_row"
     )
+    # Whether the batch recorded its record's people, first named on this row: the incident's
+    # victim or the event's person, and the incident's suspect. The people a batch recorded are
+    # read through these and the record's keys (selectors.batch_people), so an import writes no
+    # row, key or index entry a person for them (migration imports 0006).
+    recorded_subject = models.BooleanField(default=False)
+    recorded_suspect = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

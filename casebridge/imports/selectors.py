@@ -4,19 +4,48 @@ from collections.abc import Iterable
 from datetime import date
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from casebridge.access.policy import AccessDenied, Action, Resource, permitted, visible
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.imports.formats import extract_formats
 from casebridge.imports.models import ImportBatch, LoadedRow, PartnerEvent, RejectedRow
+from casebridge.people.models import Person
+
+# Where a loaded row names a person its batch recorded: the person's path, and its flag.
+_RECORDED = (
+    ("incident__victim_id", "recorded_subject"),
+    ("incident__suspect_id", "recorded_suspect"),
+    ("event__person_id", "recorded_subject"),
+)
+
+
+def _recorded(person: str, flag: str) -> QuerySet[LoadedRow]:
+    return LoadedRow.objects.filter(**{flag: True, f"{person}__isnull": False})
+
+
+def batch_people(batch: ImportBatch) -> QuerySet[Person]:
+    """The people the batch recorded (not those it found by an identifier already held)."""
+    recorded = Q()
+    for person, flag in _RECORDED:
+        recorded |= Q(pk__in=_recorded(person, flag).filter(batch=batch).values(person))
+    return Person.objects.filter(recorded)
+
+
+def recorded_by_a_batch() -> Q:
+    """People some batch recorded, as a condition on ``Person``."""
+    recorded = Q()
+    for person, flag in _RECORDED:
+        recorded |= Q(pk__in=_recorded(person, flag).values(person))
+    return recorded
 
 
 def person_batches(person_ids: list[str]) -> Iterable[tuple[UUID, int]]:
-    """(person id, batch id) for each batch that brought one of these people."""
-    through = ImportBatch.people.through.objects.filter(person_id__in=person_ids)
-    return through.values_list("person_id", "importbatch_id")
+    """(person id, batch id) for each batch that recorded one of these people."""
+    for person, flag in _RECORDED:
+        rows = _recorded(person, flag).filter(**{f"{person}__in": person_ids})
+        yield from rows.values_list(person, "batch_id")
 
 
 def person_ages(

@@ -31,6 +31,7 @@ from casebridge.demo.sizes import SIZES
 from casebridge.demo.violence_plan import plan_violence
 from casebridge.exploitation.models import MissingEpisode, NrmReferral
 from casebridge.imports.models import ImportBatch, PartnerEvent
+from casebridge.imports.selectors import recorded_by_a_batch
 from casebridge.incidents.models import Incident
 from casebridge.justice.models import JusticeContact
 from casebridge.panels.models import Action as PanelAction
@@ -73,7 +74,7 @@ def replayed_people() -> QuerySet[Person]:
         Q(refuge_stays__isnull=False)
         | Q(refuge_stays_as_child__isnull=False)
         | (Q(cases__isnull=False) & ~Q(pk__in=in_marac))
-        | Q(import_batches__isnull=False)
+        | recorded_by_a_batch()
         # The victims and suspects in the police's serious violence extract.
         | Q(incidents_as_victim__reference__startswith="SV-")
         | Q(incidents_as_suspect__reference__startswith="SV-")

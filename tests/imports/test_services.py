@@ -6,6 +6,7 @@ from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
 from casebridge.imports.formats import extract_formats
 from casebridge.imports.models import ImportBatch, LoadedRow, PartnerEvent
+from casebridge.imports.selectors import batch_people, person_batches, recorded_by_a_batch
 from casebridge.incidents.models import Incident
 from casebridge.people.models import Identifier, Person
 from casebridge.violence.models import SirmProposal
@@ -318,3 +319,72 @@ def test_a_discharged_firearm_row_must_name_a_firearm():
     assert batch.rejected_rows.get().reasons == [
         "firearm_discharged is given but weapon is not firearm"
     ]
+
+
+SUSPECT = (
+    ",suspect_given_name,suspect_family_name,suspect_date_of_birth,suspect_sex,suspect_postcode"
+    ",suspect_pnc_id"
+)
+
+
+def test_a_batch_knows_the_people_it_recorded_and_not_those_it_found():
+    known = PersonFactory(name=("Kyle", "Bennett"))
+    Identifier.objects.create(person=known, scheme="pnc", value="2021/0112233P")
+    content = offences_csv(
+        # Amira is named twice, once as the victim and once as a suspect: one person.
+        offence("01/1/22") + ",Dean,Price,1988-02-01,M,,",
+        offence("01/2/22", victim_given_name="Lena") + ",Amira,Hussain,1991-03-08,F,SE15 4QT,",
+        offence("01/3/22", victim_given_name="Lena") + ",Kyle,Bennett,,M,,2021/0112233P",
+        offence("01/4/22", victim_given_name="Rosa") + ",,,,,,",
+        header=HEADER + SUSPECT,
+    )
+    supplier = police()
+    batch = run_import(actor=analyst(), supplied_by=supplier, content=content)
+    other = run_import(
+        actor=analyst(), supplied_by=supplier, content=offences_csv(offence("02/1/22"))
+    )
+
+    recorded = {p.primary_name.given_name: p.pk for p in batch_people(batch)}
+    assert sorted(recorded) == ["Amira", "Dean", "Lena", "Rosa"]
+    assert batch.people_created == len(recorded)
+    (amira_again,) = batch_people(other)
+    assert amira_again.pk != recorded["Amira"]
+    found = sorted(person_batches([*recorded.values(), known.pk, amira_again.pk]))
+    assert found == sorted(
+        [(pk, batch.pk) for pk in recorded.values()] + [(amira_again.pk, other.pk)]
+    )
+    assert set(Person.objects.filter(recorded_by_a_batch()).values_list("pk", flat=True)) == {
+        *recorded.values(),
+        amira_again.pk,
+    }
+
+
+def test_who_is_the_same_person_within_a_batch():
+    rows = [
+        offence("01/1/22"),
+        # The same name however it is written: one person.
+        offence("01/2/22", victim_given_name="AMIRA", victim_family_name="hussain"),
+        offence("01/3/22", victim_given_name="Amíra", victim_family_name="Hus-sain"),
+        # Anything else identifying that differs: another person each.
+        offence("01/4/22", victim_date_of_birth="1991-03-09"),
+        offence("01/5/22", victim_date_of_birth=""),
+        offence("01/6/22", victim_sex="M"),
+        offence("01/7/22", victim_sex=""),
+        offence("01/8/22", victim_postcode="SE15 4QU"),
+        offence("01/9/22", victim_postcode=""),
+        offence("02/1/22", victim_given_name="Amir"),
+        offence("02/2/22", victim_family_name="Hussein"),
+    ]
+    # A suspect's identifier makes them one person whatever their names say.
+    suspects = [",Dean,Price,,,,2019/0123456A", ",Deano,Pryce,1988-02-01,M,,2019/0123456A"]
+    suspects += [",,,,,,"] * (len(rows) - 2)
+    content = offences_csv(
+        *(row + suspect for row, suspect in zip(rows, suspects, strict=True)),
+        header=HEADER + SUSPECT,
+    )
+    batch = run_import(actor=analyst(), supplied_by=police(), content=content)
+    assert (batch.rows_loaded, batch.rows_rejected) == (len(rows), 0)
+    assert batch.people_created == 9 + 1
+    victims = Incident.objects.order_by("reference").values_list("victim_id", flat=True)
+    assert len(set(victims[:3])) == 1
+    assert len(set(Incident.objects.values_list("suspect_id", flat=True)) - {None}) == 1

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from casebridge.core.errors import ApplicationError
-from casebridge.imports.models import ImportBatch, PartnerEvent
+from casebridge.imports.models import ImportBatch, LoadedRow, PartnerEvent
 from casebridge.incidents.models import Incident
 from casebridge.linkage.models import MatchReview, PersonMerge
 from casebridge.linkage.rules import HardRules, kept_apart_reasons
@@ -73,16 +73,36 @@ def test_two_people_one_extract_records_with_their_own_references_stay_apart(act
     one, other = twin_records()
     identify(one, "council", "SC-1")
     identify(other, "council", "SC-2")
+    council = AgencyFactory()
     batch = ImportBatch.objects.create(
         kind="social-care-episodes",
-        supplied_by=AgencyFactory(),
+        supplied_by=council,
         imported_by=actor,
         file_name="care.csv",
         file_sha256="0" * 64,
         file_size=1,
         imported_by_agency=actor.agency,
     )
-    batch.people.add(one, other)
+    for line, recorded in enumerate([one, other], start=2):
+        event = PartnerEvent.objects.create(
+            kind=batch.kind,
+            supplied_by=council,
+            reference=f"E{line}",
+            occurred_on=date(2026, 1, 5),
+            person=recorded,
+            details={},
+        )
+        LoadedRow.objects.create(
+            batch=batch,
+            line_number=line,
+            kind=batch.kind,
+            supplied_by=council,
+            reference=event.reference,
+            digest="0" * 64,
+            stable_digest="0" * 64,
+            event=event,
+            recorded_subject=True,
+        )
     assert reason(one, other) == (
         "One partner extract records them as two people, each with a reference."
     )

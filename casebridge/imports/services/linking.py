@@ -4,6 +4,7 @@ from casebridge.access.policy import AccessDenied, Action, authorize
 from casebridge.accounts.models import User
 from casebridge.core.errors import ApplicationError
 from casebridge.imports.models import NOT_MATCHED, ImportBatch
+from casebridge.imports.selectors import batch_people
 from casebridge.linkage.services import people_link
 
 
@@ -22,7 +23,7 @@ def resolve_identities(batch: ImportBatch, actor: User | None = None) -> ImportB
     later (``batch_link``) without importing again."""
     # Those merged since are given too: they are counted as linked, so the counts add up.
     # Their ids only, read by linkage once it may link them (not at all without a model).
-    person_ids = batch.people.values_list("pk", flat=True)
+    person_ids = batch_people(batch).values_list("pk", flat=True)
     if not person_ids.exists():
         return batch
     try:

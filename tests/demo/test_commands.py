@@ -31,7 +31,7 @@ from casebridge.demo.sizes import SIZES
 from casebridge.demo.violence_plan import plan_violence
 from casebridge.exploitation.models import MissingEpisode, NrmReferral
 from casebridge.imports.models import ImportBatch, PartnerEvent
-from casebridge.imports.selectors import recorded_by_a_batch
+from casebridge.imports.selectors import batch_people, recorded_by_a_batch
 from casebridge.incidents.models import Incident
 from casebridge.justice.models import JusticeContact
 from casebridge.panels.models import Action as PanelAction
@@ -221,7 +221,7 @@ def test_tiny_imports_the_police_and_probation_extracts(tiny_demo):
     assert {"police-custody", "probation-events"} <= set(batches)
     custody = batches["police-custody"]
     assert custody.status == ImportBatch.Status.LOADED and custody.rows_rejected == 2
-    assert custody.rows_loaded > 0 and custody.people.exists()
+    assert custody.rows_loaded > 0 and batch_people(custody).exists()
     assert PartnerEvent.objects.filter(kind="probation-events").exists()
 
 

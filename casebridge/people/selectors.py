@@ -103,7 +103,7 @@ def _search_prepared(
 ) -> Prepared[PersonName]:
     """The search's statement for ``user``'s permission filter and this shape of search."""
 
-    def build(**terms: Any) -> QuerySet[PersonName, tuple[UUID, date | None]]:
+    def build(**terms: Any) -> QuerySet[PersonName, tuple[UUID, date | None, str, str, str]]:
         names = PersonName.objects.filter(
             family_name_key__gte=terms["family_from"], family_name_key__lt=terms["family_to"]
         )
@@ -131,12 +131,21 @@ def _search_prepared(
             copied_from="person",
             one_by_one=True,
         )
-        found = (
+        found = _reading_from(
             shown.order_by("date_of_birth", "person_id")
             .values_list("person_id", "date_of_birth")
-            .distinct()[:limit]
+            .distinct()[:limit],
+            candidates,
         )
-        return _reading_from(found, candidates)
+        # Every name of the people found, in the same statement (a second one, naming the
+        # people, was built, compiled, planned and sent for every search): by index, for the
+        # fifty at most, in the order they were found. Each has a name: it was found by one.
+        people = _reading_from(PersonName.objects.order_by().values_list("person_id"), found)
+        return (
+            PersonName.objects.filter(person_id__in=people)
+            .order_by("date_of_birth", "person_id", "pk")
+            .values_list("person_id", "date_of_birth", "kind", "given_name", "family_name")
+        )
 
     wanted = ["family_from", "family_to"]
     wanted += ["given_from", "given_to"] if given_name else []
@@ -223,18 +232,17 @@ def person_search(
         return []
     if date_of_birth:
         terms["date_of_birth"] = date_of_birth
-    found = statement.rows(**terms)
-    names_of: dict[UUID, list[tuple[str, str]]] = {pk: [] for pk, _ in found}
-    for person_id, kind, given, family in PersonName.objects.filter(
-        person_id__in=names_of
-    ).values_list("person_id", "kind", "given_name", "family_name"):
-        full = f"{given} {family}"
-        names_of[person_id].append((kind, full))
+    # Each person's names together, the people in the order found.
+    by_person: dict[UUID, tuple[date | None, list[str], list[str]]] = {}
+    for pk, born, kind, given, family in statement.rows(**terms):
+        person = by_person.get(pk)
+        if person is None:
+            person = by_person[pk] = (born, [], [])
+        # The primary name first, then aliases and previous names as they were recorded.
+        person[1 if kind == PersonName.Kind.PRIMARY else 2].append(f"{given} {family}")
     matches = []
-    for pk, born in found:
-        # The primary name first, then aliases and previous names.
-        ordered = sorted(names_of[pk], key=lambda n: n[0] != PersonName.Kind.PRIMARY)
-        labels = [full for _, full in ordered] or ["(no name)"]
+    for pk, (born, primary, others) in by_person.items():
+        labels = primary + others
         matches.append(PersonMatch(pk, labels[0], labels[1:], born))
     return matches
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, Model, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, Field, Model, Q, QuerySet, prefetch_related_objects
 from django.db.models.sql import Query
 from django.db.models.sql.datastructures import BaseTable
 
@@ -84,33 +84,49 @@ def _reading_from(queryset: QuerySet[M, T], rows: QuerySet[M, Any]) -> QuerySet[
 
 
 def _search_statement(
-    *, user: User, given_name: bool, date_of_birth: bool, limit: int
+    *, user: User, given_name: bool, date_of_birth: bool, limit: int, most: int
 ) -> Prepared[PersonName] | None:
     """``None`` when the user may see no one."""
     shown = visible_key(user=user, action=Action.VIEW, model=Person)
     if shown is None:
         return None
     return _searches.get(
-        (shown, given_name, date_of_birth, limit),
+        (shown, given_name, date_of_birth, limit, most),
         lambda: _search_prepared(
-            user=user, given_name=given_name, date_of_birth=date_of_birth, limit=limit
+            user=user, given_name=given_name, date_of_birth=date_of_birth, limit=limit, most=most
         ),
     )
 
 
-def _search_prepared(
-    *, user: User, given_name: bool, date_of_birth: bool, limit: int
-) -> Prepared[PersonName]:
-    """The search's statement for ``user``'s permission filter and this shape of search."""
-
-    def build(**terms: Any) -> QuerySet[PersonName, tuple[UUID, date | None]]:
-        names = PersonName.objects.filter(
-            family_name_key__gte=terms["family_from"], family_name_key__lt=terms["family_to"]
+def _names_matching(
+    terms: Mapping[str, Any], *, given_name: bool, prefix: str = ""
+) -> QuerySet[PersonName]:
+    """The names whose keys start as typed (``terms``' bounds, named with ``prefix``)."""
+    names = PersonName.objects.filter(
+        family_name_key__gte=terms[f"{prefix}family_from"],
+        family_name_key__lt=terms[f"{prefix}family_to"],
+    )
+    if given_name:
+        names = names.filter(
+            given_name_key__gte=terms[f"{prefix}given_from"],
+            given_name_key__lt=terms[f"{prefix}given_to"],
         )
-        if given_name:
-            names = names.filter(
-                given_name_key__gte=terms["given_from"], given_name_key__lt=terms["given_to"]
-            )
+    return names
+
+
+# The typed name's bounds again, for the search's own "too many names?" (each value of a kept
+# statement is one parameter of it).
+_BEYOND = "beyond_"
+
+
+def _search_prepared(
+    *, user: User, given_name: bool, date_of_birth: bool, limit: int, most: int
+) -> Prepared[PersonName]:
+    """The search's statement for ``user``'s permission filter and this shape of search: no
+    rows when more than ``most`` names match the typed name (whatever the date of birth)."""
+
+    def build(**terms: Any) -> QuerySet[PersonName, tuple[UUID, date | None, str, str, str]]:
+        names = _names_matching(terms, given_name=given_name)
         if date_of_birth:
             names = names.filter(date_of_birth=terms["date_of_birth"])
         # Names only, judged and ordered by the agency and date of birth they copy from
@@ -122,7 +138,7 @@ def _search_prepared(
         # index for those names only, not worked out for every case the user may see.
         candidates = names.order_by("date_of_birth", "person_id").values_list(
             "person_id", *PersonName.COPIED_FROM["person"]
-        )[: MAX_NAME_MATCHES + 1]  # more is refused; and a LIMITed subquery is sorted first,
+        )[: most + 1]  # more is refused; and a LIMITed subquery is sorted first,
         # not folded into the outer query, whose filters then judge its rows in that order.
         shown = visible(
             user=user,
@@ -131,20 +147,37 @@ def _search_prepared(
             copied_from="person",
             one_by_one=True,
         )
-        found = (
+        found = _reading_from(
             shown.order_by("date_of_birth", "person_id")
             .values_list("person_id", "date_of_birth")
-            .distinct()[:limit]
+            .distinct()[:limit],
+            candidates,
         )
-        return _reading_from(found, candidates)
+        # Every name of the people found, in the same statement (a second one, naming the
+        # people, was built, compiled, planned and sent for every search): by index, for the
+        # fifty at most, in the order they were found. Each has a name: it was found by one.
+        people = _reading_from(PersonName.objects.order_by().values_list("person_id"), found)
+        # Nothing when too many names match, judged first and once (a condition of no row:
+        # PostgreSQL runs nothing else when it fails), in the search's round trip rather
+        # than a statement of its own before it; which of the two an empty result means is
+        # asked only then (``person_search``).
+        beyond = _names_matching(terms, given_name=given_name, prefix=_BEYOND).order_by()
+        return (
+            PersonName.objects.filter(person_id__in=people)
+            .filter(~Exists(beyond.values("pk")[most : most + 1]))
+            .order_by("date_of_birth", "person_id", "pk")
+            .values_list("person_id", "date_of_birth", "kind", "given_name", "family_name")
+        )
 
-    wanted = ["family_from", "family_to"]
-    wanted += ["given_from", "given_to"] if given_name else []
-    wanted += ["date_of_birth"] if date_of_birth else []
-    fields: dict[str, Field[Any, Any]] = {name: _NAME_KEY for name in wanted}
+    bounds = ["family_from", "family_to"] + (["given_from", "given_to"] if given_name else [])
+    fields: dict[str, Field[Any, Any]] = {name: _NAME_KEY for name in bounds}
+    fields |= {f"{_BEYOND}{name}": _NAME_KEY for name in bounds}
+    samples = {name: _SEARCH_SAMPLES[name] for name in bounds}
+    samples |= {f"{_BEYOND}{name}": f"beyond-{_SEARCH_SAMPLES[name]}" for name in bounds}
     if date_of_birth:
         fields["date_of_birth"] = PersonName._meta.get_field("date_of_birth")
-    return Prepared(build, fields=fields, samples={name: _SEARCH_SAMPLES[name] for name in wanted})
+        samples["date_of_birth"] = _SEARCH_SAMPLES["date_of_birth"]
+    return Prepared(build, fields=fields, samples=samples)
 
 
 def _name_beyond_the_most(*, given_name: bool, most: int) -> Prepared[PersonName]:
@@ -153,14 +186,8 @@ def _name_beyond_the_most(*, given_name: bool, most: int) -> Prepared[PersonName
     by the ORM and planned by the server on every search."""
 
     def build(**terms: Any) -> QuerySet[PersonName, tuple[int]]:
-        names = PersonName.objects.filter(
-            family_name_key__gte=terms["family_from"], family_name_key__lt=terms["family_to"]
-        )
-        if given_name:
-            names = names.filter(
-                given_name_key__gte=terms["given_from"], given_name_key__lt=terms["given_to"]
-            )
         # Any order: only whether there is such a name matters.
+        names = _names_matching(terms, given_name=given_name)
         return names.order_by().values_list("pk")[most : most + 1]
 
     wanted = ["family_from", "family_to"] + (["given_from", "given_to"] if given_name else [])
@@ -206,35 +233,44 @@ def person_search(
     terms: dict[str, object] = {"family_from": family_from, "family_to": family_to}
     if given_key:
         terms |= {"given_from": given_from, "given_to": given_to}
-    too_many = _names_beyond.get(
-        (bool(given_key), MAX_NAME_MATCHES),
-        lambda: _name_beyond_the_most(given_name=bool(given_key), most=MAX_NAME_MATCHES),
-    )
-    if too_many.rows(**terms):
-        raise ApplicationError(
-            f"More than {MAX_NAME_MATCHES:,} names match. Add more of the family name, a given "
-            "name or a date of birth.",
-            field="family_name",
-        )
+    most = MAX_NAME_MATCHES
     statement = _search_statement(
-        user=user, given_name=bool(given_key), date_of_birth=date_of_birth is not None, limit=limit
+        user=user,
+        given_name=bool(given_key),
+        date_of_birth=date_of_birth is not None,
+        limit=limit,
+        most=most,
     )
-    if statement is None:
-        return []
-    if date_of_birth:
-        terms["date_of_birth"] = date_of_birth
-    found = statement.rows(**terms)
-    names_of: dict[UUID, list[tuple[str, str]]] = {pk: [] for pk, _ in found}
-    for person_id, kind, given, family in PersonName.objects.filter(
-        person_id__in=names_of
-    ).values_list("person_id", "kind", "given_name", "family_name"):
-        full = f"{given} {family}"
-        names_of[person_id].append((kind, full))
+    rows: list[tuple[Any, ...]] = []
+    if statement is not None:
+        values = terms | {f"{_BEYOND}{name}": value for name, value in terms.items()}
+        if date_of_birth:
+            values["date_of_birth"] = date_of_birth
+        rows = statement.rows(**values)
+    # No one found, or too many names to look: the search's statement gives nothing for both.
+    if not rows:
+        too_many = _names_beyond.get(
+            (bool(given_key), most),
+            lambda: _name_beyond_the_most(given_name=bool(given_key), most=most),
+        )
+        if too_many.rows(**terms):
+            raise ApplicationError(
+                f"More than {most:,} names match. Add more of the family name, a given name "
+                "or a date of birth.",
+                field="family_name",
+            )
+    # Each person's names together, the people in the order found.
+    by_person: dict[UUID, tuple[date | None, list[str], list[str]]] = {}
+    for pk, born, kind, given, family in rows:
+        person = by_person.get(pk)
+        if person is None:
+            person = by_person[pk] = (born, [], [])
+        # The primary name first, then aliases and previous names as they were recorded.
+        _, primary, others = person
+        (primary if kind == PersonName.Kind.PRIMARY else others).append(f"{given} {family}")
     matches = []
-    for pk, born in found:
-        # The primary name first, then aliases and previous names.
-        ordered = sorted(names_of[pk], key=lambda n: n[0] != PersonName.Kind.PRIMARY)
-        labels = [full for _, full in ordered] or ["(no name)"]
+    for pk, (born, primary, others) in by_person.items():
+        labels = primary + others
         matches.append(PersonMatch(pk, labels[0], labels[1:], born))
     return matches
 

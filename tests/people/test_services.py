@@ -7,6 +7,7 @@ from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import CasePerson
 from casebridge.people.models import Person, PersonName, Relationship
+from casebridge.people.names import name_key
 from casebridge.people.selectors import person_relationships, person_search
 from casebridge.people.services import (
     AddressDetails,
@@ -135,6 +136,40 @@ def test_search_finds_aliases_and_filters_by_date_of_birth():
     assert found(user=user, family_name="smith", date_of_birth=date(2000, 1, 1)) == []
 
 
+def test_each_person_found_shows_every_name_their_own_first_then_the_others_as_recorded():
+    user = UserFactory()
+
+    def name(person: Person, kind: str, given: str, family: str) -> None:
+        person.names.create(
+            kind=kind,
+            given_name=given,
+            family_name=family,
+            given_name_key=name_key(given),
+            family_name_key=name_key(family),
+        )
+
+    def person(born: date, given: str) -> Person:
+        found = PersonFactory(
+            recorded_by_agency=user.agency, date_of_birth=born, name=(given, "Shared")
+        )
+        name(found, "previous", given, "Maiden")
+        name(found, "alias", given, "Other")
+        return found
+
+    later, earlier = person(date(1990, 1, 1), "Ann"), person(date(1980, 1, 1), "Bea")
+    # A primary name recorded after the others (corrected) still comes first.
+    earlier.names.filter(kind="primary").delete()
+    name(earlier, "primary", "Bea", "Shared")
+
+    assert [
+        (match.id, match.name, match.other_names, match.date_of_birth)
+        for match in person_search(user=user, family_name="shared")
+    ] == [
+        (earlier.pk, "Bea Shared", ["Bea Maiden", "Bea Other"], date(1980, 1, 1)),
+        (later.pk, "Ann Shared", ["Ann Maiden", "Ann Other"], date(1990, 1, 1)),
+    ]
+
+
 def test_search_returns_only_people_the_user_may_see():
     PersonFactory(name=("Jo", "Hidden"))
     assert found(user=UserFactory(), family_name="Hidden") == []
@@ -203,4 +238,8 @@ def test_a_search_matching_too_many_names_asks_for_more_detail(monkeypatch):
         PersonFactory(recorded_by_agency=user.agency, name=(given, "Common"))
     with pytest.raises(ApplicationError, match="Add more of the family name"):
         person_search(user=user, family_name="common")
+    # Refused, not "no one found", to a user who may see none of them.
+    with pytest.raises(ApplicationError, match="Add more of the family name"):
+        person_search(user=UserFactory(role=user.role), family_name="common")
     assert len(person_search(user=user, family_name="common", given_name="a")) == 1
+    assert person_search(user=user, family_name="common", given_name="z") == []

@@ -3,14 +3,16 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from casebridge.access.policy import AccessDenied, Action, visible
 from casebridge.accounts.models import User
 from casebridge.casework import definitions
 from casebridge.casework.models import Need, ServiceReferral, TierAssignment
+from casebridge.core.prepared import Prepared
 from casebridge.pathways.models import Case, CaseEvent, Pathway
 from casebridge.people.models import Person
 
@@ -50,6 +52,34 @@ class Casework:
         return self.tiers[-1] if self.tiers else None
 
 
+# A case page's casework, compiled once (the case's id their only value): the ORM built and
+# compiled each of the three statements again on every case page of a pathway that keeps them.
+_CASE_TIERS = Prepared(
+    lambda case_id: TierAssignment.objects.select_related("assigned_by").filter(case_id=case_id),
+    fields={"case_id": TierAssignment._meta.get_field("case")},
+    samples={"case_id": UUID(int=1)},
+)
+_CASE_NEEDS = Prepared(
+    lambda case_id: Need.objects.filter(case_id=case_id),
+    fields={"case_id": Need._meta.get_field("case")},
+    samples={"case_id": UUID(int=1)},
+)
+_CASE_SERVICE_REFERRALS = Prepared(
+    lambda case_id: ServiceReferral.objects.filter(case_id=case_id),
+    fields={"case_id": ServiceReferral._meta.get_field("case")},
+    samples={"case_id": UUID(int=1)},
+)
+
+
+def _of_case(statement: Prepared[Any], case: Case) -> list[Any]:
+    """The case's records by a statement compiled once, each with its case attached as the
+    related manager (``case.needs.all()``) attaches it."""
+    records: list[Model] = statement.all(case_id=case.pk)
+    for record in records:
+        type(record).case.field.set_cached_value(record, case)  # type: ignore[attr-defined]
+    return records
+
+
 def case_casework(*, case: Case) -> Casework:
     """The case's tiers, needs and service referrals; whoever may see the case may see them.
 
@@ -59,18 +89,16 @@ def case_casework(*, case: Case) -> Casework:
     defines = pathway.definition
     tiers = [
         (assignment, definitions.label(pathway, "tiers", assignment.tier))
-        for assignment in (
-            case.tier_assignments.select_related("assigned_by") if defines.get("tiers") else []
-        )
+        for assignment in (_of_case(_CASE_TIERS, case) if defines.get("tiers") else [])
     ]
     needs = []
-    for need in case.needs.all() if defines.get("needs") else []:
+    for need in _of_case(_CASE_NEEDS, case) if defines.get("needs") else []:
         area = definitions.entry(pathway, "needs", need.area) or {}
         outcomes = list(area.get("outcomes", []))
         outcome = definitions.option_label(outcomes, need.outcome) if need.outcome else ""
         needs.append(NeedRow(need, str(area.get("label", need.area)), outcome, outcomes))
     referrals = []
-    for referral in case.service_referrals.all() if defines.get("services") else []:
+    for referral in _of_case(_CASE_SERVICE_REFERRALS, case) if defines.get("services") else []:
         service = definitions.entry(pathway, "services", referral.service) or {}
         elements = list(service.get("elements", []))
         done = [definitions.option_label(elements, code) for code in referral.elements_completed]

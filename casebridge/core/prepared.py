@@ -13,6 +13,7 @@ the statement (``statement_cursor``), so the server keeps each statement prepare
 connection and runs it again with new values.
 """
 
+import functools
 import threading
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -119,7 +120,8 @@ class ClockNow(Expression):
         return "%s", [connection.ops.adapt_datetimefield_value(timezone.now())]
 
 
-def record_maker(model: type[M], attnames: list[str], alias: str) -> Callable[[Any], M]:
+@functools.cache
+def record_maker(model: type[M], attnames: tuple[str, ...], alias: str) -> Callable[[Any], M]:
     """What makes a record of ``model`` from the values of ``attnames`` (its concrete fields'
     attnames in their order, as the compiler selects them), as ``model.from_db`` makes it.
 
@@ -138,7 +140,7 @@ def record_maker(model: type[M], attnames: list[str], alias: str) -> Callable[[A
             if klass is not Model and klass is not object
         )
         and model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
-        and [name for name in concrete if name in attnames] == attnames
+        and tuple(name for name in concrete if name in attnames) == attnames
         and all(
             type(getattr(model, name, None)) in (DeferredAttribute, ForeignKeyDeferredAttribute)
             for name in attnames
@@ -173,7 +175,7 @@ class _Populator:
         self.reorder = populator.reorder_for_init
         self.columns = slice(populator.cols_start, populator.cols_end) if not self.reorder else None
         self.pk_index = populator.pk_idx
-        self.make = record_maker(populator.model_cls, populator.init_list, alias)
+        self.make = record_maker(populator.model_cls, tuple(populator.init_list), alias)
         self.related = [_Populator(related, alias) for related in populator.related_populators]
         self.local_setter = populator.local_setter
         self.remote_setter = populator.remote_setter
@@ -255,7 +257,7 @@ class Prepared(Generic[M]):
             if klass_info is not None:
                 select_fields = klass_info["select_fields"]
                 columns = slice(select_fields[0], select_fields[-1] + 1)
-                init_list = [column[0].target.attname for column in compiler.select[columns]]
+                init_list = tuple(column[0].target.attname for column in compiler.select[columns])
                 make = record_maker(klass_info["model"], init_list, alias)
                 populators = [
                     _Populator(populator, alias)

@@ -41,11 +41,16 @@ class ReferralRow:
 @dataclass(frozen=True)
 class Casework:
     """A case's casework with labels from its pathway. ``tiers`` is oldest first, so the last is
-    the current one."""
+    the current one. ``keeps_tiers`` (needs, services): whether the pathway defines them, so the
+    page shows their section (the template asked ``case.pathway.definition.tiers``, which for a
+    pathway without them failed three lookups, each raising, before it gave up)."""
 
     tiers: list[tuple[TierAssignment, str]]
     needs: list[NeedRow]
     referrals: list[ReferralRow]
+    keeps_tiers: bool = False
+    keeps_needs: bool = False
+    keeps_services: bool = False
 
     @property
     def current_tier(self) -> tuple[TierAssignment, str] | None:
@@ -105,7 +110,14 @@ def case_casework(*, case: Case) -> Casework:
         referrals.append(
             ReferralRow(referral, str(service.get("label", referral.service)), elements, done)
         )
-    return Casework(tiers=tiers, needs=needs, referrals=referrals)
+    return Casework(
+        tiers=tiers,
+        needs=needs,
+        referrals=referrals,
+        keeps_tiers=bool(defines.get("tiers")),
+        keeps_needs=bool(defines.get("needs")),
+        keeps_services=bool(defines.get("services")),
+    )
 
 
 def need_get(*, case: Case, need_id: int | str) -> Need:

@@ -1,5 +1,7 @@
 """Restricted values typed into free text are withheld from everyone who may not see them."""
 
+import random
+
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -7,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casebridge.access.middleware import RedactRestrictedValuesMiddleware
-from casebridge.access.redaction import WITHHELD, Redactor
+from casebridge.access.redaction import _WORD, WITHHELD, Redactor, _encoded_words
 from casebridge.agencies.models import Agency
 from casebridge.core import fingerprints
 from casebridge.core.fingerprints import FingerprintsMiddleware
@@ -157,3 +159,29 @@ def test_an_address_another_process_restricts_while_the_page_is_built_is_withhel
     response = FingerprintsMiddleware(RedactRestrictedValuesMiddleware(page))(request)
 
     assert response.content.decode() == f"Staying at {WITHHELD}"
+
+
+def _texts_of_every_kind() -> list[str]:
+    """Pages' characters: every one up to U+3000 and a sample of the rest (letters, digits,
+    marks, punctuation, spaces of every script), run together and spaced apart."""
+    rng = random.Random(19)
+    every = "".join(chr(c) for c in range(0x3000) if not 0xD800 <= c < 0xE000)
+    sample = [chr(rng.randrange(0x3000, 0x110000)) for _ in range(20_000)]
+    sample = "".join(c for c in sample if not 0xD800 <= ord(c) < 0xE000)
+    mixed = "".join(
+        rng.choice([*"ab_9 -\N{EN DASH}\u00a0é\u0301ßİ\u200b\u2028·", "\n"]) for _ in range(5_000)
+    )
+    return [
+        every,
+        every.casefold(),
+        sample,
+        mixed,
+        "",
+        "   ",
+        '<a href="/x">Flat 3\N{EN DASH}4, Rue d\'Élan</a>',
+    ]
+
+
+@pytest.mark.parametrize("text", _texts_of_every_kind())
+def test_a_page_is_scanned_for_the_words_the_regular_expression_finds(text):
+    assert _encoded_words(text) == {word.encode() for word in _WORD.findall(text)}

@@ -101,7 +101,11 @@ class _Index:
 
     def add(self, form: Words, owner: tuple[int, Hashable]) -> None:
         self.owners.setdefault(form, set()).add(owner)
-        self.telling_words.add(max(form, key=len).encode("utf-8", "surrogatepass"))
+        # As the page's folded text is scanned: a word whose folded case holds a character that
+        # is no part of a word ("İ" folds to "i" and a combining dot) is found there in pieces.
+        longest = max(form, key=len)
+        telling = max(_WORD.findall(longest), key=len, default=longest)
+        self.telling_words.add(telling.encode("utf-8", "surrogatepass"))
         if len(form) == 1:
             self.by_first_word.setdefault(form[0], set()).add(form)
         else:

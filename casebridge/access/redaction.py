@@ -31,6 +31,22 @@ SHORTEST_VALUE = 6
 # matter ("NB1 9ZZ", "nb1  9zz", "NB1-9ZZ") and a value is never found inside a longer word.
 _WORD = re.compile(r"\w+")
 Words = tuple[str, ...]
+# What a page is first scanned for, faster than ``_WORD`` can: its words as UTF-8, split at
+# each character that is no part of a word (``\w`` takes a text's letters and digits, as
+# ``str.isalnum`` tells them, and ``_``). ASCII ones become spaces by a byte table; the few
+# others a page holds are found by a scan for non-ASCII characters and replaced first.
+_ASCII_NON_WORD = bytes(c for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
+_SPACES = bytes.maketrans(_ASCII_NON_WORD, b" " * len(_ASCII_NON_WORD))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _encoded_words(text: str) -> set[bytes]:
+    """The words ``_WORD`` finds in ``text``, each as UTF-8: a third of the CPU of its scan (a
+    regular expression's scan of a whole page, 0.3 ms for a case page)."""
+    for character in set(_NON_ASCII.findall(text)):
+        if not (character.isalnum() or character == "_"):
+            text = text.replace(character, " ")
+    return set(text.encode("utf-8", "surrogatepass").translate(_SPACES).split())
 
 
 @dataclass(frozen=True)
@@ -79,20 +95,24 @@ class _Index:
     owners: dict[Words, set[tuple[int, Hashable]]] = field(default_factory=dict)
     by_first_word: dict[str, set[Words]] = field(default_factory=dict)
     by_first_two: dict[Words, set[Words]] = field(default_factory=dict)
-    # Each form's longest word: a text holding none of them holds no value, which is quick to
-    # tell with one set intersection, and true of nearly every response.
-    telling_words: set[str] = field(default_factory=set)
+    # Each form's longest word (as UTF-8): a text holding none of them holds no value, which is
+    # quick to tell with one set intersection, and true of nearly every response.
+    telling_words: set[bytes] = field(default_factory=set)
 
     def add(self, form: Words, owner: tuple[int, Hashable]) -> None:
         self.owners.setdefault(form, set()).add(owner)
-        self.telling_words.add(max(form, key=len))
+        # As the page's folded text is scanned: a word whose folded case holds a character that
+        # is no part of a word ("İ" folds to "i" and a combining dot) is found there in pieces.
+        longest = max(form, key=len)
+        telling = max(_WORD.findall(longest), key=len, default=longest)
+        self.telling_words.add(telling.encode("utf-8", "surrogatepass"))
         if len(form) == 1:
             self.by_first_word.setdefault(form[0], set()).add(form)
         else:
             self.by_first_two.setdefault(form[:2], set()).add(form)
 
     def may_hold_a_value(self, text: str) -> bool:
-        return not self.telling_words.isdisjoint(_WORD.findall(text.casefold()))
+        return not self.telling_words.isdisjoint(_encoded_words(text.casefold()))
 
     def matches(self, words: list[str]) -> list[tuple[int, int, Words]]:
         """(first word, word after the last, form) of each value found, longest first."""

@@ -3,14 +3,16 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from casebridge.access.policy import AccessDenied, Action, visible
 from casebridge.accounts.models import User
 from casebridge.casework import definitions
 from casebridge.casework.models import Need, ServiceReferral, TierAssignment
+from casebridge.core.prepared import Prepared
 from casebridge.pathways.models import Case, CaseEvent, Pathway
 from casebridge.people.models import Person
 
@@ -39,15 +41,48 @@ class ReferralRow:
 @dataclass(frozen=True)
 class Casework:
     """A case's casework with labels from its pathway. ``tiers`` is oldest first, so the last is
-    the current one."""
+    the current one. ``keeps_tiers`` (needs, services): whether the pathway defines them, so the
+    page shows their section (the template asked ``case.pathway.definition.tiers``, which for a
+    pathway without them failed three lookups, each raising, before it gave up)."""
 
     tiers: list[tuple[TierAssignment, str]]
     needs: list[NeedRow]
     referrals: list[ReferralRow]
+    keeps_tiers: bool = False
+    keeps_needs: bool = False
+    keeps_services: bool = False
 
     @property
     def current_tier(self) -> tuple[TierAssignment, str] | None:
         return self.tiers[-1] if self.tiers else None
+
+
+# A case page's casework, compiled once (the case's id their only value): the ORM built and
+# compiled each of the three statements again on every case page of a pathway that keeps them.
+_CASE_TIERS = Prepared(
+    lambda case_id: TierAssignment.objects.select_related("assigned_by").filter(case_id=case_id),
+    fields={"case_id": TierAssignment._meta.get_field("case")},
+    samples={"case_id": UUID(int=1)},
+)
+_CASE_NEEDS = Prepared(
+    lambda case_id: Need.objects.filter(case_id=case_id),
+    fields={"case_id": Need._meta.get_field("case")},
+    samples={"case_id": UUID(int=1)},
+)
+_CASE_SERVICE_REFERRALS = Prepared(
+    lambda case_id: ServiceReferral.objects.filter(case_id=case_id),
+    fields={"case_id": ServiceReferral._meta.get_field("case")},
+    samples={"case_id": UUID(int=1)},
+)
+
+
+def _of_case(statement: Prepared[Any], case: Case) -> list[Any]:
+    """The case's records by a statement compiled once, each with its case attached as the
+    related manager (``case.needs.all()``) attaches it."""
+    records: list[Model] = statement.all(case_id=case.pk)
+    for record in records:
+        type(record).case.field.set_cached_value(record, case)  # type: ignore[attr-defined]
+    return records
 
 
 def case_casework(*, case: Case) -> Casework:
@@ -59,25 +94,30 @@ def case_casework(*, case: Case) -> Casework:
     defines = pathway.definition
     tiers = [
         (assignment, definitions.label(pathway, "tiers", assignment.tier))
-        for assignment in (
-            case.tier_assignments.select_related("assigned_by") if defines.get("tiers") else []
-        )
+        for assignment in (_of_case(_CASE_TIERS, case) if defines.get("tiers") else [])
     ]
     needs = []
-    for need in case.needs.all() if defines.get("needs") else []:
+    for need in _of_case(_CASE_NEEDS, case) if defines.get("needs") else []:
         area = definitions.entry(pathway, "needs", need.area) or {}
         outcomes = list(area.get("outcomes", []))
         outcome = definitions.option_label(outcomes, need.outcome) if need.outcome else ""
         needs.append(NeedRow(need, str(area.get("label", need.area)), outcome, outcomes))
     referrals = []
-    for referral in case.service_referrals.all() if defines.get("services") else []:
+    for referral in _of_case(_CASE_SERVICE_REFERRALS, case) if defines.get("services") else []:
         service = definitions.entry(pathway, "services", referral.service) or {}
         elements = list(service.get("elements", []))
         done = [definitions.option_label(elements, code) for code in referral.elements_completed]
         referrals.append(
             ReferralRow(referral, str(service.get("label", referral.service)), elements, done)
         )
-    return Casework(tiers=tiers, needs=needs, referrals=referrals)
+    return Casework(
+        tiers=tiers,
+        needs=needs,
+        referrals=referrals,
+        keeps_tiers=bool(defines.get("tiers")),
+        keeps_needs=bool(defines.get("needs")),
+        keeps_services=bool(defines.get("services")),
+    )
 
 
 def need_get(*, case: Case, need_id: int | str) -> Need:

@@ -13,6 +13,7 @@ the statement (``statement_cursor``), so the server keeps each statement prepare
 connection and runs it again with new values.
 """
 
+import functools
 import threading
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -23,7 +24,11 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import DateTimeField, Expression, Field, Model, QuerySet
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -115,6 +120,80 @@ class ClockNow(Expression):
         return "%s", [connection.ops.adapt_datetimefield_value(timezone.now())]
 
 
+@functools.cache
+def record_maker(model: type[M], attnames: tuple[str, ...], alias: str) -> Callable[[Any], M]:
+    """What makes a record of ``model`` from the values of ``attnames`` (its concrete fields'
+    attnames in their order, as the compiler selects them), as ``model.from_db`` makes it.
+
+    ``Model.__init__`` takes about 45 calls a record (its signals sent, each field set through
+    ``setattr``), a tenth of a case page's Python. For a model that changes none of that (no
+    ``__init__`` or ``from_db`` of its own, each field a plain deferred attribute, no
+    ``pre_init`` receiver) the record is made the way ``__init__`` leaves it: the fields in its
+    ``__dict__``, its state, then ``post_init`` sent to any receiver (the access registry keeps
+    a protected record's state as loaded), then the state marked as loaded from ``alias``.
+    Any other model is made by ``from_db`` itself."""
+    concrete = [field.attname for field in model._meta.concrete_fields]
+    plain = (
+        all(
+            "__init__" not in vars(klass)
+            for klass in model.__mro__
+            if klass is not Model and klass is not object
+        )
+        and model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
+        and tuple(name for name in concrete if name in attnames) == attnames
+        and all(
+            type(getattr(model, name, None)) in (DeferredAttribute, ForeignKeyDeferredAttribute)
+            for name in attnames
+        )
+    )
+    if not plain:
+        return lambda values: model.from_db(alias, attnames, values)
+    new = object.__new__
+
+    def make(values: Any) -> M:
+        # Receivers connected since (a test's) are honoured as Django would.
+        if pre_init.receivers and pre_init.has_listeners(model):
+            return model.from_db(alias, attnames, values)
+        record: M = new(model)
+        state = ModelState()
+        fields = {"_state": state}
+        fields.update(zip(attnames, values, strict=True))
+        record.__dict__ = fields
+        post_init.send(sender=model, instance=record)
+        state.adding = False
+        state.db = alias
+        return record
+
+    return make
+
+
+class _Populator:
+    """Django's ``RelatedPopulator`` (a ``select_related`` record's columns, and where it is
+    attached), making its records by ``record_maker``."""
+
+    def __init__(self, populator: Any, alias: str) -> None:
+        self.reorder = populator.reorder_for_init
+        self.columns = slice(populator.cols_start, populator.cols_end) if not self.reorder else None
+        self.pk_index = populator.pk_idx
+        self.make = record_maker(populator.model_cls, tuple(populator.init_list), alias)
+        self.related = [_Populator(related, alias) for related in populator.related_populators]
+        self.local_setter = populator.local_setter
+        self.remote_setter = populator.remote_setter
+
+    def populate(self, row: Any, from_record: Model) -> None:
+        # As ``RelatedPopulator.populate``.
+        values = self.reorder(row) if self.reorder else row[self.columns]
+        if values[self.pk_index] is None:
+            record = None
+        else:
+            record = self.make(values)
+            for related in self.related:
+                related.populate(row, record)
+        self.local_setter(from_record, record)
+        if record is not None:
+            self.remote_setter(record, from_record)
+
+
 @dataclass(frozen=True)
 class _Compiled:
     compiler: SQLCompiler
@@ -122,10 +201,10 @@ class _Compiled:
     params: list[Any]
     positions: dict[str, int]  # the parameter each value takes
     clocks: list[int]  # the parameters that take the clock as the statement runs
-    # For records (not ``values_list``): their columns, names and related records' populators.
+    # For records (not ``values_list``): their columns, what makes each, the related records'.
     columns: slice | None
-    init_list: list[str]
-    populators: list[Any]
+    make: Callable[[Any], Any] | None
+    populators: list[_Populator]
     # What turns each column the driver gives into the field's value (the compiler's, which
     # Django works out again for every run: about 25 calls a column).
     converters: dict[int, tuple[list[Any], Any]]
@@ -174,12 +253,16 @@ class Prepared(Generic[M]):
                 positions[name] = found[0]
             clocks = [i for i, param in enumerate(params) if param is _CLOCK]
             klass_info = compiler.klass_info
-            columns, init_list, populators = None, [], []
+            columns, make, populators = None, None, []
             if klass_info is not None:
                 select_fields = klass_info["select_fields"]
                 columns = slice(select_fields[0], select_fields[-1] + 1)
-                init_list = [column[0].target.attname for column in compiler.select[columns]]
-                populators = get_related_populators(klass_info, compiler.select, alias)
+                init_list = tuple(column[0].target.attname for column in compiler.select[columns])
+                make = record_maker(klass_info["model"], init_list, alias)
+                populators = [
+                    _Populator(populator, alias)
+                    for populator in get_related_populators(klass_info, compiler.select, alias)
+                ]
             selected = [column[0] for column in compiler.select[: compiler.col_count]]
             assert not compiler.has_composite_fields(selected), "composite keys are not handled"
             compiled = _Compiled(
@@ -189,7 +272,7 @@ class Prepared(Generic[M]):
                 positions,
                 clocks,
                 columns,
-                init_list,
+                make,
                 populators,
                 compiler.get_converters(selected),
             )
@@ -217,15 +300,16 @@ class Prepared(Generic[M]):
         """The records the queryset would give for these values."""
         alias = "default"
         compiled = self._compiled(alias)
-        assert compiled.columns is not None, "a values_list queryset gives rows(), not records"
+        make, columns = compiled.make, compiled.columns
+        assert make is not None, "a values_list queryset gives rows(), not records"
         rows = self._run(compiled, alias, values)
-        model: type[M] = compiled.compiler.klass_info["model"]
+        populators = compiled.populators
         found = []
         for row in rows:
-            obj = model.from_db(alias, compiled.init_list, row[compiled.columns])
-            for populator in compiled.populators:
-                populator.populate(row, obj)
-            found.append(obj)
+            record = make(row[columns])
+            for populator in populators:
+                populator.populate(row, record)
+            found.append(record)
         return found
 
     def rows(self, **values: object) -> list[tuple[Any, ...]]:

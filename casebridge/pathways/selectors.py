@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Count, Max, Model, Q, QuerySet, Sum
 
 from casebridge.access.facts import version
 from casebridge.access.policy import (
@@ -22,7 +23,7 @@ from casebridge.access.policy import (
 from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.core import fingerprints
-from casebridge.core.prepared import Prepared
+from casebridge.core.prepared import Prepared, record_maker
 from casebridge.pathways.models import Case, CaseEvent, CasePerson, DisclosureRequest, Pathway
 from casebridge.people.models import Person, PersonName
 
@@ -121,11 +122,6 @@ def _terminal_states(user: User) -> Q:
 
 
 # A case page's lists, compiled once (the case's id their only value).
-_CASE_PEOPLE = Prepared(
-    lambda case_id: CasePerson.objects.select_related("person").filter(case_id=case_id),
-    fields={"case_id": CasePerson._meta.get_field("case")},
-    samples={"case_id": UUID(int=1)},
-)
 _CASE_TIMELINE = Prepared(
     lambda case_id: CaseEvent.objects.select_related("actor").filter(case_id=case_id),
     fields={"case_id": CaseEvent._meta.get_field("case")},
@@ -133,15 +129,33 @@ _CASE_TIMELINE = Prepared(
 )
 
 
-# The names of a case's subject, and of its other people (one statement for them all).
+# The names of a case's subject.
 _PERSON_NAMES = Prepared(
     lambda person_id: PersonName.objects.filter(person_id=person_id),
     fields={"person_id": PersonName._meta.get_field("person")},
     samples={"person_id": UUID(int=1)},
 )
-_CASE_PEOPLE_NAMES = Prepared(
-    lambda case_id: PersonName.objects.filter(
-        person_id__in=CasePerson.objects.filter(case_id=case_id).values("person_id")
+
+
+def _attnames(model: type[Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+# A case's other people, each person, and each of their names: one row a name (one with no
+# name for a person who has none), in the order the people were added to the case and then
+# of the names (the two statements had no order: the plan's, which differed between plans). One
+# statement where the people and their names were two, each a round trip and the names'
+# planned on the server through a subquery.
+_LINK, _PERSON, _NAME = _attnames(CasePerson), _attnames(Person), _attnames(PersonName)
+_CASE_PEOPLE_WITH_NAMES = Prepared(
+    lambda case_id: (
+        CasePerson.objects.filter(case_id=case_id)
+        .order_by("pk", "person__names__pk")
+        .values_list(
+            *_LINK,
+            *(f"person__{name}" for name in _PERSON),
+            *(f"person__names__{name}" for name in _NAME),
+        )
     ),
     fields={"case_id": CasePerson._meta.get_field("case")},
     samples={"case_id": UUID(int=1)},
@@ -150,11 +164,24 @@ _CASE_PEOPLE_NAMES = Prepared(
 
 def case_people(*, case: Case) -> list[CasePerson]:
     """The other people in a case, with their names; whoever may see the case may see them."""
-    people = _CASE_PEOPLE.all(case_id=case.pk)
-    for link in people:
-        CasePerson.case.field.set_cached_value(link, case)
+    make_link = record_maker(CasePerson, _LINK, DEFAULT_DB_ALIAS)
+    make_person = record_maker(Person, _PERSON, DEFAULT_DB_ALIAS)
+    make_name = record_maker(PersonName, _NAME, DEFAULT_DB_ALIAS)
+    person_starts, name_starts = len(_LINK), len(_LINK) + len(_PERSON)
+    people: list[CasePerson] = []
+    names: list[PersonName] = []
+    for row in _CASE_PEOPLE_WITH_NAMES.rows(case_id=case.pk):
+        if not people or people[-1].pk != row[0]:
+            link = make_link(row[:person_starts])
+            person = make_person(row[person_starts:name_starts])
+            # As ``select_related("person")`` and the case's related manager leave them.
+            CasePerson.person.field.set_cached_value(link, person)
+            CasePerson.case.field.set_cached_value(link, case)
+            people.append(link)
+        if row[name_starts] is not None:  # a person with no name has one row, its name's empty
+            names.append(make_name(row[name_starts:]))
     if people:
-        _attach_names([link.person for link in people], _CASE_PEOPLE_NAMES.all(case_id=case.pk))
+        _attach_names([link.person for link in people], names)
     return people
 
 

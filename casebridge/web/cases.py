@@ -153,6 +153,7 @@ def _render_case(
     )
     code = case.pathway.code
     is_marac = code == MARAC_CODE
+    records_contacts = records_justice_contacts(case=case)
     context = {
         "case": case,
         "people": people,
@@ -167,9 +168,8 @@ def _render_case(
         "may_change_casework": next_steps.may_change and not case.is_closed,
         "may_change": next_steps.may_change,
         # Built only for a pathway that records them (the page shows them for no other).
-        "justice_contacts": (
-            case_justice_contacts(case=case) if records_justice_contacts(case=case) else []
-        ),
+        "records_justice_contacts": records_contacts,
+        "justice_contacts": case_justice_contacts(case=case) if records_contacts else [],
         "sav_referral": sav_referral_for(case=case) if code == SAV_CODE else None,
         "victim_referral": (
             victim_referral_for(user=user, case=case) if code == VICTIM_COORDINATOR_CODE else None

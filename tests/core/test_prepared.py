@@ -4,11 +4,13 @@ from uuid import UUID
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, DataError, connection, connections, transaction
+from django.db.models import Model
+from django.db.models.signals import pre_init
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from casebridge.core.prepared import Prepared, statement_cursor
-from casebridge.pathways.models import Case
+from casebridge.pathways.models import Case, CaseEvent
 from tests.factories import CaseFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +36,56 @@ def test_each_call_gives_the_record_of_its_own_values_with_its_relations_loaded(
     assert seen == (owned.owner_user.username, owned.owner_team.name, None)
     assert subjects == (owned.subject_id, unowned.subject_id)
     assert first.referred_at == Case.objects.get(pk=owned.pk).referred_at
+
+
+def _as_loaded(record: Model) -> tuple[dict[str, object], bool, str | None, dict[str, object]]:
+    fields = {name: value for name, value in vars(record).items() if name != "_state"}
+    return fields, record._state.adding, record._state.db, record._state.fields_cache
+
+
+def test_records_are_made_as_the_orm_makes_them_signals_included():
+    case = CaseFactory(owner_user=UserFactory(), owner_team=TeamFactory())
+    CaseEvent.objects.create(
+        case=case, occurred_at=case.referred_at, kind=CaseEvent.Kind.NOTE, actor=UserFactory()
+    )
+    timeline = Prepared(
+        lambda case_id: CaseEvent.objects.select_related("actor").filter(case_id=case_id),
+        fields={"case_id": CaseEvent._meta.get_field("case")},
+        samples={"case_id": UUID(int=1)},
+    )
+
+    made, loaded = CASE.first(pk=case.pk), Case.objects.get(pk=case.pk)
+    (event,) = timeline.all(case_id=case.pk)
+    (orm_event,) = CaseEvent.objects.select_related("actor").filter(case_id=case.pk)
+
+    # The case is protected: its post_init receiver kept its state as loaded, as for the ORM's.
+    assert "_access_state" in vars(made)
+    fields, adding, db, cached = _as_loaded(made)
+    orm_fields, orm_adding, orm_db, _ = _as_loaded(loaded)
+    assert (fields, adding, db) == (orm_fields, orm_adding, orm_db) == (fields, False, "default")
+    assert set(cached) == {"subject", "owner_team", "owner_user"}
+    assert _as_loaded(made.owner_user)[:3] == _as_loaded(loaded.owner_user)[:3]
+    assert _as_loaded(event)[:3] == _as_loaded(orm_event)[:3]
+    assert _as_loaded(event.actor)[:3] == _as_loaded(orm_event.actor)[:3]
+    # Changing a loaded foreign key forgets the related record, as it does on the ORM's.
+    event.actor_id = None
+    assert event.actor is None
+
+
+def test_a_receiver_connected_later_sees_the_records_made():
+    case = CaseFactory()
+    CASE.first(pk=case.pk)
+    seen: list[Model] = []
+
+    def receiver(sender: type[Model], **kwargs: object) -> None:
+        seen.append(sender)
+
+    pre_init.connect(receiver, sender=Case)
+    try:
+        CASE.first(pk=case.pk)
+    finally:
+        pre_init.disconnect(receiver, sender=Case)
+    assert seen == [Case]
 
 
 def test_no_record_is_none():

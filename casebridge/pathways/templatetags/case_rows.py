@@ -1,6 +1,6 @@
-"""A case's timeline rows, written in Python: a case gathers dozens of events, and the
-template's loop (three cells, a date formatted by Django's filter, for each) was a third of
-the case page's template time."""
+"""A case's timeline rows and its other people, written in Python: a case gathers dozens of
+events, and the template's loop (three cells, a date formatted by Django's filter, for each)
+was a third of the case page's template time."""
 
 from collections.abc import Iterable
 from html import escape
@@ -8,14 +8,16 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString
 
-from casebridge.pathways.models import CaseEvent
+from casebridge.pathways.models import CaseEvent, CasePerson
 from casebridge.ui.dates import date_text
+from casebridge.ui.templatetags.govuk import kept_url
 
 register = template.Library()
 
 # Each kind's label, as ``get_kind_display`` gives it (which builds the choices' dictionary again
 # for every event).
 _KIND_LABELS = dict(CaseEvent.Kind.choices)
+_ROLE_LABELS = dict(CasePerson.Role.choices)
 
 
 @register.simple_tag
@@ -36,3 +38,22 @@ def case_timeline_rows(timeline: Iterable[CaseEvent]) -> SafeString:
             for event in timeline
         )
     )
+
+
+@register.simple_tag
+def case_people_list(people: list[CasePerson]) -> SafeString:
+    """The case's other people as a list, each with their role and a link to them by their
+    primary name ("(no name)" without one); "None recorded" when there are none. Escaped as
+    ``case_timeline_rows`` escapes."""
+    if not people:
+        return SafeString("None recorded")
+    items = []
+    for link in people:
+        name = link.person.primary_name
+        link_to = kept_url("people:detail", person_id=link.person_id)
+        items.append(
+            f"<li>{escape(str(_ROLE_LABELS.get(link.role, link.role)))}: "
+            f'<a class="govuk-link" href="{escape(link_to)}">'
+            f"{escape((name.full_name if name else '') or '(no name)')}</a></li>"
+        )
+    return SafeString(f'<ul class="govuk-list">{"".join(items)}</ul>')

@@ -11,9 +11,10 @@ from casebridge.analytics.snapshot import Snapshot
 from casebridge.people.models import Person
 from tests.analytics.fixtures import at, marac_referral, snapshot_of
 from tests.factories import sign_in
+from tests.kept_databases import drop_kept_database
+from tests.migrated_database import KEPT as MIGRATED
 from tests.migrated_database import django_db_setup
-from tests.migrated_database import drop_kept_database as drop_kept_migrated_database
-from tests.tiny_borough import drop_kept_database as drop_kept_borough
+from tests.tiny_borough import KEPT as BOROUGH
 from tests.tiny_borough import run_last, tiny_borough
 
 # Session fixtures: the test database, migrated once per run, and the tiny demo borough.
@@ -60,8 +61,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     workers copied their test database and the tiny borough from."""
     if session.config.pluginmanager.has_plugin("dsession"):
         with session.config.stash[blocking_manager_key].unblock():
-            drop_kept_migrated_database()
-            drop_kept_borough()
+            drop_kept_database(MIGRATED)
+            drop_kept_database(BOROUGH)
 
 
 def database_free_tests_in_the_sqlite_run_only(config: pytest.Config, items: list[pytest.Item]):

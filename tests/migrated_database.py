@@ -14,7 +14,6 @@ database (``--reuse-db``, ``--no-migrations``), pytest-django sets the database 
 """
 
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -29,7 +28,9 @@ from pytest_django.fixtures import _get_databases_for_setup
 from casebridge.access.definitions import load_permissions
 from casebridge.assessments.definitions import load_instruments
 from casebridge.pathways.definitions import load_pathways
-from tests.tiny_borough import only_one_at_a_time
+from tests.kept_databases import keep_database, kept_database_name, only_one_at_a_time
+
+KEPT = "migrated"  # the kept PostgreSQL database's suffix (kept_databases.py)
 
 
 def load_definitions() -> None:
@@ -72,34 +73,13 @@ def django_db_setup(
                 verbosity=verbosity, interactive=False, aliases=aliases, serialized_aliases=set()
             )
             load_definitions()
-            _keep_database(kept)
+            keep_database(kept, KEPT)
             (kept / "ready").touch()  # last: the copy is complete
         if serialized_aliases:  # for the tests that ask for it, as pytest-django would
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
     yield
     with django_db_blocker.unblock():
         teardown_databases(databases, verbosity=verbosity)
-
-
-def kept_database_name() -> str:
-    """The PostgreSQL database the migrated copy is kept in: the run's test database's name (a
-    worker's without its ``_gw0`` suffix) with ``_migrated``."""
-    run = re.sub(r"_gw\d+$", "", connection.creation._get_test_db_name())
-    return f"{run}_migrated"
-
-
-def _keep_database(kept: Path) -> None:
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        with closing(sqlite3.connect(kept / "database.sqlite3")) as copy:
-            connection.connection.backup(copy)
-        return
-    # A database is copied only while no one is connected to it.
-    test_database = connection.settings_dict["NAME"]
-    connection.close()
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{kept_database_name()}"')
-        cursor.execute(f'CREATE DATABASE "{kept_database_name()}" TEMPLATE "{test_database}"')
 
 
 def _copy_kept_database(kept: Path) -> list:
@@ -113,7 +93,8 @@ def _copy_kept_database(kept: Path) -> list:
     else:
         with connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{test_database}"')
-            cursor.execute(f'CREATE DATABASE "{test_database}" TEMPLATE "{kept_database_name()}"')
+            kept_name = kept_database_name(KEPT)
+            cursor.execute(f'CREATE DATABASE "{test_database}" TEMPLATE "{kept_name}"')
     connection.close()
     settings.DATABASES[connection.alias]["NAME"] = test_database
     connection.settings_dict["NAME"] = test_database
@@ -122,10 +103,3 @@ def _copy_kept_database(kept: Path) -> list:
         with closing(sqlite3.connect(kept / "database.sqlite3")) as copy:
             copy.backup(connection.connection)
     return [(connection, original_name, True)]
-
-
-def drop_kept_database() -> None:
-    """After the run (on pytest-xdist's controller, once every worker has finished)."""
-    if connection.vendor == "postgresql":
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{kept_database_name()}"')

@@ -17,12 +17,9 @@ The borough's records are committed, so the tests that use it run after every ot
 the end of the run.
 """
 
-import fcntl
 import os
-import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -33,12 +30,15 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
+from tests.kept_databases import keep_database, kept_database_name, only_one_at_a_time
+
 if TYPE_CHECKING:  # imported when used: this module is imported before Django is set up
     from casebridge.analytics.engine import Engine
     from casebridge.analytics.snapshot import Snapshot
     from casebridge.reports.board import BoardReport
 
 FIXTURE = "tiny_borough"
+KEPT = "tiny_borough"  # the kept PostgreSQL database's suffix (kept_databases.py)
 
 
 @dataclass
@@ -78,7 +78,7 @@ def tiny_borough(django_db_setup, django_db_blocker, tmp_path_factory) -> TinyBo
             kept.mkdir(exist_ok=True)  # a worker whose load failed leaves it empty
             _load(kept)
             if workers:
-                _keep_database(kept)
+                keep_database(kept, KEPT)
     with override_settings(CASEBRIDGE_SNAPSHOT_DIR=kept / "snapshots"):
         snapshot = latest_snapshot()
     return TinyBorough((kept / "output.txt").read_text(), snapshot, stored_engine(snapshot))
@@ -94,34 +94,6 @@ def _load(kept: Path) -> None:
     (kept / "output.txt").write_text(output.getvalue())  # last: the borough is complete
 
 
-@contextmanager
-def only_one_at_a_time(path: Path) -> Iterator[None]:
-    with path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
-        yield
-
-
-def kept_database_name() -> str:
-    """The PostgreSQL database the borough is kept in: the run's test database's name (a
-    worker's without its ``_gw0`` suffix) with ``_tiny_borough``."""
-    run = re.sub(r"_gw\d+$", "", connection.creation._get_test_db_name())
-    return f"{run}_tiny_borough"
-
-
-def _keep_database(kept: Path) -> None:
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        with closing(sqlite3.connect(kept / "database.sqlite3")) as copy:
-            connection.connection.backup(copy)
-        return
-    # A database is copied only while no one is connected to it.
-    test_database = connection.settings_dict["NAME"]
-    connection.close()
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{kept_database_name()}"')
-        cursor.execute(f'CREATE DATABASE "{kept_database_name()}" TEMPLATE "{test_database}"')
-
-
 def _copy_kept_database(kept: Path) -> None:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
@@ -132,14 +104,7 @@ def _copy_kept_database(kept: Path) -> None:
     connection.close()
     with connection._nodb_cursor() as cursor:
         cursor.execute(f'DROP DATABASE "{test_database}"')
-        cursor.execute(f'CREATE DATABASE "{test_database}" TEMPLATE "{kept_database_name()}"')
-
-
-def drop_kept_database() -> None:
-    """After the run (on pytest-xdist's controller, once every worker has finished)."""
-    if connection.vendor == "postgresql":
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{kept_database_name()}"')
+        cursor.execute(f'CREATE DATABASE "{test_database}" TEMPLATE "{kept_database_name(KEPT)}"')
 
 
 # The borough's longest modules (minutes each, SQLite run), started first of its tests so no worker

@@ -1,12 +1,14 @@
 """Compiled SQL is kept for the process: an engine over a snapshot with the same tables as one
 measured before compiles nothing, and one whose tables differ compiles its own."""
 
+import warnings
 from datetime import UTC, date, datetime
 
 import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from ibis.backends.duckdb import Backend
 
 from casebridge.analytics import engine as engine_module
 from casebridge.analytics.engine import Engine
@@ -38,13 +40,13 @@ def compiles(monkeypatch):
     """Each SQL compiled by DuckDB's Ibis backend, from a process cache emptied for the test."""
     monkeypatch.setattr(engine_module, "_compiled", Kept(2000))
     compiled: list[str] = []
-    compile = ibis.backends.duckdb.Backend.compile
+    compile = Backend.compile
 
     def counting(self, expr, /, **kwargs):
         compiled.append(sql := compile(self, expr, **kwargs))
         return sql
 
-    monkeypatch.setattr(ibis.backends.duckdb.Backend, "compile", counting)
+    monkeypatch.setattr(Backend, "compile", counting)
     return compiled
 
 
@@ -70,3 +72,31 @@ def test_a_snapshot_whose_tables_differ_compiles_its_own(tmp_path, compiles):
     assert (value, records) == (5.5, 2) and type(value) is float
     # Its own compilation, typed by its own schema: the first's would give the sum as an int.
     assert len(compiles) == 2
+
+
+def test_the_kept_sql_gives_the_rows_ibis_gives_typed_alike_without_an_extra_copy(
+    tmp_path, compiles
+):
+    engine = Engine(snapshot=_snapshot(tmp_path / "payments", [2, 3]))
+
+    def build() -> ibis.Table:
+        payments = engine.table("payments")
+        return payments.aggregate(
+            total=payments.amount.sum(),  # HUGEINT on DuckDB, int64 as Ibis types it
+            people=payments.person_id.nunique(),
+            mean=payments.amount.mean(),
+            last=payments.paid_on.max(),
+            named=payments.person_id.cast("string").max(),
+        )
+
+    expected = build().to_pyarrow().to_pylist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # DuckDB warns of Arrow from a DB-API result's copy
+        rows = engine._rows(("test",), build)
+        again = engine._rows(("test",), build)  # the kept SQL, compiled once
+    assert rows == again == expected
+    for row in (rows[0], again[0]):
+        assert [type(value) for value in row.values()] == [
+            type(value) for value in expected[0].values()
+        ]
+    assert len(compiles) == 2  # Ibis's own run of the expression, then the kept SQL's one

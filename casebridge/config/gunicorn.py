@@ -3,10 +3,11 @@
     gunicorn --config python:casebridge.config.gunicorn casebridge.config.wsgi
 
 A request spends about two thirds of its CPU in Python, which one process runs on one core at a
-time, and the rest in PostgreSQL, usually on the same machine. So: one process per core and one
-more, to run Python while another waits on the database, each with a few threads so a request
-waiting on PostgreSQL does not hold up the next. More processes or threads than that only queue
-the same requests in more places on the same cores, and add connections to PostgreSQL.
+time, and the rest in PostgreSQL, usually on the same machine. So: one process per core, each
+with two threads, so a request waiting on PostgreSQL does not hold up the next. More threads
+than that contend for the process's interpreter lock, which costs CPU and stretches the slowest
+requests: at 500,000 people, 20 clients back to back on 2 cores, 2 x 2 answered the person
+search with a p95 of 137-143 ms where 3 x 4 took 230-259 ms (bench/README.md, "server shape").
 """
 
 import os
@@ -15,8 +16,8 @@ _cores = len(os.sched_getaffinity(0))
 
 bind = os.environ.get("CASEBRIDGE_WEB_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
-workers = int(os.environ.get("CASEBRIDGE_WEB_WORKERS", str(_cores + 1)))
-threads = int(os.environ.get("CASEBRIDGE_WEB_THREADS", "4"))
+workers = int(os.environ.get("CASEBRIDGE_WEB_WORKERS", str(_cores)))
+threads = int(os.environ.get("CASEBRIDGE_WEB_THREADS", "2"))
 timeout = 60
 # The reverse proxy keeps its connections to gunicorn open between requests: a connection it
 # reuses costs neither side a handshake.

@@ -9,6 +9,11 @@ PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS)
 DEMO_SIZE ?= borough
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# What make runs uses this checkout's code: a PYTHONPATH inherited from the shell (naming another
+# checkout, say) put that one first for the venv's commands, so collectstatic wrote its assets
+# there while the tests' server (`python -m casebridge`, this directory first) found none here.
+unexport PYTHONPATH
+
 # Python keeps the bytecode it compiles a module to, so the next process that imports the module
 # reads it instead of compiling again. With PYTHONDONTWRITEBYTECODE set (some shells and
 # containers set it, to keep __pycache__ out of the tree) nothing is kept: each of a test run's

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from casebridge.access.policy import AccessDenied, Action, visible
@@ -76,15 +76,6 @@ _CASE_SERVICE_REFERRALS = Prepared(
 )
 
 
-def _of_case(statement: Prepared[Any], case: Case) -> list[Any]:
-    """The case's records by a statement compiled once, each with its case attached as the
-    related manager (``case.needs.all()``) attaches it."""
-    records: list[Model] = statement.all(case_id=case.pk)
-    for record in records:
-        type(record).case.field.set_cached_value(record, case)  # type: ignore[attr-defined]
-    return records
-
-
 def case_casework(*, case: Case) -> Casework:
     """The case's tiers, needs and service referrals; whoever may see the case may see them.
 
@@ -94,16 +85,18 @@ def case_casework(*, case: Case) -> Casework:
     defines = pathway.definition
     tiers = [
         (assignment, definitions.label(pathway, "tiers", assignment.tier))
-        for assignment in (_of_case(_CASE_TIERS, case) if defines.get("tiers") else [])
+        for assignment in (_CASE_TIERS.all_of(case, field="case") if defines.get("tiers") else [])
     ]
     needs = []
-    for need in _of_case(_CASE_NEEDS, case) if defines.get("needs") else []:
+    for need in _CASE_NEEDS.all_of(case, field="case") if defines.get("needs") else []:
         area = definitions.entry(pathway, "needs", need.area) or {}
         outcomes = list(area.get("outcomes", []))
         outcome = definitions.option_label(outcomes, need.outcome) if need.outcome else ""
         needs.append(NeedRow(need, str(area.get("label", need.area)), outcome, outcomes))
     referrals = []
-    for referral in _of_case(_CASE_SERVICE_REFERRALS, case) if defines.get("services") else []:
+    for referral in (
+        _CASE_SERVICE_REFERRALS.all_of(case, field="case") if defines.get("services") else []
+    ):
         service = definitions.entry(pathway, "services", referral.service) or {}
         elements = list(service.get("elements", []))
         done = [definitions.option_label(elements, code) for code in referral.elements_completed]

@@ -320,6 +320,17 @@ class Prepared(Generic[M]):
         width = compiled.compiler.col_count
         return [tuple(row[:width]) for row in rows]
 
+    def all_of(self, parent: Model, *, field: str) -> list[M]:
+        """The records whose ``field`` (a foreign key, whose id is the statement's one value) is
+        ``parent``, each with ``parent`` attached as its related manager
+        (``parent.events.all()``) attaches it, so reading ``record.<field>`` asks nothing more."""
+        records = self.all(**{f"{field}_id": parent.pk})
+        if records:
+            attach = type(records[0])._meta.get_field(field).set_cached_value  # type: ignore[union-attr]
+            for record in records:
+                attach(record, parent)
+        return records
+
     def first(self, **values: object) -> M | None:
         found = self.all(**values)
         return found[0] if found else None

@@ -236,13 +236,11 @@ def case_agenda_items(*, user: User, case: Case) -> list[CaseMeeting]:
     statement = _agenda_statement(user)
     if statement is None:
         return []
-    items = statement.all(case_id=case.pk)
+    items = statement.all_of(case, field="case")
     actions: dict[int, list[PanelAction]] = {item.pk: [] for item in items}
     for action in _CASE_ACTIONS.all(case_id=case.pk):
         if action.agenda_item_id in actions:
             actions[action.agenda_item_id].append(action)
-    for item in items:
-        AgendaItem.case.field.set_cached_value(item, case)
     return [CaseMeeting(item, actions[item.pk]) for item in items]
 
 

@@ -205,10 +205,7 @@ def _attach_names(people: list[Person], names: list[PersonName]) -> None:
 
 def case_timeline(*, case: Case) -> list[CaseEvent]:
     """The case's events, oldest first, with who recorded each."""
-    events = _CASE_TIMELINE.all(case_id=case.pk)
-    for event in events:
-        CaseEvent.case.field.set_cached_value(event, case)
-    return events
+    return _CASE_TIMELINE.all_of(case, field="case")
 
 
 def pathways_open_to(*, user: User) -> list[Pathway]:
@@ -408,10 +405,7 @@ _CASE_DISCLOSURES = Prepared(
 
 def case_disclosure_requests(*, case: Case) -> list[DisclosureRequest]:
     """The case's Clare's Law requests, oldest first; whoever may see the case may see them."""
-    requests = _CASE_DISCLOSURES.all(case_id=case.pk)
-    for request in requests:
-        DisclosureRequest.case.field.set_cached_value(request, case)
-    return requests
+    return _CASE_DISCLOSURES.all_of(case, field="case")
 
 
 def disclosure_request_get(*, case: Case, request_id: int | str) -> DisclosureRequest:

@@ -7,7 +7,7 @@ What is carried from chunk to chunk is only who each subject resolved to, by a d
 identity, so that the same person named in two chunks is one person, as in one."""
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -39,11 +39,9 @@ def _occurred_on(extract: ExtractFormat, row: CheckedRow) -> date:
     return day
 
 
-# A name's search form, remembered: given and family names repeat across a batch's rows.
-_name_key = lru_cache(maxsize=65_536)(name_key)
-
-
-def _identity(subject: Subject, values: dict[str, Value]) -> bytes | None:
+def _identity(
+    subject: Subject, values: dict[str, Value], name_keys: Callable[[str], str]
+) -> bytes | None:
     """What makes two mentions in one batch the same person: the identifier when there is
     one, otherwise every identifying value alike (a blank date of birth included). Near misses
     are identity resolution's. A digest, so a million of them fit in a few dozen megabytes.
@@ -63,8 +61,8 @@ def _identity(subject: Subject, values: dict[str, Value]) -> bytes | None:
         )
         text = "\x00".join(
             (
-                _name_key(str(values[subject.given_name])),
-                _name_key(str(values[subject.family_name])),
+                name_keys(str(values[subject.given_name])),
+                name_keys(str(values[subject.family_name])),
                 "" if born is None else str(born),
                 "" if sex is None else str(sex),
                 "" if postcode is None else str(postcode),
@@ -113,6 +111,11 @@ class BatchLoader:
     people_created: int = 0
     people_matched: int = 0
     sirm: SirmSift = field(default_factory=SirmSift)
+    # Each name's search form, remembered for the batch (given and family names repeat across
+    # its rows) and let go with it: the names are personal data.
+    name_keys: Callable[[str], str] = field(
+        default_factory=lambda: lru_cache(maxsize=65_536)(name_key)
+    )
 
     def load(self, rows: Sequence[CheckedRow], *, updates: set[int]) -> None:
         """Load a chunk: new rows, and rows updating what an earlier batch loaded (by line)."""
@@ -176,7 +179,8 @@ class BatchLoader:
     def _load_new(self, rows: Sequence[CheckedRow]) -> None:
         # Each row's subjects' identities, in the order of the format's subjects.
         identities = [
-            [_identity(subject, row.values) for subject in self.extract.subjects] for row in rows
+            [_identity(subject, row.values, self.name_keys) for subject in self.extract.subjects]
+            for row in rows
         ]
         recorded = self._resolve(rows, identities)
         count = len(rows)

@@ -1,5 +1,6 @@
 """gunicorn's settings (docs/configuration.md, "Running the web server")."""
 
+import gc
 import importlib
 import os
 
@@ -19,3 +20,19 @@ def test_the_server_has_a_process_per_core_with_two_threads_unless_told(monkeypa
     assert (shape.workers, shape.threads) == (2, 6)
     monkeypatch.undo()
     importlib.reload(gunicorn)
+
+
+def test_a_worker_collects_young_objects_after_ten_thousand_unless_told(monkeypatch):
+    thresholds = gc.get_threshold()
+    try:
+        monkeypatch.delenv("CASEBRIDGE_WEB_GC_THRESHOLD", raising=False)
+        importlib.reload(gunicorn).post_worker_init(None)
+        assert gc.get_threshold() == (10_000, *thresholds[1:])
+
+        monkeypatch.setenv("CASEBRIDGE_WEB_GC_THRESHOLD", "700")
+        importlib.reload(gunicorn).post_worker_init(None)
+        assert gc.get_threshold() == (700, *thresholds[1:])
+    finally:
+        gc.set_threshold(*thresholds)
+        monkeypatch.undo()
+        importlib.reload(gunicorn)

@@ -114,6 +114,12 @@ def _names_matching(
     return names
 
 
+def _the_name_past(names: QuerySet[PersonName], *, most: int) -> QuerySet[PersonName, tuple[int]]:
+    """The name past the ``most`` first of ``names``, if there is one: in any order, since only
+    whether there is such a name matters."""
+    return names.order_by().values_list("pk")[most : most + 1]
+
+
 # The typed name's bounds again, for the search's own "too many names?" (each value of a kept
 # statement is one parameter of it).
 _BEYOND = "beyond_"
@@ -161,10 +167,10 @@ def _search_prepared(
         # PostgreSQL runs nothing else when it fails), in the search's round trip rather
         # than a statement of its own before it; which of the two an empty result means is
         # asked only then (``person_search``).
-        beyond = _names_matching(terms, given_name=given_name, prefix=_BEYOND).order_by()
+        beyond = _names_matching(terms, given_name=given_name, prefix=_BEYOND)
         return (
             PersonName.objects.filter(person_id__in=people)
-            .filter(~Exists(beyond.values("pk")[most : most + 1]))
+            .filter(~Exists(_the_name_past(beyond, most=most)))
             .order_by("date_of_birth", "person_id", "pk")
             .values_list("person_id", "date_of_birth", "kind", "given_name", "family_name")
         )
@@ -186,9 +192,7 @@ def _name_beyond_the_most(*, given_name: bool, most: int) -> Prepared[PersonName
     by the ORM and planned by the server on every search."""
 
     def build(**terms: Any) -> QuerySet[PersonName, tuple[int]]:
-        # Any order: only whether there is such a name matters.
-        names = _names_matching(terms, given_name=given_name)
-        return names.order_by().values_list("pk")[most : most + 1]
+        return _the_name_past(_names_matching(terms, given_name=given_name), most=most)
 
     wanted = ["family_from", "family_to"] + (["given_from", "given_to"] if given_name else [])
     return Prepared(

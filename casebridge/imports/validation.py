@@ -8,7 +8,7 @@ partner can correct the row in one go.
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
@@ -376,6 +376,77 @@ def _parsed(
     # In the format's order of columns, however the file orders them.
     reasons = [f"{name}: {errors[name]}" for name in extract.column_names if name in errors]
     return values, reasons, set(errors)
+
+
+def _parsed_column(
+    column: Column, cells: Sequence[str], clock: Clock
+) -> tuple[list[Value], dict[int, str]]:
+    """A column's cells parsed as ``_parsed`` parses each: the values (None for a blank or a
+    cell that doesn't parse) and why each cell that doesn't parse doesn't (by row)."""
+    stripped = list(map(str.strip, cells))
+    if column.type == "text":
+        # A text's only check is its length, so its cells (mostly each other's) are not parsed.
+        values: list[Value] = [cell or None for cell in stripped]
+        longest = column.max_length
+        if not longest or max(map(len, stripped), default=0) <= longest:
+            return values, {}
+    # Each distinct cell parsed once: a column repeats its codes, dates, times and postcodes,
+    # and a parse depends only on the cell, its column and the clock.
+    parse = PARSERS[column.type]
+    # Each cell's value, or the CellError of a cell that doesn't parse.
+    outcomes: dict[str, Any] = {"": None}
+    for cell in set(stripped).difference(outcomes):
+        try:
+            outcomes[cell] = parse(cell, column, clock)
+        except CellError as error:
+            outcomes[cell] = error
+    failed = {
+        cell: str(outcome) for cell, outcome in outcomes.items() if isinstance(outcome, CellError)
+    }
+    values = list(map(outcomes.__getitem__, stripped))
+    if not failed:
+        return values, {}
+    errors = {row: failed[cell] for row, cell in enumerate(stripped) if cell in failed}
+    for row in errors:
+        values[row] = None
+    return values, errors
+
+
+def check_chunk(
+    *,
+    extract: ExtractFormat,
+    lines: Sequence[int],
+    columns: Mapping[str, Sequence[str]],
+    clock: Clock | None = None,
+) -> list[CheckedRow]:
+    """``check_row`` of many rows at once, given each column's cells (by column name, a cell a
+    row; a column not given is blank in every row): each column parsed in one pass, not a call
+    a cell. The same values, reasons and notes as ``check_row`` row by row."""
+    clock = clock or Clock()
+    blank = [None] * len(lines)
+    parsed: list[Sequence[Value]] = []
+    cell_reasons: dict[int, list[str]] = {}
+    unparsed: dict[int, set[str]] = {}
+    # In the format's order of columns, as the values and the reasons of ``check_row`` are.
+    for column in extract.columns:
+        cells = columns.get(column.name)
+        if cells is None:
+            parsed.append(blank)
+            continue
+        column_values, errors = _parsed_column(column, cells, clock)
+        parsed.append(column_values)
+        for row, error in errors.items():
+            cell_reasons.setdefault(row, []).append(f"{column.name}: {error}")
+            unparsed.setdefault(row, set()).add(column.name)
+    names = extract.column_names
+    checked = []
+    for row, (line, row_values) in enumerate(zip(lines, zip(*parsed, strict=True), strict=True)):
+        values = dict(zip(names, row_values, strict=True))
+        reasons = cell_reasons.get(row, [])
+        reasons += _rule_reasons(extract, values, unparsed.get(row, set()))
+        notes = () if reasons else _notes(extract, values)
+        checked.append(CheckedRow(line=line, values=values, reasons=tuple(reasons), notes=notes))
+    return checked
 
 
 def check_row(

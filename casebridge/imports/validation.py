@@ -355,34 +355,11 @@ def _rule_reasons(
     return reasons
 
 
-def _parsed(
-    extract: ExtractFormat, cells: Mapping[str, str], clock: Clock
-) -> tuple[dict[str, Value], list[str], set[str]]:
-    """Every cell parsed to its column's type: the values, the reasons a cell doesn't parse,
-    and those cells' columns."""
-    # Every column blank, then the cells the row fills (a row leaves many blank).
-    values: dict[str, Value] = dict.fromkeys(extract.column_names)
-    errors: dict[str, CellError] = {}
-    columns = extract.columns_by_name
-    for name, cell in cells.items():
-        raw = cell.strip()
-        column = columns.get(name)
-        if not raw or column is None:
-            continue
-        try:
-            values[name] = PARSERS[column.type](raw, column, clock)
-        except CellError as error:
-            errors[name] = error
-    # In the format's order of columns, however the file orders them.
-    reasons = [f"{name}: {errors[name]}" for name in extract.column_names if name in errors]
-    return values, reasons, set(errors)
-
-
 def _parsed_column(
     column: Column, cells: Sequence[str], clock: Clock
 ) -> tuple[list[Value], dict[int, str]]:
-    """A column's cells parsed as ``_parsed`` parses each: the values (None for a blank or a
-    cell that doesn't parse) and why each cell that doesn't parse doesn't (by row)."""
+    """A column's cells parsed, each stripped, to the column's type: the values (None for a
+    blank or a cell that doesn't parse) and why each cell that doesn't parse doesn't (by row)."""
     stripped = list(map(str.strip, cells))
     if column.type == "text":
         # A text's only check is its length, so its cells (mostly each other's) are not parsed.
@@ -419,15 +396,16 @@ def check_chunk(
     columns: Mapping[str, Sequence[str]],
     clock: Clock | None = None,
 ) -> list[CheckedRow]:
-    """``check_row`` of many rows at once, given each column's cells (by column name, a cell a
-    row; a column not given is blank in every row): each column parsed in one pass, not a call
-    a cell. The same values, reasons and notes as ``check_row`` row by row."""
+    """Parse many rows' cells, given as each column's cells (by column name, a cell a row; a
+    column not given is blank in every row), and apply every rule to each row: each column
+    parsed in one pass, not a Python call a cell. ``clock`` is the moment "in the future" means
+    (now, unless given)."""
     clock = clock or Clock()
     blank = [None] * len(lines)
     parsed: list[Sequence[Value]] = []
     cell_reasons: dict[int, list[str]] = {}
     unparsed: dict[int, set[str]] = {}
-    # In the format's order of columns, as the values and the reasons of ``check_row`` are.
+    # A row's values and the reasons its cells don't parse in the format's order of columns.
     for column in extract.columns:
         cells = columns.get(column.name)
         if cells is None:
@@ -454,10 +432,9 @@ def check_row(
 ) -> CheckedRow:
     """Parse the row's cells (by column name; missing optional columns are blank) and apply
     every rule. ``clock`` is the moment "in the future" means (now, unless given)."""
-    values, reasons, unparsed = _parsed(extract, cells, clock or Clock())
-    reasons += _rule_reasons(extract, values, unparsed)
-    notes = () if reasons else _notes(extract, values)
-    return CheckedRow(line=line, values=values, reasons=tuple(reasons), notes=notes)
+    columns = {name: (cell,) for name, cell in cells.items()}
+    (checked,) = check_chunk(extract=extract, lines=(line,), columns=columns, clock=clock)
+    return checked
 
 
 def _blank_date_of_birth_note(subject: Subject, values: dict[str, Value]) -> str:

@@ -8,7 +8,7 @@ partner can correct the row in one go.
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
@@ -355,27 +355,76 @@ def _rule_reasons(
     return reasons
 
 
-def _parsed(
-    extract: ExtractFormat, cells: Mapping[str, str], clock: Clock
-) -> tuple[dict[str, Value], list[str], set[str]]:
-    """Every cell parsed to its column's type: the values, the reasons a cell doesn't parse,
-    and those cells' columns."""
-    # Every column blank, then the cells the row fills (a row leaves many blank).
-    values: dict[str, Value] = dict.fromkeys(extract.column_names)
-    errors: dict[str, CellError] = {}
-    columns = extract.columns_by_name
-    for name, cell in cells.items():
-        raw = cell.strip()
-        column = columns.get(name)
-        if not raw or column is None:
-            continue
+def _parsed_column(
+    column: Column, cells: Sequence[str], clock: Clock
+) -> tuple[list[Value], dict[int, str]]:
+    """A column's cells parsed, each stripped, to the column's type: the values (None for a
+    blank or a cell that doesn't parse) and why each cell that doesn't parse doesn't (by row)."""
+    stripped = list(map(str.strip, cells))
+    if column.type == "text":
+        # A text's only check is its length, so its cells (mostly each other's) are not parsed.
+        values: list[Value] = [cell or None for cell in stripped]
+        longest = column.max_length
+        if not longest or max(map(len, stripped), default=0) <= longest:
+            return values, {}
+    # Each distinct cell parsed once: a column repeats its codes, dates, times and postcodes,
+    # and a parse depends only on the cell, its column and the clock.
+    parse = PARSERS[column.type]
+    # Each cell's value, or the CellError of a cell that doesn't parse.
+    outcomes: dict[str, Any] = {"": None}
+    for cell in set(stripped).difference(outcomes):
         try:
-            values[name] = PARSERS[column.type](raw, column, clock)
+            outcomes[cell] = parse(cell, column, clock)
         except CellError as error:
-            errors[name] = error
-    # In the format's order of columns, however the file orders them.
-    reasons = [f"{name}: {errors[name]}" for name in extract.column_names if name in errors]
-    return values, reasons, set(errors)
+            outcomes[cell] = error
+    failed = {
+        cell: str(outcome) for cell, outcome in outcomes.items() if isinstance(outcome, CellError)
+    }
+    values = list(map(outcomes.__getitem__, stripped))
+    if not failed:
+        return values, {}
+    errors = {row: failed[cell] for row, cell in enumerate(stripped) if cell in failed}
+    for row in errors:
+        values[row] = None
+    return values, errors
+
+
+def check_chunk(
+    *,
+    extract: ExtractFormat,
+    lines: Sequence[int],
+    columns: Mapping[str, Sequence[str]],
+    clock: Clock | None = None,
+) -> list[CheckedRow]:
+    """Parse many rows' cells, given as each column's cells (by column name, a cell a row; a
+    column not given is blank in every row), and apply every rule to each row: each column
+    parsed in one pass, not a Python call a cell. ``clock`` is the moment "in the future" means
+    (now, unless given)."""
+    clock = clock or Clock()
+    blank = [None] * len(lines)
+    parsed: list[Sequence[Value]] = []
+    cell_reasons: dict[int, list[str]] = {}
+    unparsed: dict[int, set[str]] = {}
+    # A row's values and the reasons its cells don't parse in the format's order of columns.
+    for column in extract.columns:
+        cells = columns.get(column.name)
+        if cells is None:
+            parsed.append(blank)
+            continue
+        column_values, errors = _parsed_column(column, cells, clock)
+        parsed.append(column_values)
+        for row, error in errors.items():
+            cell_reasons.setdefault(row, []).append(f"{column.name}: {error}")
+            unparsed.setdefault(row, set()).add(column.name)
+    names = extract.column_names
+    checked = []
+    for row, (line, row_values) in enumerate(zip(lines, zip(*parsed, strict=True), strict=True)):
+        values = dict(zip(names, row_values, strict=True))
+        reasons = cell_reasons.get(row, [])
+        reasons += _rule_reasons(extract, values, unparsed.get(row, set()))
+        notes = () if reasons else _notes(extract, values)
+        checked.append(CheckedRow(line=line, values=values, reasons=tuple(reasons), notes=notes))
+    return checked
 
 
 def check_row(
@@ -383,10 +432,9 @@ def check_row(
 ) -> CheckedRow:
     """Parse the row's cells (by column name; missing optional columns are blank) and apply
     every rule. ``clock`` is the moment "in the future" means (now, unless given)."""
-    values, reasons, unparsed = _parsed(extract, cells, clock or Clock())
-    reasons += _rule_reasons(extract, values, unparsed)
-    notes = () if reasons else _notes(extract, values)
-    return CheckedRow(line=line, values=values, reasons=tuple(reasons), notes=notes)
+    columns = {name: (cell,) for name, cell in cells.items()}
+    (checked,) = check_chunk(extract=extract, lines=(line,), columns=columns, clock=clock)
+    return checked
 
 
 def _blank_date_of_birth_note(subject: Subject, values: dict[str, Value]) -> str:

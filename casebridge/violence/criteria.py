@@ -59,6 +59,18 @@ FACTS: dict[str, Fact] = {
     "child_in_suspect_household": _household("suspect"),
 }
 
+# The incident's fields each fact reads (a test holds each fact to them), so that a sift can
+# judge once the incidents that are alike in every field a rule reads.
+FACT_FIELDS: dict[str, tuple[str, ...]] = {
+    "weapon_used": ("weapon",),
+    "firearm_discharged": ("firearm_discharged",),
+    "kidnapping": ("kidnapping",),
+    "serious_assault": ("injury",),
+    "gang_related": ("gang_related",),
+    "child_in_victim_household": ("child_in_victim_household",),
+    "child_in_suspect_household": ("child_in_suspect_household",),
+}
+
 
 def _day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
@@ -139,3 +151,17 @@ def facts_named(condition: dict[str, Any]) -> set[str]:
         return {condition["fact"]}
     parts = condition.get("all", []) + condition.get("any", [])
     return {fact for part in parts for fact in facts_named(part)}
+
+
+def sift_reads(condition: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """What ``incident_rule_may_be_met`` reads of an incident for ``condition``: the fields of
+    its facts, and the people's id fields (read only as given or not)."""
+    fields = {field for fact in facts_named(condition) for field in FACT_FIELDS[fact]}
+    return sorted(fields), sorted(f"{role}_id" for role in _roles_named(condition))
+
+
+def _roles_named(condition: dict[str, Any]) -> set[str]:
+    if "under_age" in condition:
+        return set(condition["under_age"]["roles"])
+    parts = condition.get("all", []) + condition.get("any", [])
+    return {role for part in parts for role in _roles_named(part)}

@@ -17,7 +17,7 @@ from casebridge.panels.models import Meeting
 from casebridge.panels.services import agenda_add, meeting_schedule
 from casebridge.pathways.models import Case, CasePerson, Pathway
 from casebridge.pathways.services import referral_create
-from casebridge.violence.criteria import incident_rule_may_be_met, incident_rule_met
+from casebridge.violence.criteria import incident_rule_may_be_met, incident_rule_met, sift_reads
 from casebridge.violence.models import SirmProposal
 
 SIRM_CODE = "sirm"
@@ -68,6 +68,9 @@ class SirmSift:
         self._pathway: Pathway | None = None
         self._read = False
         self._chunks: list[list[Any]] = []
+        # Whether the rule may be met, by what the rule reads of an incident (``_reads``).
+        self._judged: dict[tuple[Any, ...], bool] = {}
+        self._reads: tuple[list[str], list[str]] | None = None
 
     @property
     def _rule(self) -> dict[str, Any] | None:
@@ -82,14 +85,24 @@ class SirmSift:
         rule = self._rule
         if rule is None or not columns.get("id"):
             return
-        probe = Incident()
-        names = list(columns)
+        if self._reads is None:
+            self._reads = sift_reads(rule["when"])
+        fields, people = self._reads
+        names = (*fields, *people)
+        # Only what the rule reads, a person's id as given or not: an import's incidents are
+        # alike in it by the thousand, and each alike is judged once.
+        read = zip(
+            *(columns[f] for f in fields), *(map(bool, columns[p]) for p in people), strict=True
+        )
         ids = []
-        for pk, row in zip(columns["id"], zip(*columns.values(), strict=True), strict=True):
-            # As the fields' own attributes would set them: the probe never holds a related
-            # object, so setting an ``_id`` has no cached one to forget.
-            probe.__dict__.update(zip(names, row, strict=True))
-            if incident_rule_may_be_met(incident=probe, rule=rule):
+        for pk, key in zip(columns["id"], read, strict=True):
+            may = self._judged.get(key)
+            if may is None:
+                # As the fields' own attributes would set them: the probe holds nothing else.
+                probe = Incident()
+                probe.__dict__.update(zip(names, key, strict=True))
+                may = self._judged[key] = incident_rule_may_be_met(incident=probe, rule=rule)
+            if may:
                 ids.append(pk)
         self._chunks.append(ids)
 

@@ -198,8 +198,8 @@ def test_an_import_that_runs_out_of_time_checking_fails_and_loads_nothing(monkey
             clock.shift(timedelta(minutes=31))
             return real_check(**kwargs)
 
-        real_check = checking.check_row
-        monkeypatch.setattr(checking, "check_row", slow_check)
+        real_check = checking.check_chunk
+        monkeypatch.setattr(checking, "check_chunk", slow_check)
         content = offences_csv(offence("01/1/22"), offence("01/2/22"))
         batch = run_import(actor=analyst(), supplied_by=police(), content=content)
     assert batch.error == (

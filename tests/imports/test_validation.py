@@ -1,3 +1,4 @@
+import csv
 import hashlib
 import json
 import random
@@ -7,8 +8,18 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from casebridge.imports.formats import extract_format
-from casebridge.imports.validation import CheckedRow, check_row, jsonable
+from casebridge.imports.formats import extract_format, extract_formats
+from casebridge.imports.validation import (
+    PARSERS,
+    CellError,
+    CheckedRow,
+    Clock,
+    _notes,
+    _rule_reasons,
+    check_chunk,
+    check_row,
+    jsonable,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -168,3 +179,92 @@ def test_a_list_or_an_object_among_the_values_is_digested_in_the_same_form():
         adr_0006_digest(values),
         adr_0006_digest(values, ("reference",)),
     )
+
+
+def cell_by_cell(extract, line, cells, clock):
+    """A row checked a Python call a cell, as imports were checked before columns: the
+    reference ``check_chunk`` is held to."""
+    values = dict.fromkeys(extract.column_names)
+    errors = {}
+    for name, cell in cells.items():
+        raw = cell.strip()
+        column = extract.columns_by_name.get(name)
+        if not raw or column is None:
+            continue
+        try:
+            values[name] = PARSERS[column.type](raw, column, clock)
+        except CellError as error:
+            errors[name] = error
+    reasons = [f"{name}: {errors[name]}" for name in extract.column_names if name in errors]
+    reasons += _rule_reasons(extract, values, set(errors))
+    notes = () if reasons else _notes(extract, values)
+    return CheckedRow(line=line, values=values, reasons=tuple(reasons), notes=notes)
+
+
+# Cells of every type, well formed and not: blanks and spaces, other shapes and scripts, days
+# that don't exist, the future, before 1900, over-long text, numbers out of range.
+HOSTILE_CELLS = [
+    *(
+        "",
+        " ",
+        "\t",
+        " Y ",
+        "y",
+        "N",
+        "yes",
+        "0",
+        "1",
+        "2",
+        "-1",
+        "1,000",
+        "12 ",
+        "\uff11\uff12",
+        "nan",
+    ),
+    *("2022-05-14", "14/05/2022", "2022-5-4", "2022-02-30", "31/02/2022", "1899-12-31"),
+    *(
+        "2999-01-01",
+        "2022-05-14 23:55",
+        "2022-05-14T23:55:01",
+        "14/05/2022 23:55",
+        "2099-01-01 00:00",
+    ),
+    *("2022-03-27 01:30", "2022-13-01 10:00", "f", "Male", "X", "se1 7qt", "SE17QT", "NOT A PC"),
+    *("943 476 5919", "9434765918", "943-476-5919", "knife", "KNIFE", "drugs", "\x00", "ß", "'"),
+    *("K" * 101, "K" * 100, " " * 3 + "Kyle", "O'Brien", "Ødegård", "\u2028", "None"),
+]
+
+
+@time_machine.travel(datetime(2023, 1, 1, 12, tzinfo=LONDON), tick=False)
+@pytest.mark.parametrize("kind", sorted(extract_formats()))
+def test_a_chunk_checked_column_by_column_is_checked_as_row_by_row(kind):
+    extract = extract_format(kind)
+    rng = random.Random(kind)
+    with extract.example_path().open(newline="") as example:
+        honest = list(csv.DictReader(example))
+    hostile = HOSTILE_CELLS + [code for column in extract.columns for code, _ in column.codes]
+    rows = 300
+    # Some optional columns not given at all, as a header may leave them out.
+    given = [c.name for c in extract.columns if c.required or rng.random() < 0.9]
+    # The example's rows, a cell in twenty of them made hostile.
+    bases = [rng.choice(honest) for _ in range(rows)]
+    columns = {
+        name: [rng.choice(hostile) if rng.random() < 1 / 20 else base[name] for base in bases]
+        for name in given
+    }
+    lines = list(range(2, rows + 2))
+
+    clock = Clock()
+
+    chunk = check_chunk(extract=extract, lines=lines, columns=columns, clock=clock)
+
+    for row, result in enumerate(chunk):
+        cells = {name: columns[name][row] for name in rng.sample(given, len(given))}
+        one = cell_by_cell(extract, lines[row], cells, clock)
+        assert result == one
+        assert list(result.values) == list(one.values)
+        assert [type(value) for value in result.values.values()] == [
+            type(value) for value in one.values.values()
+        ]
+    assert any(result.valid for result in chunk)
+    assert any(not result.valid for result in chunk)

@@ -4,6 +4,7 @@ The incidents are not saved: the engine reads what the police recorded, nothing 
 """
 
 import copy
+import random
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,9 +12,16 @@ import yaml
 
 from casebridge.incidents.models import Incident
 from casebridge.pathways.definitions import DEFINITIONS_DIR
+from casebridge.pathways.models import Pathway
 from casebridge.people.models import Person
+from casebridge.violence import services
 from casebridge.violence.checks import incident_rule_facts_known
-from casebridge.violence.criteria import incident_rule_may_be_met, incident_rule_met
+from casebridge.violence.criteria import (
+    FACT_FIELDS,
+    FACTS,
+    incident_rule_may_be_met,
+    incident_rule_met,
+)
 
 SIRM = yaml.safe_load((DEFINITIONS_DIR / "sirm.yaml").read_text())
 RULE = SIRM["incident_rule"]
@@ -159,3 +167,46 @@ def test_the_sift_drops_an_incident_that_fails_the_rule_whatever_the_ages():
     assert not incident_rule_may_be_met(incident=incident(gang_related=False), rule=RULE)
     adult = incident(victim=Person(date_of_birth=ADULT))
     assert incident_rule_may_be_met(incident=adult, rule=RULE)
+
+
+def random_incident_fields(rng: random.Random) -> dict[str, object]:
+    """Every field a fact could read, and some no fact does, at random."""
+    flags = ["firearm_discharged", "kidnapping", "gang_related", "outside_borough"]
+    flags += ["child_in_victim_household", "child_in_suspect_household", "domestic_abuse"]
+    return {
+        "weapon": rng.choice(["", *Incident.Weapon.values]),
+        "injury": rng.choice(["", *Incident.Injury.values]),
+        "ward": rng.choice(["", "Peckham"]),
+        "category": rng.choice(Incident.Category.values),
+        "victim_id": rng.choice([None, 1, 2]),
+        "suspect_id": rng.choice([None, 3]),
+    } | {flag: rng.random() < 0.5 for flag in flags}
+
+
+@pytest.mark.parametrize("fact", sorted(FACTS))
+def test_each_fact_reads_only_the_fields_it_names(fact):
+    rng = random.Random(fact)
+    for _ in range(300):
+        fields = random_incident_fields(rng)
+        named = {field: fields[field] for field in FACT_FIELDS[fact]}
+
+        assert FACTS[fact](Incident(**fields)) == FACTS[fact](Incident(**named))
+
+
+@pytest.mark.django_db
+def test_the_sift_judges_each_incident_as_the_rule_does(monkeypatch):
+    monkeypatch.setattr(services, "_sirm_pathway", lambda: Pathway(definition=SIRM))
+    rng = random.Random(7)
+    incidents = [random_incident_fields(rng) for _ in range(2_000)]
+    columns = {name: [fields[name] for fields in incidents] for name in incidents[0]}
+    columns["id"] = list(range(len(incidents)))
+    sift = services.SirmSift()
+
+    sift.sift(columns=columns)
+
+    may = [
+        n
+        for n, f in enumerate(incidents)
+        if incident_rule_may_be_met(incident=Incident(**f), rule=RULE)
+    ]
+    assert sift._chunks == [may] and 0 < len(may) < len(incidents)

@@ -25,7 +25,7 @@ from casebridge.core.lookups import AnyOf
 from casebridge.imports.formats import ExtractFormat
 from casebridge.imports.models import ImportBatch, LoadedRow, RejectedRow
 from casebridge.imports.reading import Budget, FileError, Row, header_name
-from casebridge.imports.validation import CheckedRow, Clock, Value, check_row, jsonable
+from casebridge.imports.validation import CheckedRow, Value, check_chunk, jsonable
 from casebridge.incidents.models import Incident
 
 # Rows checked, compared with earlier loads and loaded together: what an import holds at once.
@@ -97,19 +97,34 @@ def _listed(names: list[str]) -> str:
     return f"{listed} and {more:,} more" if more > 0 else listed
 
 
-def _cells(row: Row, names: list[str]) -> tuple[dict[str, str], list[str]]:
-    cells = {name: value for name, value in zip(names, row.cells, strict=False) if name}
+def _cells(row: Row, names: list[str]) -> dict[str, str]:
+    return {name: value for name, value in zip(names, row.cells, strict=False) if name}
+
+
+def _width_reasons(row: Row, names: list[str]) -> list[str]:
     if len(row.cells) < len(names):
-        return cells, [
+        return [
             f"the row has {len(row.cells)} values but the header has {len(names)} columns "
             "(is the file cut short here?)"
         ]
     if len(row.cells) > len(names) and any(cell.strip() for cell in row.cells[len(names) :]):
-        return cells, [
+        return [
             f"the row has {len(row.cells)} values but the header has {len(names)} columns "
             "(is a comma missing its quotes?)"
         ]
-    return cells, []
+    return []
+
+
+def _columns(chunk: list[Row], names: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each named column's cells, a cell a row (a short row's missing cells blank)."""
+    width = len(names)
+    rows = [
+        row.cells if len(row.cells) >= width else (*row.cells, *[""] * (width - len(row.cells)))
+        for row in chunk
+    ]
+    # A row wider than the header has its extra cells left out (_width_reasons reads them).
+    columns = zip(*rows, strict=False)
+    return {name: cells for name, cells in zip(names, columns, strict=False) if name}
 
 
 def _subject_reasons(extract: ExtractFormat, values: dict[str, Value]) -> list[str]:
@@ -123,17 +138,6 @@ def _subject_reasons(extract: ExtractFormat, values: dict[str, Value]) -> list[s
 def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
     while chunk := list(islice(rows, CHUNK)):
         yield chunk
-
-
-def _checked(
-    extract: ExtractFormat, row: Row, names: list[str], clock: Clock
-) -> tuple[CheckedRow, dict[str, str], list[str]]:
-    cells, reasons = _cells(row, names)
-    result = check_row(extract=extract, line=row.line, cells=cells, clock=clock)
-    reasons += result.reasons
-    if not reasons:
-        reasons += _subject_reasons(extract, result.values)
-    return result, cells, reasons
 
 
 def check_rows(
@@ -179,16 +183,20 @@ def _check_chunk(
     """A chunk's rejected rows and valid ones, by the rules and the references seen before."""
     rejected: list[Rejection] = []
     valid: list[CheckedRow] = []
-    clock = Clock()
-    for row in chunk:
-        result, cells, reasons = _checked(extract, row, names, clock)
+    results = check_chunk(
+        extract=extract, lines=[row.line for row in chunk], columns=_columns(chunk, names)
+    )
+    for row, result in zip(chunk, results, strict=True):
+        reasons = _width_reasons(row, names) + list(result.reasons)
+        if not reasons:
+            reasons += _subject_reasons(extract, result.values)
         reference = str(result.values.get(extract.reference) or "")
         if reference:
             earlier = checked.first_line_of.setdefault(reference, row.line)
             if earlier != row.line:
                 reasons.append(f"{extract.reference} {reference} is on line {earlier} already")
         if reasons:
-            rejected.append((row.line, cells, reasons))
+            rejected.append((row.line, _cells(row, names), reasons))
         else:
             valid.append(result)
     checked.read += len(chunk)

@@ -301,7 +301,8 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class Browser:
-    """A signed-in session replayed over one keep-alive ``http.client`` connection: the cookies
+    """A signed-in session replayed over a keep-alive ``http.client`` connection, opened anew
+    when the server closes it (the sync worker answers one request a connection): the cookies
     its sign-in left (returned as a browser behind the TLS proxy returns them, and replaced when
     the server sets them again), the proxy's headers, built once.
 

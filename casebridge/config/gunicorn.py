@@ -2,12 +2,14 @@
 
     gunicorn --config python:casebridge.config.gunicorn casebridge.config.wsgi
 
-A request spends about two thirds of its CPU in Python, which one process runs on one core at a
-time, and the rest in PostgreSQL, usually on the same machine. So: one process per core, each
-with two threads, so a request waiting on PostgreSQL does not hold up the next. More threads
-than that contend for the process's interpreter lock, which costs CPU and stretches the slowest
-requests: at 500,000 people, 20 clients back to back on 2 cores, 2 x 2 answered the person
-search with a p95 of 137-143 ms where 3 x 4 took 230-259 ms (bench/README.md, "server shape").
+Two single-threaded processes a core (gunicorn's sync worker), behind a buffering reverse proxy.
+A process takes a connection only when it is idle, so the requests queue once, in the listening
+socket, and whichever process comes free next answers the oldest. A threaded process (gthread)
+accepts whatever arrives, busy or not, and keeps each keep-alive connection it took: 20 clients
+back to back split up to 85 to 15 between two processes for a whole run, and the busier one's
+clients waited twice as long. Two a core, so a process waiting on PostgreSQL leaves the core to
+another; one thread each, so no request waits for another's hold on the interpreter's lock
+(bench/README.md, "One queue for all the processes").
 """
 
 import gc
@@ -16,12 +18,12 @@ import os
 _cores = len(os.sched_getaffinity(0))
 
 bind = os.environ.get("CASEBRIDGE_WEB_BIND", "127.0.0.1:8000")
-worker_class = "gthread"
-workers = int(os.environ.get("CASEBRIDGE_WEB_WORKERS", str(_cores)))
-threads = int(os.environ.get("CASEBRIDGE_WEB_THREADS", "2"))
+workers = int(os.environ.get("CASEBRIDGE_WEB_WORKERS", str(2 * _cores)))
+threads = int(os.environ.get("CASEBRIDGE_WEB_THREADS", "1"))
+worker_class = "sync" if threads == 1 else "gthread"
 timeout = 60
-# The reverse proxy keeps its connections to gunicorn open between requests: a connection it
-# reuses costs neither side a handshake.
+# Only a threaded process keeps a connection open between requests (the sync worker answers
+# each on its own connection, as a proxy's upstream requests are by default).
 keepalive = 5
 
 # The collector's first threshold (Python's is 700): container objects allocated, net of those

@@ -7,17 +7,18 @@ import os
 from casebridge.config import gunicorn
 
 
-def test_the_server_has_a_process_per_core_with_two_threads_unless_told(monkeypatch):
+def test_the_server_has_two_single_threaded_processes_a_core_unless_told(monkeypatch):
     monkeypatch.delenv("CASEBRIDGE_WEB_WORKERS", raising=False)
     monkeypatch.delenv("CASEBRIDGE_WEB_THREADS", raising=False)
     shape = importlib.reload(gunicorn)
-    assert (shape.workers, shape.threads) == (len(os.sched_getaffinity(0)), 2)
-    assert shape.worker_class == "gthread"
+    assert (shape.workers, shape.threads) == (2 * len(os.sched_getaffinity(0)), 1)
+    assert shape.worker_class == "sync"
 
     monkeypatch.setenv("CASEBRIDGE_WEB_WORKERS", "2")
     monkeypatch.setenv("CASEBRIDGE_WEB_THREADS", "6")
     shape = importlib.reload(gunicorn)
     assert (shape.workers, shape.threads) == (2, 6)
+    assert shape.worker_class == "gthread"
     monkeypatch.undo()
     importlib.reload(gunicorn)
 

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -59,20 +58,20 @@ class Casework:
 
 # A case page's casework, compiled once (the case's id their only value): the ORM built and
 # compiled each of the three statements again on every case page of a pathway that keeps them.
-_CASE_TIERS = Prepared(
+_CASE_TIERS = Prepared.by_key(
     lambda case_id: TierAssignment.objects.select_related("assigned_by").filter(case_id=case_id),
-    fields={"case_id": TierAssignment._meta.get_field("case")},
-    samples={"case_id": UUID(int=1)},
+    model=TierAssignment,
+    key="case",
 )
-_CASE_NEEDS = Prepared(
+_CASE_NEEDS = Prepared.by_key(
     lambda case_id: Need.objects.filter(case_id=case_id),
-    fields={"case_id": Need._meta.get_field("case")},
-    samples={"case_id": UUID(int=1)},
+    model=Need,
+    key="case",
 )
-_CASE_SERVICE_REFERRALS = Prepared(
+_CASE_SERVICE_REFERRALS = Prepared.by_key(
     lambda case_id: ServiceReferral.objects.filter(case_id=case_id),
-    fields={"case_id": ServiceReferral._meta.get_field("case")},
-    samples={"case_id": UUID(int=1)},
+    model=ServiceReferral,
+    key="case",
 )
 
 

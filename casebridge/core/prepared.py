@@ -19,6 +19,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -227,6 +228,16 @@ class Prepared(Generic[M]):
         self._fields = fields
         self._samples = samples
         self._local = threading.local()
+
+    @classmethod
+    def by_key(
+        cls, build: Callable[..., QuerySet[M, Any]], *, model: type[Model], key: str
+    ) -> "Prepared[M]":
+        """A statement whose one value is the id ``build`` is given as ``<key>_id``: that of
+        ``model``'s foreign key ``key`` (to a model keyed by UUID)."""
+        field = model._meta.get_field(key)
+        assert isinstance(field, Field), f"{model.__name__}.{key} is not a column"
+        return cls(build, fields={f"{key}_id": field}, samples={f"{key}_id": UUID(int=1)})
 
     def _adapt(self, name: str, value: object, connection: Any) -> object:
         field = self._fields[name]

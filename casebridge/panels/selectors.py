@@ -196,12 +196,12 @@ class CaseMeeting:
 # and the case's actions: building and compiling the filter into the query, and the actions'
 # prefetch, cost more CPU than anything else the case page reads.
 _agendas: Kept[tuple[object, ...], Prepared[AgendaItem]] = Kept(500)
-_CASE_ACTIONS = Prepared(
+_CASE_ACTIONS = Prepared.by_key(
     lambda case_id: PanelAction.objects.select_related("owner_agency", "owner_user").filter(
         case_id=case_id
     ),
-    fields={"case_id": PanelAction._meta.get_field("case")},
-    samples={"case_id": UUID(int=1)},
+    model=PanelAction,
+    key="case",
 )
 
 
@@ -211,7 +211,7 @@ def _agenda_statement(user: User) -> Prepared[AgendaItem] | None:
         return None
     return _agendas.get(
         shown,
-        lambda: Prepared(
+        lambda: Prepared.by_key(
             lambda case_id: (
                 visible_through(
                     user=user,
@@ -223,8 +223,8 @@ def _agenda_statement(user: User) -> Prepared[AgendaItem] | None:
                 .select_related("meeting")
                 .order_by("-meeting__scheduled_for")
             ),
-            fields={"case_id": AgendaItem._meta.get_field("case")},
-            samples={"case_id": UUID(int=1)},
+            model=AgendaItem,
+            key="case",
         ),
     )
 

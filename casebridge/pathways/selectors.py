@@ -122,18 +122,18 @@ def _terminal_states(user: User) -> Q:
 
 
 # A case page's lists, compiled once (the case's id their only value).
-_CASE_TIMELINE = Prepared(
+_CASE_TIMELINE = Prepared.by_key(
     lambda case_id: CaseEvent.objects.select_related("actor").filter(case_id=case_id),
-    fields={"case_id": CaseEvent._meta.get_field("case")},
-    samples={"case_id": UUID(int=1)},
+    model=CaseEvent,
+    key="case",
 )
 
 
 # The names of a case's subject.
-_PERSON_NAMES = Prepared(
+_PERSON_NAMES = Prepared.by_key(
     lambda person_id: PersonName.objects.filter(person_id=person_id),
-    fields={"person_id": PersonName._meta.get_field("person")},
-    samples={"person_id": UUID(int=1)},
+    model=PersonName,
+    key="person",
 )
 
 
@@ -147,7 +147,7 @@ def _attnames(model: type[Model]) -> tuple[str, ...]:
 # statement where the people and their names were two, each a round trip and the names'
 # planned on the server through a subquery.
 _LINK, _PERSON, _NAME = _attnames(CasePerson), _attnames(Person), _attnames(PersonName)
-_CASE_PEOPLE_WITH_NAMES = Prepared(
+_CASE_PEOPLE_WITH_NAMES = Prepared.by_key(
     lambda case_id: (
         CasePerson.objects.filter(case_id=case_id)
         .order_by("pk", "person__names__pk")
@@ -157,8 +157,8 @@ _CASE_PEOPLE_WITH_NAMES = Prepared(
             *(f"person__names__{name}" for name in _NAME),
         )
     ),
-    fields={"case_id": CasePerson._meta.get_field("case")},
-    samples={"case_id": UUID(int=1)},
+    model=CasePerson,
+    key="case",
 )
 
 
@@ -392,14 +392,14 @@ def caseload_for(*, user: User, pathway: Pathway) -> Caseload:
 
 
 # Every MARAC case page reads them: compiled once (the case's id its only value).
-_CASE_DISCLOSURES = Prepared(
+_CASE_DISCLOSURES = Prepared.by_key(
     lambda case_id: (
         DisclosureRequest.objects.select_related("recorded_by")
         .filter(case_id=case_id)
         .order_by("requested_on", "pk")
     ),
-    fields={"case_id": DisclosureRequest._meta.get_field("case")},
-    samples={"case_id": UUID(int=1)},
+    model=DisclosureRequest,
+    key="case",
 )
 
 

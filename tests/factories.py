@@ -82,13 +82,20 @@ class PersonFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def name(obj, create, extracted, **kwargs):
         given, family = extracted or ("Jo", "Bloggs")
-        PersonName.objects.create(
-            person=obj,
-            given_name=given,
-            family_name=family,
-            given_name_key=name_key(given),
-            family_name_key=name_key(family),
-        )
+        PersonNameFactory(person=obj, given_name=given, family_name=family)
+
+
+class PersonNameFactory(factory.django.DjangoModelFactory):
+    """A name with the search keys the services give it."""
+
+    class Meta:
+        model = PersonName
+
+    person = factory.SubFactory(PersonFactory)
+    given_name = "Jo"
+    family_name = "Bloggs"
+    given_name_key = factory.LazyAttribute(lambda name: name_key(name.given_name))
+    family_name_key = factory.LazyAttribute(lambda name: name_key(name.family_name))
 
 
 class AddressFactory(factory.django.DjangoModelFactory):

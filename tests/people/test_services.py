@@ -7,7 +7,6 @@ from casebridge.audit.models import AuditEvent
 from casebridge.core.errors import ApplicationError
 from casebridge.pathways.models import CasePerson
 from casebridge.people.models import Person, PersonName, Relationship
-from casebridge.people.names import name_key
 from casebridge.people.selectors import person_relationships, person_search
 from casebridge.people.services import (
     AddressDetails,
@@ -18,7 +17,14 @@ from casebridge.people.services import (
     person_create,
     relationship_add,
 )
-from tests.factories import AgencyFactory, CaseFactory, PersonFactory, UserFactory, role
+from tests.factories import (
+    AgencyFactory,
+    CaseFactory,
+    PersonFactory,
+    PersonNameFactory,
+    UserFactory,
+    role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,13 +146,7 @@ def test_each_person_found_shows_every_name_their_own_first_then_the_others_as_r
     user = UserFactory()
 
     def name(person: Person, kind: str, given: str, family: str) -> None:
-        person.names.create(
-            kind=kind,
-            given_name=given,
-            family_name=family,
-            given_name_key=name_key(given),
-            family_name_key=name_key(family),
-        )
+        PersonNameFactory(person=person, kind=kind, given_name=given, family_name=family)
 
     def person(born: date, given: str) -> Person:
         found = PersonFactory(

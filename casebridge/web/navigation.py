@@ -1,4 +1,4 @@
-"""The header navigation: only the links the signed-in user's role permits."""
+"""The header navigation: only the links the signed-in user's roles permit."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +31,7 @@ class NavItem:
     url_name: str = ""
 
 
-# Each user's links, kept for the process: they follow from the user's role, agency and team,
+# Each user's links, kept for the process: they follow from the user's roles, agency and team,
 # the permission rules, the pathways and who may see which refuge, so they are kept per those
 # and per every fingerprint (read once a request anyway), and per the saves of this process to
 # what they read (tests and services write in process). At most 1,000 users' links are kept.
@@ -43,7 +43,7 @@ def _kept_items(user: User) -> list[NavItem]:
     key = (
         user.pk,
         user.is_active,
-        user.role_id,
+        tuple(sorted(user.role_ids)),
         user.agency_id,
         user.agency.kind if user.agency else None,
         user.team_id,

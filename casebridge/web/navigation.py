@@ -9,6 +9,7 @@ from django.urls import get_script_prefix, reverse
 from casebridge.access.facts import version
 from casebridge.access.policy import Action, Resource, permitted
 from casebridge.accounts.models import User
+from casebridge.administration.selectors import may_administer
 from casebridge.analytics.selectors import may_view_figures
 from casebridge.core import fingerprints
 from casebridge.core.kept import Kept
@@ -96,6 +97,10 @@ def _items(user: User) -> list[NavItem]:
         items.append(NavItem("Audit log", reverse("audit:search"), "audit", "search"))
         items.append(
             NavItem("Break-glass reviews", reverse("audit:break_glass"), "audit", "break_glass")
+        )
+    if may_administer(user=user):
+        items.append(
+            NavItem("Administration", reverse("administration:agency_list"), "administration")
         )
     return items
 

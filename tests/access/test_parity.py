@@ -15,6 +15,7 @@ from django.utils import timezone
 from casebridge.access import registry
 from casebridge.access.models import BreakGlass, Entitlement, PermissionRule
 from casebridge.access.policy import allows, allows_in_memory, visible
+from casebridge.administration.models import AccessReview
 from casebridge.agencies.models import Agency, Role
 from casebridge.audit.services import audit_record
 from casebridge.imports.models import ImportBatch
@@ -218,6 +219,13 @@ def _world() -> dict:
         owner="o",
         due_on=date(2023, 1, 1),
     )
+    for agency in agencies:
+        AccessReview.objects.create(
+            agency=agency,
+            quarter_start=date(2022, 1, 1),
+            confirmed_by=principal[agency],
+            confirmed_at=now,
+        )
     return {"users": users}
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "casebridge.access",
     "casebridge.audit",
     "casebridge.oversight",
+    "casebridge.administration",
     "casebridge.ui",
     "casebridge.web",
     "casebridge.demo",

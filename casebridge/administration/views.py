@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.access.policy import AccessDenied, Action, Resource, permitted
 from casebridge.accounts.models import User
+from casebridge.accounts.totp import confirmed_device
 from casebridge.administration.forms import AccessForm, AccessReviewForm, InviteForm, ReasonForm
 from casebridge.administration.selectors import (
     access_review_of,
@@ -134,7 +135,7 @@ def account_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         "roles": list(account.roles.order_by("name")),
         "invitation": open_invitation(user=account),
         "has_password": account.has_usable_password(),
-        "second_factor": account.totpdevice_set.filter(confirmed=True).exists(),
+        "second_factor": confirmed_device(user=account) is not None,
         "is_self": account.pk == user.pk,
         "refusal": privileged_refusal(actor=user, user=account),
     }

@@ -29,7 +29,10 @@ class AccessFields(forms.Form):
     """Agency, team and roles, offered from what the actor may give."""
 
     agency = forms.ModelChoiceField(
-        label="Agency", queryset=Agency.objects.none(), empty_label="Choose an agency"
+        label="Agency",
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose an agency"},
     )
     team = TeamChoiceField(
         label="Team", queryset=Team.objects.none(), required=False, empty_label="No team"
@@ -110,7 +113,7 @@ class AccessReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         for user in users:
             self.fields[self.field_name(user)] = forms.ChoiceField(
-                label=f"{user.display_name} ({user.username})",
+                label=f"Does {user.display_name} keep their access?",
                 choices=self.CHOICES,
                 widget=forms.RadioSelect,
                 error_messages={"required": f"Decide whether {user.display_name} keeps access"},

@@ -98,12 +98,12 @@ def main() -> None:
     from casebridge.people.models import Person
 
     practitioner = (
-        User.objects.filter(role__code="practitioner", is_active=True)
+        User.objects.filter(roles__code="practitioner", is_active=True)
         .annotate(cases=Count("agency__owned_cases"))
         .order_by("-cases")
         .first()
     )
-    coordinator = User.objects.filter(role__code="panel_coordinator", is_active=True).first()
+    coordinator = User.objects.filter(roles__code="panel_coordinator", is_active=True).first()
     assert practitioner is not None and coordinator is not None
     print(f"{Case.objects.count()} cases, {Person.objects.count()} people")
 
@@ -128,7 +128,7 @@ def main() -> None:
                 authorize(user=u, action="view", obj=obj)
 
             def fresh(user=user):
-                return User.objects.select_related("agency", "role").get(pk=user.pk)
+                return User.objects.select_related("agency").get(pk=user.pk)
 
             cold_users = [fresh() for _ in range(args.calls)]
             cold = timed(check, user_for_call=iter(cold_users).__next__, calls=args.calls)

@@ -142,9 +142,8 @@ def main() -> None:
             call_command("sync_definitions", verbosity=0)
         council = Agency.objects.create(code="council", name="Council", kind="council")
         Agency.objects.create(code="police", name="Police", kind="police")
-        User.objects.create(
-            username="analyst", agency=council, role=Role.objects.get(code="analyst")
-        )
+        analyst = User.objects.create(username="analyst", agency=council)
+        analyst.roles.set([Role.objects.get(code="analyst")])
         print(f"{'file':<52} {'size':>10} {'stored':>8} {'run':>8} {'peak memory':>12}")
         for name, path in cases(scratch):
             if options.one_process:

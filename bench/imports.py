@@ -228,9 +228,8 @@ def main() -> None:
 
         council = Agency.objects.create(code="council", name="Council", kind="council")
         police = Agency.objects.create(code="police", name="Police", kind="police")
-        actor = User.objects.create(
-            username="analyst", agency=council, role=Role.objects.get(code="analyst")
-        )
+        actor = User.objects.create(username="analyst", agency=council)
+        actor.roles.set([Role.objects.get(code="analyst")])
         rng = random.Random(options.seed)
         first, second = scratch / "offences.csv", scratch / "offences-next.csv"
         write_csv(first, offence_rows(options.rows, rng))

@@ -388,11 +388,8 @@ def main() -> None:
 
         for _, code, kind, *_ in EXTRACTS.values():
             Agency.objects.get_or_create(code=code, defaults={"name": code.title(), "kind": kind})
-        actor = User.objects.create(
-            username="analyst",
-            agency=Agency.objects.get(code="council"),
-            role=Role.objects.get(code="analyst"),
-        )
+        actor = User.objects.create(username="analyst", agency=Agency.objects.get(code="council"))
+        actor.roles.set([Role.objects.get(code="analyst")])
         for source, path in paths.items():
             kind, code, *_ = EXTRACTS[source]
             with step(f"casebridge import {kind}", steps):

@@ -278,8 +278,9 @@ def main() -> None:
         raise SystemExit(f"the database holds {count:,} people, not {options.records:,}")
     user, _ = User.objects.get_or_create(
         username="bench-practitioner",
-        defaults={"agency": agency, "role": Role.objects.get(code="practitioner")},
+        defaults={"agency": agency},
     )
+    user.roles.set([Role.objects.get(code="practitioner")])
     true_person = {person_id(options.seed, n): p for n, p in enumerate(person_of_record)}
     per_corruption = options.lookups * 4 // 5 // len(CORRUPTIONS)
     not_held = options.lookups - per_corruption * len(CORRUPTIONS)

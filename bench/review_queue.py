@@ -67,8 +67,9 @@ def analyst_client() -> Client:
     agency = Agency.objects.order_by("pk").first()
     user, _ = User.objects.update_or_create(
         username="bench-queue-analyst",
-        defaults={"agency": agency, "role": Role.objects.get(code="analyst"), "is_active": True},
+        defaults={"agency": agency, "is_active": True},
     )
+    user.roles.set([Role.objects.get(code="analyst")])
     TOTPDevice.objects.filter(user=user).delete()
     device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     client = Client(HTTP_HOST="localhost")

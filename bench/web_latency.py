@@ -141,11 +141,11 @@ def prepare_users(clients: int) -> tuple[list[BenchUser], int]:
             defaults={
                 "agency": agency,
                 "team": Team.objects.filter(agency=agency).first(),
-                "role": Role.objects.get(code=role),
                 "password": password_hash,
                 "is_active": True,
             },
         )
+        user.roles.set([Role.objects.get(code=role)])
         key = secrets.token_hex(20)
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="bench", key=key, confirmed=True)

@@ -42,9 +42,12 @@ def role(code: str) -> Role:
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user with one role (``role=``, a practitioner by default) or several (``roles=``)."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
+        exclude = ("role",)
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Alex"
@@ -52,7 +55,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
     team = factory.LazyAttribute(lambda o: TeamFactory(agency=o.agency))
     role = factory.LazyFunction(lambda: role("practitioner"))
+    roles = factory.LazyAttribute(lambda o: [o.role] if o.role else [])
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        roles = kwargs.pop("roles")
+        user = super()._create(model_class, *args, **kwargs)
+        user.roles.set(roles)
+        return user
 
     @factory.post_generation
     def totp_device(obj, create, extracted, **kwargs):

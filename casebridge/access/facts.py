@@ -41,7 +41,7 @@ class Fact:
     Attributes:
         name: how conditions name it ("entitled_cases").
         rows: the user's rows ("their entitlements"), from which ``id_field`` is taken. They
-            may read the user's id and foreign keys (agency, team, role) and nothing else about
+            may read the user's id, foreign keys (agency, team) and roles and nothing else about
             them: the permission filters built from them are kept per those (``policy``).
         id_field: the column that holds the ids.
         sources: "app_label.Model" of every model whose changes change the fact.
@@ -123,7 +123,7 @@ class AccessFacts:
     def user_key(self) -> tuple[object, ...]:
         """What the facts' rows may read about the user (``Fact.rows``)."""
         user = self.user
-        return (user.pk, user.agency_id, user.team_id, user.role_id)
+        return (user.pk, user.agency_id, user.team_id, tuple(sorted(user.role_ids)))
 
     def subquery(self, name: str) -> QuerySet[Any]:
         fact = _facts[name]

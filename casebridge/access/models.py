@@ -41,6 +41,8 @@ class PermissionRule(models.Model):
             "panel_information",
             "Information shared with a panel about the cases on its agenda",
         )
+        ACCOUNT = "account", "Users' accounts (invite, roles, move, end access, second factor)"
+        ACCESS_REVIEW = "access_review", "Quarterly access reviews (change: confirm one)"
 
     class Action(models.TextChoices):
         VIEW = "view", "View"

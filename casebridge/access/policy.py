@@ -2,8 +2,8 @@
 
 Every read and write of a person, case, confidential address, panel meeting, audit entry or
 training record asks this module. Permissions are data (``PermissionRule`` rows, compiled once
-per process for each role and kind of agency); each app registers what a rule's scope means for
-its records (``casebridge.access.registry``); this module applies them:
+per process for each set of roles and kind of agency); each app registers what a rule's scope
+means for its records (``casebridge.access.registry``); this module applies them:
 
 * ``permitted`` answers "may this user do this kind of thing at all?" (function level);
 * ``visible`` narrows a queryset to the rows the user may act on (object level, in the query);

@@ -4,7 +4,8 @@ access knows no domain app: each app registers its own records from its ``AppCon
 (``protect``: the model, the resource its rules name, what each scope means, which fields the
 conditions read), and may widen another app's resource with a condition of its own (``extend``:
 whoever may see a case may see the people in it). The permission rules themselves are data
-(``PermissionRule`` rows) and are compiled once per process for each role and kind of agency.
+(``PermissionRule`` rows) and are compiled once per process for each set of roles and kind of
+agency: a user holding several roles is granted what any of them is.
 """
 
 from collections.abc import Callable, Hashable
@@ -119,7 +120,7 @@ def stored_state(obj: Model) -> dict[str, object] | None:
 
 # --- rules, compiled once per process --------------------------------------------------------
 
-_compiled: dict[tuple[int, str], Rules] = {}
+_compiled: dict[tuple[frozenset[int], str], Rules] = {}
 _compiled_fingerprint: list[tuple[Hashable, ...]] = []
 
 
@@ -150,28 +151,31 @@ def _check_fingerprint() -> None:
         _compiled_fingerprint[:] = [fingerprint]
 
 
-def _compile(role_id: int, agency_kind: str) -> Rules:
+def _compile(role_ids: frozenset[int], agency_kind: str) -> Rules:
+    """The union of the roles' grants: one grant per distinct scope and pathway."""
     grants: dict[tuple[str, str], list[Grant]] = {}
-    rules = PermissionRule.objects.filter(role_id=role_id).filter(
+    rules = PermissionRule.objects.filter(role_id__in=sorted(role_ids)).filter(
         Q(agency_kind="") | Q(agency_kind=agency_kind)
     )
     for resource, action, scope, pathway_id in rules.values_list(
         "resource", "action", "scope", "pathway_id"
     ).order_by("pk"):
-        grants.setdefault((resource, action), []).append(Grant(scope, pathway_id))
+        found = grants.setdefault((resource, action), [])
+        if Grant(scope, pathway_id) not in found:
+            found.append(Grant(scope, pathway_id))
     return {key: tuple(found) for key, found in grants.items()}
 
 
 def rules_for(user: User) -> Rules:
-    """The grants of this user's role in their kind of agency; nothing for anyone without an
+    """The grants of this user's roles in their kind of agency; nothing for anyone without an
     active account, a role and an agency (superusers get no bypass)."""
     cached: Rules | None = user.__dict__.get("_access_rules")
     if cached is not None:
         return cached
     rules: Rules = {}
-    if user.is_authenticated and user.is_active and user.role_id and user.agency:
+    if user.is_authenticated and user.is_active and user.agency and user.role_ids:
         _check_fingerprint()
-        key = (user.role_id, user.agency.kind)
+        key = (user.role_ids, user.agency.kind)
         if key not in _compiled:
             _compiled[key] = _compile(*key)
         rules = _compiled[key]

@@ -21,6 +21,7 @@ from casebridge.accounts.services import (
     DETAIL_FIELDS,
     access_change_check,
     password_reset_record,
+    roles_of,
     user_access_change,
     user_create,
     user_details_change,
@@ -32,7 +33,7 @@ from casebridge.core.errors import ApplicationError
 
 class AccessForm(forms.ModelForm):
     """Checks the access an account form asks for as the services will, so that a refusal is
-    shown on the form; and offers no privileged role but the one the account already holds."""
+    shown on the form; and offers no privileged role but those the account already holds."""
 
     reason = forms.CharField(
         required=False,
@@ -43,17 +44,23 @@ class AccessForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if "role" in self.fields:
+        if "roles" in self.fields:
             grantable = Q(privileged=False) & ~Q(code=ADMINISTRATOR_ROLE)
-            self.fields["role"].queryset = Role.objects.filter(  # type: ignore[attr-defined]
-                grantable | Q(pk=self.instance.role_id)
+            held = self.instance.role_ids if self.instance.pk else frozenset()
+            self.fields["roles"].queryset = Role.objects.filter(  # type: ignore[attr-defined]
+                grantable | Q(pk__in=held)
             )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         stored = self.instance if self.instance.pk else None
-        asked = {name: cleaned.get(name, getattr(self.instance, name)) for name in ACCESS_FIELDS}
+        asked: dict[str, Any] = {
+            name: cleaned.get(name, getattr(self.instance, name))
+            for name in ACCESS_FIELDS
+            if name != "roles"
+        }
+        asked["roles"] = cleaned.get("roles", roles_of(stored))
         try:
             access_change_check(actor=self.actor, user=stored, **asked)
         except ApplicationError as error:
@@ -84,8 +91,8 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 
     form = UserEditForm
     add_form = UserAddForm
-    list_display = ["username", "first_name", "last_name", "agency", "team", "role", "is_active"]
-    list_filter = ["is_active", "role", "agency"]
+    list_display = ["username", "first_name", "last_name", "agency", "team", "is_active"]
+    list_filter = ["is_active", "roles", "agency"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name", "email")}),
@@ -100,7 +107,7 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
                 "fields": ("username", "usable_password", "password1", "password2"),
             },
         ),
-        ("Casebridge access", {"fields": ("agency", "team", "role", "reason")}),
+        ("Casebridge access", {"fields": ("agency", "team", "roles", "reason")}),
     )
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ()
@@ -129,20 +136,24 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
         actor = _administrator(request)
         data = form.cleaned_data
         if not change:
-            user_create(actor=actor, user=obj, reason=data["reason"])
+            user_create(actor=actor, user=obj, roles=data["roles"], reason=data["reason"])
             return
-        stored = User.objects.select_related("agency", "team", "role").get(pk=obj.pk)
+        stored = User.objects.select_related("agency", "team").get(pk=obj.pk)
         user_details_change(
             actor=actor,
             user=stored,
             **{name: data.get(name, getattr(stored, name)) for name in DETAIL_FIELDS},
         )
-        user_access_change(
-            actor=actor,
-            user=stored,
-            **{name: data.get(name, getattr(stored, name)) for name in ACCESS_FIELDS},
-            reason=data.get("reason", ""),
-        )
+        asked: dict[str, Any] = {
+            name: data.get(name, getattr(stored, name)) for name in ACCESS_FIELDS if name != "roles"
+        }
+        asked["roles"] = data.get("roles", roles_of(stored))
+        user_access_change(actor=actor, user=stored, **asked, reason=data.get("reason", ""))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The roles were saved by the services (checked and audited), not by the form.
+        form.save_m2m = lambda: None
+        super().save_related(request, form, formsets, change)
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -21,21 +21,22 @@ _TOTP_LABEL = f"{TOTPDevice._meta.app_label}.{TOTPDevice._meta.model_name}/"
 
 # Every signed-in request's query, compiled once.
 _DEVICE_WITH_USER = Prepared(
-    lambda pk, user_id: TOTPDevice.objects.select_related(
-        "user__agency", "user__team", "user__role"
-    ).filter(pk=pk, user_id=user_id),
+    lambda pk, user_id: TOTPDevice.objects.select_related("user__agency", "user__team").filter(
+        pk=pk, user_id=user_id
+    ),
     fields={"pk": TOTPDevice._meta.pk, "user_id": TOTPDevice._meta.get_field("user")},
     samples={"pk": 1, "user_id": 2},
 )
 
 
 class AccountBackend(ModelBackend):
-    """Django's password backend, throttled, loading the user's agency, team and role with the user.
+    """Django's password backend, throttled, loading the user's agency and team with the user.
 
     Every authentication goes through here (the sign-in page, and the admin's login, which sends
     people to the sign-in page), so this is where failed passwords are counted: per username and
     client address, and per address (``casebridge.accounts.throttle``). Every request's
-    authorisation needs the agency, team and role, so one query instead of four.
+    authorisation needs the agency and team, so one query instead of three (their roles are
+    one statement more, ``User.held_roles``).
     """
 
     def authenticate(
@@ -62,11 +63,7 @@ class AccountBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         user = self._with_session_device(user_id)
         if user is None:
-            user = (
-                User._default_manager.select_related("agency", "team", "role")
-                .filter(pk=user_id)
-                .first()
-            )
+            user = User._default_manager.select_related("agency", "team").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
     @staticmethod

@@ -1,11 +1,20 @@
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.utils.functional import cached_property
 
 from casebridge.agencies.models import Agency, Role, Team
+from casebridge.core.prepared import Prepared
 
 
 class User(AbstractUser):
-    """A person who signs in. Their agency, team and role decide what they may see."""
+    """A person who signs in. Their agency, team and roles decide what they may see: each role's
+    rules in their kind of agency, together."""
 
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="users", null=True, blank=True
@@ -13,16 +22,55 @@ class User(AbstractUser):
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True
     )
-    role = models.ForeignKey(
-        Role, on_delete=models.PROTECT, related_name="users", null=True, blank=True
-    )
+    roles = models.ManyToManyField(Role, related_name="users", blank=True)
 
-    # The only fields a user may change about themselves; never their role, team or agency.
+    # The only fields a user may change about themselves; never their roles, team or agency.
     SELF_EDITABLE_FIELDS = ("first_name", "last_name", "email")
 
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    @cached_property
+    def held_roles(self) -> dict[int, str]:
+        """The roles they hold, id to code, loaded once for the object (every request's rules
+        read them): one statement compiled once per process."""
+        if self.pk is None:
+            return {}
+        return {role_id: code for role_id, code in sorted(_HELD_ROLES.rows(user_id=self.pk))}
+
+    @property
+    def role_ids(self) -> frozenset[int]:
+        return frozenset(self.held_roles)
+
+    @property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(self.held_roles.values())
+
+    def forget_roles(self) -> None:
+        """Read the roles again at the next ask (they were changed through this object)."""
+        self.__dict__.pop("held_roles", None)
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self.forget_roles()
+
+
+UserRole = User.roles.through
+
+_HELD_ROLES = Prepared(
+    lambda user_id: UserRole.objects.filter(user_id=user_id).values_list("role_id", "role__code"),
+    fields={"user_id": UserRole._meta.get_field("user")},
+    samples={"user_id": 1},
+)
+
+
+def _roles_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if isinstance(instance, User):
+        instance.forget_roles()
+
+
+m2m_changed.connect(_roles_changed, sender=UserRole, dispatch_uid="accounts-roles-changed")
 
 
 class SignInThrottle(models.Model):
@@ -53,3 +101,33 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} {self.username or '(any username)'} from {self.address}"
+
+
+def token_digest(token: str) -> str:
+    """How an invitation's token is kept: its SHA-256 (the token is 256 random bits, so a
+    plain hash is enough; a stolen table holds no usable link)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """A one-time link for a new user to set their password; their second factor they enrol
+    themselves at their first sign-in. Only its token's digest is kept; it expires after
+    ``CASEBRIDGE_INVITATION_DAYS`` and is used at most once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.user} made {self.created_at:%Y-%m-%d %H:%M}"

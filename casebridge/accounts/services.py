@@ -1,18 +1,21 @@
 """Changing accounts: who someone is, what they may reach, and their password; always audited.
 
-The admin site and the ``grant-role`` command write accounts only through these functions. Nobody
-changes their own access, administrators included; the web makes no administrator (``is_staff``,
-``is_superuser``) and grants no privileged role: those come from the command line, named and
-audited.
+The administration pages, the admin site and the ``grant-role`` command write accounts only
+through these functions. Nobody changes their own access, administrators included; the web makes
+no administrator (``is_staff``, ``is_superuser``) and grants no privileged role: those come from
+the command line, named and audited.
 """
 
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casebridge.accounts.models import User
+from casebridge.accounts.sessions import sessions_end
 from casebridge.agencies.models import Agency, Role, Team
 from casebridge.audit.services import UNRECORDED, audit_record, field_changes
 from casebridge.core.errors import ApplicationError
@@ -22,7 +25,7 @@ ADMINISTRATOR_ROLE = "sysadmin"
 # What they may manage there: agencies, teams and accounts; never a case, a person or the audit.
 ADMINISTRATOR_MODELS = (("agencies", "agency"), ("agencies", "team"), ("accounts", "user"))
 DETAIL_FIELDS = ("username", "first_name", "last_name", "email")
-ACCESS_FIELDS = ("agency", "team", "role", "is_active")
+ACCESS_FIELDS = ("agency", "team", "roles", "is_active")
 
 
 def administrator_permissions() -> list[Permission]:
@@ -38,11 +41,15 @@ def is_privileged(role: Role | None) -> bool:
     return role is not None and (role.privileged or role.code == ADMINISTRATOR_ROLE)
 
 
+def roles_of(user: User | None) -> set[Role]:
+    return set(user.roles.all()) if user is not None and user.pk else set()
+
+
 def access_change_check(
     *,
     actor: User,
     user: User | None,
-    role: Role | None,
+    roles: Collection[Role],
     agency: Agency | None,
     team: Team | None,
     is_active: bool,
@@ -52,24 +59,28 @@ def access_change_check(
     Args:
         actor: the administrator making the change.
         user: the account as stored, or None for a new one.
-        role, agency, team, is_active: the access asked for.
+        roles, agency, team, is_active: the access asked for.
 
     Raises:
         ApplicationError: naming the field at fault when there is one.
     """
-    current = (user.role, user.agency, user.team, user.is_active) if user else (None,) * 4
-    if user is not None and user.pk == actor.pk and (role, agency, team, is_active) != current:
+    current_roles = roles_of(user)
+    current = (user.agency, user.team, user.is_active) if user else (None, None, False)
+    asked = (agency, team, is_active)
+    if user is not None and user.pk == actor.pk and (set(roles), asked) != (current_roles, current):
         raise ApplicationError(
-            "Nobody changes their own role, agency, team or status, administrators included: "
+            "Nobody changes their own roles, agency, team or status, administrators included: "
             "ask another administrator."
         )
-    # Reactivating a dormant privileged account gives its role back, so it counts as a grant.
-    if is_privileged(role) and (role != current[0] or (is_active and not current[3])):
-        raise ApplicationError(
-            f"{role} is a privileged role: it is granted, or given back, only from the command "
-            "line (casebridge grant-role), which records who granted it and why.",
-            field="role",
-        )
+    # Reactivating a dormant privileged account gives its roles back, so it counts as a grant.
+    reactivated = is_active and not current[2]
+    for role in sorted(roles, key=lambda role: role.code):
+        if is_privileged(role) and (role not in current_roles or reactivated):
+            raise ApplicationError(
+                f"{role} is a privileged role: it is granted, or given back, only from the "
+                "command line (casebridge grant-role), which records who granted it and why.",
+                field="roles",
+            )
     if team is not None and (agency is None or team.agency_id != agency.pk):
         raise ApplicationError(
             f"{team.name} is a team of {team.agency.name}, not of {agency or 'no agency'}.",
@@ -78,7 +89,7 @@ def access_change_check(
 
 
 @transaction.atomic
-def user_create(*, actor: User, user: User, reason: str) -> User:
+def user_create(*, actor: User, user: User, roles: Collection[Role], reason: str) -> User:
     """Save a new account that a form built (its password already set or disabled).
 
     Raises:
@@ -87,7 +98,7 @@ def user_create(*, actor: User, user: User, reason: str) -> User:
     access_change_check(
         actor=actor,
         user=None,
-        role=user.role,
+        roles=roles,
         agency=user.agency,
         team=user.team,
         is_active=user.is_active,
@@ -96,6 +107,7 @@ def user_create(*, actor: User, user: User, reason: str) -> User:
     user.is_staff = False
     user.is_superuser = False
     user.save()
+    user.roles.set(roles)
     audit_record(
         actor=actor,
         action="create",
@@ -139,36 +151,37 @@ def user_access_change(
     *,
     actor: User,
     user: User,
-    role: Role | None,
+    roles: Collection[Role],
     agency: Agency | None,
     team: Team | None,
     is_active: bool,
     reason: str,
+    summary: str = "",
 ) -> User:
-    """Change what another person may reach: their role, agency, team, or whether they may sign in.
-
-    A deactivated account's sessions stop working at its next request: the sign-in backend
-    refuses inactive users.
+    """Change what another person may reach: their roles, agency, team, or whether they may
+    sign in. Their next request is judged by the new access; a deactivated account's open
+    sessions end at once.
 
     Raises:
         ApplicationError: for one's own access, a privileged role, a team of another agency, or
             no reason.
     """
     access_change_check(
-        actor=actor, user=user, role=role, agency=agency, team=team, is_active=is_active
+        actor=actor, user=user, roles=roles, agency=agency, team=team, is_active=is_active
     )
     return _access_set(
         actor=actor,
         user=user,
-        access=(role, agency, team, is_active),
+        access=(set(roles), agency, team, is_active),
         reason=reason,
-        summary=f"Changed the access of {user.username}",
+        summary=summary or f"Changed the access of {user.username}",
     )
 
 
 @transaction.atomic
 def role_grant(*, actor: User, user: User, role: Role, reason: str) -> User:
-    """Give another person a role, privileged ones included: the command line's way.
+    """Give another person a role besides those they hold, privileged ones included: the
+    command line's way.
 
     ``actor`` names the administrator answerable for the grant; a privileged grant is flagged in
     the audit for information governance. An inactive account is reactivated: a role given to
@@ -178,18 +191,43 @@ def role_grant(*, actor: User, user: User, role: Role, reason: str) -> User:
         ApplicationError: when the actor is no active administrator, grants themselves, or gives
             no reason.
     """
-    if not (actor.is_active and actor.role and actor.role.code == ADMINISTRATOR_ROLE):
+    if not (actor.is_active and ADMINISTRATOR_ROLE in actor.role_codes):
         raise ApplicationError(f"{actor.username} is not an active system administrator.")
     if actor.pk == user.pk:
         raise ApplicationError("Nobody grants themselves a role: ask another administrator.")
     return _access_set(
         actor=actor,
         user=user,
-        access=(role, user.agency, user.team, True),
+        access=(roles_of(user) | {role}, user.agency, user.team, True),
         reason=reason,
         summary=f"Granted {user.username} the role {role.code} from the command line",
         flagged=is_privileged(role),
     )
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: User, user: User, reason: str) -> User:
+    """Withdraw someone's authenticator app (lost or replaced): their open sessions end, and at
+    their next sign-in, after their password, they enrol a new one themselves.
+
+    Raises:
+        ApplicationError: for one's own second factor, or no reason.
+    """
+    if user.pk == actor.pk:
+        raise ApplicationError("Nobody resets their own second factor: ask an administrator.")
+    _require_reason(reason, "Say why their second factor is reset.")
+    withdrawn, _ = TOTPDevice.objects.filter(user=user).delete()
+    ended = sessions_end(user_id=user.pk)
+    audit_record(
+        actor=actor,
+        action="change",
+        object_type="user",
+        object_id=user.pk,
+        summary=f"Reset the second factor of {user.username}: they enrol again at sign-in",
+        changes={"second_factor": UNRECORDED, "sessions_ended": ended, "devices": withdrawn},
+        reason=reason.strip(),
+    )
+    return user
 
 
 @transaction.atomic
@@ -215,23 +253,30 @@ def _access_set(
     *,
     actor: User,
     user: User,
-    access: tuple[Role | None, Agency | None, Team | None, bool],
+    access: tuple[set[Role], Agency | None, Team | None, bool],
     reason: str,
     summary: str,
     flagged: bool = False,
 ) -> User:
     before = _access(user)
-    was_administrator = _is_administrator(user.role)
-    user.role, user.agency, user.team, user.is_active = access
+    was_administrator = ADMINISTRATOR_ROLE in user.role_codes
+    was_active = user.is_active
+    roles, user.agency, user.team, user.is_active = access
+    is_administrator = any(role.code == ADMINISTRATOR_ROLE for role in roles)
     # Staff status follows the administrator role, so a demotion also closes the admin site.
-    user.is_staff = _is_administrator(user.role) or (user.is_staff and not was_administrator)
-    changes = field_changes(before, _access(user))
+    user.is_staff = is_administrator or (user.is_staff and not was_administrator)
+    after = {**_access(user), "roles": sorted(role.code for role in roles)}
+    changes = field_changes(before, after)
     if not changes:
         return user
     _require_reason(reason)
-    user.save(update_fields=[*ACCESS_FIELDS, "is_staff"])
+    user.save(update_fields=["agency", "team", "is_active", "is_staff"])
+    if "roles" in changes:
+        user.roles.set(roles)
     if "is_staff" in changes:
         user.user_permissions.set(administrator_permissions() if user.is_staff else [])
+    if was_active and not user.is_active:
+        changes["sessions_ended"] = sessions_end(user_id=user.pk)
     audit_record(
         actor=actor,
         action="change",
@@ -245,13 +290,9 @@ def _access_set(
     return user
 
 
-def _is_administrator(role: Role | None) -> bool:
-    return role is not None and role.code == ADMINISTRATOR_ROLE
-
-
-def _require_reason(reason: str) -> None:
+def _require_reason(reason: str, message: str = "Say why the account's access changes.") -> None:
     if not reason.strip():
-        raise ApplicationError("Say why the account's access changes.", field="reason")
+        raise ApplicationError(message, field="reason")
 
 
 def _details(user: User) -> dict[str, Any]:
@@ -263,7 +304,7 @@ def _access(user: User) -> dict[str, Any]:
     return {
         "agency": user.agency.code if user.agency else None,
         "team": str(user.team) if user.team else None,
-        "role": user.role.code if user.role else None,
+        "roles": sorted(user.role_codes),
         "is_active": user.is_active,
         "is_staff": user.is_staff,
     }

@@ -1,4 +1,5 @@
-"""Sign in (password, then a one-time code from an authenticator app) and sign out."""
+"""Sign in (password, then a one-time code from an authenticator app), sign out, and accept an
+invitation (set a password with a one-time link)."""
 
 from datetime import datetime
 from urllib.parse import urlencode
@@ -14,8 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.models import Device
 
 from casebridge.accounts import throttle
-from casebridge.accounts.forms import CodeForm, SignInForm
+from casebridge.accounts.forms import CodeForm, SetPasswordForm, SignInForm
+from casebridge.accounts.invitations import INVALID_LINK, invitation_accept, invitation_open
 from casebridge.accounts.totp import confirmed_device, enrolment_device, qr_svg, secret_text
+from casebridge.core.errors import ApplicationError
 
 GENERIC_SIGN_IN_ERROR = "Enter a correct username and password"
 WRONG_CODE_ERROR = "The security code is wrong or has already been used"
@@ -64,6 +67,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             "form": form,
             "timed_out": request.GET.get("timed_out") == "1",
             "expired": request.GET.get("expired") == "1",
+            "invited": request.GET.get("invited") == "1",
         },
     )
 
@@ -125,3 +129,36 @@ def _check_code(request: HttpRequest, device: Device, code: str) -> tuple[bool, 
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("accounts:login")
+
+
+# The invitation whose link this browser followed: the token itself stays out of the page's
+# address (and so out of any Referer), as Django's password reset does.
+INVITATION_SESSION_KEY = "casebridge_invitation"
+
+
+@require_http_methods(["GET", "HEAD"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = invitation_open(token=token)
+    if found is None:
+        return render(request, "accounts/invitation.html", {"invalid": INVALID_LINK}, status=404)
+    logout(request)  # whoever was signed in on this browser is not the invitee
+    request.session[INVITATION_SESSION_KEY] = found.pk
+    return redirect("accounts:invitation_accept")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_accept_view(request: HttpRequest) -> HttpResponse:
+    found = invitation_open(invitation_id=request.session.get(INVITATION_SESSION_KEY))
+    if found is None:
+        return render(request, "accounts/invitation.html", {"invalid": INVALID_LINK}, status=404)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_accept(invitation_id=found.pk, password=form.cleaned_data["password"])
+        except ApplicationError as error:
+            form.add_error("password" if error.field == "password" else None, error.message)
+        else:
+            request.session.pop(INVITATION_SESSION_KEY, None)
+            return redirect(f"{reverse('accounts:login')}?invited=1")
+    context = {"form": form, "username": found.user.username}
+    return render(request, "accounts/invitation.html", context, status=400 if form.errors else 200)

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casebridge.demo.organisation import AGENCIES, DEMO_PASSWORD, DEMO_URL, USERS
 
-HEADINGS = ("Username", "Role", "Job", "Agency", "Authenticator secret (base32)")
+HEADINGS = ("Username", "Roles", "Job", "Agency", "Authenticator secret (base32)")
 
 
 def base32_secret(hex_key: str) -> str:
@@ -23,7 +23,13 @@ def login_table(*, url: str = DEMO_URL) -> str:
         ).select_related("user")
     }
     rows = [
-        (u.username, u.role, u.job, agency_names[u.agency], secrets.get(u.username, "(none)"))
+        (
+            u.username,
+            ", ".join(u.roles),
+            u.job,
+            agency_names[u.agency],
+            secrets.get(u.username, "(none)"),
+        )
         for u in USERS
     ]
     widths = [max(len(str(row[i])) for row in [HEADINGS, *rows]) for i in range(len(HEADINGS))]

@@ -23,7 +23,7 @@ class UserSpec:
     username: str
     first_name: str
     last_name: str
-    role: str
+    roles: tuple[str, ...]
     agency: str
     team: str
     job: str
@@ -110,7 +110,7 @@ USERS: tuple[UserSpec, ...] = (
         "maria.costa",
         "Maria",
         "Costa",
-        "panel_coordinator",
+        ("panel_coordinator",),
         "nb-community-safety",
         "MARAC Coordination",
         "MARAC coordinator",
@@ -119,7 +119,7 @@ USERS: tuple[UserSpec, ...] = (
         "sam.okafor",
         "Sam",
         "Okafor",
-        "practitioner",
+        ("practitioner",),
         "nb-police",
         "Public Protection Unit",
         "Public protection officer",
@@ -128,20 +128,29 @@ USERS: tuple[UserSpec, ...] = (
         "jess.morgan",
         "Jess",
         "Morgan",
-        "practitioner",
+        ("practitioner",),
         "nb-police",
         "Public Protection Unit",
         "Public protection officer",
     ),
     UserSpec(
-        "priya.shah", "Priya", "Shah", "practitioner", "nb-da-advocacy", "IDVA Service", "IDVA"
+        "priya.shah",
+        "Priya",
+        "Shah",
+        # She also manages her service's Casebridge accounts and confirms its access review.
+        ("practitioner", "agency_lead"),
+        "nb-da-advocacy",
+        "IDVA Service",
+        "IDVA service lead",
     ),
-    UserSpec("amara.osei", "Amara", "Osei", "practitioner", "nb-da-advocacy", "Outreach", "IDVA"),
+    UserSpec(
+        "amara.osei", "Amara", "Osei", ("practitioner",), "nb-da-advocacy", "Outreach", "IDVA"
+    ),
     UserSpec(
         "tom.walsh",
         "Tom",
         "Walsh",
-        "practitioner",
+        ("practitioner",),
         "nb-childrens-services",
         "Multi-Agency Safeguarding Hub",
         "Social worker",
@@ -150,7 +159,7 @@ USERS: tuple[UserSpec, ...] = (
         "fiona.grant",
         "Fiona",
         "Grant",
-        "practitioner",
+        ("practitioner",),
         "nb-adult-social-care",
         "Adult Safeguarding",
         "Social worker",
@@ -159,7 +168,7 @@ USERS: tuple[UserSpec, ...] = (
         "grace.mensah",
         "Grace",
         "Mensah",
-        "practitioner",
+        ("practitioner",),
         "nb-probation",
         "Case Management",
         "Probation officer",
@@ -168,7 +177,7 @@ USERS: tuple[UserSpec, ...] = (
         "nadia.rahman",
         "Nadia",
         "Rahman",
-        "practitioner",
+        ("practitioner",),
         "nb-hospital",
         "Safeguarding Team",
         "Hospital safeguarding lead",
@@ -177,7 +186,7 @@ USERS: tuple[UserSpec, ...] = (
         "dan.kowalski",
         "Dan",
         "Kowalski",
-        "practitioner",
+        ("practitioner",),
         "nb-homes",
         "Domestic Abuse Team",
         "Housing officer",
@@ -186,7 +195,7 @@ USERS: tuple[UserSpec, ...] = (
         "kwame.asante",
         "Kwame",
         "Asante",
-        "practitioner",
+        ("practitioner",),
         "nb-youth-justice",
         "Court and Orders",
         "Youth justice officer",
@@ -195,7 +204,7 @@ USERS: tuple[UserSpec, ...] = (
         "leah.fischer",
         "Leah",
         "Fischer",
-        "practitioner",
+        ("practitioner",),
         "nb-womens-centre",
         "Women's Support",
         "Women's centre key worker",
@@ -204,7 +213,7 @@ USERS: tuple[UserSpec, ...] = (
         "yasmin.haddad",
         "Yasmin",
         "Haddad",
-        "vve_coordinator",
+        ("vve_coordinator",),
         "nb-childrens-services",
         "Vulnerable Adolescents",
         "SIRM, SAV and exploitation panel coordinator",
@@ -213,7 +222,7 @@ USERS: tuple[UserSpec, ...] = (
         "marcus.bell",
         "Marcus",
         "Bell",
-        "victim_coordinator",
+        ("victim_coordinator",),
         "nb-childrens-services",
         "Vulnerable Adolescents",
         "Victim Coordinator",
@@ -222,7 +231,7 @@ USERS: tuple[UserSpec, ...] = (
         "olivia.king",
         "Olivia",
         "King",
-        "practitioner",
+        ("practitioner",),
         "nb-academy",
         "Safeguarding",
         "Designated safeguarding lead",
@@ -231,7 +240,7 @@ USERS: tuple[UserSpec, ...] = (
         "kofi.boateng",
         "Kofi",
         "Boateng",
-        "practitioner",
+        ("practitioner",),
         "nb-community-responders",
         "Community Responders",
         "Community responder",
@@ -240,7 +249,7 @@ USERS: tuple[UserSpec, ...] = (
         "lee.chen",
         "Lee",
         "Chen",
-        "analyst",
+        ("analyst",),
         "nb-community-safety",
         "Community Safety Analysis",
         "Performance analyst",
@@ -249,7 +258,7 @@ USERS: tuple[UserSpec, ...] = (
         "helen.brooks",
         "Helen",
         "Brooks",
-        "manager",
+        ("manager",),
         "nb-community-safety",
         "Community Safety Analysis",
         "Head of community safety",
@@ -258,7 +267,7 @@ USERS: tuple[UserSpec, ...] = (
         "ruth.adeyemi",
         "Ruth",
         "Adeyemi",
-        "auditor",
+        ("auditor",),
         "nb-community-safety",
         "Information Governance",
         "Information governance officer",
@@ -267,7 +276,7 @@ USERS: tuple[UserSpec, ...] = (
         "ian.doyle",
         "Ian",
         "Doyle",
-        "sysadmin",
+        ("sysadmin",),
         "nb-community-safety",
         "Digital",
         "System administrator",
@@ -283,19 +292,19 @@ def generator_username(agency_code: str) -> str:
 
 
 def coordinator() -> UserSpec:
-    return next(user for user in USERS if user.role == "panel_coordinator")
+    return next(user for user in USERS if "panel_coordinator" in user.roles)
 
 
 def vve_coordinator() -> UserSpec:
-    return next(user for user in USERS if user.role == "vve_coordinator")
+    return next(user for user in USERS if "vve_coordinator" in user.roles)
 
 
 def victim_coordinator() -> UserSpec:
-    return next(user for user in USERS if user.role == "victim_coordinator")
+    return next(user for user in USERS if "victim_coordinator" in user.roles)
 
 
 def practitioners(agency_code: str) -> list[UserSpec]:
-    return [u for u in USERS if u.role == "practitioner" and u.agency == agency_code]
+    return [u for u in USERS if "practitioner" in u.roles and u.agency == agency_code]
 
 
 def totp_key(seed: int, username: str) -> str:

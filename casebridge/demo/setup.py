@@ -47,8 +47,7 @@ def create_organisation(seed: int) -> Organisation:
             email=f"{spec.username}@northbridge.example",
             agency=agencies[spec.agency],
             team=teams[spec.agency, spec.team],
-            role=roles[spec.role],
-            is_staff=spec.role == ADMINISTRATOR_ROLE,
+            is_staff=ADMINISTRATOR_ROLE in spec.roles,
         )
         validate_password(DEMO_PASSWORD, user)
         # Everyone shares the published demo password, so hash it once: a fresh salt per user
@@ -61,7 +60,8 @@ def create_organisation(seed: int) -> Organisation:
         TOTPDevice.objects.create(
             user=user, name=DEVICE_NAME, key=totp_key(seed, spec.username), confirmed=True
         )
-        if spec.role == ADMINISTRATOR_ROLE:
+        user.roles.set(roles[code] for code in spec.roles)
+        if ADMINISTRATOR_ROLE in spec.roles:
             user.user_permissions.set(administrator_permissions())
         users[spec.username] = user
     generators = {}
@@ -71,9 +71,9 @@ def create_organisation(seed: int) -> Organisation:
             first_name="Demo data",
             last_name="generator",
             agency=agency,
-            role=roles["practitioner"],
         )
         generator.set_unusable_password()  # records people; can never sign in
         generator.save()
+        generator.roles.set([roles["practitioner"]])
         generators[code] = generator
     return Organisation(agencies, users, generators)

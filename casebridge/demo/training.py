@@ -129,7 +129,7 @@ class Written:
 
 
 def _analyst(replay: "Replay") -> User:
-    return replay.user(next(u.username for u in USERS if u.role == "analyst"))
+    return replay.user(next(u.username for u in USERS if "analyst" in u.roles))
 
 
 def _weekday_in(rng: random.Random, year: int, month: int) -> date:

@@ -247,9 +247,9 @@ def may_view_cases(*, user: User) -> bool:
 
 
 def available_transitions(*, user: User, case: Case) -> list[dict[str, Any]]:
-    """The transitions this user may take from the case's current state."""
-    role = user.role.code if user.role_id and user.role else None
-    return [t for t in case.pathway.transitions_from(case.state) if role in t["roles"]]
+    """The transitions any of this user's roles may take from the case's current state."""
+    roles = user.role_codes
+    return [t for t in case.pathway.transitions_from(case.state) if roles & set(t["roles"])]
 
 
 def caseload(*, user: User, pathway: Pathway) -> dict[str, list[Case]]:
@@ -301,17 +301,17 @@ def may_change_case(*, user: User, case: Case) -> bool:
 
 def allocating_pathways(*, user: User) -> list[Pathway]:
     """Active pathways whose cases are allocated to a worker, and in which this user may be
-    allocated cases: their role takes the allocating transition, a rule lets them change the
+    allocated cases: one of their roles takes the allocating transition, a rule lets them change the
     pathway's cases, and their agency is of a kind the pathway receives referrals into (an IDVA
     service). Empty for everyone else, such as a police officer who referred a case there."""
-    role = user.role.code if user.role_id and user.role else None
+    roles = user.role_codes
     kind = user.agency.kind if user.agency else None
     found = []
     for pathway in all_pathways(user=user):
         if not pathway.is_active:
             continue
         allocating = [t for t in pathway.definition["transitions"] if t.get("allocates")]
-        if not any(role in t["roles"] for t in allocating):
+        if not any(roles & set(t["roles"]) for t in allocating):
             continue
         receiving = pathway.receiving_agency_kinds
         if receiving and kind not in receiving:

@@ -1,4 +1,4 @@
-"""The header navigation: only the links the signed-in user's role permits."""
+"""The header navigation: only the links the signed-in user's roles permit."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +9,7 @@ from django.urls import get_script_prefix, reverse
 from casebridge.access.facts import version
 from casebridge.access.policy import Action, Resource, permitted
 from casebridge.accounts.models import User
+from casebridge.administration.selectors import may_administer
 from casebridge.analytics.selectors import may_view_figures
 from casebridge.core import fingerprints
 from casebridge.core.kept import Kept
@@ -31,7 +32,7 @@ class NavItem:
     url_name: str = ""
 
 
-# Each user's links, kept for the process: they follow from the user's role, agency and team,
+# Each user's links, kept for the process: they follow from the user's roles, agency and team,
 # the permission rules, the pathways and who may see which refuge, so they are kept per those
 # and per every fingerprint (read once a request anyway), and per the saves of this process to
 # what they read (tests and services write in process). At most 1,000 users' links are kept.
@@ -43,7 +44,7 @@ def _kept_items(user: User) -> list[NavItem]:
     key = (
         user.pk,
         user.is_active,
-        user.role_id,
+        tuple(sorted(user.role_ids)),
         user.agency_id,
         user.agency.kind if user.agency else None,
         user.team_id,
@@ -96,6 +97,10 @@ def _items(user: User) -> list[NavItem]:
         items.append(NavItem("Audit log", reverse("audit:search"), "audit", "search"))
         items.append(
             NavItem("Break-glass reviews", reverse("audit:break_glass"), "audit", "break_glass")
+        )
+    if may_administer(user=user):
+        items.append(
+            NavItem("Administration", reverse("administration:agency_list"), "administration")
         )
     return items
 

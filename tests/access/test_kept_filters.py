@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def _request_user(user: User) -> User:
     """The user as a new request loads them: a fresh object, nothing kept on it."""
-    return User.objects.select_related("agency", "team", "role").get(pk=user.pk)
+    return User.objects.select_related("agency", "team").get(pk=user.pk)
 
 
 def _visible_cases(user: User) -> set:

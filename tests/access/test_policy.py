@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from casebridge.access.models import BreakGlass, Entitlement
 from casebridge.access.policy import AccessDenied, authorize, permitted, visible
+from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
-from casebridge.pathways.models import Case, CasePerson
+from casebridge.pathways.models import Case, CasePerson, Pathway
 from casebridge.people.models import Address, Person
 from tests.factories import (
     AddressFactory,
@@ -52,6 +53,32 @@ def test_practitioner_of_another_agency_sees_nothing_and_is_denied_by_id():
 def test_coordinator_sees_every_marac_case():
     cases = {CaseFactory(), CaseFactory()}
     assert visible_cases(UserFactory(role=role("panel_coordinator"))) == cases
+
+
+def test_two_roles_grant_what_either_grants():
+    """A coordinator of MARAC who also practises in their agency: every MARAC case, and their
+    agency's cases in other pathways; neither role alone sees both."""
+    mine = AgencyFactory()
+    elsewhere_marac = CaseFactory()
+    own_idva = CaseFactory(owner_agency=mine, pathway=Pathway.objects.get(code="idva"))
+    elsewhere_idva = CaseFactory(pathway=Pathway.objects.get(code="idva"))
+    both = UserFactory(agency=mine, roles=[role("practitioner"), role("panel_coordinator")])
+
+    assert visible_cases(both) == {elsewhere_marac, own_idva}
+    assert visible_cases(UserFactory(agency=mine)) == {own_idva}
+    coordinator = UserFactory(agency=mine, role=role("panel_coordinator"))
+    assert visible_cases(coordinator) == {elsewhere_marac}
+    assert elsewhere_idva not in visible_cases(both)
+
+
+def test_a_change_of_roles_is_judged_at_the_users_next_load():
+    case = CaseFactory()
+    user = UserFactory(role=role("manager"))
+    assert visible_cases(user) == set()
+
+    user.roles.add(role("panel_coordinator"))
+
+    assert visible_cases(User.objects.get(pk=user.pk)) == {case}
 
 
 def test_roles_without_case_rules_see_no_cases():

@@ -42,7 +42,7 @@ def form_data(user: User, **overrides: object) -> dict[str, object]:
         "email": user.email,
         "agency": user.agency_id,
         "team": user.team_id,
-        "role": user.role_id,
+        "roles": sorted(user.role_ids),
         "is_active": "on" if user.is_active else None,
         "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
         "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
@@ -59,15 +59,15 @@ def last_entry_about(user: User) -> AuditEvent:
 def test_an_administrator_cannot_change_their_own_role_agency_or_team(sysadmin, admin_client):
     other_agency = AgencyFactory()
     other_team = TeamFactory(agency=other_agency)
-    before = (sysadmin.role_id, sysadmin.agency_id, sysadmin.team_id)
+    before = (sysadmin.role_ids, sysadmin.agency_id, sysadmin.team_id)
     page = admin_client.get(change_url(sysadmin)).content.decode()
-    assert 'name="role"' not in page and 'name="agency"' not in page
+    assert 'name="roles"' not in page and 'name="agency"' not in page
 
     admin_client.post(
         change_url(sysadmin),
         form_data(
             sysadmin,
-            role=role("panel_coordinator").pk,
+            roles=[role("panel_coordinator").pk],
             agency=other_agency.pk,
             team=other_team.pk,
             reason=REASON,
@@ -75,7 +75,7 @@ def test_an_administrator_cannot_change_their_own_role_agency_or_team(sysadmin, 
     )
 
     sysadmin.refresh_from_db()
-    assert (sysadmin.role_id, sysadmin.agency_id, sysadmin.team_id) == before
+    assert (sysadmin.role_ids, sysadmin.agency_id, sysadmin.team_id) == before
 
 
 def test_nobody_is_made_staff_or_superuser_from_the_web(sysadmin, admin_client):
@@ -103,18 +103,19 @@ def test_nobody_is_made_staff_or_superuser_from_the_web(sysadmin, admin_client):
 def test_a_privileged_role_is_not_offered_and_a_forged_grant_is_refused(admin_client):
     colleague = UserFactory()
     form = admin_client.get(change_url(colleague)).context["adminform"].form
-    offered = set(form.fields["role"].queryset.values_list("code", flat=True))
+    offered = set(form.fields["roles"].queryset.values_list("code", flat=True))
     assert "practitioner" in offered
     assert not offered & {"auditor", "sysadmin", "panel_coordinator", "vve_coordinator", "analyst"}
 
     response = admin_client.post(
-        change_url(colleague), form_data(colleague, role=role("auditor").pk, reason=REASON)
+        change_url(colleague),
+        form_data(colleague, roles=[role("practitioner").pk, role("auditor").pk], reason=REASON),
     )
 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     colleague.refresh_from_db()
-    assert colleague.role == role("practitioner")
+    assert colleague.role_codes == {"practitioner"}
 
 
 def test_an_account_is_not_created_with_a_privileged_role(admin_client):
@@ -128,7 +129,7 @@ def test_an_account_is_not_created_with_a_privileged_role(admin_client):
             "password2": "a long and unguessable passphrase",
             "agency": agency.pk,
             "team": TeamFactory(agency=agency).pk,
-            "role": role("auditor").pk,
+            "roles": [role("auditor").pk],
             "reason": REASON,
         },
     )
@@ -198,7 +199,7 @@ def test_deactivating_an_account_ends_its_sessions_at_once(admin_client, signed_
 
     admin_client.post(change_url(colleague), form_data(colleague, is_active=None, reason=REASON))
 
-    assert last_entry_about(colleague).changes == {"is_active": [True, False]}
+    assert last_entry_about(colleague).changes == {"is_active": [True, False], "sessions_ended": 1}
     response = their_client.get(reverse("web:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
@@ -218,7 +219,7 @@ def test_an_account_created_in_the_admin_site_is_audited_without_its_password(ad
             "password2": passphrase,
             "agency": agency.pk,
             "team": team.pk,
-            "role": role("practitioner").pk,
+            "roles": [role("practitioner").pk],
             "reason": "New IDVA joining the Barnet team",
         },
     )
@@ -227,7 +228,7 @@ def test_an_account_created_in_the_admin_site_is_audited_without_its_password(ad
     user = User.objects.get(username="new.idva")
     entry = last_entry_about(user)
     assert entry.action == "create"
-    assert entry.changes["role"] == [None, "practitioner"]
+    assert entry.changes["roles"] == [None, ["practitioner"]]
     assert entry.changes["agency"] == [None, agency.code]
     assert entry.reason == "New IDVA joining the Barnet team"
     assert "password" not in entry.changes

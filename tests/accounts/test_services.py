@@ -21,7 +21,7 @@ def sysadmin():
 
 def access(user, **changes):
     return {
-        "role": user.role,
+        "roles": list(user.roles.all()),
         "agency": user.agency,
         "team": user.team,
         "is_active": user.is_active,
@@ -31,7 +31,7 @@ def access(user, **changes):
 
 
 def test_nobody_changes_their_own_access(sysadmin):
-    with pytest.raises(ApplicationError, match="own role"):
+    with pytest.raises(ApplicationError, match="own roles"):
         user_access_change(
             actor=sysadmin,
             user=sysadmin,
@@ -43,7 +43,9 @@ def test_a_privileged_role_is_not_granted_through_the_web_service(sysadmin):
     colleague = UserFactory()
     with pytest.raises(ApplicationError, match="privileged role"):
         user_access_change(
-            actor=sysadmin, user=colleague, **access(colleague, role=role("auditor"))
+            actor=sysadmin,
+            user=colleague,
+            **access(colleague, roles=[role("practitioner"), role("auditor")]),
         )
 
 
@@ -57,13 +59,16 @@ def test_demoting_an_administrator_closes_the_admin_site_to_them(sysadmin):
     other = UserFactory(role=role("sysadmin"), is_staff=True)
     other.user_permissions.set(administrator_permissions())
 
-    user_access_change(actor=sysadmin, user=other, **access(other, role=role("practitioner")))
+    user_access_change(actor=sysadmin, user=other, **access(other, roles=[role("practitioner")]))
 
     other.refresh_from_db()
     assert not other.is_staff
     assert not other.user_permissions.exists()
     entry = AuditEvent.objects.latest("sequence")
-    assert entry.changes == {"role": ["sysadmin", "practitioner"], "is_staff": [True, False]}
+    assert entry.changes == {
+        "roles": [["sysadmin"], ["practitioner"]],
+        "is_staff": [True, False],
+    }
 
 
 def test_a_privileged_grant_names_the_administrator_and_is_flagged(sysadmin):
@@ -72,10 +77,10 @@ def test_a_privileged_grant_names_the_administrator_and_is_flagged(sysadmin):
     role_grant(actor=sysadmin, user=colleague, role=role("panel_coordinator"), reason=REASON)
 
     colleague.refresh_from_db()
-    assert colleague.role == role("panel_coordinator")
+    assert colleague.role_codes == {"practitioner", "panel_coordinator"}
     entry = AuditEvent.objects.latest("sequence")
     assert (entry.actor, entry.flagged, entry.reason) == (sysadmin, True, REASON)
-    assert entry.changes == {"role": ["practitioner", "panel_coordinator"]}
+    assert entry.changes == {"roles": [["practitioner"], ["panel_coordinator", "practitioner"]]}
 
 
 def test_nobody_grants_themselves_a_role(sysadmin):
@@ -102,3 +107,36 @@ def test_a_grant_reactivates_an_inactive_account(sysadmin):
     returner.refresh_from_db()
     assert returner.is_active
     assert AuditEvent.objects.latest("sequence").changes["is_active"] == [False, True]
+
+
+def test_roles_are_given_and_taken_away_together(sysadmin):
+    colleague = UserFactory()
+
+    user_access_change(
+        actor=sysadmin,
+        user=colleague,
+        **access(colleague, roles=[role("practitioner"), role("victim_coordinator")]),
+    )
+    user_access_change(
+        actor=sysadmin, user=colleague, **access(colleague, roles=[role("victim_coordinator")])
+    )
+
+    colleague.refresh_from_db()
+    assert colleague.role_codes == {"victim_coordinator"}
+    first, second = AuditEvent.objects.filter(object_id=str(colleague.pk)).order_by("sequence")
+    assert first.changes == {"roles": [["practitioner"], ["practitioner", "victim_coordinator"]]}
+    assert second.changes == {
+        "roles": [["practitioner", "victim_coordinator"], ["victim_coordinator"]]
+    }
+
+
+def test_a_privileged_role_already_held_may_stay_beside_a_new_one(sysadmin):
+    coordinator = UserFactory(role=role("panel_coordinator"))
+
+    user_access_change(
+        actor=sysadmin,
+        user=coordinator,
+        **access(coordinator, roles=[role("panel_coordinator"), role("practitioner")]),
+    )
+
+    assert coordinator.role_codes == {"panel_coordinator", "practitioner"}

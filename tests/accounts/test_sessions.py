@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 
 from casebridge.accounts.middleware import SIGNED_IN_AT_KEY
+from casebridge.accounts.sessions import sessions_end
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,15 @@ def test_a_session_without_a_sign_in_time_is_ended(user, signed_in_client):
     session.save()
 
     assert client.get(HOME)["Location"] == f"{LOGIN}?expired=1"
+
+
+def test_ending_a_users_sessions_ends_every_one_of_theirs_and_no_one_elses(user):
+    other = UserFactory()
+    theirs = [_sign_in(user), _sign_in(user)]
+    someone_elses = _sign_in(other)
+
+    assert sessions_end(user_id=user.pk) == 2
+
+    for client in theirs:
+        assert client.get(HOME).status_code == 302
+    assert someone_elses.get(HOME).status_code == 200

@@ -98,7 +98,7 @@ def database_fingerprint() -> dict[str, list[object]]:
 def test_tiny_creates_users_of_every_role_with_second_factors(tiny_demo):
     roles = set(Role.objects.values_list("code", flat=True))
     demo_users = User.objects.filter(username__in=[u.username for u in USERS])
-    assert set(demo_users.values_list("role__code", flat=True)) == roles
+    assert set(demo_users.values_list("roles__code", flat=True)) == roles
     for user in demo_users:
         device = TOTPDevice.objects.get(user=user, confirmed=True)
         assert len(bytes.fromhex(device.key)) == 20

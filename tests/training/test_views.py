@@ -178,4 +178,4 @@ def test_the_navigation_link_is_only_for_those_who_may_see_it(team, signed_in_cl
         (team.auditor, False),
     ]:
         page = signed_in_client(user).get(reverse("web:home")).content.decode()
-        assert (f'href="{link}"' in page) is shown, user.role.code
+        assert (f'href="{link}"' in page) is shown, user.role_codes

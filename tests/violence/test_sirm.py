@@ -154,8 +154,7 @@ def test_no_sirm_needed_needs_a_reason(police, coordinator):
 @pytest.mark.parametrize("role_code", ["panel_coordinator", "practitioner"])
 def test_only_the_vve_coordinator_decides(police, role_code):
     incident = serious_incident(police)
-    police.role = role(role_code)
-    police.save(update_fields=["role"])
+    police.roles.set([role(role_code)])
 
     with pytest.raises(AccessDenied):
         sirm_not_needed(actor=police, proposal=incident.sirm_proposal, reason="Not needed")

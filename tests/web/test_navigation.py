@@ -1,4 +1,4 @@
-"""The header shows each user only the links their role permits."""
+"""The header shows each user only the links their roles permit."""
 
 import pytest
 from django.db import connection
@@ -18,6 +18,7 @@ LINKS = {
     "sirm": reverse("violence:sirm_proposal_list"),
     "missing": reverse("exploitation:still_missing"),
     "victims": reverse("victims:referral_list"),
+    "administration": reverse("administration:agency_list"),
 }
 
 
@@ -33,6 +34,7 @@ def _nav(client) -> str:
         ("panel_coordinator", {"search", "create", "cases"}),
         ("auditor", {"audit"}),
         ("manager", set()),
+        ("sysadmin", {"administration"}),
     ],
 )
 def test_navigation_follows_the_rules(role_name, shown, signed_in_client):
@@ -50,9 +52,10 @@ def test_signed_in_pages_offer_a_sign_out_button(signed_in_client):
     [
         ("vve_coordinator", {"search", "create", "cases", "sirm", "missing"}),
         ("victim_coordinator", {"search", "create", "cases", "victims"}),
+        ("agency_lead", {"administration"}),
     ],
 )
-def test_the_violence_and_victim_coordinators_find_their_work(role_code, shown, signed_in_client):
+def test_the_coordinators_and_agency_leads_find_their_work(role_code, shown, signed_in_client):
     coordinator = UserFactory(agency=AgencyFactory(), role=role(role_code))
     nav = _nav(signed_in_client(coordinator))
     assert {name for name, url in LINKS.items() if f'href="{url}"' in nav} == shown

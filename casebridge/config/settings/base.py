@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "casebridge.access",
     "casebridge.audit",
     "casebridge.oversight",
+    "casebridge.administration",
     "casebridge.ui",
     "casebridge.web",
     "casebridge.demo",
@@ -251,6 +252,8 @@ LOGGING = {
 
 # Break-glass access lasts this long before the user must give a new reason.
 BREAK_GLASS_MINUTES = int(os.environ.get("CASEBRIDGE_BREAK_GLASS_MINUTES", "60"))
+# An invitation's one-time link works for this long, then the administrator issues another.
+CASEBRIDGE_INVITATION_DAYS = int(os.environ.get("CASEBRIDGE_INVITATION_DAYS", "7"))
 # Extra directories of risk/outcome instrument files (colon-separated), read after the shipped
 # one: a file with the same code and version replaces the shipped wording (licensed checklists).
 CASEBRIDGE_INSTRUMENT_DIRS = [

@@ -10,7 +10,8 @@ from casebridge.core.errors import ApplicationError
 
 class Command(BaseCommand):
     help = (
-        "Give a person a role, privileged ones included (which the web never grants), in the "
+        "Give a person a role besides those they hold, privileged ones included (which the web "
+        "never grants), in the "
         "name of another system administrator and with a reason; audited, and flagged for "
         "information governance when the role is privileged."
     )
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", required=True, help="why; kept in the audit trail")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        accounts = User.objects.select_related("agency", "team", "role")
+        accounts = User.objects.select_related("agency", "team")
         user = accounts.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No account {options['username']!r}.")

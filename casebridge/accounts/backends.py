@@ -1,6 +1,7 @@
 from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -34,8 +35,9 @@ class AccountBackend(ModelBackend):
 
     Every authentication goes through here (the sign-in page, and the admin's login, which sends
     people to the sign-in page), so this is where failed passwords are counted: per username and
-    client address, and per address (``casebridge.accounts.throttle``). Every request's
-    authorisation needs the agency, team and role, so one query instead of four.
+    client address, and per address (``casebridge.accounts.throttle``), and where passwords are
+    refused when they are switched off (CASEBRIDGE_PASSWORD_SIGN_IN: single sign-on only).
+    Every request's authorisation needs the agency, team and role, so one query instead of four.
     """
 
     def authenticate(
@@ -45,7 +47,7 @@ class AccountBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
-        if not username or password is None:
+        if not username or password is None or not settings.CASEBRIDGE_PASSWORD_SIGN_IN:
             return None
         step = throttle.Step.PASSWORD
         address = throttle.throttle_address(request) if request is not None else ""

@@ -7,5 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.sign_in, name="login"),
     path("sign-in/two-factor/", views.two_factor, name="two_factor"),
+    path("sign-in/single-sign-on/", views.sso_start, name="sso_start"),
+    path("sign-in/single-sign-on/callback/", views.sso_callback, name="sso_callback"),
     path("sign-out/", views.sign_out, name="logout"),
 ]

@@ -7,7 +7,9 @@ multi-factor authentication counts as the second factor only when its ID token s
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 
@@ -22,7 +24,7 @@ from tests.accounts.identity_provider import (
     single_sign_on,
     start_sign_in,
 )
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, sign_in
 
 __all__ = ["identity_provider", "single_sign_on"]  # fixtures
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("single_sign_on")]
@@ -142,6 +144,22 @@ def test_the_providers_mfa_stands_for_the_second_factor_when_its_id_token_says_s
     assert response["Location"] == "/people/"  # straight on: no code asked for
     device_id = client.session["otp_device_id"]
     assert device_id == SingleSignOnIdentity.objects.get(user=casey).persistent_id
+
+
+def test_a_session_the_provider_verified_costs_no_more_queries_than_one_the_app_verified(casey):
+    by_provider, by_app = Client(), Client()
+    sign_in_with_provider(by_provider, "casey")
+    sign_in(by_app, casey)
+    for client in (by_provider, by_app):
+        client.get(HOME)  # the navigation, kept per user, made once
+
+    counted = []
+    for client in (by_provider, by_app):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(HOME).status_code == 200
+        counted.append(len(queries))
+
+    assert counted[0] == counted[1]  # the user and the provider's identity in one query
 
 
 def test_without_the_providers_mfa_the_authenticator_app_code_is_asked_for():

@@ -25,7 +25,11 @@ RUNS_THE_PROJECT := test-sqlite test-postgres lint demo-database demo-check asse
 $(RUNS_THE_PROJECT): export PYTHONPYCACHEPREFIX := $(CURDIR)/var/pycache
 $(RUNS_THE_PROJECT): export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: demo demo-check demo-database test setup assets browser pango lint typecheck test-sqlite test-postgres bench lock clean
+# The casebridge command runs with the production settings unless DJANGO_SETTINGS_MODULE names
+# others: the demo and the checks run with the local (demo) ones, unless the environment says.
+demo demo-check demo-database assets lint: export DJANGO_SETTINGS_MODULE ?= casebridge.config.settings.local
+
+.PHONY: demo demo-check demo-database test setup assets browser pango oidc-provider lint typecheck security test-sqlite test-postgres bench lock clean
 
 # The demo installs what the application runs on (requirements/runtime.lock); the tests add their
 # tools and Spark on top (dev.lock, spark.lock: the same versions, constrained by runtime.lock).
@@ -55,6 +59,14 @@ $(VENV)/.test-tools: $(BIN)/casebridge requirements/dev.lock requirements/spark.
 node_modules/govuk-frontend/package.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The single sign-on tests' OpenID Connect provider (tests/oidc_provider: panva's oidc-provider).
+OIDC_PROVIDER := tests/oidc_provider/node_modules/oidc-provider/package.json
+$(OIDC_PROVIDER): tests/oidc_provider/package.json tests/oidc_provider/package-lock.json
+	npm ci --prefix tests/oidc_provider --no-audit --no-fund --loglevel=error
+	touch $@
+
+oidc-provider: $(OIDC_PROVIDER)
 
 setup: $(BIN)/casebridge $(VENV)/.test-tools
 
@@ -102,6 +114,14 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# bandit reads the application's code (findings fixed, or marked `# nosec` with the reason);
+# pip-audit asks a vulnerability service about every locked package, where one answers
+# (scripts/audit-dependencies says which, and says so loudly when none does).
+security: setup
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive casebridge
+	scripts/audit-dependencies $(BIN)/pip-audit requirements/runtime.lock requirements/production.lock \
+		requirements/dev.lock requirements/spark.lock
+
 test-sqlite: setup
 	$(PYTEST)
 
@@ -115,8 +135,8 @@ test-postgres: setup
 # half a minute of CPU fills what the runs leave idle (a worker waiting for the other's last
 # module) instead of holding both runs back. Each target's output is printed whole when it ends;
 # any one failing fails `make test` (after the others finish).
-test: assets browser pango
-	$(MAKE) --no-print-directory -j4 --output-sync=target lint typecheck test-sqlite test-postgres
+test: assets browser pango oidc-provider
+	$(MAKE) --no-print-directory -j4 --output-sync=target lint typecheck security test-sqlite test-postgres
 
 bench: setup
 	$(BIN)/python bench/web_latency.py

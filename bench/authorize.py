@@ -53,7 +53,12 @@ def _build(database: Path, size: str) -> None:
     import subprocess
 
     database.parent.mkdir(exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    # The demo's settings unless told otherwise (the command's own default is production).
+    env = {
+        "DJANGO_SETTINGS_MODULE": "casebridge.config.settings.local",
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
     casebridge = [sys.executable, "-m", "casebridge"]
     for command in (["migrate", "--verbosity", "0"], ["sync-definitions"]):
         subprocess.run([*casebridge, *command], check=True, env=env, cwd=ROOT)

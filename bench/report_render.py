@@ -47,7 +47,13 @@ def main() -> int:
     parser.add_argument("--editions", nargs="+", default=EDITIONS, choices=EDITIONS)
     parser.add_argument("--formats", nargs="+", default=FORMATS, choices=FORMATS)
     options = parser.parse_args()
-    env = {**os.environ, "DATABASE_URL": options.database, "CASEBRIDGE_LOG_LEVEL": "WARNING"}
+    env = {
+        # The demo's settings unless told otherwise (the command's own default is production).
+        "DJANGO_SETTINGS_MODULE": "casebridge.config.settings.local",
+        **os.environ,
+        "DATABASE_URL": options.database,
+        "CASEBRIDGE_LOG_LEVEL": "WARNING",
+    }
     with tempfile.TemporaryDirectory(prefix="report-render-") as scratch:
         out = options.out or Path(scratch)
         out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """Identity review queue benchmark: the queue page with 50,000 pending pairs at borough scale.
 
     cp /work/shared-data/borough.sqlite3 /tmp/queue.sqlite3        # a `make demo` database
+    export DJANGO_SETTINGS_MODULE=casebridge.config.settings.local
     DATABASE_URL=sqlite:////tmp/queue.sqlite3 .venv/bin/casebridge migrate
     DATABASE_URL=sqlite:////tmp/queue.sqlite3 .venv/bin/python bench/review_queue.py
     DATABASE_URL=... .venv/bin/python bench/review_queue.py --chains 5 --steps 100 200 --repeats 1

@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from casebridge.accounts import receivers  # noqa: F401  (connects the signal receivers)
+        from casebridge.accounts.oidc import check_configuration
+
+        check_configuration()

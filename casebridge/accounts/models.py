@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.signals import m2m_changed
 from django.utils.functional import cached_property
+from django_otp.models import Device
 
 from casebridge.agencies.models import Agency, Role, Team
 from casebridge.core.prepared import Prepared
@@ -131,3 +132,32 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation of {self.user} made {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SingleSignOnIdentity(Device):
+    """A user's account at the organisation's identity provider, bound to their Casebridge account.
+
+    Bound at the first single sign-on, when the provider vouches for an e-mail address that one
+    active account has (accounts made by an administrator: none is ever made from a claim), and
+    used alone afterwards: the provider's subject, which never changes, rather than an address,
+    which can. A django-otp device, so that a sign-in the provider says used multi-factor
+    authentication counts as the second factor (the session records this identity as its
+    device); it checks no code itself. See ``casebridge.accounts.single_sign_on``.
+    """
+
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    bound_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="single_sign_on_identity_unique_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="single_sign_on_identity_one_per_provider"
+            ),
+        ]
+
+    def verify_token(self, token: str) -> bool:
+        return False  # vouched for by the provider at sign-in, never by a typed code

@@ -24,7 +24,7 @@ def _select() -> str:
     if _statement is None:
         quote = connection.ops.quote_name  # names from the model, values as parameters
         _statement = (
-            f"SELECT {quote('session_data')}, {quote('expire_date')} "  # noqa: S608
+            f"SELECT {quote('session_data')}, {quote('expire_date')} "  # noqa: S608  # nosec B608  # names quoted by the code, values as parameters
             f"FROM {quote(Session._meta.db_table)} "
             f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
         )

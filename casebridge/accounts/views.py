@@ -1,27 +1,44 @@
-"""Sign in (password, then a one-time code from an authenticator app), sign out, and accept an
+"""Sign in (a password or single sign-on, then a one-time code from an authenticator app unless
+the identity provider vouches for its own multi-factor authentication), sign out, and accept an
 invitation (set a password with a one-time link)."""
 
 from datetime import datetime
 from urllib.parse import urlencode
 
 import django_otp
+import jwt
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.models import Device
+from mozilla_django_oidc.views import OIDCAuthenticationRequestView
+from requests import RequestException
 
 from casebridge.accounts import throttle
 from casebridge.accounts.forms import CodeForm, SetPasswordForm, SignInForm
 from casebridge.accounts.invitations import INVALID_LINK, invitation_accept, invitation_open
+from casebridge.accounts.oidc import NEXT_PAGE, STARTED_SIGN_INS, ProviderClient
+from casebridge.accounts.single_sign_on import (
+    REFUSED_MESSAGE,
+    SignOnRefused,
+    provider_vouches_for_mfa,
+    refusal_record,
+    single_sign_on_enabled,
+)
 from casebridge.accounts.totp import confirmed_device, enrolment_device, qr_svg, secret_text
 from casebridge.core.errors import ApplicationError
 
 GENERIC_SIGN_IN_ERROR = "Enter a correct username and password"
 WRONG_CODE_ERROR = "The security code is wrong or has already been used"
+# The session is loaded by the password backend's get_user whichever way the user signed in: it
+# refuses an account made inactive since (casebridge.accounts.oidc says why).
+ACCOUNT_BACKEND = "casebridge.accounts.backends.AccountBackend"
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -42,8 +59,12 @@ def _locked_out(request: HttpRequest, until: datetime) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    form = SignInForm(request.POST or None, initial={"next": request.GET.get("next", "")})
-    if request.method == "POST" and form.is_valid():
+    """The sign-in page: single sign-on where configured, and the password form unless passwords
+    are switched off (CASEBRIDGE_PASSWORD_SIGN_IN), when a post signs nobody in."""
+    passwords = settings.CASEBRIDGE_PASSWORD_SIGN_IN
+    next_url = request.GET.get("next", "")
+    form = SignInForm(request.POST or None, initial={"next": next_url})
+    if passwords and request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         user = authenticate(
             request=request, username=username, password=form.cleaned_data["password"]
@@ -64,12 +85,73 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/sign_in.html",
         {
-            "form": form,
+            "form": form if passwords else None,
+            "single_sign_on": single_sign_on_enabled(),
+            "provider_name": settings.CASEBRIDGE_OIDC_PROVIDER_NAME,
+            "single_sign_on_url": _with_next(reverse("accounts:sso_start"), next_url),
+            "single_sign_on_refused": REFUSED_MESSAGE if request.GET.get("refused") else "",
             "timed_out": request.GET.get("timed_out") == "1",
             "expired": request.GET.get("expired") == "1",
             "invited": request.GET.get("invited") == "1",
         },
     )
+
+
+_to_provider = OIDCAuthenticationRequestView.as_view()
+
+
+@require_GET
+def sso_start(request: HttpRequest) -> HttpResponse:
+    """Off to the identity provider, with a state, a nonce and a PKCE challenge kept in the
+    session (mozilla-django-oidc)."""
+    if not single_sign_on_enabled():
+        raise Http404
+    return _to_provider(request)
+
+
+@require_GET
+def sso_callback(request: HttpRequest) -> HttpResponse:
+    """The provider's answer: signs in the account bound to (or first matched by) the provider's
+    account, with the provider's multi-factor authentication as the second factor when its ID
+    token says it was used, and the code from the authenticator app otherwise."""
+    if not single_sign_on_enabled():
+        raise Http404
+    started = request.session.get(STARTED_SIGN_INS)
+    started = started if isinstance(started, dict) else {}
+    # Each sign-in's state answers once: taken from the session whatever happens next.
+    sign_in_started = started.pop(request.GET.get("state", ""), None)
+    request.session[STARTED_SIGN_INS] = started
+    next_url = _safe_next(request, request.session.pop(NEXT_PAGE, None))
+    if request.GET.get("error"):  # cancelled or refused at the provider: no account was tried
+        return _refused()
+    client = ProviderClient()
+    try:
+        if sign_in_started is None:
+            raise SignOnRefused("the provider answered a sign-in this browser did not start")
+        identity = client.identity_answering(
+            request,
+            nonce=sign_in_started.get("nonce") or "",
+            code_verifier=sign_in_started.get("code_verifier"),
+        )
+    except (SuspiciousOperation, jwt.PyJWTError, RequestException) as error:
+        refusal_record(refusal=SignOnRefused(f"the provider's answer failed a check: {error}"))
+        return _refused()
+    except SignOnRefused as refusal:
+        refusal_record(refusal=refusal)
+        return _refused()
+    user = identity.user
+    vouched = provider_vouches_for_mfa(id_token_claims=client.id_token_claims)
+    if vouched:
+        user.otp_device = identity  # type: ignore[union-attr]  # django-otp keeps it at login
+    login(request, user, backend=ACCOUNT_BACKEND)  # type: ignore[arg-type]
+    if vouched:
+        return redirect(next_url or "web:home")
+    return redirect(_with_next(reverse("accounts:two_factor"), next_url))
+
+
+def _refused() -> HttpResponse:
+    """Back to the sign-in page, which says only to ask an administrator (the audit says why)."""
+    return redirect(f"{reverse('accounts:login')}?refused=1")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

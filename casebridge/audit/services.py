@@ -94,7 +94,7 @@ _FIELDS = {field.attname: field for field in AuditEvent._meta.concrete_fields}
 COLUMNS = tuple(_FIELDS[name] for name in HASHED_FIELDS)
 _COLUMN_NAMES = ", ".join(field.column for field in COLUMNS)
 INSERT = (
-    f"INSERT INTO audit_auditevent ({_COLUMN_NAMES}, previous_hash, entry_hash) "  # noqa: S608
+    f"INSERT INTO audit_auditevent ({_COLUMN_NAMES}, previous_hash, entry_hash) "  # noqa: S608  # nosec B608  # fixed names, values as parameters
     f"VALUES ({', '.join('%s' for _ in COLUMNS)}, %s, %s)"
 )
 # The hash ``chain.entry_hash`` gives, made by PostgreSQL from the head it locked: the previous
@@ -112,7 +112,7 @@ _TYPED = ", ".join(f"%s::{_TYPES.get(field.attname, 'text')}" for field in COLUM
 # statement alone, where reading the head, hashing here and writing back held it across three
 # round trips and a COMMIT.
 APPEND_ON_POSTGRESQL = (
-    "WITH head AS (SELECT last_hash FROM audit_chainhead WHERE id = 1 FOR UPDATE), "  # noqa: S608
+    "WITH head AS (SELECT last_hash FROM audit_chainhead WHERE id = 1 FOR UPDATE), "  # noqa: S608  # nosec B608  # fixed names, values as parameters
     f"entry AS (INSERT INTO audit_auditevent ({_COLUMN_NAMES}, previous_hash, entry_hash) "
     f"SELECT {_TYPED}, head.last_hash, {HASH_IN_SQL} FROM head "
     "RETURNING sequence, previous_hash, entry_hash) "

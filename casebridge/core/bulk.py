@@ -214,7 +214,7 @@ def insert_columns(model: type[models.Model], columns: Mapping[str, Sequence[Any
     placeholders = ", ".join(["%s"] * (len(given) + len(left_out)))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (names quoted)
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (names quoted)  # nosec B608  # names quoted by the code, values as parameters
             values,
         )
 
@@ -365,7 +365,7 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
         table = connection.ops.quote_name(meta.db_table)
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
         found = cursor.fetchone()
-        cursor.execute(f"SELECT MAX({connection.ops.quote_name(meta.pk.column)}) FROM {table}")  # noqa: S608
+        cursor.execute(f"SELECT MAX({connection.ops.quote_name(meta.pk.column)}) FROM {table}")  # noqa: S608  # nosec B608  # names quoted by the code, values as parameters
         last = max(found[0] if found else 0, cursor.fetchone()[0] or 0)
     return list(range(last + 1, last + count + 1))
 
@@ -396,7 +396,7 @@ def update_rows(model: type[models.Model], rows: Sequence[Row], *, where_null: s
     ]
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {condition}",  # noqa: S608 (names quoted)
+            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {condition}",  # noqa: S608 (names quoted)  # nosec B608  # names quoted by the code, values as parameters
             params,
         )
         return cursor.rowcount

@@ -25,7 +25,7 @@ DISCLOSED = 0.6
 def schedule_disclosures(replay: "Replay", referrals: list[PlannedReferral]) -> None:
     """Add a request (and its decision, when one is due by the demo's today) for about one
     MARAC case in ten that was not declined."""
-    rng = random.Random(f"{replay.seed}:clares-law")
+    rng = random.Random(f"{replay.seed}:clares-law")  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     requests: dict[int, DisclosureRequest] = {}
     for index, planned in enumerate(referrals):
         if planned.final_state == "declined" or rng.random() >= REQUEST_SHARE:

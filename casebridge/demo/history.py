@@ -308,7 +308,7 @@ def _checklist_answers(seed: int, index: int, yes: int) -> dict[str, str]:
     """``yes`` questions answered "Yes", the rest "No" or now and then "Not known"."""
     instrument = Instrument.objects.filter(code=CHECKLIST, is_current=True).get()
     codes = [question["code"] for question in instrument.definition["questions"]]
-    rng = random.Random(f"{seed}:checklist:{index}")
+    rng = random.Random(f"{seed}:checklist:{index}")  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     answered_yes = set(rng.sample(codes, yes))
     return {
         code: "yes" if code in answered_yes else rng.choice(("no", "no", "no", "not_known"))

@@ -44,7 +44,8 @@ def login_table(*, url: str = DEMO_URL) -> str:
             f"Sign in at {url}",
             f"Password for every demo user: {DEMO_PASSWORD}",
             "One-time code: add the user's secret below to an authenticator app (TOTP, 6 digits,",
-            "30 seconds), or run `.venv/bin/casebridge demo-totp USERNAME` for the current code.",
+            "30 seconds), or run `DJANGO_SETTINGS_MODULE=casebridge.config.settings.local "
+            ".venv/bin/casebridge demo-totp USERNAME` for the current code.",
             "",
             line(HEADINGS),
             line(tuple("-" * width for width in widths)),

@@ -71,7 +71,7 @@ def schedule_panel(
     """Add a monthly panel's meetings and the work on its cases to ``replay``. ``refer(index)``
     writes the referral of ``planned[index]`` and returns its case."""
     records = PanelRecords()
-    rng = random.Random(f"{replay.seed}:panel:{spec.pathway}")
+    rng = random.Random(f"{replay.seed}:panel:{spec.pathway}")  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     chair = replay.user(vve_coordinator().username)
     agenda: dict[date, list[tuple[int, bool]]] = {}  # meeting day: (case index, first time)
     for index, case in enumerate(planned):

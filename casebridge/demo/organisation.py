@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from casebridge.agencies.models import Agency
 
 # One password for every demo login: 12+ characters, not a common password, not numeric.
-DEMO_PASSWORD = "Kestrel-Harbour-Lantern-47"  # noqa: S105 (printed on purpose for the demo)
+DEMO_PASSWORD = "Kestrel-Harbour-Lantern-47"  # noqa: S105 (printed on purpose for the demo)  # nosec B105  # the demo's published password, printed on purpose
 DEMO_URL = "http://127.0.0.1:8000/"
 
 

@@ -66,7 +66,7 @@ class Plan:
         """
         ids, pools = copy.deepcopy(self._ids_after_cases), load_pools()
         for agency, count in self.resident_counts().items():
-            maker = PersonMaker(random.Random(f"{self.seed}:residents:{agency}"), pools, ids)
+            maker = PersonMaker(random.Random(f"{self.seed}:residents:{agency}"), pools, ids)  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
             nhs, police = NHS_CHANCE.get(agency, 0.75), POLICE_CHANCE.get(agency, 0.05)
             made = 0
             while made < count:
@@ -87,12 +87,12 @@ class Plan:
 
 
 def build_plan(size: Size, seed: int) -> Plan:
-    rng = random.Random(seed)
-    ids = IdentifierAllocator(random.Random(f"{seed}:identifiers"))
+    rng = random.Random(seed)  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
+    ids = IdentifierAllocator(random.Random(f"{seed}:identifiers"))  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     planner = MaracPlanner(
         rng=rng,
         maker=PersonMaker(rng, load_pools(), ids),
-        needs_rng=random.Random(f"{seed}:needs"),
+        needs_rng=random.Random(f"{seed}:needs"),  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     )
     referrals = planner.plan(size.referrals_per_year)
     return Plan(size, seed, planner.people, referrals, copy.deepcopy(ids))

@@ -226,7 +226,7 @@ def schedule_police_incidents(replay: "Replay", *, already: dict[date, int]) -> 
     males = [i for i, resident in enumerate(pool) if not resident.female]
     if not females or not males:
         return
-    rng = random.Random(f"{replay.seed}:police")
+    rng = random.Random(f"{replay.seed}:police")  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     planned = plan_police_incidents(
         rng, females=females, males=males, scale=replay.scale, already=already
     )

@@ -40,7 +40,7 @@ def schedule_programmes(replay: "Replay") -> None:
     referred; the provider's practitioner facilitates, moving the case and scoring the measure
     (their agency holds the case, so they may see its subject).
     """
-    rng = random.Random(f"{replay.seed}:programmes")
+    rng = random.Random(f"{replay.seed}:programmes")  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     maker = PersonMaker(rng, load_pools(), IdentifierAllocator(rng))
     for spec in PROGRAMMES:
         pathway = Pathway.objects.get(code=spec.pathway)

@@ -143,7 +143,7 @@ def plan_stays(rng: random.Random, maker: PersonMaker, spec: RefugeSpec) -> list
 
 def schedule_refuges(replay: "Replay") -> None:
     """Add to the replay the refuges' creation and every arrival and departure."""
-    rng = random.Random(f"{replay.seed}:refuges")
+    rng = random.Random(f"{replay.seed}:refuges")  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     pools = load_pools()
     maker = PersonMaker(rng, pools, IdentifierAllocator(rng))
     for spec in REFUGES:

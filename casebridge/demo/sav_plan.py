@@ -95,8 +95,8 @@ def _quarters_from(first: date) -> list[tuple[date, date]]:
 
 
 def plan_sav(seed: int, scale: float) -> list[PlannedSavReferral]:
-    rng = random.Random(f"{seed}:sav")
-    maker = PersonMaker(rng, load_pools(), IdentifierAllocator(random.Random(f"{seed}:sav-ids")))
+    rng = random.Random(f"{seed}:sav")  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
+    maker = PersonMaker(rng, load_pools(), IdentifierAllocator(random.Random(f"{seed}:sav-ids")))  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     wanted = NEW_PER_QUARTER * scale
     referrals = []
     for number, (first, last) in enumerate(_quarters_from(FIRST_MONTH)):

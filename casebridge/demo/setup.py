@@ -38,7 +38,7 @@ def create_organisation(seed: int) -> Organisation:
             teams[spec.code, name] = Team.objects.create(agency=agency, name=name)
     roles = {role.code: role for role in Role.objects.all()}
     users: dict[str, User] = {}
-    password_hash = ""
+    password_hash = ""  # nosec B105  # no hash yet: made once below for every demo user
     for spec in USERS:
         user = User(
             username=spec.username,

@@ -656,7 +656,7 @@ def schedule_support(replay: "Replay") -> None:
         replay: the history being replayed; its organisation must hold the demo agencies, their
             generator accounts and users (the advocates and the housing officer work the cases).
     """
-    plan = plan_support(random.Random(f"{replay.seed}:support"), scale=replay.scale)
+    plan = plan_support(random.Random(f"{replay.seed}:support"), scale=replay.scale)  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     written = Written()
     _schedule_people(replay, plan, written)
     for index, planned in enumerate(plan.cases):
@@ -728,7 +728,7 @@ def _move_step(
                 occurred_at=move.at,
             )
         else:
-            rng = random.Random(f"{replay.seed}:support:checklist:{index}:{number}")
+            rng = random.Random(f"{replay.seed}:support:checklist:{index}:{number}")  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
             assessment_complete(
                 actor=worker,
                 person=written.people[planned.victim],

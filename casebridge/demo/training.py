@@ -308,7 +308,7 @@ def schedule_training(replay: "Replay") -> None:
         replay: the history being replayed; its organisation must hold the demo agencies and
             users (an analyst records the GP programme, the coordinator the training).
     """
-    rng = random.Random(f"{replay.seed}:training")
+    rng = random.Random(f"{replay.seed}:training")  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     written = Written()
     _schedule_surgeries(replay, rng, written)
     _schedule_sessions(replay, rng, written)

@@ -53,7 +53,7 @@ def schedule_victims(
     panel: PanelRecords,
 ) -> None:
     """Add the Victim Coordinator's referrals and support to ``replay``."""
-    rng = random.Random(f"{replay.seed}:victims-panels")
+    rng = random.Random(f"{replay.seed}:victims-panels")  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     candidates: list[tuple[datetime, float, Heard]] = []  # held at, share referred, who
     for sirm in sirms:
         if sirm.held_at is not None and sirm.held_at.date() >= STARTED_ON:

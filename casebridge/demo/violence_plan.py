@@ -322,9 +322,10 @@ class ViolencePlanner:
 
 def plan_violence(seed: int, scale: float) -> ViolencePlan:
     """The same incidents and decisions for the same seed and scale."""
-    rng = random.Random(f"{seed}:violence")
+    rng = random.Random(f"{seed}:violence")  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     planner = ViolencePlanner(
-        rng, PersonMaker(rng, load_pools(), IdentifierAllocator(random.Random(f"{seed}:sv-ids")))
+        rng,
+        PersonMaker(rng, load_pools(), IdentifierAllocator(random.Random(f"{seed}:sv-ids"))),  # nosec B311  # seeded on purpose: the demo borough is reproducible, not secret
     )
     plan = ViolencePlan()
     spans = quarters()

@@ -53,7 +53,7 @@ def merged_survivors_text(people: QuerySet[Person]) -> dict[Any, Any]:
         SELECT CAST(walk.start_id AS TEXT), CAST(walk.node_id AS TEXT)
         FROM walk JOIN {table} person ON person.id = walk.node_id
         WHERE person.merged_into_id IS NULL
-    """  # noqa: S608
+    """  # noqa: S608  # nosec B608  # Django's compiled SQL and a quoted name, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, LONGEST_CHAIN])
         return dict(cursor.fetchall())

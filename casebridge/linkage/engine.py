@@ -193,12 +193,12 @@ def calibration_counts(
     sides = _household_sides_sql(predictions.physical_name)
     # The table name is Splink's own; no input reaches this SQL.
     queries = {
-        "weight_bands": f"select {band('match_weight')}, count(*), sum(match_probability)"  # noqa: S608
+        "weight_bands": f"select {band('match_weight')}, count(*), sum(match_probability)"  # noqa: S608  # nosec B608  # Splink's SQL and the code's constants: no input reaches it
         f" from {predictions.physical_name}"
         f" where gamma_date_of_birth <> -1 and {named} group by 1 order by 1",
-        "undated_bands": f"{sides} select {band('w')}, count(*), household"  # noqa: S608
+        "undated_bands": f"{sides} select {band('w')}, count(*), household"  # noqa: S608  # nosec B608  # Splink's SQL and the code's constants: no input reaches it
         " from flagged where g = -1 group by 1, 3 order by 3, 1",
-        "undated_evidence": f"{sides} select {band('wo')}, {band('w')}, count(*), household"  # noqa: S608
+        "undated_evidence": f"{sides} select {band('wo')}, {band('w')}, count(*), household"  # noqa: S608  # nosec B608  # Splink's SQL and the code's constants: no input reaches it
         " from flagged where g <> -1 group by 1, 2, 4 order by 4, 1, 2",
     }
     counts = {
@@ -248,7 +248,7 @@ def _household_sides_sql(predictions: str) -> str:
         from sides as s left join edges as e on e.a = s.x
         group by s.x, s.y, s.w, s.wo, s.g
     )
-    """  # noqa: S608
+    """  # noqa: S608  # nosec B608  # Splink's SQL and the code's constants: no input reaches it
 
 
 def predict_pairs(
@@ -623,7 +623,7 @@ class _CandidateScorer:
     def _refill(self, table: str, rows: pa.Table) -> None:
         # `table` is one of the two constants above, never input.
         self.connection.register("casebridge_lookup_rows", rows)
-        self.connection.execute(f"delete from {table}")  # noqa: S608
+        self.connection.execute(f"delete from {table}")  # noqa: S608  # nosec B608  # Splink's SQL and the code's constants: no input reaches it
         self.connection.execute(f"insert into {table} from casebridge_lookup_rows")
 
     @classmethod
@@ -634,13 +634,13 @@ class _CandidateScorer:
         pipeline = CTEPipeline()
         blocking_columns = ", ".join(settings._columns_to_select_for_blocking)
         pipeline.enqueue_sql(
-            f"select {blocking_columns}, 0 as match_key"  # noqa: S608
+            f"select {blocking_columns}, 0 as match_key"  # noqa: S608  # nosec B608  # Splink's SQL and the code's constants: no input reaches it
             f" from {cls.LEFT} as l cross join {cls.RIGHT} as r",
             "__splink__compare_two_records_blocked",
         )
         vector_columns = ", ".join(settings._columns_to_select_for_comparison_vector_values)
         pipeline.enqueue_sql(
-            f"select {vector_columns} from __splink__compare_two_records_blocked",  # noqa: S608
+            f"select {vector_columns} from __splink__compare_two_records_blocked",  # noqa: S608  # nosec B608  # Splink's SQL and the code's constants: no input reaches it
             "__splink__df_comparison_vectors",
         )
         pipeline.enqueue_list_of_sqls(predict_from_comparison_vectors_sqls_using_settings(settings))

@@ -46,3 +46,20 @@ def test_deployment_checks_pass_without_warnings():
         CASEBRIDGE_SECRET_KEY=GOOD_SECRET,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_command_line_uses_the_production_settings_unless_told_otherwise():
+    environment = {**os.environ}
+    for name in ("DJANGO_SETTINGS_MODULE", "CASEBRIDGE_SECRET_KEY", "CASEBRIDGE_DEBUG"):
+        environment.pop(name, None)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "casebridge", "check"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "Set CASEBRIDGE_SECRET_KEY" in result.stderr

@@ -43,6 +43,9 @@ EXPECTED = {
     "accounts:login": row("GET", 200, 200, 200, 200, 200, 200),
     "accounts:two_factor": row("GET", 302, 302, 302, 302, 302, 302),
     "accounts:logout": row("POST", 302, 302, 302, 302, 302, 302),
+    # Single sign-on is off in the test settings (tests/accounts/test_single_sign_on.py has it on).
+    "accounts:sso_start": row("GET", 404, 404, 404, 404, 404, 404),
+    "accounts:sso_callback": row("GET", 404, 404, 404, 404, 404, 404),
     "web:home": row("GET", 302, 200, 200, 200, 200, 200),
     "people:search": row("GET", 302, 200, 200, 200, 404, 404),
     "people:create": row("GET", 302, 200, 200, 200, 404, 404),

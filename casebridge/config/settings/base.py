@@ -21,7 +21,7 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEFAULT_SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+DEFAULT_SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105  # nosec B105  # the development key production refuses to start with
 SECRET_KEY = os.environ.get("CASEBRIDGE_SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = env_bool("CASEBRIDGE_DEBUG", False)
 ALLOWED_HOSTS = env_list("CASEBRIDGE_ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -192,6 +192,33 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # The reverse proxies (addresses or networks) in front of Casebridge. X-Forwarded-For is believed
 # only from these: from anyone else it would let a client name its own address.
 CASEBRIDGE_TRUSTED_PROXIES = env_list("CASEBRIDGE_TRUSTED_PROXIES", "")
+
+# Single sign-on with OpenID Connect (docs/configuration.md#single-sign-on; ADR 0013), on when
+# an issuer is set: mozilla-django-oidc's settings, each from a CASEBRIDGE_OIDC_* variable. No
+# account is made from a claim: a first sign-in is matched by the e-mail address the provider
+# verifies to an account an administrator made, then bound to the provider's subject. The
+# provider's multi-factor authentication replaces the code from the authenticator app when its
+# ID token's amr holds one of CASEBRIDGE_OIDC_MFA_AMR or its acr is one of CASEBRIDGE_OIDC_MFA_ACR.
+# With CASEBRIDGE_PASSWORD_SIGN_IN off, only single sign-on signs anyone in.
+CASEBRIDGE_OIDC_ISSUER = os.environ.get("CASEBRIDGE_OIDC_ISSUER", "")
+CASEBRIDGE_OIDC_PROVIDER_NAME = os.environ.get("CASEBRIDGE_OIDC_PROVIDER_NAME", "your organisation")
+CASEBRIDGE_OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get(
+    "CASEBRIDGE_OIDC_EMAIL_VERIFIED_CLAIM", "email_verified"
+)
+CASEBRIDGE_OIDC_MFA_AMR = env_list("CASEBRIDGE_OIDC_MFA_AMR", "mfa,otp,hwk,sc")
+CASEBRIDGE_OIDC_MFA_ACR = env_list("CASEBRIDGE_OIDC_MFA_ACR", "")
+CASEBRIDGE_PASSWORD_SIGN_IN = env_bool("CASEBRIDGE_PASSWORD_SIGN_IN", True)
+OIDC_RP_CLIENT_ID = os.environ.get("CASEBRIDGE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("CASEBRIDGE_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("CASEBRIDGE_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("CASEBRIDGE_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("CASEBRIDGE_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("CASEBRIDGE_OIDC_JWKS_URI", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("CASEBRIDGE_OIDC_SIGNING_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
 
 # Sessions: absolute lifetime from sign-in (ASVS 7.3.2) and inactivity timeout (7.3.1), both
 # enforced by accounts.middleware.SessionTimeoutMiddleware (Django's own expiry restarts on save).

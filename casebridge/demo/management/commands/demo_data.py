@@ -5,6 +5,7 @@ from argparse import ArgumentParser
 from collections import Counter
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from casebridge.access.definitions import load_permissions
@@ -42,6 +43,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.CASEBRIDGE_DEMO:
+            # Its users share a published password and print their second factors' secrets.
+            raise CommandError(
+                "demo-data makes accounts whose password is published, so it only runs with demo "
+                "settings (CASEBRIDGE_DEMO = True): DJANGO_SETTINGS_MODULE="
+                "casebridge.config.settings.local casebridge demo-data ..."
+            )
         populated = Agency.objects.exists() or Person.objects.exists()
         if populated and options["if_empty"]:
             self.stdout.write("The database already has data; nothing generated.\n")

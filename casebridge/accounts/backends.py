@@ -23,9 +23,9 @@ LOADED_DEVICE = "_casebridge_loaded_device"
 def _device_with_user(model: type[Device]) -> Prepared[Device]:
     """Every signed-in request's query, compiled once: the session's device with its user."""
     return Prepared(
-        lambda pk, user_id: model.objects.select_related(
-            "user__agency", "user__team"
-        ).filter(pk=pk, user_id=user_id),
+        lambda pk, user_id: model.objects.select_related("user__agency", "user__team").filter(
+            pk=pk, user_id=user_id
+        ),
         fields={"pk": model._meta.pk, "user_id": model._meta.get_field("user")},
         samples={"pk": 1, "user_id": 2},
     )

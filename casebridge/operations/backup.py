@@ -62,22 +62,23 @@ def backup_create(*, destination: Path) -> Backup:
             tables, head, server = _dump_postgresql(dump)
         else:
             tables, head, server = _copy_sqlite(dump)
-        manifest = {
+        files = {name: list(_stored_files(storages[name])) for name in BACKED_UP_STORAGES}
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
             "database": connection.vendor,
             "server_version": server,
             "tables": tables,
             "audit_head": head,
-            "files": {name: list(_stored_files(storages[name])) for name in BACKED_UP_STORAGES},
+            "files": files,
         }
         partial = destination.with_name(f".{destination.name}.partial")
         with tarfile.open(partial, "w") as archive:
             _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
             archive.add(dump, arcname=dump.name)
-            for name, files in manifest["files"].items():
+            for name, names in files.items():
                 storage = storages[name]
-                for file_name in files:
+                for file_name in names:
                     with storage.open(file_name, "rb") as content:
                         info = tarfile.TarInfo(f"files/{name}/{file_name}")
                         info.size = storage.size(file_name)

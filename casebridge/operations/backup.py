@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404  # pg_dump and pg_restore, no shell
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -121,7 +121,7 @@ def postgresql_tool(tool: str, server_version: int) -> str:
     found = shutil.which(tool)
     if found is None:
         raise ApplicationError(f"{tool} is not installed: install PostgreSQL {major}'s client.")
-    version = subprocess.run(  # noqa: S603  (a PostgreSQL tool, no shell)
+    version = subprocess.run(  # noqa: S603  # nosec B603  # a PostgreSQL tool found by name, no shell
         [found, "--version"], capture_output=True, text=True, check=True
     ).stdout
     installed = re.search(r"\)\s*(\d+)", version)  # "pg_dump (PostgreSQL) 15.20 ..."
@@ -155,7 +155,7 @@ def _dump_postgresql(path: Path) -> tuple[dict[str, int], dict[str, Any], int]:
         tables = _counts(cursor, _postgresql_tables(cursor))
         head = _head(cursor)
         arguments, environment = postgresql_arguments()
-        subprocess.run(  # noqa: S603  (pg_dump, no shell)
+        subprocess.run(  # noqa: S603  # nosec B603  # pg_dump, no shell, its arguments ours
             [
                 postgresql_tool("pg_dump", server_version),
                 "--format=custom",
@@ -197,7 +197,7 @@ def sqlite_tables(cursor: Any) -> list[str]:
 def _counts(cursor: Any, tables: list[str]) -> dict[str, int]:
     counts = {}
     for table in tables:
-        cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608  (the catalogue's names)
+        cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608  # nosec B608  # the catalogue's table names
         counts[table] = cursor.fetchone()[0]
     return counts
 

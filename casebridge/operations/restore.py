@@ -9,7 +9,7 @@ SQLite's copy by SQLite's backup API. The files go back into their storages unde
 
 import json
 import sqlite3
-import subprocess
+import subprocess  # nosec B404  # pg_dump and pg_restore, no shell
 import tarfile
 import tempfile
 from contextlib import closing
@@ -89,7 +89,7 @@ def _restore_postgresql(dump: Path, *, replace: bool) -> None:
         (server_version,) = cursor.fetchone()
     connection.close()
     arguments, environment = postgresql_arguments()
-    subprocess.run(  # noqa: S603  (pg_restore, no shell)
+    subprocess.run(  # noqa: S603  # nosec B603  # pg_restore, no shell, its arguments ours
         [
             postgresql_tool("pg_restore", server_version),
             "--no-owner",

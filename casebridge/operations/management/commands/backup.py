@@ -17,8 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("archive", type=Path, help="the archive to write (a .tar file)")
 
     def handle(self, *args: object, **options: object) -> None:
-        archive = options["archive"]
-        assert isinstance(archive, Path)
+        archive = Path(str(options["archive"]))
         started = time.monotonic()
         try:
             backup = backup_create(destination=archive)

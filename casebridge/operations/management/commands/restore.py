@@ -22,8 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        archive = options["archive"]
-        assert isinstance(archive, Path)
+        archive = Path(str(options["archive"]))
         started = time.monotonic()
         try:
             restored = backup_restore(archive=archive, replace=bool(options["replace"]))

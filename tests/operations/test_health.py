@@ -4,6 +4,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.s3 import s3_endpoint, s3_storage
+
+__all__ = ["s3_endpoint", "s3_storage"]
+
 pytestmark = pytest.mark.django_db
 
 
@@ -30,3 +34,13 @@ def test_not_ready_when_a_storage_cannot_be_written_and_nothing_says_why(setting
 
 def test_the_checks_refuse_to_change_anything():
     assert Client().post(reverse("health:ready")).status_code == 405
+
+
+def test_ready_with_the_files_in_a_bucket(settings, s3_storage):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "imports": s3_storage("imports"),
+        "snapshots": s3_storage("snapshots"),
+    }
+    response = Client().get(reverse("health:ready"))
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})

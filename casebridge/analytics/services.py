@@ -1,13 +1,11 @@
 """Writes for the figures: taking the snapshot the dashboard reads."""
 
-import shutil
-
 from django.db import connection, transaction
 
 from casebridge.access.policy import Action, Resource, require_permission
 from casebridge.accounts.models import User
 from casebridge.analytics.snapshot import Snapshot
-from casebridge.analytics.store import snapshot_id, store_snapshot
+from casebridge.analytics.store import snapshot_discard, snapshot_id, store_snapshot
 from casebridge.audit.services import audit_record
 
 
@@ -45,6 +43,6 @@ def snapshot_refresh(*, actor: User | None) -> Snapshot:
                 changes={"rows": snapshot.rows},
             )
     except BaseException:
-        shutil.rmtree(snapshot.directory, ignore_errors=True)  # no snapshot without its entry
+        snapshot_discard(snapshot)  # no snapshot without its entry
         raise
     return snapshot

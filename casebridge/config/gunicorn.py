@@ -36,6 +36,27 @@ keepalive = 5
 # "web-tail-8").
 gc_threshold = int(os.environ.get("CASEBRIDGE_WEB_GC_THRESHOLD", "10000"))
 
+# The request lines, when an access log is asked for (--access-logfile -): the path without its
+# query string, which carries a person search's name (casebridge/core/logs.py).
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+if os.environ.get("CASEBRIDGE_LOG_FORMAT") == "json":
+    # Gunicorn's own lines (workers started, stopped, timed out) as JSON too, as Django's are.
+    _json_to_stderr = {
+        "class": "logging.StreamHandler",
+        "formatter": "json",
+        "stream": "ext://sys.stderr",
+    }
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "casebridge.core.logs.JsonFormatter"}},
+        "handlers": {"console": _json_to_stderr, "error_console": _json_to_stderr},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["error_console"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        },
+    }
+
 
 def post_worker_init(worker: object) -> None:
     """The collector's first threshold, set once the process has loaded the application."""

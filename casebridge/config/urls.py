@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("casebridge.web.pathways_urls")),
     path("", include("casebridge.oversight.urls")),
     path("", include("casebridge.administration.urls")),
+    path("", include("casebridge.operations.urls")),
     path("", include("casebridge.panels.urls")),
     path("", include("casebridge.assessments.urls")),
     path("", include("casebridge.refuges.urls")),

@@ -13,12 +13,16 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 from casebridge.imports.claims import claim
 from casebridge.imports.models import ImportBatch
-from casebridge.imports.services import batch_fail, batch_file
+from casebridge.imports.services import (
+    batch_fail,
+    batch_file_delete,
+    batch_file_stored,
+    import_directory,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,14 +71,15 @@ def _fail_interrupted(batch_id: int) -> bool:
             # Kept chunk by chunk as they were checked: a part of them says nothing useful.
             batch.rejected_rows.all().delete()
         batch_fail(batch, INTERRUPTED)
+        batch_file_delete(batch)  # a copy in a shared storage too
     logger.warning("Import batch %s was interrupted by a restart: marked not loaded", batch_id)
     return True
 
 
 def imports_recover() -> Recovery:
-    """Fail every unfinished batch no live import holds, and delete every file in
-    CASEBRIDGE_IMPORT_DIR no live import holds (each holds personal data)."""
-    directory = Path(settings.CASEBRIDGE_IMPORT_DIR)
+    """Fail every unfinished batch no live import holds, and delete every file in this
+    machine's import directory no live import holds (each holds personal data)."""
+    directory = import_directory()
     failed: list[int] = []
     deleted = 0
     for path in _uploads(directory):
@@ -91,6 +96,6 @@ def imports_recover() -> Recovery:
     # A batch's file is in place before the batch is seen, and deleted only once it is
     # finished: an unfinished batch without one was stopped.
     for batch in ImportBatch.objects.filter(status__in=UNFINISHED).only("pk", "file_name"):
-        if not batch_file(batch).exists() and _fail_interrupted(batch.pk):
+        if not batch_file_stored(batch) and _fail_interrupted(batch.pk):
             failed.append(batch.pk)
     return Recovery(failed=sorted(failed), files_deleted=deleted)

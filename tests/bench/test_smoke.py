@@ -45,7 +45,7 @@ SMOKE: dict[str, tuple[list[str], str]] = {
 # Given the test database as migrated (--migrated: each copies it) instead of migrating their own.
 GIVEN_THE_MIGRATED_DATABASE = {"audit_append.py", "imports.py", "linkage_pipeline.py"}
 # Given a copy of the test database as migrated, by the tests below.
-ON_THE_MIGRATED_DATABASE = {"hostile_imports.py", "person_lookup.py"}
+ON_THE_MIGRATED_DATABASE = {"hostile_imports.py", "person_lookup.py", "web_durability.py"}
 # Imported by the scripts above rather than run: linkage.py and linkage_pipeline.py generate
 # their people with it.
 LIBRARIES = {"synthetic_people.py"}
@@ -134,3 +134,19 @@ def test_person_lookup_runs_at_a_small_size(migrated_copy):
     # A model that finds no one is a broken bench, however small.
     top_1 = re.search(r"top-1 accuracy, people held: ([\d.]+)%", printed)
     assert top_1 and float(top_1.group(1)) >= 50, printed
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's alone")
+def test_web_durability_runs_at_a_small_size(migrated_copy):
+    printed = run_script(
+        "web_durability.py",
+        *("--database", migrated_copy, "--skip-create", "--cycles", "3", "--clients", "2"),
+    )
+    assert re.search(
+        r"3 kill -9 cycles of gunicorn(.|\n)*"
+        r"  acknowledged writes: [1-9][\d,]* (.|\n)*"
+        r"  acknowledged writes missing from the database: 0\n(.|\n)*"
+        r"  audit chain: Audit chain intact",
+        printed,
+    ), printed

@@ -47,6 +47,9 @@ EXPECTED = {
     "accounts:sso_start": row("GET", 404, 404, 404, 404, 404, 404),
     "accounts:sso_callback": row("GET", 404, 404, 404, 404, 404, 404),
     "web:home": row("GET", 302, 200, 200, 200, 200, 200),
+    # For a load balancer: anyone may ask, and the answer is ok or not, nothing more.
+    "health:live": row("GET", 200, 200, 200, 200, 200, 200),
+    "health:ready": row("GET", 200, 200, 200, 200, 200, 200),
     "people:search": row("GET", 302, 200, 200, 200, 404, 404),
     "people:create": row("GET", 302, 200, 200, 200, 404, 404),
     "people:detail": row("GET", 302, 200, 404, 200, 404, 404),

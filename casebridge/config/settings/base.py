@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "casebridge.audit",
     "casebridge.oversight",
     "casebridge.administration",
+    "casebridge.operations",
     "casebridge.ui",
     "casebridge.web",
     "casebridge.demo",
@@ -268,10 +269,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# CASEBRIDGE_LOG_FORMAT=json: one JSON object a line, for a log collector, with no personal data
+# (casebridge/core/logs.py: no query strings, no exception messages); "text" for a person.
+CASEBRIDGE_LOG_FORMAT = os.environ.get("CASEBRIDGE_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "casebridge.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if CASEBRIDGE_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CASEBRIDGE_LOG_LEVEL", "INFO")},
     # WeasyPrint says each step of printing a PDF (a line a page) at INFO; its warnings still show.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
@@ -313,3 +323,58 @@ CASEBRIDGE_IMPORT_MAX_MINUTES = float(os.environ.get("CASEBRIDGE_IMPORT_MAX_MINU
 CASEBRIDGE_IMPORTS_IN_BACKGROUND = os.environ.get("CASEBRIDGE_IMPORTS_IN_BACKGROUND", "1") == "1"
 # Demo conveniences (printing one-time codes for demo users) are off unless a setting turns them on.
 CASEBRIDGE_DEMO = False
+
+# Files kept outside the database (casebridge/core/storage.py, docs/deployment.md): each kind in
+# a storage of its own, a directory on this machine by default (the settings above and below),
+# or an S3-compatible bucket (django-storages) when CASEBRIDGE_S3_BUCKET is set, so that several
+# web servers and workers share them. The audit chain's signed heads go to a bucket of their own
+# (CASEBRIDGE_AUDIT_ANCHOR_S3_BUCKET), which the database's owner should not be able to write.
+CASEBRIDGE_AUDIT_ANCHOR_DIR = Path(
+    os.environ.get("CASEBRIDGE_AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit-anchors"))
+)
+# Where a server keeps its copies of the snapshots it has read from a bucket, by their ids.
+CASEBRIDGE_SNAPSHOT_CACHE_DIR = Path(
+    os.environ.get("CASEBRIDGE_SNAPSHOT_CACHE_DIR", str(BASE_DIR / "var" / "snapshot-cache"))
+)
+
+
+def file_storage(*, directory_setting: str, bucket: str, prefix: str) -> dict[str, object]:
+    """A named storage: the directory a setting names, or a prefix in an S3-compatible bucket."""
+    if not bucket:
+        return {
+            "BACKEND": "casebridge.core.storage.SettingDirectoryStorage",
+            "OPTIONS": {"setting": directory_setting, "directory_permissions_mode": 0o700},
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": prefix,
+            "endpoint_url": os.environ.get("CASEBRIDGE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("CASEBRIDGE_S3_REGION") or None,
+            # Credentials from the environment (AWS_ACCESS_KEY_ID...) or the machine's role.
+        },
+    }
+
+
+_bucket = os.environ.get("CASEBRIDGE_S3_BUCKET", "")
+STORAGES |= {
+    "imports": file_storage(
+        directory_setting="CASEBRIDGE_IMPORT_DIR", bucket=_bucket, prefix="imports"
+    ),
+    "snapshots": file_storage(
+        directory_setting="CASEBRIDGE_SNAPSHOT_DIR", bucket=_bucket, prefix="snapshots"
+    ),
+    "audit_anchors": file_storage(
+        directory_setting="CASEBRIDGE_AUDIT_ANCHOR_DIR",
+        bucket=os.environ.get("CASEBRIDGE_AUDIT_ANCHOR_S3_BUCKET", ""),
+        prefix="audit-anchors",
+    ),
+}
+# The private key (PEM, Ed25519) that signs the audit chain's heads, kept outside the database:
+# a file only the process that runs `casebridge audit-anchor` reads. The public key checks them
+# (`casebridge verify-audit --anchors`), wherever they are checked.
+CASEBRIDGE_AUDIT_ANCHOR_KEY_FILE = os.environ.get("CASEBRIDGE_AUDIT_ANCHOR_KEY_FILE", "")
+CASEBRIDGE_AUDIT_ANCHOR_PUBLIC_KEY_FILE = os.environ.get(
+    "CASEBRIDGE_AUDIT_ANCHOR_PUBLIC_KEY_FILE", ""
+)

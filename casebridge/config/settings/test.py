@@ -4,10 +4,12 @@ import tempfile
 from pathlib import Path
 
 from casebridge.config.settings.base import *  # noqa: F403
+from casebridge.config.settings.base import STORAGES as SHARED_STORAGES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
+    **SHARED_STORAGES,
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -21,4 +23,6 @@ WHITENOISE_AUTOREFRESH = True
 # Snapshots never land in the work tree; tests that take one use their own tmp_path.
 CASEBRIDGE_SNAPSHOT_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-snapshots-"))
 CASEBRIDGE_IMPORT_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-imports-"))
+CASEBRIDGE_AUDIT_ANCHOR_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-anchors-"))
+CASEBRIDGE_SNAPSHOT_CACHE_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-snapshot-cache-"))
 CASEBRIDGE_IMPORTS_IN_BACKGROUND = False

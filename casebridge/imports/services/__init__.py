@@ -9,13 +9,22 @@ loaded is recognised by its reference and left as it is.
 from casebridge.imports.services.checking import import_budget
 from casebridge.imports.services.linking import batch_link
 from casebridge.imports.services.running import batch_fail, import_file, import_run, summary
-from casebridge.imports.services.storing import batch_file, import_start
+from casebridge.imports.services.storing import (
+    batch_file,
+    batch_file_delete,
+    batch_file_stored,
+    import_directory,
+    import_start,
+)
 
 __all__ = [
     "batch_fail",
     "batch_file",
+    "batch_file_delete",
+    "batch_file_stored",
     "batch_link",
     "import_budget",
+    "import_directory",
     "import_file",
     "import_run",
     "import_start",

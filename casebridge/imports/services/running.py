@@ -22,7 +22,12 @@ from casebridge.imports.models import ImportBatch
 from casebridge.imports.reading import Budget, FileError, open_extract
 from casebridge.imports.services.checking import Checked, check_rows, import_budget
 from casebridge.imports.services.linking import resolve_identities
-from casebridge.imports.services.storing import batch_file, import_start
+from casebridge.imports.services.storing import (
+    batch_file,
+    batch_file_delete,
+    batch_file_fetch,
+    import_start,
+)
 from casebridge.imports.validation import CheckedRow
 
 logger = logging.getLogger(__name__)
@@ -52,7 +57,10 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
     is written as it goes, and the load is one transaction of its own."""
     path = batch_file(batch)
     try:
-        held = take_over(batch.pk) or claim(path)
+        held = take_over(batch.pk)
+        if held is None:
+            batch_file_fetch(batch)  # taken by another server, into a shared storage
+            held = claim(path)
     except BlockingIOError:
         raise ApplicationError(f"Import batch {batch.pk} is being imported already.") from None
     except FileNotFoundError:
@@ -69,7 +77,7 @@ def import_run(*, batch: ImportBatch) -> ImportBatch:
                 batch = _check_and_load(batch, path)
         finally:
             # The file holds personal data; what it said now lives in the batch's rows.
-            path.unlink(missing_ok=True)
+            batch_file_delete(batch)
     if batch.status != ImportBatch.Status.LOADED or not batch.people_created:
         return batch
     return resolve_identities(batch)

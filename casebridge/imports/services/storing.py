@@ -1,5 +1,12 @@
 """Taking a partner's file: authorised, checked for size and against earlier loads, stored (held
-by this process from the first byte, claims.py) and recorded as a queued batch, audited."""
+by this process from the first byte, claims.py) and recorded as a queued batch, audited.
+
+The file is kept in the ``imports`` storage (casebridge/core/storage.py) until its batch is
+finished. On this machine's disk (the default, ``CASEBRIDGE_IMPORT_DIR``) it is written and read
+where it is. When the storage is a bucket shared by several servers, the file is written here
+first (held, hashed) and copied to the bucket before its batch is seen, so whichever process
+runs the batch can fetch it (``batch_file_fetch``).
+"""
 
 import hashlib
 from pathlib import Path
@@ -7,6 +14,8 @@ from typing import IO, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +24,7 @@ from casebridge.accounts.models import User
 from casebridge.agencies.models import Agency
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
+from casebridge.core.storage import fetch, local_directory, named_storage
 from casebridge.imports.claims import claim_new, hand_over
 from casebridge.imports.formats import extract_format
 from casebridge.imports.models import ImportBatch
@@ -22,8 +32,20 @@ from casebridge.imports.models import ImportBatch
 SUFFIXES = (".csv", ".xlsx")
 
 
-def _import_dir() -> Path:
-    directory = Path(settings.CASEBRIDGE_IMPORT_DIR)
+def import_storage() -> Storage:
+    return named_storage("imports")
+
+
+def _shared_storage() -> Storage | None:
+    """The imports' storage when it is not this machine's disk (a bucket), else None."""
+    storage = import_storage()
+    return None if local_directory(storage) is not None else storage
+
+
+def import_directory() -> Path:
+    """Where this machine holds the files it imports: the storage's own directory, or for a
+    bucket the local directory its files are fetched into."""
+    directory = local_directory(import_storage()) or Path(settings.CASEBRIDGE_IMPORT_DIR)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     return directory
 
@@ -46,8 +68,37 @@ def _store(content: IO[bytes], out: BinaryIO) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def batch_file_name(batch: ImportBatch) -> str:
+    return f"batch-{batch.pk}{Path(batch.file_name).suffix.lower()}"
+
+
 def batch_file(batch: ImportBatch) -> Path:
-    return _import_dir() / f"batch-{batch.pk}{Path(batch.file_name).suffix.lower()}"
+    return import_directory() / batch_file_name(batch)
+
+
+def batch_file_stored(batch: ImportBatch) -> bool:
+    """Whether the batch's file is still kept, on this machine or in the shared storage."""
+    shared = _shared_storage()
+    return batch_file(batch).exists() or (
+        shared is not None and shared.exists(batch_file_name(batch))
+    )
+
+
+def batch_file_fetch(batch: ImportBatch) -> bool:
+    """Fetch the batch's file from the shared storage to this machine, if it is only there;
+    whether it was."""
+    shared, name = _shared_storage(), batch_file_name(batch)
+    if shared is None or batch_file(batch).exists() or not shared.exists(name):
+        return False
+    fetch(shared, name, batch_file(batch))
+    return True
+
+
+def batch_file_delete(batch: ImportBatch) -> None:
+    """The file holds personal data: once the batch is finished it goes, here and shared."""
+    batch_file(batch).unlink(missing_ok=True)
+    if (shared := _shared_storage()) is not None:
+        shared.delete(batch_file_name(batch))
 
 
 def import_start(
@@ -71,7 +122,7 @@ def import_start(
         raise ApplicationError("The file must be a CSV (.csv) or Excel (.xlsx) file.", field="file")
     # Held from the first byte written until the batch is finished (claims.py), so a restart's
     # recovery never takes a live upload for an interrupted one.
-    incoming, held = claim_new(_import_dir(), "upload-")
+    incoming, held = claim_new(import_directory(), "upload-")
     stored = None
     try:
         sha256, size = _store(content, held)
@@ -97,9 +148,12 @@ def import_start(
             # Before the batch is seen, so an unfinished batch always has its file, or had.
             stored = batch_file(batch)
             incoming.rename(stored)
+            if (shared := _shared_storage()) is not None:
+                with stored.open("rb") as written:
+                    shared.save(batch_file_name(batch), File(written))
     except BaseException:
         if stored is not None:
-            stored.unlink(missing_ok=True)
+            batch_file_delete(batch)
         held.close()
         raise
     finally:

@@ -123,4 +123,15 @@ def run_last(items: list[pytest.Item]) -> None:
         name = item.path.name
         return True, LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
 
+    mixed = sorted(
+        {item.nodeid.split("::")[0] for item in items if order(item)[0]}
+        & {item.nodeid.split("::")[0] for item in items if not order(item)[0]}
+    )
+    if mixed:
+        # pytest-xdist hands a worker a whole module where its first test stands: one whose
+        # other tests run early would load the borough into that worker's database early, under
+        # every later test there (they found hundreds of incidents where they made one).
+        raise pytest.UsageError(
+            f"Each module's tests use the tiny borough or none do; these mix: {', '.join(mixed)}"
+        )
     items.sort(key=order)

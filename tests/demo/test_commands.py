@@ -11,7 +11,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casebridge.accounts.models import User
-from casebridge.agencies.models import Agency, Role
+from casebridge.agencies.models import Role
 from casebridge.analytics.periods import parse_period
 from casebridge.analytics.registry import registry
 from casebridge.analytics.store import snapshot_id
@@ -194,16 +194,6 @@ def test_the_sign_in_banner_names_the_address_the_demo_is_served_at(tiny_demo):
 def test_without_if_empty_a_populated_database_is_refused(tiny_demo):
     with pytest.raises(CommandError):
         run("demo_data", "--size", "tiny")
-
-
-@pytest.mark.django_db
-def test_demo_data_refuses_outside_demo_settings(settings):
-    settings.CASEBRIDGE_DEMO = False
-
-    with pytest.raises(CommandError, match="only runs with demo settings"):
-        run("demo_data", "--size", "tiny")
-
-    assert not User.objects.exists() and not Agency.objects.exists()
 
 
 def test_demo_totp_prints_the_current_code(tiny_demo):

@@ -21,4 +21,8 @@ WHITENOISE_AUTOREFRESH = True
 # Snapshots never land in the work tree; tests that take one use their own tmp_path.
 CASEBRIDGE_SNAPSHOT_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-snapshots-"))
 CASEBRIDGE_IMPORT_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-imports-"))
-CASEBRIDGE_IMPORTS_IN_BACKGROUND = False
+CASEBRIDGE_TASK_LEASE_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-leases-"))
+# Tasks run there and then, inside the call that queues them; the tests of the queue itself
+# (tests/jobs) use the database backend and a real worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

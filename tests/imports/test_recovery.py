@@ -168,10 +168,11 @@ def test_the_import_command_first_fails_what_a_restart_interrupted(tmp_path, cap
     assert "1 rows read, 1 loaded" in out
 
 
-def test_a_batch_queued_for_a_worker_is_left_alone_and_its_file_kept(settings):
+def test_a_batch_queued_for_a_worker_is_left_alone_and_its_file_kept(settings, tmp_path):
     """Queued, no process holds its file: its run (jobs) says it is alive."""
     from casebridge.jobs.models import TaskRun
 
+    settings.CASEBRIDGE_IMPORT_DIR = tmp_path  # the file stays: not in the other tests' way
     batch = started(ImportBatch.Status.QUEUED)
     TaskRun.objects.create(
         task="casebridge.imports.tasks.import_batch", about=f"import_batch:{batch.pk}"

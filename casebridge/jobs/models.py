@@ -38,8 +38,6 @@ class TaskRun(models.Model):
     # Each enqueue of the run is an attempt; the queue's result for the latest one.
     attempts = models.PositiveSmallIntegerField(default=0)
     result_id = models.CharField(max_length=64, blank=True)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, help_text="Why it failed, in plain English.")
     outcome = models.TextField(blank=True, help_text="What it did, in plain English.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,15 +61,6 @@ class TaskRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent_done(self) -> int | None:
-        """How far it has got, where the work says (None where it doesn't)."""
-        if self.status == self.Status.DONE:
-            return 100
-        if not self.progress_total:
-            return None
-        return min(99, round(100 * self.progress_done / self.progress_total))
 
 
 class Schedule(models.Model):

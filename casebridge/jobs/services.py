@@ -1,5 +1,6 @@
 """Starting background work and keeping its record: a run enqueued (by a user's request or a
-schedule), started by a worker, its progress, how it ended, and runs whose worker died retried.
+schedule), started by a worker, how it ended, and runs whose worker died retried. (An import's
+progress is its batch's, shown on the batch's page.)
 
 A run's attempt is the key every step checks: a worker starts the run only if the attempt it
 was given is still the latest and no live worker holds the run's lease (leases.py), so a run is
@@ -118,13 +119,6 @@ def run_started(*, run_id: str, attempt: int) -> Iterator[TaskRun | None]:
             run.save(update_fields=["status", "finished_at", "outcome"])
         finally:
             lease_forget(run_id)
-
-
-def run_progress(*, run: TaskRun, done: int, total: int) -> None:
-    """How far the run has got, for its page (written at once, outside any transaction the
-    work holds on PostgreSQL; on SQLite it waits for the work's write lock)."""
-    run.progress_done, run.progress_total = done, total
-    TaskRun.objects.filter(pk=run.pk).update(progress_done=done, progress_total=total)
 
 
 def run_fail(*, run: TaskRun, reason: str) -> None:

@@ -26,7 +26,6 @@ def run_status(request: HttpRequest, run_id: UUID) -> HttpResponse:
             "status": run.status,
             "status_label": run.get_status_display(),
             "finished": run.finished,
-            "percent": run.percent_done,
             "error": run.error,
             "outcome": run.outcome,
         }

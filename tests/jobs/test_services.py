@@ -33,7 +33,6 @@ def test_a_run_that_finishes_is_done_with_what_it_did():
         "Counted the records.",
         1,
     )
-    assert run.percent_done == 100
     assert not Notification.objects.exists()
     entry = AuditEvent.objects.get(object_type="task_run", object_id=str(run.pk))
     assert (entry.actor, entry.summary) == (user, "Asked for: count the records")

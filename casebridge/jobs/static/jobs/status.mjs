@@ -1,5 +1,5 @@
-// Keeps a background run's state up to date on the page that shows it: the status and how far
-// it has got while it runs; once it has finished the page reloads to show how it ended.
+// Keeps a background run's state up to date on the page that shows it: its status while it
+// waits and runs; once it has finished the page reloads to show how it ended.
 const panel = document.querySelector("[data-run-status]");
 const poll = async () => {
   const response = await fetch(panel.dataset.runStatus, { headers: { Accept: "application/json" } });
@@ -10,10 +10,6 @@ const poll = async () => {
     return;
   }
   panel.querySelector("[data-status]").textContent = run.status_label;
-  const percent = panel.querySelector("[data-percent]");
-  if (percent && run.percent !== null) percent.textContent = run.percent;
-  const bar = panel.querySelector("progress");
-  if (bar && run.percent !== null) bar.value = run.percent;
   window.setTimeout(poll, 2000);
 };
 if (panel) window.setTimeout(poll, 1000);

@@ -76,9 +76,14 @@ assets: $(BIN)/casebridge node_modules/govuk-frontend/package.json
 # What the demo needs is made side by side where nothing orders it (2 cores): the system's
 # libraries for PDFs and npm beside uv; then the database's steps (one long job, started first)
 # beside collectstatic and Django's system checks; then the server starts.
+# The background worker (imports, training, the figures' refresh, the schedules) starts beside
+# the server and stops with it (Ctrl+C reaches both; the trap stops it however the server ends).
+# A task it was in the middle of is started again when a worker next runs (docs/decisions/0012).
 demo:
 	@$(MAKE) --no-print-directory -j2 pango demo-database assets demo-check
-	$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload --skip-checks
+	@CASEBRIDGE_SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/casebridge worker --skip-checks & \
+		worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		$(BIN)/casebridge runserver $(HOST):$(PORT) --noreload --skip-checks
 
 # Django's system checks import every page's module (3 s, and Python compiles them to bytecode
 # the first time): they run once, beside the database's steps, and every command skips them.

@@ -42,6 +42,8 @@ LONGEST_FIRST = (
     "reports/test_reoffending_section.py",
     "analytics/disclosure/test_randomised_attack.py",
     "reports/test_charts.py",
+    # Real workers in processes of their own, on a database they migrate (about a minute).
+    "jobs/test_worker.py",
 )
 TESTS = Path(__file__).parent
 

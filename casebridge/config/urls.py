@@ -37,5 +37,7 @@ urlpatterns = [
     path("", include("casebridge.violence.urls")),
     path("", include("casebridge.exploitation.urls")),
     path("", include("casebridge.victims.urls")),
+    path("", include("casebridge.jobs.urls")),
+    path("", include("casebridge.notifications.urls")),
     path("api/v1/", include(api_patterns)),
 ]

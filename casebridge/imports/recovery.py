@@ -1,12 +1,14 @@
-"""After a restart: batches no live import is working on are failed, and their files deleted.
+"""After a restart: batches no live import is working on are failed, and their files deleted;
+a batch whose worker died part-way is started again from the top.
 
-An import runs in the process that took the upload (a thread of the web server, or
-``casebridge import``), and nothing resumes it if that process stops. Whether one is still
-running is known from its file's lock (claims.py), not guessed from how long it has been quiet:
-an unfinished batch whose file nobody holds, or whose file is gone, was interrupted. So this is
-safe to run at any time, beside live imports in other processes, and ``casebridge
-imports-recover`` runs it when the server starts (``make demo`` does, before ``runserver``), as
-``casebridge import`` does before each import.
+An upload's import is a background run (tasks.py): while the run is queued or running it is
+the run that says the batch is alive, and a run whose worker died is tried again (jobs), so
+such a batch is never failed here. ``casebridge import`` imports in its own process, holding
+the file's lock (claims.py) while it does: an unfinished batch with no run whose file nobody
+holds, or whose file is gone, was interrupted, and nothing will finish it. So this is safe to
+run at any time, beside live imports in other processes, and ``casebridge imports-recover``
+runs it when the server starts (``make demo`` does), as ``casebridge import`` does before each
+import.
 """
 
 import logging
@@ -23,6 +25,7 @@ from casebridge.imports.services import (
     batch_file_stored,
     import_directory,
 )
+from casebridge.jobs.selectors import run_unfinished_about
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,11 @@ def _uploads(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.name.startswith(("batch-", "upload-")))
 
 
+def _has_run(batch_id: int) -> bool:
+    """A background run is queued for the batch, or working on it (or will be tried again)."""
+    return run_unfinished_about(about=f"import_batch:{batch_id}")
+
+
 def _fail_interrupted(batch_id: int) -> bool:
     """Fail the batch if it is still unfinished (it may have finished since it was listed)."""
     with transaction.atomic():
@@ -83,12 +91,14 @@ def imports_recover() -> Recovery:
     failed: list[int] = []
     deleted = 0
     for path in _uploads(directory):
+        batch_id = _batch_id(path)
+        if batch_id is not None and _has_run(batch_id):
+            continue  # its run's (not held even for a moment: its worker may be taking it)
         try:
             held = claim(path)
         except (BlockingIOError, FileNotFoundError, IsADirectoryError):
             continue  # a live import's, or gone meanwhile
         with held:
-            batch_id = _batch_id(path)
             if batch_id is not None and _fail_interrupted(batch_id):
                 failed.append(batch_id)
             path.unlink(missing_ok=True)  # while held: no import can take it up meanwhile
@@ -96,6 +106,30 @@ def imports_recover() -> Recovery:
     # A batch's file is in place before the batch is seen, and deleted only once it is
     # finished: an unfinished batch without one was stopped.
     for batch in ImportBatch.objects.filter(status__in=UNFINISHED).only("pk", "file_name"):
-        if not batch_file_stored(batch) and _fail_interrupted(batch.pk):
+        if (
+            not batch_file_stored(batch)
+            and not _has_run(batch.pk)
+            and _fail_interrupted(batch.pk)
+        ):
             failed.append(batch.pk)
     return Recovery(failed=sorted(failed), files_deleted=deleted)
+
+
+def batch_restart(*, batch_id: int) -> ImportBatch:
+    """The batch, ready for its run's attempt: one an earlier attempt left part-way (its worker
+    killed) loaded nothing, as the load is one transaction, so what its check had counted and
+    kept is dropped and it waits to start again."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status in (ImportBatch.Status.VALIDATING, ImportBatch.Status.LOADING):
+            batch.rejected_rows.all().delete()
+            batch.status = ImportBatch.Status.QUEUED
+            batch.rows_read = batch.rows_rejected = batch.rows_unchanged = 0
+            batch.save(update_fields=["status", "rows_read", "rows_rejected", "rows_unchanged"])
+            logger.warning("Import batch %s: started again after its worker stopped", batch_id)
+    return batch
+
+
+def batch_abandoned(*, batch_id: int) -> None:
+    """A batch whose run was given up (its worker died every time) is failed, its file deleted."""
+    _fail_interrupted(batch_id)

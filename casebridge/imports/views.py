@@ -20,7 +20,7 @@ from casebridge.core.spreadsheets import formula_safe
 from casebridge.imports.formats import extract_formats
 from casebridge.imports.forms import UploadForm
 from casebridge.imports.models import STALLED_AFTER_MINUTES, ImportBatch
-from casebridge.imports.runner import run_import
+from casebridge.imports.queueing import batch_match_enqueue, import_enqueue
 from casebridge.imports.selectors import (
     batch_get,
     batch_list,
@@ -30,7 +30,8 @@ from casebridge.imports.selectors import (
     rejected_columns,
     rejected_rows,
 )
-from casebridge.imports.services import batch_link, import_start
+from casebridge.imports.services import import_start
+from casebridge.jobs.selectors import run_latest
 from casebridge.linkage.selectors import may_review_identities
 from casebridge.ui.decorators import current_user, signed_in
 from casebridge.ui.forms import add_application_error
@@ -104,7 +105,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            run_import(batch=batch)
+            import_enqueue(actor=user, batch=batch)
             return redirect("imports:batch_detail", batch_id=batch.pk)
     status = 400 if form.errors else 200
     return render(request, "imports/upload.html", {"form": form}, status=status)
@@ -112,7 +113,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def _matching(batch: ImportBatch) -> bool:
     """Loaded, and identity resolution still at work on the people it recorded (it runs after
-    the load, in the same thread); after as long as a step may take, it stopped instead."""
+    the load, in the same run); after as long as a step may take, it stopped instead."""
     return (
         batch.status == ImportBatch.Status.LOADED
         and batch.people_created > 0
@@ -133,6 +134,8 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
         "can_match": batch.awaiting_linkage and may_review_identities(user=current_user(request)),
         "first_rejected": list(rejected_rows(batch=batch)[:10]),
         "first_noted": list(noted_rows(batch=batch)[:10]) if batch.rows_noted else [],
+        # The viewer's latest request to match the batch's people again, if they made one.
+        "run": run_latest(user=current_user(request), about=f"import_batch_match:{batch.pk}"),
     }
     return render(request, "imports/batch_detail.html", context)
 
@@ -142,11 +145,9 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
 def batch_match(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     try:
-        batch = batch_link(actor=current_user(request), batch=batch)
+        batch_match_enqueue(actor=current_user(request), batch=batch)
     except ApplicationError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, batch.linkage)
     return redirect("imports:batch_detail", batch_id=batch.pk)
 
 

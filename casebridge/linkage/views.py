@@ -18,8 +18,11 @@ from casebridge.access.policy import AccessDenied, Action, Resource
 from casebridge.accounts.models import User
 from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
+from casebridge.jobs.selectors import run_latest
 from casebridge.linkage.calibration import model_calibration
 from casebridge.linkage.forms import BandConfirmForm, BandForm, RejectForm, UndoForm
+from casebridge.linkage.queueing import ABOUT as TRAINING_RUNS
+from casebridge.linkage.queueing import model_train_enqueue
 from casebridge.linkage.selectors import (
     linkage_model_current,
     linkage_models_previous,
@@ -38,7 +41,6 @@ from casebridge.linkage.selectors import (
 from casebridge.linkage.services import (
     BAND_LIMIT,
     band_estimate,
-    linkage_model_train,
     match_confirm,
     match_confirm_band,
     match_reject,
@@ -256,22 +258,18 @@ def model_detail(request: HttpRequest) -> HttpResponse:
     )
     previous = list(linkage_models_previous(user=user)[:10])
     calibration = model_calibration(model=model) if model else None
-    context = {"model": model, "previous": previous, "calibration": calibration}
+    context = {
+        "model": model,
+        "previous": previous,
+        "calibration": calibration,
+        # The user's latest request to train, while it waits or runs, or if it failed.
+        "run": run_latest(user=user, about=TRAINING_RUNS),
+    }
     return render(request, "linkage/model_detail.html", context)
 
 
 @signed_in
 @require_POST
 def model_train(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
-    try:
-        model = linkage_model_train(actor=user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        people = "person" if model.record_count == 1 else "people"
-        messages.success(
-            request,
-            f"Model {model.version} is trained on {model.record_count:,} {people} and in use.",
-        )
+    model_train_enqueue(actor=current_user(request))
     return redirect("linkage:model")

@@ -15,6 +15,7 @@ from casebridge.core import fingerprints
 from casebridge.core.kept import Kept
 from casebridge.exploitation.selectors import may_follow_missing_children
 from casebridge.imports.selectors import may_view_imports
+from casebridge.notifications.selectors import unread_count
 from casebridge.panels.selectors import may_view_meetings
 from casebridge.pathways.selectors import allocating_pathways, may_view_cases
 from casebridge.plans.selectors import may_view_plans
@@ -106,7 +107,8 @@ def _items(user: User) -> list[NavItem]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: ``nav_items`` with the current one marked."""
+    """Context processor: ``nav_items`` with the current one marked, and how many
+    notifications the user has not read (one indexed count a page)."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     if not request.user.is_verified():  # type: ignore[union-attr,attr-defined]
@@ -125,4 +127,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         }
         for item in found
     ]
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_notifications": unread_count(user=request.user)}  # type: ignore[arg-type]

@@ -48,6 +48,22 @@ def test_refreshing_takes_a_snapshot_and_audits_it(signed_in_client, coordinator
     assert (entry.actor, entry.object_id) == (coordinator, snapshot_id(snapshot))
 
 
+def test_a_refresh_waiting_for_a_worker_is_shown_and_not_asked_for_twice(
+    signed_in_client, coordinator, settings
+):
+    from casebridge.jobs.models import TaskRun
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = signed_in_client(coordinator)
+    client.post("/figures/refresh/")
+    client.post("/figures/refresh/")
+    assert TaskRun.objects.filter(about="snapshot", started_by=coordinator).count() == 1
+    page = client.get("/figures/").content.decode()
+    assert "Waiting to start" in page and "Refresh the figures" in page
+    assert "Compute the figures now" not in page
+    assert latest_snapshot() is None
+
+
 def test_a_manager_may_read_the_figures_but_not_refresh_them(signed_in_client, manager):
     client = signed_in_client(manager)
     assert client.post("/figures/refresh/").status_code == 404

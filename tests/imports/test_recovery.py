@@ -12,7 +12,7 @@ from django.core.management import call_command
 from casebridge.audit.models import AuditEvent
 from casebridge.imports.claims import claim_new, take_over
 from casebridge.imports.models import ImportBatch, RejectedRow
-from casebridge.imports.recovery import INTERRUPTED, imports_recover
+from casebridge.imports.recovery import INTERRUPTED, Recovery, batch_restart, imports_recover
 from casebridge.imports.services import batch_file, import_run, import_start
 from tests.imports.factories import analyst, offence, offences_csv, police, run_import
 
@@ -166,3 +166,47 @@ def test_the_import_command_first_fails_what_a_restart_interrupted(tmp_path, cap
     out = capsys.readouterr().out
     assert out.startswith(f"Batch {batch.pk}: interrupted by a restart, marked not loaded.")
     assert "1 rows read, 1 loaded" in out
+
+
+def test_a_batch_queued_for_a_worker_is_left_alone_and_its_file_kept(settings, tmp_path):
+    """Queued, no process holds its file: its run (jobs) says it is alive."""
+    from casebridge.jobs.models import TaskRun
+
+    settings.CASEBRIDGE_IMPORT_DIR = tmp_path  # the file stays: not in the other tests' way
+    batch = started(ImportBatch.Status.QUEUED)
+    TaskRun.objects.create(
+        task="casebridge.imports.tasks.import_batch", about=f"import_batch:{batch.pk}"
+    )
+    assert imports_recover() == Recovery(failed=[], files_deleted=0)
+    assert batch_file(batch).exists()
+
+
+def test_a_batch_whose_worker_died_part_way_starts_again_from_the_top():
+    batch = started(ImportBatch.Status.VALIDATING)
+    RejectedRow.objects.create(batch=batch, line_number=2, cells={}, reasons=["x is required"])
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_read=1, rows_rejected=1)
+
+    restarted = batch_restart(batch_id=batch.pk)
+
+    assert (restarted.status, restarted.rows_read, restarted.rows_rejected) == (
+        ImportBatch.Status.QUEUED,
+        0,
+        0,
+    )
+    assert not restarted.rejected_rows.exists()
+    assert import_run(batch=restarted).status == ImportBatch.Status.LOADED
+
+
+def test_a_batch_whose_run_was_given_up_is_failed_and_its_file_deleted():
+    """jobs gives a run up after its worker died three times, and says so."""
+    from casebridge.jobs.models import TaskRun
+    from casebridge.jobs.services import run_abandoned
+
+    batch = started(ImportBatch.Status.LOADING)
+    run = TaskRun.objects.create(
+        task="casebridge.imports.tasks.import_batch", about=f"import_batch:{batch.pk}"
+    )
+    run_abandoned.send(sender=TaskRun, run=run)
+    batch.refresh_from_db()
+    assert (batch.status, batch.error) == (ImportBatch.Status.FAILED, INTERRUPTED)
+    assert not batch_file(batch).exists()

@@ -10,6 +10,7 @@ from tests.assessments.factories import AssessmentFactory
 from tests.casework.factories import NeedFactory, ServiceReferralFactory
 from tests.exploitation.factories import MissingEpisodeFactory, NrmReferralFactory
 from tests.imports.factories import matrix_batch
+from tests.jobs.factories import TaskRunFactory
 from tests.linkage.factories import linkage_world
 from tests.panels.factories import panel_world
 from tests.plans.factories import CommitmentFactory
@@ -213,6 +214,11 @@ EXPECTED = {
     "linkage:merge_undo": row("POST", 302, 404, 404, 404, 404, 404),
     "linkage:model": row("GET", 302, 404, 404, 404, 404, 404),
     "linkage:model_train": row("POST", 302, 404, 404, 404, 404, 404),
+    # A background run's page and status are its starter's (practitioner_a's here), nobody
+    # else's; everyone signed in reads their own notifications.
+    "jobs:run_detail": row("GET", 302, 200, 404, 404, 404, 404),
+    "jobs:run_status": row("GET", 302, 200, 404, 404, 404, 404),
+    "notifications:list": row("GET", 302, 200, 200, 200, 200, 200),
 }
 
 # A quarter that has ended (the session's snapshot of three referrals is of it): every figures
@@ -318,6 +324,8 @@ def test_authorisation_matrix(url_name, role_name, signed_in_client, settings, t
         kwargs["batch_id"] = matrix_batch(world.practitioner_a.agency).pk
     if url_name.startswith("linkage:"):
         kwargs.update(linkage_world(world))
+    if url_name.startswith("jobs:"):
+        kwargs["run_id"] = TaskRunFactory(started_by=world.practitioner_a).pk
     if url_name.startswith("assessments:"):
         kwargs["assessment_id"] = AssessmentFactory(person=world.person).pk
         kwargs["instrument_code"] = "da-risk-checklist"

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "casebridge.agencies",
     "casebridge.accounts",
     "casebridge.people",
@@ -57,6 +59,8 @@ INSTALLED_APPS = [
     "casebridge.reports",
     "casebridge.access",
     "casebridge.audit",
+    "casebridge.jobs",
+    "casebridge.notifications",
     "casebridge.oversight",
     "casebridge.administration",
     "casebridge.operations",
@@ -312,15 +316,30 @@ CASEBRIDGE_SNAPSHOTS_KEPT = int(os.environ.get("CASEBRIDGE_SNAPSHOTS_KEPT", "5")
 CASEBRIDGE_SNAPSHOT_STALE_MINUTES = int(os.environ.get("CASEBRIDGE_SNAPSHOT_STALE_MINUTES", "1440"))
 # Partner extracts: where an uploaded file waits until its batch is finished (then it is
 # deleted: what it said lives in the batch's rows), the largest file taken (and what a workbook
-# may unzip to), the most rows, how long one import may take, and whether the web server
-# imports in a background thread (so the upload page can show progress) or in the request.
+# may unzip to), the most rows, and how long one import may take.
 CASEBRIDGE_IMPORT_DIR = Path(
     os.environ.get("CASEBRIDGE_IMPORT_DIR", str(BASE_DIR / "var" / "imports"))
 )
 CASEBRIDGE_IMPORT_MAX_BYTES = int(os.environ.get("CASEBRIDGE_IMPORT_MAX_MB", "200")) * 1_000_000
 CASEBRIDGE_IMPORT_MAX_ROWS = int(os.environ.get("CASEBRIDGE_IMPORT_MAX_ROWS", "1000000"))
 CASEBRIDGE_IMPORT_MAX_MINUTES = float(os.environ.get("CASEBRIDGE_IMPORT_MAX_MINUTES", "30"))
-CASEBRIDGE_IMPORTS_IN_BACKGROUND = os.environ.get("CASEBRIDGE_IMPORTS_IN_BACKGROUND", "1") == "1"
+# Background work (imports, identity resolution, snapshots, reminders) is queued in the database
+# and run by `casebridge worker` (django-tasks with django-tasks-db; docs/decisions/0014). A
+# worker holds a lease on the run it works on: on SQLite a file lock in this directory (every
+# worker on the database's host), on PostgreSQL an advisory lock.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+CASEBRIDGE_TASK_LEASE_DIR = Path(
+    os.environ.get("CASEBRIDGE_TASK_LEASE_DIR", str(BASE_DIR / "var" / "leases"))
+)
+# Notifications are e-mailed as a link to this site's notifications page (nothing else).
+CASEBRIDGE_SITE_URL = os.environ.get("CASEBRIDGE_SITE_URL", "http://127.0.0.1:8000/")
+EMAIL_BACKEND = os.environ.get(
+    "CASEBRIDGE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("CASEBRIDGE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("CASEBRIDGE_EMAIL_PORT", "25"))
+EMAIL_USE_TLS = env_bool("CASEBRIDGE_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("CASEBRIDGE_EMAIL_FROM", "casebridge@localhost")
 # Demo conveniences (printing one-time codes for demo users) are off unless a setting turns them on.
 CASEBRIDGE_DEMO = False
 

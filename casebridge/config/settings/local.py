@@ -4,9 +4,15 @@ DEBUG stays off (base settings) unless CASEBRIDGE_DEBUG is set: with it on, a 40
 pattern to whoever asks. WhiteNoise serves the static files either way.
 """
 
+import os
+
 from casebridge.config.settings.base import *  # noqa: F403
 from casebridge.config.settings.base import env_bool
 
 SESSION_COOKIE_SECURE = env_bool("CASEBRIDGE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CASEBRIDGE_DEMO = True
+# The demo's e-mails are printed by the worker that sends them.
+EMAIL_BACKEND = os.environ.get(
+    "CASEBRIDGE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)

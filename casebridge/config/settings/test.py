@@ -25,4 +25,8 @@ CASEBRIDGE_SNAPSHOT_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-snapshot
 CASEBRIDGE_IMPORT_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-imports-"))
 CASEBRIDGE_AUDIT_ANCHOR_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-anchors-"))
 CASEBRIDGE_SNAPSHOT_CACHE_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-snapshot-cache-"))
-CASEBRIDGE_IMPORTS_IN_BACKGROUND = False
+CASEBRIDGE_TASK_LEASE_DIR = Path(tempfile.mkdtemp(prefix="casebridge-test-leases-"))
+# Tasks run there and then, inside the call that queues them; the tests of the queue itself
+# (tests/jobs) use the database backend and a real worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -33,6 +33,8 @@ from casebridge.analytics.presentation import (
     published_value,
     shown_value,
 )
+from casebridge.analytics.queueing import ABOUT as SNAPSHOT_RUNS
+from casebridge.analytics.queueing import snapshot_enqueue
 from casebridge.analytics.registry import Indicator, registry
 from casebridge.analytics.selectors import (
     DENOMINATOR,
@@ -47,11 +49,11 @@ from casebridge.analytics.selectors import (
     may_view_restricted_figures,
     reporting_quarters,
 )
-from casebridge.analytics.services import snapshot_refresh
 from casebridge.analytics.snapshot import Snapshot
 from casebridge.analytics.store import latest_snapshot, snapshot_get, snapshot_id
 from casebridge.audit.reads import viewed
 from casebridge.core.errors import ApplicationError
+from casebridge.jobs.selectors import run_latest
 from casebridge.reports.selectors import released_figures
 from casebridge.ui.decorators import current_user, signed_in
 from casebridge.web.figures.forms import FiguresForm, ReportForm
@@ -84,10 +86,13 @@ def figures_dashboard(request: HttpRequest) -> HttpResponse:
     require_permission(user=user, action=Action.VIEW, resource=Resource.FIGURES)
     restricted = may_view_restricted_figures(user=user)
     snapshot = latest_snapshot()
+    may_refresh = may_refresh_figures(user=user)
     context: dict = {
         "snapshot": snapshot,
-        "may_refresh": may_refresh_figures(user=user),
+        "may_refresh": may_refresh,
         "restricted": restricted,
+        # The user's latest refresh, while it waits or runs, or if it failed.
+        "run": run_latest(user=user, about=SNAPSHOT_RUNS) if may_refresh else None,
     }
     if snapshot is None:
         return render(request, "analytics/dashboard.html", context)
@@ -163,12 +168,11 @@ def _section_context(section: DashboardSection, period: Period, snapshot: Snapsh
 @signed_in
 @require_POST
 def figures_refresh(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
-    snapshot = snapshot_refresh(actor=user)
+    snapshot_enqueue(actor=current_user(request))
     messages.success(
         request,
-        f"The figures are now computed from the records as they were at "
-        f"{timezone.localtime(snapshot.taken_at):%-d %B %Y %H:%M}.",
+        "The figures are being refreshed from the records in the background: this page shows "
+        "them once they are.",
     )
     period = request.POST.get("period", "")
     query = f"?{urlencode({'period': period})}" if period else ""

@@ -106,11 +106,7 @@ def imports_recover() -> Recovery:
     # A batch's file is in place before the batch is seen, and deleted only once it is
     # finished: an unfinished batch without one was stopped.
     for batch in ImportBatch.objects.filter(status__in=UNFINISHED).only("pk", "file_name"):
-        if (
-            not batch_file_stored(batch)
-            and not _has_run(batch.pk)
-            and _fail_interrupted(batch.pk)
-        ):
+        if not batch_file_stored(batch) and not _has_run(batch.pk) and _fail_interrupted(batch.pk):
             failed.append(batch.pk)
     return Recovery(failed=sorted(failed), files_deleted=deleted)
 

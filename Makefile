@@ -93,6 +93,7 @@ demo-check: $(BIN)/casebridge
 demo-database: $(BIN)/casebridge
 	$(BIN)/casebridge migrate --verbosity 0 --skip-checks
 	$(BIN)/casebridge sync-definitions --skip-checks
+	mkdir -p var && test -e var/audit-anchor-key.pem || $(BIN)/casebridge audit-anchor --new-key var/audit-anchor-key.pem --skip-checks
 	$(BIN)/casebridge demo-data --size $(DEMO_SIZE) --if-empty --url http://$(HOST):$(PORT)/ --skip-checks
 	$(BIN)/casebridge snapshot --skip-checks
 	$(BIN)/casebridge imports-recover --skip-checks

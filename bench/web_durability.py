@@ -90,11 +90,11 @@ def set_up(url: str, *, create: bool, clients: int) -> list[BenchUser]:
             username=f"bench-durable-{number:02d}",
             defaults={
                 "agency": agency,
-                "role": Role.objects.get(code="practitioner"),
                 "password": password,
                 "is_active": True,
             },
         )
+        user.roles.set([Role.objects.get(code="practitioner")])
         key = secrets.token_hex(20)
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="bench", key=key, confirmed=True)

@@ -7,10 +7,14 @@ and one's own access, and audit every change in the same transaction.
 """
 
 from collections.abc import Collection, Mapping
+from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 
+from casebridge.access.models import PermissionRule
 from casebridge.access.policy import (
     AccessDenied,
     Action,
@@ -30,11 +34,12 @@ from casebridge.accounts.services import (
     user_create,
 )
 from casebridge.administration.models import AccessReview, AccessReviewEntry
-from casebridge.administration.selectors import access_review_rows
+from casebridge.administration.selectors import access_review_rows, access_reviews_due
 from casebridge.agencies.models import Agency, Role, Team
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.core.periods import financial_quarter_label, quarter_start
+from casebridge.notifications.services import notify
 
 
 def _agency_check(*, actor: User, agency: Agency | None, action: str) -> None:
@@ -261,3 +266,79 @@ def access_review_confirm(
         flagged=bool(flagged),
     )
     return review
+
+
+def _may(*, action: str, agencies: list[Agency]) -> dict[User, set[int]]:
+    """Active users whose roles have a rule for ``action`` on access reviews, each with the
+    ids of the ``agencies`` they may ``action`` the review of."""
+    roles = PermissionRule.objects.filter(resource=Resource.ACCESS_REVIEW, action=action)
+    users = User.objects.filter(is_active=True, roles__in=roles.values("role")).distinct()
+    return {
+        user: set(
+            visible(
+                user=user,
+                action=action,
+                queryset=Agency.objects.filter(pk__in=[agency.pk for agency in agencies]),
+                resource=Resource.ACCESS_REVIEW,
+            ).values_list("pk", flat=True)
+        )
+        for user in users
+    }
+
+
+def access_reviews_remind(*, today: date | None = None) -> int:
+    """Weekly (schedules.yaml): tell whoever may confirm an agency's access review that this
+    quarter's is due (its lead); where nobody may, tell whoever may see the review (the system
+    administrator) that the agency needs a lead. Returns how many users were told."""
+    today = today or timezone.localdate()
+    due = access_reviews_due(on=today)
+    if not due:
+        return 0
+    confirmers = _may(action=Action.CHANGE, agencies=due)
+    viewers: dict[User, set[int]] = {}
+    to_confirm: dict[User, int] = {}
+    without_a_lead: dict[User, int] = {}
+    for agency in due:
+        confirming = [user for user, agencies in confirmers.items() if agency.pk in agencies]
+        if not confirming:
+            viewers = viewers or _may(action=Action.VIEW, agencies=due)
+            confirming = [user for user, agencies in viewers.items() if agency.pk in agencies]
+            for user in confirming:
+                without_a_lead[user] = without_a_lead.get(user, 0) + 1
+            continue
+        for user in confirming:
+            to_confirm[user] = to_confirm.get(user, 0) + 1
+    quarter = financial_quarter_label(today)
+    told = set()
+    for user, count in to_confirm.items():
+        _remind(
+            user=user,
+            text=f"{count} access review{pluralize(count)} for {quarter} "
+            f"{pluralize(count, 'is,are')} waiting for you to confirm.",
+            changes={"access_reviews_due": count, "on": today.isoformat()},
+        )
+        told.add(user)
+    for user, count in without_a_lead.items():
+        _remind(
+            user=user,
+            text=f"{count} agenc{pluralize(count, 'y has,ies have')} nobody to confirm "
+            f"{pluralize(count, 'its,their')} access review for {quarter}: give one of "
+            f"{pluralize(count, 'its,their')} staff the agency lead role.",
+            changes={"access_reviews_without_a_lead": count, "on": today.isoformat()},
+        )
+        told.add(user)
+    return len(told)
+
+
+def _remind(*, user: User, text: str, changes: dict[str, object]) -> None:
+    with transaction.atomic():
+        notify(user=user, text=text, link=reverse("administration:access_review_list"))
+        audit_record(
+            actor=None,
+            actor_username="system",
+            action="create",
+            object_type="notification",
+            object_id=user.pk,
+            summary=f"Reminded {user.username} of access reviews due",
+            changes=changes,
+        )

@@ -98,7 +98,12 @@ def test_a_disabled_schedule_starts_nothing():
 
 def test_the_shipped_schedules_name_tasks_and_one_taken_out_is_disabled(tmp_path):
     names = {s.name for s in load_schedules()}
-    assert names == {"figures-snapshot", "overdue-action-reminders"}
+    assert names == {
+        "figures-snapshot",
+        "overdue-action-reminders",
+        "access-review-reminders",
+        "audit-anchor",
+    }
     only_one = tmp_path / "schedules.yaml"
     only_one.write_text(
         "schedules:\n  - {name: figures-snapshot, title: Snapshot, every: day, at: '03:00',"

@@ -16,3 +16,9 @@ CASEBRIDGE_DEMO = True
 EMAIL_BACKEND = os.environ.get(
     "CASEBRIDGE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# The demo signs its audit anchors (the daily schedule) with a key `make demo` makes once beside
+# the database; a deployment keeps its key off the database's machine (docs/deployment.md).
+CASEBRIDGE_AUDIT_ANCHOR_KEY_FILE = os.environ.get(
+    "CASEBRIDGE_AUDIT_ANCHOR_KEY_FILE",
+    str(BASE_DIR / "var" / "audit-anchor-key.pem"),  # noqa: F405
+)

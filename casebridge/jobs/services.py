@@ -22,6 +22,7 @@ from django_tasks.base import Task, TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from casebridge.accounts.models import User
+from casebridge.accounts.services import ADMINISTRATOR_ROLE
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.jobs.leases import is_held, lease, lease_forget
@@ -122,7 +123,9 @@ def run_started(*, run_id: str, attempt: int) -> Iterator[TaskRun | None]:
 
 
 def run_fail(*, run: TaskRun, reason: str) -> None:
-    """The run failed: said on its page and to whoever started it."""
+    """The run failed: said on its page and to whoever started it; a scheduled run's failure
+    (nobody started it) to the system administrators, and in the log (without the reason,
+    as a log leaves the system's access controls)."""
     run.status, run.error, run.finished_at = TaskRun.Status.FAILED, reason, timezone.now()
     run.save(update_fields=["status", "error", "finished_at", "outcome"])
     if run.started_by is not None:
@@ -131,6 +134,11 @@ def run_fail(*, run: TaskRun, reason: str) -> None:
             text=f"{run.title}: failed. {reason}",
             link=reverse("jobs:run_detail", args=[run.pk]),
         )
+        return
+    logger.error("Scheduled run %s (%s) failed", run.pk, run.task)
+    administrators = User.objects.filter(is_active=True, roles__code=ADMINISTRATOR_ROLE)
+    for administrator in administrators.distinct():
+        notify(user=administrator, text=f"{run.title} (scheduled): failed. {reason}")
 
 
 def _attempt_lost(run: TaskRun) -> bool:

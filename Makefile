@@ -78,7 +78,7 @@ assets: $(BIN)/casebridge node_modules/govuk-frontend/package.json
 # beside collectstatic and Django's system checks; then the server starts.
 # The background worker (imports, training, the figures' refresh, the schedules) starts beside
 # the server and stops with it (Ctrl+C reaches both; the trap stops it however the server ends).
-# A task it was in the middle of is started again when a worker next runs (docs/decisions/0012).
+# A task it was in the middle of is started again when a worker next runs (docs/decisions/0014).
 demo:
 	@$(MAKE) --no-print-directory -j2 pango demo-database assets demo-check
 	@CASEBRIDGE_SITE_URL=http://$(HOST):$(PORT)/ $(BIN)/casebridge worker --skip-checks & \

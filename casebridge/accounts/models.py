@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,9 @@ from casebridge.agencies.models import Agency, Role, Team
 from casebridge.core.prepared import Prepared
 
 
-class User(AbstractUser):
+# The type checker cannot see SingleSignOnIdentity as a model (django-otp is untyped), so not
+# the reverse accessor its inherited foreign key gives users either.
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A person who signs in. Their agency, team and roles decide what they may see: each role's
     rules in their kind of agency, together."""
 
@@ -145,9 +148,10 @@ class SingleSignOnIdentity(Device):
     device); it checks no code itself. See ``casebridge.accounts.single_sign_on``.
     """
 
-    issuer = models.CharField(max_length=255)
-    subject = models.CharField(max_length=255)
-    bound_at = models.DateTimeField(auto_now_add=True)
+    # Annotated: django-otp is untyped, so the type checker does not see a model here.
+    issuer: "models.CharField[str, str]" = models.CharField(max_length=255)
+    subject: "models.CharField[str, str]" = models.CharField(max_length=255)
+    bound_at: "models.DateTimeField[datetime, datetime]" = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [

@@ -33,14 +33,17 @@ def _select() -> str:
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Any:
+        session_key = self.session_key
+        if session_key is None:
+            return None
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with statement_cursor() as cursor:
-            cursor.execute(_select(), [self.session_key, now])
+            cursor.execute(_select(), [session_key, now])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None
-        return Session(session_key=self.session_key, session_data=row[0], expire_date=row[1])
+        return Session(session_key=session_key, session_data=row[0], expire_date=row[1])
 
 
 def sessions_end(*, user_id: int) -> int:

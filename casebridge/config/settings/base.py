@@ -268,7 +268,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # GOV.UK Frontend is installed from npm by `make setup`; nothing of it is committed.
 GOVUK_FRONTEND_DIST = BASE_DIR / "node_modules" / "govuk-frontend" / "dist"
 STATICFILES_DIRS = [GOVUK_FRONTEND_DIST] if GOVUK_FRONTEND_DIST.exists() else []
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }

@@ -39,7 +39,7 @@ from casebridge.agencies.models import Agency, Role, Team
 from casebridge.audit.services import audit_record
 from casebridge.core.errors import ApplicationError
 from casebridge.core.periods import financial_quarter_label, quarter_start
-from casebridge.notifications.services import notify
+from casebridge.notifications.services import system_notify
 
 
 def _agency_check(*, actor: User, agency: Agency | None, action: str) -> None:
@@ -331,14 +331,10 @@ def access_reviews_remind(*, today: date | None = None) -> int:
 
 
 def _remind(*, user: User, text: str, changes: dict[str, object]) -> None:
-    with transaction.atomic():
-        notify(user=user, text=text, link=reverse("administration:access_review_list"))
-        audit_record(
-            actor=None,
-            actor_username="system",
-            action="create",
-            object_type="notification",
-            object_id=user.pk,
-            summary=f"Reminded {user.username} of access reviews due",
-            changes=changes,
-        )
+    system_notify(
+        user=user,
+        text=text,
+        link=reverse("administration:access_review_list"),
+        summary=f"Reminded {user.username} of access reviews due",
+        changes=changes,
+    )

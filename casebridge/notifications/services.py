@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casebridge.accounts.models import User
+from casebridge.audit.services import audit_record
 from casebridge.notifications.models import Notification
 
 SUBJECT = "You have a new notification in Casebridge"
@@ -21,6 +22,25 @@ def notify(*, user: User, text: str, link: str = "", email: bool = True) -> Noti
         address = user.email
         # Robust: a mail server that is down is logged, and the notification stands.
         transaction.on_commit(lambda: _email(address), robust=True)
+    return notification
+
+
+def system_notify(
+    *, user: User, text: str, link: str, summary: str, changes: dict[str, object]
+) -> Notification:
+    """A reminder the system sends by itself (a schedule's): the notification and its audit
+    entry, by "system", written together or not at all."""
+    with transaction.atomic():
+        notification = notify(user=user, text=text, link=link)
+        audit_record(
+            actor=None,
+            actor_username="system",
+            action="create",
+            object_type="notification",
+            object_id=user.pk,
+            summary=summary,
+            changes=changes,
+        )
     return notification
 
 

@@ -2,14 +2,12 @@
 
 from datetime import date
 
-from django.db import transaction
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
 from casebridge.accounts.models import User
-from casebridge.audit.services import audit_record
-from casebridge.notifications.services import notify
+from casebridge.notifications.services import system_notify
 from casebridge.panels.models import Action as PanelAction
 from casebridge.panels.selectors import overdue_actions
 
@@ -31,20 +29,12 @@ def overdue_actions_remind(*, today: date | None = None) -> int:
         count = overdue_actions(user=owner, today=today).filter(owner_user=owner).count()
         if not count:
             continue  # none they may still see
-        with transaction.atomic():
-            notify(
-                user=owner,
-                text=f"You have {count} overdue action{pluralize(count)}.",
-                link=reverse("panels:action_list"),
-            )
-            audit_record(
-                actor=None,
-                actor_username="system",
-                action="create",
-                object_type="notification",
-                object_id=owner.pk,
-                summary=f"Reminded {owner.username} of {count} overdue action{pluralize(count)}",
-                changes={"overdue": count, "on": today.isoformat()},
-            )
+        system_notify(
+            user=owner,
+            text=f"You have {count} overdue action{pluralize(count)}.",
+            link=reverse("panels:action_list"),
+            summary=f"Reminded {owner.username} of {count} overdue action{pluralize(count)}",
+            changes={"overdue": count, "on": today.isoformat()},
+        )
         told += 1
     return told

@@ -236,8 +236,10 @@ def test_the_coordinator_computes_the_figures_and_drills_down_to_the_referrals(b
     coordinator.set_default_timeout(60_000)
     coordinator.get_by_role("link", name="Figures").click()
     coordinator.get_by_role("button", name="Compute the figures now").click()
-    # The worker takes the snapshot; the page follows it and reloads with the figures.
+    # The worker takes the snapshot; the page follows it and reloads with the figures. Wait for
+    # that reload, as the coordinator would: one arriving later would cut the drill-down short.
     assert "being refreshed from the records in the background" in coordinator.content()
+    coordinator.locator("[data-run-status]").wait_for(state="detached")
     # The demo's history ends in March 2023 (the walk-through above adds today's referrals).
     coordinator.get_by_label("Quarter", exact=True).select_option("Q4 22/23")
     coordinator.get_by_role("button", name="Show figures").click()
